@@ -1,0 +1,132 @@
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    private bool _requiresGrad;
+    private Node? _gradFn;
+    private AccumulateGrad? _accumulator;
+    private Tensor? _grad;
+
+    /// <summary>
+    /// Whether gradients are computed for this tensor. Settable on leaves only, as in PyTorch; the result
+    /// of an op requires grad exactly when grad mode is on and one of its inputs does.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (_gradFn is not null)
+            {
+                if (value)
+                {
+                    return;
+                }
+                throw new AutogradException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.Detach().");
+            }
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for chaining (PyTorch's <c>requires_grad_()</c>).</summary>
+    public Tensor SetRequiresGrad(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>True for a tensor not made by a recorded op: user-created tensors and results computed without grad.</summary>
+    public bool IsLeaf => _gradFn is null;
+
+    /// <summary>The node that made this tensor (PyTorch's <c>grad_fn</c>), or null for a leaf.</summary>
+    public Node? GradFn => _gradFn;
+
+    /// <summary>
+    /// The accumulated gradient: null until the first backward reaches this tensor, then summed over
+    /// backward calls until it is zeroed or set to null. Filled for leaves, and for non-leaves after <see cref="RetainGrad"/>.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            if (value is not null && (!Shapes.SameShape(value.ShapeSpan, _shape) || value.DType != DType))
+            {
+                throw new ArgumentException($"Grad: assigned grad has data of a different size or type: {value.DType} {Shapes.Format(value.ShapeSpan)} for a tensor of {DType} {Shapes.Format(_shape)}.");
+            }
+            _grad = value;
+        }
+    }
+
+    /// <summary>Whether <see cref="RetainGrad"/> was called on this non-leaf.</summary>
+    public bool RetainsGrad => _gradFn?.RetainedOutput == this;
+
+    internal void SetHistory(Node node)
+    {
+        _gradFn = node;
+        _requiresGrad = true;
+    }
+
+    /// <summary>The node that receives this tensor's gradient: its GradFn, or (created on first use) its leaf accumulator.</summary>
+    internal Node? GradientSink() => _gradFn ?? (_requiresGrad ? _accumulator ??= new AccumulateGrad(this) : null);
+
+    internal Node? GradientSinkIfExists() => _gradFn ?? _accumulator;
+
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to the graph leaves and accumulates it into their
+    /// <see cref="Grad"/> (PyTorch's <c>backward()</c>).
+    /// </summary>
+    /// <param name="gradient">The vector of the vector-Jacobian product; required unless this tensor has one element.</param>
+    /// <param name="retainGraph">Keep the saved tensors for another backward; defaults to <paramref name="createGraph"/>.</param>
+    /// <param name="createGraph">Record the derivative's graph so higher-order derivatives can be taken.</param>
+    public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false)
+        => Engine.Run([this], [gradient], retainGraph ?? createGraph, createGraph, null);
+
+    /// <summary>A tensor sharing this one's storage (and version counter) with no history and no grad.</summary>
+    public Tensor Detach() => new(Storage, _shape, _strides, Offset);
+
+    /// <summary>Makes backward fill <see cref="Grad"/> of this non-leaf tensor too (PyTorch's <c>retain_grad()</c>).</summary>
+    public void RetainGrad()
+    {
+        if (!_requiresGrad)
+        {
+            throw new AutogradException("can't retain_grad on Tensor that has requires_grad=False.");
+        }
+        if (_gradFn is not null)
+        {
+            _gradFn.RetainedOutput = this;
+        }
+    }
+
+    /// <summary>
+    /// Registers a hook called with this tensor's gradient during backward; a non-null return value
+    /// replaces the gradient (PyTorch's <c>register_hook</c>). Dispose the handle to remove the hook.
+    /// </summary>
+    public HookHandle RegisterHook(Func<Tensor, Tensor?> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        var sink = GradientSink() ?? throw new AutogradException("cannot register a hook on a tensor that doesn't require gradient.");
+        var hooks = sink.PreHooks ??= [];
+        hooks.Add(hook);
+        return new HookHandle(hooks, hook);
+    }
+}
+
+/// <summary>Removes a registered hook when disposed.</summary>
+public sealed class HookHandle : IDisposable
+{
+    private readonly List<Func<Tensor, Tensor?>> _hooks;
+    private readonly Func<Tensor, Tensor?> _hook;
+
+    internal HookHandle(List<Func<Tensor, Tensor?>> hooks, Func<Tensor, Tensor?> hook)
+    {
+        _hooks = hooks;
+        _hook = hook;
+    }
+
+    /// <summary>Removes the hook; calling it again does nothing.</summary>
+    public void Remove() => _hooks.Remove(_hook);
+
+    /// <inheritdoc />
+    public void Dispose() => Remove();
+}

@@ -1,0 +1,259 @@
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>A float32 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
+    public static Tensor FromArray(float[] data, int[]? shape = null, bool requiresGrad = false)
+        => FromData(data, shape, requiresGrad);
+
+    /// <summary>A float64 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
+    public static Tensor FromArray(double[] data, int[]? shape = null, bool requiresGrad = false)
+        => FromData(data, shape, requiresGrad);
+
+    /// <summary>A 2-D float32 tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(float[,] data, bool requiresGrad = false)
+        => FromData(Flatten(data), [data.GetLength(0), data.GetLength(1)], requiresGrad);
+
+    /// <summary>A 2-D float64 tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(double[,] data, bool requiresGrad = false)
+        => FromData(Flatten(data), [data.GetLength(0), data.GetLength(1)], requiresGrad);
+
+    /// <summary>A 0-dimensional tensor holding one value (PyTorch's <c>torch.tensor(3.0)</c>).</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false)
+        => Full([], value, dtype, requiresGrad);
+
+    private static Tensor FromData<T>(T[] data, int[]? shape, bool requiresGrad) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        shape = shape is null ? [data.Length] : CheckShape("FromArray", shape);
+        if (Shapes.Numel(shape) != data.Length)
+        {
+            throw new ArgumentException($"FromArray: shape {Shapes.Format(shape)} holds {Shapes.Numel(shape)} elements but the data has {data.Length}.");
+        }
+        return new Tensor(new Storage<T>((T[])data.Clone()), shape) { RequiresGrad = requiresGrad };
+    }
+
+    private static T[] Flatten<T>(T[,] data)
+    {
+        var flat = new T[data.Length];
+        int cols = data.GetLength(1);
+        for (int i = 0; i < data.GetLength(0); i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                flat[i * cols + j] = data[i, j];
+            }
+        }
+        return flat;
+    }
+
+    internal static int[] CheckShape(string op, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        foreach (int d in shape)
+        {
+            if (d < 0)
+            {
+                throw new ArgumentException($"{op}: negative dimension in shape {Shapes.Format(shape)}; every size must be >= 0.");
+            }
+        }
+        return (int[])shape.Clone();
+    }
+
+    /// <summary>A tensor filled with <paramref name="value"/> (PyTorch's <c>torch.full</c>).</summary>
+    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32, bool requiresGrad = false)
+    {
+        var t = Empty(CheckShape("Full", shape), dtype);
+        t.FillRaw(value);
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
+
+    /// <summary>A tensor of zeros.</summary>
+    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false) => Full(shape, 0, dtype, requiresGrad);
+
+    /// <summary>A float32 tensor of zeros: <c>Tensor.Zeros(2, 3)</c>.</summary>
+    public static Tensor Zeros(params int[] shape) => Full(shape, 0);
+
+    /// <summary>A tensor of ones.</summary>
+    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false) => Full(shape, 1, dtype, requiresGrad);
+
+    /// <summary>A float32 tensor of ones: <c>Tensor.Ones(2, 3)</c>.</summary>
+    public static Tensor Ones(params int[] shape) => Full(shape, 1);
+
+    /// <summary>Zeros with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like, bool requiresGrad = false) => Full(like._shape, 0, like.DType, requiresGrad);
+
+    /// <summary>Ones with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like, bool requiresGrad = false) => Full(like._shape, 1, like.DType, requiresGrad);
+
+    /// <summary>A constant with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor FullLike(Tensor like, double value, bool requiresGrad = false) => Full(like._shape, value, like.DType, requiresGrad);
+
+    /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> by <paramref name="step"/> (PyTorch's <c>torch.arange</c>).</summary>
+    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32, bool requiresGrad = false)
+    {
+        if (step == 0 || double.IsNaN(step) || !double.IsFinite(start) || !double.IsFinite(end))
+        {
+            throw new ArgumentException($"Arange: invalid range start={start}, end={end}, step={step}; start and end must be finite and step non-zero.");
+        }
+        if ((end - start) / step < 0)
+        {
+            throw new ArgumentException($"Arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step}).");
+        }
+        int n = (int)Math.Ceiling((end - start) / step);
+        var values = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            values[i] = start + i * step;
+        }
+        return FromValues(values, [n], dtype, requiresGrad);
+    }
+
+    /// <summary>0, 1, …, <paramref name="end"/> − 1.</summary>
+    public static Tensor Arange(int end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
+
+    /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive (PyTorch's <c>torch.linspace</c>).</summary>
+    public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32, bool requiresGrad = false)
+    {
+        if (steps < 0)
+        {
+            throw new ArgumentException($"Linspace: number of steps must be non-negative, got {steps}.", nameof(steps));
+        }
+        var values = new double[steps];
+        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+        // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++)
+        {
+            values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+        }
+        return FromValues(values, [steps], dtype, requiresGrad);
+    }
+
+    /// <summary>An identity matrix of <paramref name="n"/> rows and <paramref name="m"/> (default n) columns.</summary>
+    public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32, bool requiresGrad = false)
+    {
+        int cols = m ?? n;
+        var t = Zeros([n, cols], dtype);
+        for (int i = 0; i < Math.Min(n, cols); i++)
+        {
+            t.SetRaw(i * cols, 1);
+        }
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
+
+    /// <summary>Uniform samples from [0, 1) (PyTorch's <c>torch.rand</c>).</summary>
+    public static Tensor Rand(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
+    {
+        var t = Empty(CheckShape("Rand", shape), dtype);
+        var g = generator ?? Generator.Default;
+        if (dtype == DType.Float32)
+        {
+            g.FillUniform(t.ContiguousSpan<float>());
+        }
+        else
+        {
+            g.FillUniform(t.ContiguousSpan<double>());
+        }
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
+
+    /// <summary>Standard normal samples (PyTorch's <c>torch.randn</c>).</summary>
+    public static Tensor Randn(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
+    {
+        var t = Empty(CheckShape("Randn", shape), dtype);
+        var g = generator ?? Generator.Default;
+        if (dtype == DType.Float32)
+        {
+            g.FillNormal(t.ContiguousSpan<float>());
+        }
+        else
+        {
+            g.FillNormal(t.ContiguousSpan<double>());
+        }
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
+
+    /// <summary>Uniform samples with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor RandLike(Tensor like, Generator? generator = null) => Rand(like._shape, like.DType, generator);
+
+    /// <summary>Normal samples with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor RandnLike(Tensor like, Generator? generator = null) => Randn(like._shape, like.DType, generator);
+
+    private static Tensor FromValues(double[] values, int[] shape, DType dtype, bool requiresGrad)
+    {
+        Tensor t;
+        if (dtype == DType.Float64)
+        {
+            t = Wrap(values, shape);
+        }
+        else
+        {
+            var f = new float[values.Length];
+            for (int i = 0; i < f.Length; i++)
+            {
+                f[i] = (float)values[i];
+            }
+            t = Wrap(f, shape);
+        }
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
+
+    /// <summary>A contiguous copy with no history (what kernels read); returns this if already contiguous.</summary>
+    internal Tensor ContiguousRaw()
+    {
+        if (IsContiguous)
+        {
+            return this;
+        }
+        var copy = Empty(_shape, DType);
+        Kernels.StridedCopy.Copy(this, copy);
+        return copy;
+    }
+
+    /// <summary>A contiguous copy with its own storage and no history.</summary>
+    internal Tensor CloneRaw()
+    {
+        var copy = Empty(_shape, DType);
+        Kernels.StridedCopy.Copy(this, copy);
+        return copy;
+    }
+
+    internal void SetRaw(int storageIndex, double value)
+    {
+        if (DType == DType.Float32)
+        {
+            Data<float>()[storageIndex] = (float)value;
+        }
+        else
+        {
+            Data<double>()[storageIndex] = value;
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> into every element of this view, without version bump or checks.</summary>
+    internal void FillRaw(double value)
+    {
+        if (IsContiguous)
+        {
+            if (DType == DType.Float32)
+            {
+                ContiguousSpan<float>().Fill((float)value);
+            }
+            else
+            {
+                ContiguousSpan<double>().Fill(value);
+            }
+            return;
+        }
+        foreach (int offset in Kernels.StridedCopy.Offsets(_shape, _strides, Offset))
+        {
+            SetRaw(offset, value);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch;
+
+// In-place ops write into this tensor's storage and bump its version counter, so autograd can detect a
+// saved tensor that changed. Their names end in InPlace so mutation is visible where it happens.
+public sealed partial class Tensor
+{
+    /// <summary>this += alpha·other (broadcast to this tensor's shape); returns this.</summary>
+    public Tensor AddInPlace(Tensor other, double alpha = 1) =>
+        alpha == 1
+            ? BinaryInPlace("AddInPlace", other, new AddOp(), static (a, b) => a + b)
+            : BinaryInPlace("AddInPlace", other * alpha, new AddOp(), static (a, b) => a + b);
+
+    /// <summary>this −= other; returns this.</summary>
+    public Tensor SubInPlace(Tensor other) => BinaryInPlace("SubInPlace", other, new SubOp(), static (a, b) => a - b);
+
+    /// <summary>this *= other; returns this.</summary>
+    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b);
+
+    /// <summary>this /= other; returns this.</summary>
+    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b);
+
+    /// <summary>this += s; returns this.</summary>
+    public Tensor AddInPlace(double s) => AddInPlace(ScalarLike(s));
+
+    /// <summary>this −= s; returns this.</summary>
+    public Tensor SubInPlace(double s) => SubInPlace(ScalarLike(s));
+
+    /// <summary>this *= s; returns this.</summary>
+    public Tensor MulInPlace(double s) => MulInPlace(ScalarLike(s));
+
+    /// <summary>this /= s; returns this.</summary>
+    public Tensor DivInPlace(double s) => DivInPlace(ScalarLike(s));
+
+    /// <summary>Sets every element to 0 (PyTorch's <c>zero_()</c>); returns this.</summary>
+    public Tensor ZeroInPlace() => FillInPlace(0);
+
+    /// <summary>Sets every element to <paramref name="value"/> (PyTorch's <c>fill_()</c>); returns this.</summary>
+    public Tensor FillInPlace(double value)
+    {
+        CheckInPlace("FillInPlace", null);
+        if (Autograd.IsGradEnabled && RequiresGrad)
+        {
+            // The new value no longer depends on the old one: rebase history onto a constant.
+            return RebaseHistory(ScalarLike(value).Expand(_shape) * 1);
+        }
+        FillRaw(value);
+        Storage.Version++;
+        return this;
+    }
+
+    /// <summary>Copies <paramref name="source"/> (broadcast to this shape, same dtype) into this tensor (PyTorch's <c>copy_()</c>); returns this.</summary>
+    public Tensor CopyFromInPlace(Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Elementwise.CheckSameDType("CopyFromInPlace", this, source);
+        CheckInPlace("CopyFromInPlace", source);
+        CheckBroadcastsTo("CopyFromInPlace", source);
+        if (Autograd.IsGradEnabled && (RequiresGrad || source.RequiresGrad))
+        {
+            return RebaseHistory(source.Expand(_shape) * 1);
+        }
+        var src = source.SharesStorageWith(this) ? source.CloneRaw() : source;
+        StridedCopy.Copy(src.ExpandRaw(_shape), this);
+        Storage.Version++;
+        return this;
+    }
+
+    /// <summary>Adds into a gradient buffer that no graph has seen: no checks beyond the shape the caller guarantees.</summary>
+    internal void AccumulateRaw(Tensor grad)
+    {
+        WriteInPlace(grad, new AddOp());
+        Storage.Version++;
+    }
+
+    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace)
+        where TOp : struct, IBinaryOp
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Elementwise.CheckSameDType(op, this, other);
+        CheckInPlace(op, other);
+        CheckBroadcastsTo(op, other);
+        if (Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad))
+        {
+            // Record the op as if out of place on the old value, then make this tensor its result.
+            return RebaseHistory(outOfPlace(HistoryAlias(), other));
+        }
+        WriteInPlace(other.SharesStorageWith(this) ? other.CloneRaw() : other, kernel);
+        Storage.Version++;
+        return this;
+    }
+
+    private void WriteInPlace<TOp>(Tensor other, TOp kernel) where TOp : struct, IBinaryOp
+    {
+        if (IsContiguous)
+        {
+            if (DType == DType.Float32)
+            {
+                Elementwise.Run<float, TOp>(this, other, this, kernel);
+            }
+            else
+            {
+                Elementwise.Run<double, TOp>(this, other, this, kernel);
+            }
+            return;
+        }
+        var result = Elementwise.Map("InPlace", this, other, kernel);
+        StridedCopy.Copy(result, this);
+    }
+
+    private void CheckBroadcastsTo(string op, Tensor other)
+    {
+        var shape = Shapes.Broadcast(op, _shape, other._shape);
+        if (!Shapes.SameShape(shape, _shape))
+        {
+            throw new ArgumentException($"{op}: output with shape {Shapes.Format(_shape)} doesn't match the broadcast shape {Shapes.Format(shape)}.");
+        }
+    }
+
+    private void CheckInPlace(string op, Tensor? other)
+    {
+        if (!Autograd.IsGradEnabled)
+        {
+            return;
+        }
+        if (IsLeaf && RequiresGrad)
+        {
+            throw new AutogradException($"{op}: a leaf Variable that requires grad is being used in an in-place operation. Do the update inside `using (Autograd.NoGrad())` (as optimizers do), or work on a Detach()ed or Clone()d tensor.");
+        }
+        if (ViewBase is not null && (ViewBase.RequiresGrad || RequiresGrad || other?.RequiresGrad == true))
+        {
+            throw new AutogradException($"{op}: in-place operation on a view (shape {Shapes.Format(_shape)}) of a tensor that takes part in autograd is not supported by MiniTorch; use the out-of-place op and Cat/Where to build the new value, or do it inside Autograd.NoGrad().");
+        }
+    }
+
+    /// <summary>A new tensor object sharing storage and the current history: the "old value" input of an in-place op.</summary>
+    private Tensor HistoryAlias()
+    {
+        var alias = new Tensor(Storage, _shape, _strides, Offset);
+        if (_gradFn is not null)
+        {
+            alias._gradFn = _gradFn;
+            alias._requiresGrad = true;
+        }
+        else
+        {
+            alias._requiresGrad = false;
+        }
+        return alias;
+    }
+
+    /// <summary>Writes <paramref name="result"/> into this tensor and makes its history this tensor's.</summary>
+    private Tensor RebaseHistory(Tensor result)
+    {
+        StridedCopy.Copy(result, this);
+        Storage.Version++;
+        if (result._gradFn is not null)
+        {
+            SetHistory(result._gradFn);
+        }
+        return this;
+    }
+}

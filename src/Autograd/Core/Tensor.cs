@@ -1,0 +1,170 @@
+using System.Numerics;
+
+namespace MiniTorch;
+
+/// <summary>
+/// An n-dimensional array of float32 or float64 with PyTorch's semantics: a view (shape, strides,
+/// offset) over storage that views share, broadcasting in binary ops, and reverse-mode autograd.
+/// </summary>
+/// <remarks>
+/// A tensor records how it was computed (<see cref="GradFn"/>) when grad mode is on and any input
+/// requires grad; <see cref="Backward"/> then fills <see cref="Grad"/> of the leaves.
+/// </remarks>
+public sealed partial class Tensor
+{
+    internal readonly Storage Storage;
+    private readonly int[] _shape;
+    private readonly int[] _strides;
+    internal readonly int Offset;
+
+    internal Tensor(Storage storage, int[] shape, int[] strides, int offset)
+    {
+        Storage = storage;
+        _shape = shape;
+        _strides = strides;
+        Offset = offset;
+        Numel = Shapes.Numel(shape);
+        IsContiguous = Shapes.IsContiguous(shape, strides);
+    }
+
+    internal Tensor(Storage storage, int[] shape) : this(storage, shape, Shapes.ContiguousStrides(shape), 0)
+    {
+    }
+
+    /// <summary>The element type.</summary>
+    public DType DType => Storage.DType;
+
+    /// <summary>The size of each dimension (a copy; the tensor is not changed through it).</summary>
+    public int[] Shape => (int[])_shape.Clone();
+
+    /// <summary>The step in elements between neighbours along each dimension.</summary>
+    public int[] Strides => (int[])_strides.Clone();
+
+    /// <summary>The number of dimensions (0 for a scalar tensor).</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>The number of dimensions, PyTorch's name for <see cref="Rank"/>.</summary>
+    public int Dim => _shape.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int Numel { get; }
+
+    /// <summary>Whether the elements lie in row-major order with no gaps, starting at the storage offset.</summary>
+    public bool IsContiguous { get; }
+
+    /// <summary>The index of the first element within the shared storage (PyTorch's <c>storage_offset()</c>).</summary>
+    public int StorageOffset => Offset;
+
+    /// <summary>The version counter of the storage, bumped by every in-place op (PyTorch's <c>_version</c>).</summary>
+    public int Version => Storage.Version;
+
+    /// <summary>The size of one dimension; negative dims count from the end.</summary>
+    public int Size(int dim) => _shape[Shapes.NormalizeDim("Size", dim, Rank)];
+
+    internal ReadOnlySpan<int> ShapeSpan => _shape;
+
+    internal int[] ShapeArray => _shape;
+
+    internal int[] StridesArray => _strides;
+
+    internal T[] Data<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
+
+    /// <summary>The elements as a span; only valid for contiguous tensors.</summary>
+    internal Span<T> ContiguousSpan<T>() where T : unmanaged => ((Storage<T>)Storage).Data.AsSpan(Offset, Numel);
+
+    /// <summary>Whether another tensor views the same storage.</summary>
+    internal bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);
+
+    /// <summary>A new uninitialised contiguous tensor; every element must be written before it is read.</summary>
+    internal static Tensor Empty(int[] shape, DType dtype)
+    {
+        int n = Shapes.Numel(shape);
+        Storage storage = dtype == DType.Float32
+            ? new Storage<float>(GC.AllocateUninitializedArray<float>(n))
+            : new Storage<double>(GC.AllocateUninitializedArray<double>(n));
+        return new Tensor(storage, shape);
+    }
+
+    /// <summary>A tensor over <paramref name="data"/> without copying it.</summary>
+    internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged => new(new Storage<T>(data), shape);
+
+    /// <summary>The elements in row-major order, as float (converting from float64 if needed).</summary>
+    public float[] ToArray()
+    {
+        if (DType == DType.Float32)
+        {
+            return ToArray<float>();
+        }
+        var d = ToArray<double>();
+        var f = new float[d.Length];
+        for (int i = 0; i < d.Length; i++)
+        {
+            f[i] = (float)d[i];
+        }
+        return f;
+    }
+
+    /// <summary>The elements in row-major order as float64 (exact for both dtypes).</summary>
+    public double[] ToDoubleArray()
+    {
+        if (DType == DType.Float64)
+        {
+            return ToArray<double>();
+        }
+        var f = ToArray<float>();
+        var d = new double[f.Length];
+        for (int i = 0; i < f.Length; i++)
+        {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    /// <summary>The elements in row-major order as <typeparamref name="T"/>, which must be the tensor's element type.</summary>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        if (Storage is not Storage<T>)
+        {
+            throw new ArgumentException($"ToArray<{typeof(T).Name}>: the tensor's dtype is {DType}; use ToArray<{(DType == DType.Float32 ? "float" : "double")}>() or convert with To(DType).");
+        }
+        return Contiguous().ContiguousSpan<T>().ToArray();
+    }
+
+    /// <summary>The value of a one-element tensor, as PyTorch's <c>item()</c>.</summary>
+    public double Item()
+    {
+        if (Numel != 1)
+        {
+            throw new ArgumentException($"Item: a Tensor with {Numel} elements cannot be converted to Scalar (shape {Shapes.Format(_shape)}); only one-element tensors can.");
+        }
+        return DType == DType.Float32 ? Data<float>()[Offset] : Data<double>()[Offset];
+    }
+
+    /// <summary>The element at a full index (one int per dimension), as float64.</summary>
+    public double GetValue(params int[] index)
+    {
+        int offset = ElementOffset("GetValue", index);
+        return DType == DType.Float32 ? Data<float>()[offset] : Data<double>()[offset];
+    }
+
+    internal int ElementOffset(string op, ReadOnlySpan<int> index)
+    {
+        if (index.Length != Rank)
+        {
+            throw new ArgumentException($"{op}: expected {Rank} indices for a tensor of shape {Shapes.Format(_shape)}, got {index.Length}.");
+        }
+        int offset = Offset;
+        for (int d = 0; d < index.Length; d++)
+        {
+            int i = index[d] < 0 ? index[d] + _shape[d] : index[d];
+            if ((uint)i >= (uint)_shape[d])
+            {
+                throw new ArgumentOutOfRangeException(nameof(index), $"{op}: index {index[d]} is out of bounds for dimension {d} with size {_shape[d]}.");
+            }
+            offset += i * _strides[d];
+        }
+        return offset;
+    }
+
+    internal static T Cast<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(value);
+}

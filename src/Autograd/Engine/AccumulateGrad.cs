@@ -1,0 +1,39 @@
+namespace MiniTorch;
+
+/// <summary>The node at a leaf that requires grad: adds the incoming gradient into the leaf's <see cref="Tensor.Grad"/>.</summary>
+internal sealed class AccumulateGrad : Node
+{
+    public AccumulateGrad(Tensor leaf) => Leaf = leaf;
+
+    public Tensor Leaf { get; }
+
+    public override string Name => "AccumulateGrad";
+
+    internal override Tensor?[] Apply(Tensor gradOutput)
+    {
+        Accumulate(Leaf, gradOutput);
+        return [];
+    }
+
+    /// <summary>
+    /// Adds <paramref name="grad"/> into <paramref name="target"/>.Grad as PyTorch does: the first gradient is
+    /// copied (so no two tensors share a gradient buffer), later ones are added in place, unless a graph of the
+    /// derivative is being recorded, in which case the sum is a new tensor that carries that graph.
+    /// </summary>
+    public static void Accumulate(Tensor target, Tensor grad)
+    {
+        var existing = target.Grad;
+        if (existing is null)
+        {
+            target.Grad = Autograd.IsGradEnabled && grad.RequiresGrad ? grad : grad.CloneRaw();
+        }
+        else if (!Autograd.IsGradEnabled && !existing.RequiresGrad)
+        {
+            existing.AccumulateRaw(grad);
+        }
+        else
+        {
+            target.Grad = existing + grad;
+        }
+    }
+}

@@ -1,0 +1,269 @@
+namespace MiniTorch;
+
+/// <summary>
+/// The backward pass: discovers the graph from the roots without recursion, counts how many
+/// gradients each node waits for, then runs each node once, when all of them have arrived.
+/// </summary>
+internal static class Engine
+{
+    private sealed class NodeState
+    {
+        public int Dependencies;
+        public Tensor? Buffer;
+        public bool Needed;
+        public List<int>? CaptureSlots;
+    }
+
+    /// <summary>
+    /// Runs backward from <paramref name="roots"/>. With <paramref name="inputs"/> null, gradients are accumulated
+    /// into leaves (<see cref="Tensor.Backward"/>); otherwise they are returned, one per input, and no
+    /// <see cref="Tensor.Grad"/> is touched (<see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>).
+    /// </summary>
+    public static Tensor?[] Run(IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor?>? rootGrads, bool retainGraph, bool createGraph, IReadOnlyList<Tensor>? inputs)
+    {
+        if (rootGrads is not null && rootGrads.Count != roots.Count)
+        {
+            throw new ArgumentException($"Backward: got {roots.Count} outputs but {rootGrads.Count} gradients; pass one gradient (or null) per output.");
+        }
+        var states = new Dictionary<Node, NodeState>(ReferenceEqualityComparer.Instance);
+        var captured = inputs is null ? [] : new Tensor?[inputs.Count];
+        if (inputs is not null)
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                var sink = inputs[i].GradientSinkIfExists();
+                if (sink is not null)
+                {
+                    (State(states, sink).CaptureSlots ??= []).Add(i);
+                }
+            }
+        }
+
+        var rootNodes = new Node[roots.Count];
+        var seeds = new Tensor[roots.Count];
+        for (int i = 0; i < roots.Count; i++)
+        {
+            (rootNodes[i], seeds[i]) = Seed(roots[i], rootGrads?[i], i, createGraph);
+        }
+
+        Discover(rootNodes, states, inputs is not null);
+
+        var ready = new Stack<Node>();
+        for (int i = 0; i < rootNodes.Length; i++)
+        {
+            var st = states[rootNodes[i]];
+            if (!st.Needed)
+            {
+                continue;
+            }
+            st.Buffer = st.Buffer is null ? seeds[i] : Sum(st.Buffer, seeds[i], createGraph);
+        }
+        foreach (var node in rootNodes)
+        {
+            var st = states[node];
+            if (st.Needed && st.Dependencies == 0 && !ready.Contains(node))
+            {
+                ready.Push(node);
+            }
+        }
+
+        while (ready.Count > 0)
+        {
+            var node = ready.Pop();
+            var st = states[node];
+            var grad = st.Buffer;
+            st.Buffer = null;
+            Tensor?[]? inputGrads = null;
+            if (grad is not null)
+            {
+                grad = RunPreHooks(node, grad);
+                if (st.CaptureSlots is not null)
+                {
+                    foreach (int slot in st.CaptureSlots)
+                    {
+                        captured[slot] = grad;
+                    }
+                }
+                if (inputs is null && node.RetainedOutput is { } retained)
+                {
+                    using (Autograd.SetGradEnabled(createGraph))
+                    {
+                        AccumulateGrad.Accumulate(retained, grad);
+                    }
+                }
+                bool execute = inputs is null ? true : node is not AccumulateGrad && AnyChildNeeded(node, states);
+                if (execute)
+                {
+                    using (Autograd.SetGradEnabled(createGraph))
+                    {
+                        inputGrads = node.Apply(grad);
+                    }
+                    if (inputGrads.Length != node.Edges.Length)
+                    {
+                        throw new AutogradException($"{node.Name} returned an incorrect number of gradients (expected {node.Edges.Length}, got {inputGrads.Length}).");
+                    }
+                    if (!retainGraph)
+                    {
+                        node.ReleaseSavedTensors();
+                    }
+                }
+            }
+            var edges = node.Edges;
+            for (int e = 0; e < edges.Length; e++)
+            {
+                var child = edges[e].Node;
+                if (child is null || !states.TryGetValue(child, out var cs) || !cs.Needed)
+                {
+                    continue;
+                }
+                var g = inputGrads?[e];
+                if (g is not null)
+                {
+                    Validate(node, e, edges[e], g);
+                    cs.Buffer = cs.Buffer is null ? g : Sum(cs.Buffer, g, createGraph);
+                }
+                if (--cs.Dependencies == 0)
+                {
+                    ready.Push(child);
+                }
+            }
+        }
+        return captured;
+    }
+
+    private static (Node Node, Tensor Seed) Seed(Tensor root, Tensor? grad, int index, bool createGraph)
+    {
+        var node = root.GradientSink()
+            ?? throw new AutogradException($"element {index} of tensors does not require grad and does not have a grad_fn (shape {Shapes.Format(root.ShapeSpan)}). Set RequiresGrad = true on the leaves you differentiate with respect to before computing it.");
+        if (grad is null)
+        {
+            if (root.Numel != 1)
+            {
+                throw new AutogradException(
+                    $"grad can be implicitly created only for scalar outputs, but the output has shape {Shapes.Format(root.ShapeSpan)}. " +
+                    "Pass the vector of the vector-Jacobian product explicitly, e.g. y.Backward(Tensor.OnesLike(y)), or reduce the output to a scalar first (y.Sum().Backward()).");
+            }
+            return (node, Tensor.OnesLike(root));
+        }
+        if (!Shapes.SameShape(grad.ShapeSpan, root.ShapeSpan))
+        {
+            throw new ArgumentException($"Mismatch in shape: grad_output[{index}] has a shape of {Shapes.Format(grad.ShapeSpan)} and output[{index}] has a shape of {Shapes.Format(root.ShapeSpan)}.");
+        }
+        if (grad.DType != root.DType)
+        {
+            throw new ArgumentException($"Mismatch in dtype: grad_output[{index}] is {grad.DType} and output[{index}] is {root.DType}.");
+        }
+        return (node, createGraph ? grad : grad.Detach());
+    }
+
+    /// <summary>Iterative depth-first walk: registers every node, marks which are needed, then counts dependencies.</summary>
+    private static void Discover(Node[] roots, Dictionary<Node, NodeState> states, bool onlyTowardInputs)
+    {
+        var stack = new Stack<(Node Node, int NextEdge)>();
+        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        foreach (var root in roots)
+        {
+            if (!visited.Add(root))
+            {
+                continue;
+            }
+            State(states, root);
+            stack.Push((root, 0));
+            while (stack.Count > 0)
+            {
+                var (node, e) = stack.Pop();
+                if (e < node.Edges.Length)
+                {
+                    stack.Push((node, e + 1));
+                    var child = node.Edges[e].Node;
+                    if (child is not null && visited.Add(child))
+                    {
+                        State(states, child);
+                        stack.Push((child, 0));
+                    }
+                    continue;
+                }
+                // Post-order: every child is complete, so "needed" can be decided here.
+                var st = states[node];
+                st.Needed = !onlyTowardInputs || st.CaptureSlots is not null || AnyChildNeeded(node, states);
+            }
+        }
+        foreach (var (node, st) in states)
+        {
+            if (!st.Needed)
+            {
+                continue;
+            }
+            foreach (var edge in node.Edges)
+            {
+                if (edge.Node is not null && states[edge.Node].Needed)
+                {
+                    states[edge.Node].Dependencies++;
+                }
+            }
+        }
+    }
+
+    private static bool AnyChildNeeded(Node node, Dictionary<Node, NodeState> states)
+    {
+        foreach (var edge in node.Edges)
+        {
+            if (edge.Node is not null && states.TryGetValue(edge.Node, out var cs) && cs.Needed)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static NodeState State(Dictionary<Node, NodeState> states, Node node)
+    {
+        if (!states.TryGetValue(node, out var st))
+        {
+            st = new NodeState();
+            states[node] = st;
+        }
+        return st;
+    }
+
+    private static Tensor RunPreHooks(Node node, Tensor grad)
+    {
+        if (node.PreHooks is not { Count: > 0 } hooks)
+        {
+            return grad;
+        }
+        foreach (var hook in hooks.ToArray())
+        {
+            var replaced = hook(grad);
+            if (replaced is not null)
+            {
+                if (!Shapes.SameShape(replaced.ShapeSpan, grad.ShapeSpan) || replaced.DType != grad.DType)
+                {
+                    throw new AutogradException($"A hook on the tensor produced by {node.Name} returned a gradient of {replaced.DType} {Shapes.Format(replaced.ShapeSpan)}; it must keep the gradient's {grad.DType} {Shapes.Format(grad.ShapeSpan)}.");
+                }
+                grad = replaced;
+            }
+        }
+        return grad;
+    }
+
+    private static void Validate(Node node, int index, in Edge edge, Tensor grad)
+    {
+        if (!Shapes.SameShape(grad.ShapeSpan, edge.Shape))
+        {
+            throw new AutogradException($"Function {node.Name} returned an invalid gradient at index {index} - got {Shapes.Format(grad.ShapeSpan)} but expected shape compatible with {Shapes.Format(edge.Shape)}.");
+        }
+        if (grad.DType != edge.DType)
+        {
+            throw new AutogradException($"Function {node.Name} returned an invalid gradient at index {index} - expected dtype {edge.DType} but got {grad.DType}.");
+        }
+    }
+
+    private static Tensor Sum(Tensor a, Tensor b, bool createGraph)
+    {
+        using (Autograd.SetGradEnabled(createGraph))
+        {
+            return a + b;
+        }
+    }
+}

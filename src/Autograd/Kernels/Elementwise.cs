@@ -1,0 +1,150 @@
+using System.Numerics;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// Runs elementwise ops over tensors: contiguous data straight through the op's span form (SIMD via
+/// TensorPrimitives), broadcast and strided data row by row with a scalar or gathered row.
+/// </summary>
+internal static class Elementwise
+{
+    public static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp
+    {
+        var y = Tensor.Empty(x.ShapeArray, x.DType);
+        var src = x.ContiguousRaw();
+        if (x.DType == DType.Float32)
+        {
+            op.Apply<float>(src.ContiguousSpan<float>(), y.ContiguousSpan<float>());
+        }
+        else
+        {
+            op.Apply<double>(src.ContiguousSpan<double>(), y.ContiguousSpan<double>());
+        }
+        return y;
+    }
+
+    public static void CheckSameDType(string op, Tensor a, Tensor b)
+    {
+        if (a.DType != b.DType)
+        {
+            throw new ArgumentException($"{op}: expected both tensors to have the same dtype, but got {a.DType} and {b.DType}. Convert one with To(DType.{a.DType}) first.");
+        }
+    }
+
+    public static Tensor Map<TOp>(string opName, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
+    {
+        CheckSameDType(opName, a, b);
+        var shape = Shapes.Broadcast(opName, a.ShapeArray, b.ShapeArray);
+        var result = Tensor.Empty(shape, a.DType);
+        if (a.DType == DType.Float32)
+        {
+            Run<float, TOp>(a, b, result, op);
+        }
+        else
+        {
+            Run<double, TOp>(a, b, result, op);
+        }
+        return result;
+    }
+
+    /// <summary>Writes op(a, b) into <paramref name="result"/>, a contiguous tensor of the broadcast shape.</summary>
+    public static void Run<T, TOp>(Tensor a, Tensor b, Tensor result, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOp
+    {
+        int n = result.Numel;
+        if (n == 0)
+        {
+            return;
+        }
+        Span<T> dst = result.ContiguousSpan<T>();
+        bool aFull = a.Numel == n && a.IsContiguous;
+        bool bFull = b.Numel == n && b.IsContiguous;
+        if (aFull && bFull && Shapes.SameShape(a.ShapeSpan, b.ShapeSpan))
+        {
+            op.Apply<T>(a.ContiguousSpan<T>(), b.ContiguousSpan<T>(), dst);
+            return;
+        }
+        if (aFull && b.Numel == 1)
+        {
+            op.Apply(a.ContiguousSpan<T>(), b.Data<T>()[b.Offset], dst);
+            return;
+        }
+        if (bFull && a.Numel == 1)
+        {
+            op.Apply(a.Data<T>()[a.Offset], b.ContiguousSpan<T>(), dst);
+            return;
+        }
+        RunBroadcast<T, TOp>(a, b, result, op);
+    }
+
+    private static void RunBroadcast<T, TOp>(Tensor a, Tensor b, Tensor result, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOp
+    {
+        int[] shape = result.ShapeArray;
+        int rank = shape.Length;
+        int[] sa = Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
+        int[] sb = Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
+        T[] da = a.Data<T>();
+        T[] db = b.Data<T>();
+        Span<T> dst = result.ContiguousSpan<T>();
+        int inner = shape[rank - 1];
+        int ia = sa[rank - 1];
+        int ib = sb[rank - 1];
+        T[]? rowA = ia > 1 || ia < 0 ? new T[inner] : null;
+        T[]? rowB = ib > 1 || ib < 0 ? new T[inner] : null;
+        var counter = new int[rank];
+        int oa = a.Offset;
+        int ob = b.Offset;
+        int outer = result.Numel / inner;
+        for (int o = 0; o < outer; o++)
+        {
+            var d = dst.Slice(o * inner, inner);
+            if (ia == 0 && ib == 0)
+            {
+                op.Apply<T>(da[oa], db.AsSpan(ob, 1), d.Slice(0, 1));
+                d.Slice(1).Fill(d[0]);
+            }
+            else if (ia == 0)
+            {
+                op.Apply(da[oa], Row(db, ob, ib, inner, rowB), d);
+            }
+            else if (ib == 0)
+            {
+                op.Apply(Row(da, oa, ia, inner, rowA), db[ob], d);
+            }
+            else
+            {
+                op.Apply<T>(Row(da, oa, ia, inner, rowA), Row(db, ob, ib, inner, rowB), d);
+            }
+            for (int k = rank - 2; k >= 0; k--)
+            {
+                counter[k]++;
+                oa += sa[k];
+                ob += sb[k];
+                if (counter[k] < shape[k])
+                {
+                    break;
+                }
+                oa -= sa[k] * shape[k];
+                ob -= sb[k] * shape[k];
+                counter[k] = 0;
+            }
+        }
+    }
+
+    /// <summary>A row of <paramref name="inner"/> elements: the storage itself when unit-stride, else gathered into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<T> Row<T>(T[] data, int offset, int stride, int inner, T[]? buffer)
+    {
+        if (stride == 1)
+        {
+            return data.AsSpan(offset, inner);
+        }
+        for (int j = 0; j < inner; j++)
+        {
+            buffer![j] = data[offset + j * stride];
+        }
+        return buffer;
+    }
+}

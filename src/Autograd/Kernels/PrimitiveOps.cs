@@ -1,0 +1,207 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace MiniTorch.Kernels;
+
+// Span forms of the elementwise ops, each a struct so the generic kernels are specialised per op.
+// TensorPrimitives does the SIMD work; PyTorch's NaN propagation holds for Max/Min.
+
+internal readonly struct AddOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(y, x, d);
+}
+
+internal readonly struct SubOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(x, y, d);
+}
+
+internal readonly struct MulOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(y, x, d);
+}
+
+internal readonly struct DivOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(x, y, d);
+}
+
+internal readonly struct PowOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Pow(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Pow(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Pow(x, y, d);
+}
+
+internal readonly struct MaxOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(y, x, d);
+}
+
+internal readonly struct MinOp : IBinaryOp
+{
+    public void Apply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(x, y, d);
+    public void Apply<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(x, y, d);
+    public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(y, x, d);
+}
+
+/// <summary>The comparisons, producing 1 where true and 0 where false.</summary>
+internal enum Comparison
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+internal readonly struct CompareOp : IScalarBinaryOp
+{
+    private readonly Comparison _kind;
+
+    public CompareOp(Comparison kind) => _kind = kind;
+
+    public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool r = _kind switch
+        {
+            Comparison.Equal => x == y,
+            Comparison.NotEqual => x != y,
+            Comparison.Less => x < y,
+            Comparison.LessOrEqual => x <= y,
+            Comparison.Greater => x > y,
+            _ => x >= y,
+        };
+        return r ? T.One : T.Zero;
+    }
+}
+
+/// <summary>Unary maps: the kind picks the TensorPrimitives routine; one switch per call, not per element.</summary>
+internal enum UnaryKind
+{
+    Neg,
+    Exp,
+    Log,
+    Sqrt,
+    Abs,
+    Sin,
+    Cos,
+    Tanh,
+    Sigmoid,
+    Sign,
+}
+
+internal readonly struct UnaryOp : IUnaryOp
+{
+    private readonly UnaryKind _kind;
+
+    public UnaryOp(UnaryKind kind) => _kind = kind;
+
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (_kind)
+        {
+            case UnaryKind.Neg: TensorPrimitives.Negate(x, y); break;
+            case UnaryKind.Exp: TensorPrimitives.Exp(x, y); break;
+            case UnaryKind.Log: TensorPrimitives.Log(x, y); break;
+            case UnaryKind.Sqrt: TensorPrimitives.Sqrt(x, y); break;
+            case UnaryKind.Abs: TensorPrimitives.Abs(x, y); break;
+            case UnaryKind.Sin: TensorPrimitives.Sin(x, y); break;
+            case UnaryKind.Cos: TensorPrimitives.Cos(x, y); break;
+            case UnaryKind.Tanh: TensorPrimitives.Tanh(x, y); break;
+            case UnaryKind.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryKind.Sign:
+                for (int i = 0; i < x.Length; i++)
+                {
+                    y[i] = T.IsNaN(x[i]) ? x[i] : T.CreateTruncating(T.Sign(x[i]));
+                }
+                break;
+        }
+    }
+}
+
+/// <summary>y = x ∘ s for a scalar s, with the scalar on either side.</summary>
+internal readonly struct ScalarOp<TOp> : IUnaryOp where TOp : struct, IBinaryOp
+{
+    private readonly double _scalar;
+    private readonly bool _scalarFirst;
+
+    public ScalarOp(double scalar, bool scalarFirst = false)
+    {
+        _scalar = scalar;
+        _scalarFirst = scalarFirst;
+    }
+
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T s = T.CreateTruncating(_scalar);
+        if (_scalarFirst)
+        {
+            default(TOp).Apply(s, x, y);
+        }
+        else
+        {
+            default(TOp).Apply(x, s, y);
+        }
+    }
+}
+
+/// <summary>Clamps into [min, max]; either bound may be absent (NaN stands for absent). NaN inputs stay NaN, as in PyTorch.</summary>
+internal readonly struct ClampOp : IUnaryOp
+{
+    private readonly double _min;
+    private readonly double _max;
+
+    public ClampOp(double min, double max)
+    {
+        _min = min;
+        _max = max;
+    }
+
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> src = x;
+        if (!double.IsNaN(_min))
+        {
+            TensorPrimitives.Max(src, T.CreateTruncating(_min), y);
+            src = y;
+        }
+        if (!double.IsNaN(_max))
+        {
+            TensorPrimitives.Min(src, T.CreateTruncating(_max), y);
+            src = y;
+        }
+        if (src != y)
+        {
+            x.CopyTo(y);
+        }
+    }
+}
+
+/// <summary>LeakyReLU: x where x &gt; 0, slope·x elsewhere.</summary>
+internal readonly struct LeakyReluOp : IUnaryOp
+{
+    private readonly double _slope;
+
+    public LeakyReluOp(double slope) => _slope = slope;
+
+    public void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T slope = T.CreateTruncating(_slope);
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = x[i] > T.Zero ? x[i] : x[i] * slope;
+        }
+    }
+}

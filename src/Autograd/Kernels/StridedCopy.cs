@@ -1,0 +1,102 @@
+namespace MiniTorch.Kernels;
+
+/// <summary>Copies between arbitrarily strided layouts of the same shape: the one general indexer.</summary>
+internal static class StridedCopy
+{
+    public static void Copy<T>(T[] src, int srcOffset, int[] srcStrides, T[] dst, int dstOffset, int[] dstStrides, int[] shape)
+    {
+        int n = Shapes.Numel(shape);
+        if (n == 0)
+        {
+            return;
+        }
+        int rank = shape.Length;
+        if (rank == 0)
+        {
+            dst[dstOffset] = src[srcOffset];
+            return;
+        }
+        int inner = shape[rank - 1];
+        int si = srcStrides[rank - 1];
+        int di = dstStrides[rank - 1];
+        int outer = n / inner;
+        Span<int> counter = rank <= 16 ? stackalloc int[rank] : new int[rank];
+        counter.Clear();
+        int so = srcOffset;
+        int dof = dstOffset;
+        for (int o = 0; o < outer; o++)
+        {
+            if (si == 1 && di == 1)
+            {
+                src.AsSpan(so, inner).CopyTo(dst.AsSpan(dof, inner));
+            }
+            else if (si == 0 && di == 1)
+            {
+                dst.AsSpan(dof, inner).Fill(src[so]);
+            }
+            else
+            {
+                for (int j = 0; j < inner; j++)
+                {
+                    dst[dof + j * di] = src[so + j * si];
+                }
+            }
+            for (int d = rank - 2; d >= 0; d--)
+            {
+                counter[d]++;
+                so += srcStrides[d];
+                dof += dstStrides[d];
+                if (counter[d] < shape[d])
+                {
+                    break;
+                }
+                so -= srcStrides[d] * shape[d];
+                dof -= dstStrides[d] * shape[d];
+                counter[d] = 0;
+            }
+        }
+    }
+
+    /// <summary>Copies the elements of <paramref name="src"/> into <paramref name="dst"/>'s layout (same shape and dtype).</summary>
+    public static void Copy(Tensor src, Tensor dst)
+    {
+        if (src.DType == DType.Float32)
+        {
+            Copy(src.Data<float>(), src.Offset, src.StridesArray, dst.Data<float>(), dst.Offset, dst.StridesArray, dst.ShapeArray);
+        }
+        else
+        {
+            Copy(src.Data<double>(), src.Offset, src.StridesArray, dst.Data<double>(), dst.Offset, dst.StridesArray, dst.ShapeArray);
+        }
+    }
+
+    /// <summary>Visits the storage offsets of every element of a strided layout in row-major order.</summary>
+    public static int[] Offsets(int[] shape, int[] strides, int offset)
+    {
+        int n = Shapes.Numel(shape);
+        var result = new int[n];
+        if (n == 0)
+        {
+            return result;
+        }
+        int rank = shape.Length;
+        var counter = new int[rank];
+        int cur = offset;
+        for (int i = 0; i < n; i++)
+        {
+            result[i] = cur;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                counter[d]++;
+                cur += strides[d];
+                if (counter[d] < shape[d])
+                {
+                    break;
+                }
+                cur -= strides[d] * shape[d];
+                counter[d] = 0;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,105 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>max(x, 0) elementwise; the gradient at 0 is 0, as in PyTorch.</summary>
+    public Tensor Relu()
+    {
+        var r = Elementwise.Map(this, new ScalarOp<MaxOp>(0));
+        if (Node.IsNeeded(this))
+        {
+            new SavedOneBackward("ReluBackward", r, static (g, y) => g * y.Gt(0)).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>x where x &gt; 0, <paramref name="negativeSlope"/>·x elsewhere (PyTorch's default slope 0.01).</summary>
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        var r = Elementwise.Map(this, new LeakyReluOp(negativeSlope));
+        if (Node.IsNeeded(this))
+        {
+            new LeakyReluBackward(this, negativeSlope).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// Clamps every element into [<paramref name="min"/>, <paramref name="max"/>]; a null bound is not applied.
+    /// The gradient passes where min ≤ x ≤ max, as in PyTorch.
+    /// </summary>
+    public Tensor Clamp(double? min = null, double? max = null)
+    {
+        if (min is null && max is null)
+        {
+            throw new ArgumentException("Clamp: at least one of 'min' or 'max' must not be null.");
+        }
+        if (min is double lo && max is double hi && (double.IsNaN(lo) || double.IsNaN(hi)))
+        {
+            throw new ArgumentException($"Clamp: bounds must not be NaN (min={lo}, max={hi}).");
+        }
+        var r = Elementwise.Map(this, new ClampOp(min ?? double.NaN, max ?? double.NaN));
+        if (Node.IsNeeded(this))
+        {
+            new ClampBackward(this, min, max).Connect(r, this);
+        }
+        return r;
+    }
+}
+
+internal sealed class LeakyReluBackward : Node
+{
+    private readonly double _slope;
+    private SavedTensor _x;
+
+    public LeakyReluBackward(Tensor x, double slope)
+    {
+        _x = new SavedTensor(x);
+        _slope = slope;
+    }
+
+    public override string Name => "LeakyReluBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var positive = _x.Unpack(this).Gt(0);
+        return [g * (positive + (1 - positive) * _slope)];
+    }
+
+    internal override void ReleaseSavedTensors() => _x.Release();
+}
+
+internal sealed class ClampBackward : Node
+{
+    private readonly double? _min;
+    private readonly double? _max;
+    private SavedTensor _x;
+
+    public ClampBackward(Tensor x, double? min, double? max)
+    {
+        _x = new SavedTensor(x);
+        _min = min;
+        _max = max;
+    }
+
+    public override string Name => "ClampBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        var pass = g;
+        if (_min is double lo)
+        {
+            pass = pass * x.Ge(lo);
+        }
+        if (_max is double hi)
+        {
+            pass = pass * x.Le(hi);
+        }
+        return [pass];
+    }
+
+    internal override void ReleaseSavedTensors() => _x.Release();
+}

@@ -1,0 +1,232 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>a + b with broadcasting.</summary>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        var r = Elementwise.Map("Add", a, b, new AddOp());
+        if (Node.IsNeeded(a, b))
+        {
+            new AddBackward().Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>a − b with broadcasting.</summary>
+    public static Tensor Sub(Tensor a, Tensor b)
+    {
+        var r = Elementwise.Map("Sub", a, b, new SubOp());
+        if (Node.IsNeeded(a, b))
+        {
+            new SubBackward().Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>a · b elementwise with broadcasting.</summary>
+    public static Tensor Mul(Tensor a, Tensor b)
+    {
+        var r = Elementwise.Map("Mul", a, b, new MulOp());
+        if (Node.IsNeeded(a, b))
+        {
+            new MulBackward(a, b).Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>a / b elementwise with broadcasting.</summary>
+    public static Tensor Div(Tensor a, Tensor b)
+    {
+        var r = Elementwise.Map("Div", a, b, new DivOp());
+        if (Node.IsNeeded(a, b))
+        {
+            new DivBackward(a, b).Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>x + s for a scalar s.</summary>
+    public static Tensor Add(Tensor x, double s) => ScalarOp<AddOp>(x, s, false, "AddBackward", 1);
+
+    /// <summary>x − s for a scalar s.</summary>
+    public static Tensor Sub(Tensor x, double s) => ScalarOp<SubOp>(x, s, false, "SubBackward", 1);
+
+    /// <summary>s − x for a scalar s.</summary>
+    public static Tensor Sub(double s, Tensor x) => ScalarOp<SubOp>(x, s, true, "RsubBackward", -1);
+
+    /// <summary>x · s for a scalar s.</summary>
+    public static Tensor Mul(Tensor x, double s) => ScalarOp<MulOp>(x, s, false, "MulBackward", s);
+
+    /// <summary>x / s for a scalar s.</summary>
+    public static Tensor Div(Tensor x, double s) => ScalarOp<DivOp>(x, s, false, "DivBackward", 1 / s);
+
+    /// <summary>s / x for a scalar s.</summary>
+    public static Tensor Div(double s, Tensor x)
+    {
+        var r = Elementwise.Map(x, new ScalarOp<DivOp>(s, scalarFirst: true));
+        if (Node.IsNeeded(x))
+        {
+            // d(s/x) = −s/x² = −r/x
+            new SavedPairBackward("DivBackward", x, r, static (g, x, r) => -g * r / x).Connect(r, x);
+        }
+        return r;
+    }
+
+    /// <summary>−x.</summary>
+    public Tensor Neg()
+    {
+        var r = Elementwise.Map(this, new UnaryOp(UnaryKind.Neg));
+        if (Node.IsNeeded(this))
+        {
+            new ScaleBackward("NegBackward", -1).Connect(r, this);
+        }
+        return r;
+    }
+
+    private static Tensor ScalarOp<TOp>(Tensor x, double s, bool scalarFirst, string backwardName, double derivative)
+        where TOp : struct, IBinaryOp
+    {
+        var r = Elementwise.Map(x, new ScalarOp<TOp>(s, scalarFirst));
+        if (Node.IsNeeded(x))
+        {
+            new ScaleBackward(backwardName, derivative).Connect(r, x);
+        }
+        return r;
+    }
+
+    /// <summary>Reduces a broadcast gradient back to <paramref name="shape"/> by summing the broadcast dims (PyTorch's <c>sum_to_size</c>).</summary>
+    public Tensor SumToShape(int[] shape)
+    {
+        if (Shapes.SameShape(_shape, shape))
+        {
+            return this;
+        }
+        int lead = Rank - shape.Length;
+        if (lead < 0)
+        {
+            throw new ArgumentException($"SumToShape: shape {Shapes.Format(_shape)} cannot be reduced to the longer shape {Shapes.Format(shape)}.");
+        }
+        var dims = new List<int>();
+        for (int i = 0; i < Rank; i++)
+        {
+            if (i < lead)
+            {
+                dims.Add(i);
+            }
+            else if (shape[i - lead] == 1 && _shape[i] != 1)
+            {
+                dims.Add(i);
+            }
+            else if (shape[i - lead] != _shape[i])
+            {
+                throw new ArgumentException($"SumToShape: shape {Shapes.Format(_shape)} is not expandable from {Shapes.Format(shape)}.");
+            }
+        }
+        var summed = dims.Count == 0 ? this : Sum(dims.ToArray(), keepDim: true);
+        return lead == 0 ? summed : summed.Reshape(shape);
+    }
+}
+
+internal sealed class AddBackward : Node
+{
+    public override string Name => "AddBackward";
+
+    internal override Tensor?[] Apply(Tensor g) =>
+        [NeedsInputGrad(0) ? g.SumToShape(Edges[0].Shape) : null, NeedsInputGrad(1) ? g.SumToShape(Edges[1].Shape) : null];
+}
+
+internal sealed class SubBackward : Node
+{
+    public override string Name => "SubBackward";
+
+    internal override Tensor?[] Apply(Tensor g) =>
+        [NeedsInputGrad(0) ? g.SumToShape(Edges[0].Shape) : null, NeedsInputGrad(1) ? (-g).SumToShape(Edges[1].Shape) : null];
+}
+
+internal sealed class MulBackward : Node
+{
+    private readonly string _name;
+    private SavedTensor _a;
+    private SavedTensor _b;
+
+    public MulBackward(Tensor a, Tensor b, string name = "MulBackward")
+    {
+        _name = name;
+        // Each input's gradient needs only the other input.
+        if (b.RequiresGrad)
+        {
+            _a = new SavedTensor(a);
+        }
+        if (a.RequiresGrad)
+        {
+            _b = new SavedTensor(b);
+        }
+    }
+
+    public override string Name => _name;
+
+    internal override Tensor?[] Apply(Tensor g) =>
+    [
+        NeedsInputGrad(0) ? (g * _b.Unpack(this)).SumToShape(Edges[0].Shape) : null,
+        NeedsInputGrad(1) ? (g * _a.Unpack(this)).SumToShape(Edges[1].Shape) : null,
+    ];
+
+    internal override void ReleaseSavedTensors()
+    {
+        _a.Release();
+        _b.Release();
+    }
+}
+
+internal sealed class DivBackward : Node
+{
+    private SavedTensor _a;
+    private SavedTensor _b;
+
+    public DivBackward(Tensor a, Tensor b)
+    {
+        if (b.RequiresGrad)
+        {
+            _a = new SavedTensor(a);
+        }
+        _b = new SavedTensor(b);
+    }
+
+    public override string Name => "DivBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var b = _b.Unpack(this);
+        return
+        [
+            NeedsInputGrad(0) ? (g / b).SumToShape(Edges[0].Shape) : null,
+            NeedsInputGrad(1) ? (-g * _a.Unpack(this) / (b * b)).SumToShape(Edges[1].Shape) : null,
+        ];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _a.Release();
+        _b.Release();
+    }
+}
+
+/// <summary>Backward of ops whose derivative is a constant: g·c.</summary>
+internal sealed class ScaleBackward : Node
+{
+    private readonly string _name;
+    private readonly double _scale;
+
+    public ScaleBackward(string name, double scale)
+    {
+        _name = name;
+        _scale = scale;
+    }
+
+    public override string Name => _name;
+
+    internal override Tensor?[] Apply(Tensor g) => [_scale == 1 ? g : g * _scale];
+}

@@ -1,0 +1,110 @@
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>Concatenates tensors along an existing dimension; all other sizes must match (PyTorch's <c>torch.cat</c>).</summary>
+    public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0)
+        {
+            throw new ArgumentException("Cat: expected a non-empty list of Tensors.");
+        }
+        var first = tensors[0];
+        if (first.Rank == 0)
+        {
+            throw new ArgumentException("Cat: zero-dimensional tensor (at position 0) cannot be concatenated.");
+        }
+        int d = Shapes.NormalizeDim("Cat", dim, first.Rank);
+        int total = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            var t = tensors[i];
+            Kernels.Elementwise.CheckSameDType("Cat", first, t);
+            if (t.Rank != first.Rank)
+            {
+                throw new ArgumentException($"Cat: tensors must have same number of dimensions: got {first.Rank} (position 0, shape {Shapes.Format(first._shape)}) and {t.Rank} (position {i}, shape {Shapes.Format(t._shape)}).");
+            }
+            for (int k = 0; k < first.Rank; k++)
+            {
+                if (k != d && t._shape[k] != first._shape[k])
+                {
+                    throw new ArgumentException($"Cat: sizes of tensors must match except in dimension {d}. Expected size {first._shape[k]} but got size {t._shape[k]} for tensor number {i} in the list (shapes {Shapes.Format(first._shape)} and {Shapes.Format(t._shape)}).");
+                }
+            }
+            total += t._shape[d];
+        }
+        var shape = (int[])first._shape.Clone();
+        shape[d] = total;
+        var r = Empty(shape, first.DType);
+        var sizes = new int[tensors.Count];
+        int offset = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            sizes[i] = tensors[i]._shape[d];
+            var window = new Tensor(r.Storage, tensors[i].ShapeArray, r._strides, offset * r._strides[d]);
+            Kernels.StridedCopy.Copy(tensors[i], window);
+            offset += sizes[i];
+        }
+        var inputs = new Tensor[tensors.Count];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = tensors[i];
+        }
+        if (Node.IsNeeded(inputs))
+        {
+            new CatBackward(d, sizes).Connect(r, inputs);
+        }
+        return r;
+    }
+
+    /// <summary>Stacks tensors of one shape along a new dimension (PyTorch's <c>torch.stack</c>).</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int dim = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0)
+        {
+            throw new ArgumentException("Stack: expects a non-empty list of Tensors.");
+        }
+        int d = Shapes.NormalizeDim("Stack", dim, tensors[0].Rank + 1);
+        var parts = new Tensor[tensors.Count];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!Shapes.SameShape(tensors[i]._shape, tensors[0]._shape))
+            {
+                throw new ArgumentException($"Stack: expects each tensor to be equal size, but got {Shapes.Format(tensors[0]._shape)} at entry 0 and {Shapes.Format(tensors[i]._shape)} at entry {i}.");
+            }
+            parts[i] = tensors[i].Unsqueeze(d);
+        }
+        return Cat(parts, d);
+    }
+}
+
+internal sealed class CatBackward : Node
+{
+    private readonly int _dim;
+    private readonly int[] _sizes;
+
+    public CatBackward(int dim, int[] sizes)
+    {
+        _dim = dim;
+        _sizes = sizes;
+    }
+
+    public override string Name => "CatBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var grads = new Tensor?[_sizes.Length];
+        int offset = 0;
+        for (int i = 0; i < _sizes.Length; i++)
+        {
+            if (NeedsInputGrad(i))
+            {
+                grads[i] = g.Narrow(_dim, offset, _sizes[i]);
+            }
+            offset += _sizes[i];
+        }
+        return grads;
+    }
+}

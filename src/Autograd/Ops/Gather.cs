@@ -1,0 +1,179 @@
+namespace MiniTorch;
+
+// Index tensors are float tensors holding whole numbers (MiniTorch has no integer dtype; see docs/design.md).
+// Every index is validated before any element is read.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Gathers values along <paramref name="dim"/>: out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch's <c>gather</c>).
+    /// <paramref name="index"/> has this tensor's rank; the result has its shape.
+    /// </summary>
+    public Tensor Gather(int dim, Tensor index)
+    {
+        int d = CheckScatterGather("Gather", dim, index, null);
+        var r = Empty((int[])index._shape.Clone(), DType);
+        var positions = ScatterGatherOffsets("Gather", d, index);
+        if (DType == DType.Float32)
+        {
+            GatherCopy(Data<float>(), positions, r.ContiguousSpan<float>());
+        }
+        else
+        {
+            GatherCopy(Data<double>(), positions, r.ContiguousSpan<double>());
+        }
+        if (Node.IsNeeded(this))
+        {
+            new GatherBackward(d, index).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// A copy of this tensor with <paramref name="source"/> added at the positions <paramref name="index"/> names along
+    /// <paramref name="dim"/> (PyTorch's out-of-place <c>scatter_add</c>); repeated indices accumulate.
+    /// </summary>
+    public Tensor ScatterAdd(int dim, Tensor index, Tensor source)
+    {
+        Kernels.Elementwise.CheckSameDType("ScatterAdd", this, source);
+        int d = CheckScatterGather("ScatterAdd", dim, index, source);
+        var r = CloneRaw();
+        var positions = r.ScatterGatherOffsets("ScatterAdd", d, index);
+        var src = source.ContiguousRaw();
+        if (DType == DType.Float32)
+        {
+            ScatterAccumulate(r.Data<float>(), positions, src, index);
+        }
+        else
+        {
+            ScatterAccumulate(r.Data<double>(), positions, src, index);
+        }
+        if (Node.IsNeeded(this, source))
+        {
+            new ScatterAddBackward(d, index).Connect(r, this, source);
+        }
+        return r;
+    }
+
+    private int CheckScatterGather(string op, int dim, Tensor index, Tensor? source)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        int d = Shapes.NormalizeDim(op, dim, Rank);
+        if (index.Rank != Rank)
+        {
+            throw new ArgumentException($"{op}: index tensor must have the same number of dimensions as input tensor (index shape {Shapes.Format(index._shape)}, input shape {Shapes.Format(_shape)}).");
+        }
+        for (int i = 0; i < Rank; i++)
+        {
+            if (i != d && index._shape[i] > _shape[i])
+            {
+                throw new ArgumentException($"{op}: size does not match at dimension {i}: index shape {Shapes.Format(index._shape)} is larger than input shape {Shapes.Format(_shape)} apart from dimension {d}.");
+            }
+            if (source is not null && index._shape[i] > source._shape[i])
+            {
+                throw new ArgumentException($"{op}: index shape {Shapes.Format(index._shape)} is larger than source shape {Shapes.Format(source._shape)} at dimension {i}.");
+            }
+        }
+        if (source is not null && !Shapes.SameShape(index._shape, source._shape))
+        {
+            throw new ArgumentException($"{op}: MiniTorch requires index and source of the same shape (index {Shapes.Format(index._shape)}, source {Shapes.Format(source._shape)}).");
+        }
+        return d;
+    }
+
+    /// <summary>For every element of <paramref name="index"/> (row-major), the storage offset of the element of this tensor it names.</summary>
+    private int[] ScatterGatherOffsets(string op, int dim, Tensor index)
+    {
+        var values = index.ToDoubleArray();
+        var positions = new int[values.Length];
+        if (values.Length == 0)
+        {
+            return positions;
+        }
+        int rank = Rank;
+        var counter = new int[rank];
+        int size = rank == 0 ? 1 : _shape[dim];
+        for (int n = 0; n < values.Length; n++)
+        {
+            int i = ToIndex(op, values[n], size, dim);
+            int offset = Offset;
+            for (int k = 0; k < rank; k++)
+            {
+                offset += (k == dim ? i : counter[k]) * _strides[k];
+            }
+            positions[n] = offset;
+            for (int k = rank - 1; k >= 0; k--)
+            {
+                if (++counter[k] < index._shape[k])
+                {
+                    break;
+                }
+                counter[k] = 0;
+            }
+        }
+        return positions;
+    }
+
+    internal static int ToIndex(string op, double value, int size, int dim)
+    {
+        if (value != Math.Floor(value) || double.IsNaN(value))
+        {
+            throw new ArgumentException($"{op}: index {value} is not a whole number; index tensors must hold integers.");
+        }
+        if (value < 0 || value >= size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), $"{op}: index {value} is out of bounds for dimension {dim} with size {size}.");
+        }
+        return (int)value;
+    }
+
+    private static void GatherCopy<T>(T[] src, int[] positions, Span<T> dst)
+    {
+        for (int i = 0; i < positions.Length; i++)
+        {
+            dst[i] = src[positions[i]];
+        }
+    }
+
+    private static void ScatterAccumulate<T>(T[] dst, int[] positions, Tensor source, Tensor index) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        // source has index's shape (checked), and is contiguous here, so element n pairs with positions[n].
+        var src = source.ContiguousSpan<T>();
+        for (int n = 0; n < positions.Length; n++)
+        {
+            dst[positions[n]] += src[n];
+        }
+        _ = index;
+    }
+}
+
+internal sealed class GatherBackward : Node
+{
+    private readonly int _dim;
+    private readonly Tensor _index;
+
+    public GatherBackward(int dim, Tensor index)
+    {
+        _dim = dim;
+        _index = index.Detach();
+    }
+
+    public override string Name => "GatherBackward";
+
+    internal override Tensor?[] Apply(Tensor g) => [Tensor.Zeros(Edges[0].Shape, g.DType).ScatterAdd(_dim, _index, g)];
+}
+
+internal sealed class ScatterAddBackward : Node
+{
+    private readonly int _dim;
+    private readonly Tensor _index;
+
+    public ScatterAddBackward(int dim, Tensor index)
+    {
+        _dim = dim;
+        _index = index.Detach();
+    }
+
+    public override string Name => "ScatterAddBackward";
+
+    internal override Tensor?[] Apply(Tensor g) => [NeedsInputGrad(0) ? g : null, NeedsInputGrad(1) ? g.Gather(_dim, _index) : null];
+}

@@ -1,0 +1,200 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>The inner product of two 1-D tensors of the same length (PyTorch's <c>torch.dot</c>).</summary>
+    public static Tensor Dot(Tensor a, Tensor b)
+    {
+        Elementwise.CheckSameDType("Dot", a, b);
+        if (a.Rank != 1 || b.Rank != 1)
+        {
+            throw new ArgumentException($"Dot: 1D tensors expected, but got {a.Rank}D and {b.Rank}D tensors (shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}).");
+        }
+        if (a.Numel != b.Numel)
+        {
+            throw new ArgumentException($"Dot: inconsistent tensor size, expected tensor [{a.Numel}] and src [{b.Numel}] to have the same number of elements, but got {a.Numel} and {b.Numel} elements respectively.");
+        }
+        var ac = a.ContiguousRaw();
+        var bc = b.ContiguousRaw();
+        var r = a.DType == DType.Float32
+            ? Wrap(new[] { System.Numerics.Tensors.TensorPrimitives.Dot<float>(ac.ContiguousSpan<float>(), bc.ContiguousSpan<float>()) }, [])
+            : Wrap(new[] { System.Numerics.Tensors.TensorPrimitives.Dot<double>(ac.ContiguousSpan<double>(), bc.ContiguousSpan<double>()) }, []);
+        if (Node.IsNeeded(a, b))
+        {
+            new MulBackward(a, b, "DotBackward").Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>The matrix product of two 2-D tensors (PyTorch's <c>torch.mm</c>).</summary>
+    public static Tensor Mm(Tensor a, Tensor b)
+    {
+        Elementwise.CheckSameDType("Mm", a, b);
+        if (a.Rank != 2 || b.Rank != 2)
+        {
+            throw new ArgumentException($"Mm: expected 2-D tensors, got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
+        }
+        CheckInner("Mm", a, b, a._shape[1], b._shape[0]);
+        var r = Empty([a._shape[0], b._shape[1]], a.DType);
+        MultiplyInto(a, b, r, 1, a._shape[0], a._shape[1], b._shape[1]);
+        if (Node.IsNeeded(a, b))
+        {
+            new MatmulBackward("MmBackward", a, b).Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>Batched matrix product of two 3-D tensors with the same batch size (PyTorch's <c>torch.bmm</c>).</summary>
+    public static Tensor Bmm(Tensor a, Tensor b)
+    {
+        Elementwise.CheckSameDType("Bmm", a, b);
+        if (a.Rank != 3 || b.Rank != 3 || a._shape[0] != b._shape[0])
+        {
+            throw new ArgumentException($"Bmm: expected 3-D tensors with the same batch size, got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
+        }
+        CheckInner("Bmm", a, b, a._shape[2], b._shape[1]);
+        var r = Empty([a._shape[0], a._shape[1], b._shape[2]], a.DType);
+        MultiplyInto(a, b, r, a._shape[0], a._shape[1], a._shape[2], b._shape[2]);
+        if (Node.IsNeeded(a, b))
+        {
+            new MatmulBackward("BmmBackward", a, b).Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// The matrix product with PyTorch's <c>torch.matmul</c> rules: 1-D·1-D is a dot product, a 1-D operand is
+    /// treated as a row (left) or column (right) vector and that dim is removed, and leading batch dims broadcast.
+    /// </summary>
+    public static Tensor Matmul(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Rank == 0 || b.Rank == 0)
+        {
+            throw new ArgumentException($"Matmul: both arguments need at least 1 dimension, but got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
+        }
+        if (a.Rank == 1 && b.Rank == 1)
+        {
+            return Dot(a, b);
+        }
+        if (a.Rank == 2 && b.Rank == 2)
+        {
+            return Mm(a, b);
+        }
+        if (a.Rank == 1 && b.Rank == 2)
+        {
+            CheckInner("Matmul", a, b, a._shape[0], b._shape[0]);
+            return Mm(a.Unsqueeze(0), b).Squeeze(0);
+        }
+        if (a.Rank == 2 && b.Rank == 1)
+        {
+            CheckInner("Matmul", a, b, a._shape[1], b._shape[0]);
+            return Mm(a, b.Unsqueeze(1)).Squeeze(1);
+        }
+        return BatchedMatmul(a, b);
+    }
+
+    /// <summary>Matrix product: <c>this.Matmul(other)</c> is <c>Tensor.Matmul(this, other)</c>.</summary>
+    public Tensor Matmul(Tensor other) => Matmul(this, other);
+
+    /// <summary>Inner product with another 1-D tensor.</summary>
+    public Tensor Dot(Tensor other) => Dot(this, other);
+
+    private static Tensor BatchedMatmul(Tensor a, Tensor b)
+    {
+        bool aVector = a.Rank == 1;
+        bool bVector = b.Rank == 1;
+        var a3 = aVector ? a.Unsqueeze(0) : a;
+        var b3 = bVector ? b.Unsqueeze(1) : b;
+        int n = a3._shape[^2], k = a3._shape[^1], m = b3._shape[^1];
+        CheckInner("Matmul", a, b, k, b3._shape[^2]);
+        Tensor r;
+        if (b3.Rank == 2)
+        {
+            // (..., n, k)·(k, m): fold the batch into the rows of one matrix product.
+            var batch = a3._shape[..^2];
+            r = Mm(a3.Reshape(-1, k), b3).Reshape([.. batch, n, m]);
+        }
+        else
+        {
+            var batch = Shapes.Broadcast("Matmul", a3._shape[..^2], b3._shape[..^2]);
+            int count = Shapes.Numel(batch);
+            var ae = a3.Expand([.. batch, n, k]).Reshape(count, n, k);
+            var be = b3.Expand([.. batch, k, m]).Reshape(count, k, m);
+            r = Bmm(ae, be).Reshape([.. batch, n, m]);
+        }
+        if (aVector)
+        {
+            r = r.Squeeze(-2);
+        }
+        if (bVector)
+        {
+            r = r.Squeeze(-1);
+        }
+        return r;
+    }
+
+    private static void CheckInner(string op, Tensor a, Tensor b, int inner, int other)
+    {
+        if (inner != other)
+        {
+            throw new ArgumentException($"{op}: shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)} cannot be multiplied ({inner} != {other}).");
+        }
+    }
+
+    /// <summary>r[i] = a[i]·b[i] for each of <paramref name="batch"/> matrices, via the GEMM kernel on contiguous copies.</summary>
+    private static void MultiplyInto(Tensor a, Tensor b, Tensor r, int batch, int n, int k, int m)
+    {
+        var ac = a.ContiguousRaw();
+        var bc = b.ContiguousRaw();
+        for (int i = 0; i < batch; i++)
+        {
+            if (a.DType == DType.Float32)
+            {
+                Gemm.Multiply(ac.Data<float>(), ac.Offset + i * n * k, bc.Data<float>(), bc.Offset + i * k * m, r.Data<float>(), i * n * m, n, k, m);
+            }
+            else
+            {
+                Gemm.Multiply(ac.Data<double>(), ac.Offset + i * n * k, bc.Data<double>(), bc.Offset + i * k * m, r.Data<double>(), i * n * m, n, k, m);
+            }
+        }
+    }
+}
+
+/// <summary>Backward of Mm and Bmm: dA = G·Bᵀ, dB = Aᵀ·G (the last two dims transposed).</summary>
+internal sealed class MatmulBackward : Node
+{
+    private readonly string _name;
+    private SavedTensor _a;
+    private SavedTensor _b;
+
+    public MatmulBackward(string name, Tensor a, Tensor b)
+    {
+        _name = name;
+        if (b.RequiresGrad)
+        {
+            _a = new SavedTensor(a);
+        }
+        if (a.RequiresGrad)
+        {
+            _b = new SavedTensor(b);
+        }
+    }
+
+    public override string Name => _name;
+
+    internal override Tensor?[] Apply(Tensor g) =>
+    [
+        NeedsInputGrad(0) ? Tensor.Matmul(g, _b.Unpack(this).Transpose(-1, -2)) : null,
+        NeedsInputGrad(1) ? Tensor.Matmul(_a.Unpack(this).Transpose(-1, -2), g) : null,
+    ];
+
+    internal override void ReleaseSavedTensors()
+    {
+        _a.Release();
+        _b.Release();
+    }
+}

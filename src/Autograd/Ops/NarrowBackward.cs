@@ -1,0 +1,53 @@
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Zeros of <paramref name="shape"/> with this tensor written at <paramref name="start"/> along
+    /// <paramref name="dim"/>: the adjoint of <see cref="Narrow"/> (PyTorch's <c>slice_backward</c>).
+    /// Differentiable, so slicing supports higher-order gradients.
+    /// </summary>
+    internal Tensor NarrowScatter(int[] shape, int dim, int start)
+    {
+        var r = Zeros(shape, DType);
+        var window = r.Narrow(dim, start, _shape[dim]);
+        Kernels.StridedCopy.Copy(this, window);
+        if (Node.IsNeeded(this))
+        {
+            new NarrowScatterBackward(dim, start).Connect(r, this);
+        }
+        return r;
+    }
+}
+
+internal sealed class NarrowBackward : Node
+{
+    private readonly int _dim;
+    private readonly int _start;
+
+    public NarrowBackward(int dim, int start)
+    {
+        _dim = dim;
+        _start = start;
+    }
+
+    public override string Name => "SliceBackward";
+
+    internal override Tensor?[] Apply(Tensor g) => [g.NarrowScatter(Edges[0].Shape, _dim, _start)];
+}
+
+internal sealed class NarrowScatterBackward : Node
+{
+    private readonly int _dim;
+    private readonly int _start;
+
+    public NarrowScatterBackward(int dim, int start)
+    {
+        _dim = dim;
+        _start = start;
+    }
+
+    public override string Name => "SliceBackwardBackward";
+
+    internal override Tensor?[] Apply(Tensor g) => [g.Narrow(_dim, _start, Edges[0].Shape[_dim])];
+}

@@ -1,0 +1,98 @@
+using MiniTorch.Kernels;
+
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>xᵖ elementwise for a scalar exponent.</summary>
+    public Tensor Pow(double exponent)
+    {
+        var r = Elementwise.Map(this, new ScalarOp<PowOp>(exponent));
+        if (Node.IsNeeded(this))
+        {
+            new PowScalarBackward(this, exponent).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>aᵇ elementwise with broadcasting; both base and exponent are differentiable.</summary>
+    public static Tensor Pow(Tensor a, Tensor b)
+    {
+        var r = Elementwise.Map("Pow", a, b, new PowOp());
+        if (Node.IsNeeded(a, b))
+        {
+            new PowBackward(a, b, r).Connect(r, a, b);
+        }
+        return r;
+    }
+
+    /// <summary>xᵉ elementwise for a tensor exponent.</summary>
+    public Tensor Pow(Tensor exponent) => Pow(this, exponent);
+
+    /// <summary>x² elementwise.</summary>
+    public Tensor Square() => Pow(2);
+}
+
+internal sealed class PowScalarBackward : Node
+{
+    private readonly double _exponent;
+    private SavedTensor _x;
+
+    public PowScalarBackward(Tensor x, double exponent)
+    {
+        _x = new SavedTensor(x);
+        _exponent = exponent;
+    }
+
+    public override string Name => "PowBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        // PyTorch masks the exponent-0 case to an exact zero (0·x⁻¹ would be NaN at x = 0).
+        return [_exponent == 0 ? Tensor.ZerosLike(g) : g * (x.Pow(_exponent - 1) * _exponent)];
+    }
+
+    internal override void ReleaseSavedTensors() => _x.Release();
+}
+
+internal sealed class PowBackward : Node
+{
+    private SavedTensor _a;
+    private SavedTensor _b;
+    private SavedTensor _result;
+
+    public PowBackward(Tensor a, Tensor b, Tensor result)
+    {
+        _a = new SavedTensor(a);
+        _b = new SavedTensor(b);
+        _result = new SavedTensor(result);
+    }
+
+    public override string Name => "PowBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var a = _a.Unpack(this);
+        var b = _b.Unpack(this);
+        Tensor? ga = null, gb = null;
+        if (NeedsInputGrad(0))
+        {
+            ga = Tensor.Where(b.Eq(0), 0, g * b * Tensor.Pow(a, b - 1)).SumToShape(Edges[0].Shape);
+        }
+        if (NeedsInputGrad(1))
+        {
+            // d(aᵇ)/db = aᵇ·ln a, defined as 0 where a = 0 and b ≥ 0 (PyTorch's pow_backward_exponent).
+            var zeroBase = a.Eq(0) * b.Ge(0);
+            gb = Tensor.Where(zeroBase, 0, g * _result.Unpack(this) * a.Log()).SumToShape(Edges[1].Shape);
+        }
+        return [ga, gb];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _a.Release();
+        _b.Release();
+        _result.Release();
+    }
+}

@@ -1,0 +1,139 @@
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>softmax along <paramref name="dim"/>, computed stably (the max is subtracted first).</summary>
+    public Tensor Softmax(int dim)
+    {
+        int d = Shapes.NormalizeDim("Softmax", dim, Rank);
+        Tensor r;
+        using (Autograd.NoGrad())
+        {
+            var e = (this - MaxKeepDim(d)).Exp();
+            r = e / e.Sum(d, keepDim: true);
+        }
+        if (Node.IsNeeded(this))
+        {
+            new SoftmaxBackward(r, d).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>log(softmax) along <paramref name="dim"/>, computed stably as x − logsumexp(x).</summary>
+    public Tensor LogSoftmax(int dim)
+    {
+        int d = Shapes.NormalizeDim("LogSoftmax", dim, Rank);
+        Tensor r;
+        using (Autograd.NoGrad())
+        {
+            r = this - LogSumExp([d], keepDim: true);
+        }
+        if (Node.IsNeeded(this))
+        {
+            new LogSoftmaxBackward(r, d).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>log(Σ exp(x)) over <paramref name="dims"/>, computed stably (PyTorch's <c>logsumexp</c>).</summary>
+    public Tensor LogSumExp(int[] dims, bool keepDim = false)
+    {
+        var reduced = Shapes.ReducedDims("LogSumExp", dims, Rank);
+        Tensor r;
+        using (Autograd.NoGrad())
+        {
+            var m = Kernels.Reduction.Reduce("LogSumExp", this, reduced, true, Kernels.ReduceKind.Max);
+            // An infinite max (all −inf, or +inf present) would make x − m NaN; shift by 0 there instead.
+            m = Where(m.Abs().Eq(double.PositiveInfinity), 0, m);
+            r = (this - m).Exp().Sum(dims, keepDim: true).Log() + m;
+            if (!keepDim)
+            {
+                r = r.Reshape(Kernels.Reduction.Reduce("LogSumExp", this, reduced, false, Kernels.ReduceKind.Sum).ShapeArray);
+            }
+            r = r.Detach();
+        }
+        if (Node.IsNeeded(this))
+        {
+            new LogSumExpBackward(this, r, reduced, keepDim).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>log(Σ exp(x)) over one dimension.</summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+
+    private Tensor MaxKeepDim(int dim) => Kernels.Reduction.Reduce("Softmax", this, OneDim("Softmax", dim), true, Kernels.ReduceKind.Max);
+}
+
+internal sealed class SoftmaxBackward : Node
+{
+    private readonly int _dim;
+    private SavedTensor _y;
+
+    public SoftmaxBackward(Tensor y, int dim)
+    {
+        _y = new SavedTensor(y);
+        _dim = dim;
+    }
+
+    public override string Name => "SoftmaxBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var y = _y.Unpack(this);
+        return [y * (g - (g * y).Sum(_dim, keepDim: true))];
+    }
+
+    internal override void ReleaseSavedTensors() => _y.Release();
+}
+
+internal sealed class LogSoftmaxBackward : Node
+{
+    private readonly int _dim;
+    private SavedTensor _y;
+
+    public LogSoftmaxBackward(Tensor y, int dim)
+    {
+        _y = new SavedTensor(y);
+        _dim = dim;
+    }
+
+    public override string Name => "LogSoftmaxBackward";
+
+    internal override Tensor?[] Apply(Tensor g) => [g - _y.Unpack(this).Exp() * g.Sum(_dim, keepDim: true)];
+
+    internal override void ReleaseSavedTensors() => _y.Release();
+}
+
+internal sealed class LogSumExpBackward : Node
+{
+    private readonly bool[] _reduced;
+    private readonly bool _keepDim;
+    private SavedTensor _x;
+    private SavedTensor _result;
+
+    public LogSumExpBackward(Tensor x, Tensor result, bool[] reduced, bool keepDim)
+    {
+        _x = new SavedTensor(x);
+        _result = new SavedTensor(result);
+        _reduced = reduced;
+        _keepDim = keepDim;
+    }
+
+    public override string Name => "LogsumexpBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
+        var r = _keepDim ? _result.Unpack(this) : _result.Unpack(this).Reshape(kept);
+        var gk = _keepDim ? g : g.Reshape(kept);
+        return [gk * (x - r).Exp()];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _x.Release();
+        _result.Release();
+    }
+}

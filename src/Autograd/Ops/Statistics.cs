@@ -1,0 +1,118 @@
+namespace MiniTorch;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The variance over <paramref name="dims"/> (all if null) with Bessel's correction by default
+    /// (<paramref name="correction"/> = 1, PyTorch's default; 0 gives the population variance).
+    /// </summary>
+    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
+    {
+        var reduced = Shapes.ReducedDims("Var", dims, Rank);
+        int count = 1;
+        for (int d = 0; d < Rank; d++)
+        {
+            if (reduced[d])
+            {
+                count *= _shape[d];
+            }
+        }
+        var centered = this - Mean(dims, keepDim: true);
+        // With too few elements PyTorch returns inf or NaN rather than throwing; so does dividing by ≤ 0 here.
+        return (centered * centered).Sum(dims, keepDim) / Math.Max(0, count - correction);
+    }
+
+    /// <summary>The variance over one dimension.</summary>
+    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
+
+    /// <summary>The standard deviation: √<see cref="Var(int[], int, bool)"/>.</summary>
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
+
+    /// <summary>The standard deviation over one dimension.</summary>
+    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
+
+    /// <summary>
+    /// The p-norm over <paramref name="dims"/> (all if null): p = 2 by default; 1, ∞ and any p &gt; 0 are supported.
+    /// The 2-norm's gradient at the zero vector is 0, as in PyTorch.
+    /// </summary>
+    public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
+    {
+        if (!(p > 0))
+        {
+            throw new ArgumentException($"Norm: p must be positive (got {p}).", nameof(p));
+        }
+        if (p == 2)
+        {
+            var reduced = Shapes.ReducedDims("Norm", dims, Rank);
+            Tensor r;
+            using (Autograd.NoGrad())
+            {
+                r = (this * this).Sum(dims, keepDim).Sqrt();
+            }
+            if (Node.IsNeeded(this))
+            {
+                new NormBackward(this, r, reduced, keepDim).Connect(r, this);
+            }
+            return r;
+        }
+        var abs = Abs();
+        if (double.IsPositiveInfinity(p))
+        {
+            return dims is null || dims.Length == 0 ? abs.Max() : abs.AmaxOver(dims, keepDim);
+        }
+        return p == 1 ? abs.Sum(dims, keepDim) : abs.Pow(p).Sum(dims, keepDim).Pow(1 / p);
+    }
+
+    private Tensor AmaxOver(int[] dims, bool keepDim)
+    {
+        var result = this;
+        var sorted = (int[])dims.Clone();
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = Shapes.NormalizeDim("Norm", sorted[i], Rank);
+        }
+        Array.Sort(sorted);
+        for (int i = sorted.Length - 1; i >= 0; i--)
+        {
+            result = result.Max(sorted[i], keepDim).Values;
+        }
+        return result;
+    }
+}
+
+internal sealed class NormBackward : Node
+{
+    private readonly bool[] _reduced;
+    private readonly bool _keepDim;
+    private SavedTensor _x;
+    private SavedTensor _norm;
+
+    public NormBackward(Tensor x, Tensor norm, bool[] reduced, bool keepDim)
+    {
+        _x = new SavedTensor(x);
+        _norm = new SavedTensor(norm);
+        _reduced = reduced;
+        _keepDim = keepDim;
+    }
+
+    public override string Name => "NormBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
+        var norm = _keepDim ? _norm.Unpack(this) : _norm.Unpack(this).Reshape(kept);
+        var gk = _keepDim ? g : g.Reshape(kept);
+        // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward).
+        // The safe denominator keeps the masked branch finite, so second derivatives stay finite too.
+        var zero = norm.Eq(0);
+        var scale = Tensor.Where(zero, 0, gk / Tensor.Where(zero, 1, norm));
+        return [x * scale];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _x.Release();
+        _norm.Release();
+    }
+}
