@@ -1,1 +1,22 @@
-Console.WriteLine("placeholder");
+using MiniTorch;
+var x = Tensor.FromArray(new float[] { 0, 1, 2, 3 }, requiresGrad: true);
+var y = 2 * Tensor.Dot(x, x);
+Console.WriteLine(y);
+y.Backward();
+Console.WriteLine(x.Grad);
+try { y.Backward(); } catch (Exception e) { Console.WriteLine(e.Message); }
+x.Grad!.ZeroInPlace();
+var z = x * x; z.Backward(Tensor.OnesLike(z)); Console.WriteLine(x.Grad);
+var a = Tensor.Scalar(2.0, DType.Float64, requiresGrad: true);
+var c = a.Pow(3);
+var g = Autograd.Grad(c, a, createGraph: true);
+Console.WriteLine(g); Console.WriteLine(Autograd.Grad(g, a));
+var m = Tensor.Randn([3, 4], DType.Float64, requiresGrad: true);
+var w = Tensor.Randn([4, 2], DType.Float64, requiresGrad: true);
+Console.WriteLine(GradCheck.Check(t => Tensor.Matmul(t[0], t[1]).Tanh().Sum(), [m, w]));
+Console.WriteLine(GradCheck.GradGradCheck(t => Tensor.Matmul(t[0], t[1]).Tanh().Softmax(1), [m, w]));
+Console.WriteLine(Tensor.Arange(12).Reshape(3,4)[1.., ^1]);
+Console.WriteLine(Tensor.Randn([2,3,4]));
+var ch = Tensor.Ones([1], requiresGrad: true); var cur = ch;
+for (int i = 0; i < 1_000_000; i++) cur = cur * 1.0;
+cur.Sum().Backward(); Console.WriteLine(ch.Grad);
