@@ -1,22 +1,72 @@
+using AutogradTour;
 using MiniTorch;
-var x = Tensor.FromArray(new float[] { 0, 1, 2, 3 }, requiresGrad: true);
-var y = 2 * Tensor.Dot(x, x);
-Console.WriteLine(y);
-y.Backward();
-Console.WriteLine(x.Grad);
-try { y.Backward(); } catch (Exception e) { Console.WriteLine(e.Message); }
-x.Grad!.ZeroInPlace();
-var z = x * x; z.Backward(Tensor.OnesLike(z)); Console.WriteLine(x.Grad);
-var a = Tensor.Scalar(2.0, DType.Float64, requiresGrad: true);
-var c = a.Pow(3);
-var g = Autograd.Grad(c, a, createGraph: true);
-Console.WriteLine(g); Console.WriteLine(Autograd.Grad(g, a));
-var m = Tensor.Randn([3, 4], DType.Float64, requiresGrad: true);
-var w = Tensor.Randn([4, 2], DType.Float64, requiresGrad: true);
-Console.WriteLine(GradCheck.Check(t => Tensor.Matmul(t[0], t[1]).Tanh().Sum(), [m, w]));
-Console.WriteLine(GradCheck.GradGradCheck(t => Tensor.Matmul(t[0], t[1]).Tanh().Softmax(1), [m, w]));
-Console.WriteLine(Tensor.Arange(12).Reshape(3,4)[1.., ^1]);
-Console.WriteLine(Tensor.Randn([2,3,4]));
-var ch = Tensor.Ones([1], requiresGrad: true); var cur = ch;
-for (int i = 0; i < 1_000_000; i++) cur = cur * 1.0;
-cur.Sum().Backward(); Console.WriteLine(ch.Grad);
+
+// A tour of MiniTorch's autograd, following the d2l notes on automatic differentiation.
+// Run: dotnet run --project examples/AutogradTour
+Console.WriteLine("== 1. A first gradient: y = 2·xᵀx ==");
+var (x, y, grad) = SeedExamples.DotProductGradient();
+Console.WriteLine($"x = {x}");
+Console.WriteLine($"y = {y}");
+Console.WriteLine($"x.Grad = {grad}   (expected 4x)");
+
+Console.WriteLine();
+Console.WriteLine("== 2. Backward twice ==");
+var twice = Tensor.Arange(4, requiresGrad: true);
+var yTwice = 2 * Tensor.Dot(twice, twice);
+yTwice.Backward(retainGraph: true);
+yTwice.Backward();
+Console.WriteLine($"with retainGraph: true the gradient accumulates: {twice.Grad}");
+try
+{
+    yTwice.Backward();
+}
+catch (AutogradException e)
+{
+    Console.WriteLine($"a third backward, after the buffers were freed, fails:\n  {e.Message}");
+}
+
+Console.WriteLine();
+Console.WriteLine("== 3. Gradients accumulate until zeroed ==");
+Console.WriteLine($"after ZeroInPlace, y = Σx:  x.Grad = {SeedExamples.SumGradient(x)}");
+Console.WriteLine($"y = x·x with y.Backward(OnesLike(y)):  x.Grad = {SeedExamples.NonScalarBackward(x)}   (2x)");
+try
+{
+    (x * x).Backward();
+}
+catch (AutogradException e)
+{
+    Console.WriteLine($"without the vector:\n  {e.Message}");
+}
+var (u, detachedGrad) = SeedExamples.DetachedComputation(x);
+Console.WriteLine($"u = (x·x).Detach(); z = u·x:  x.Grad = {detachedGrad}, u = {u}");
+
+Console.WriteLine();
+Console.WriteLine("== 4. Python-style control flow ==");
+var (a, d) = SeedExamples.ControlFlowGradient(size: 0, seed: 1);
+Console.WriteLine($"a = {a.Detach()}, f(a) = {d.Detach()}, a.Grad = {a.Grad}, f(a)/a = {(d / a).Detach()}");
+var (av, dv) = SeedExamples.ControlFlowGradient(size: 4, seed: 2);
+Console.WriteLine($"vector a: a.Grad = {av.Grad}\n          d/a    = {(dv / av).Detach()}");
+
+Console.WriteLine();
+Console.WriteLine("== 5. The derivative of sin, by autograd ==");
+var (sx, _, dydx) = SeedExamples.SineDerivative();
+using (Autograd.NoGrad())
+{
+    double maxError = (dydx - sx.Cos()).Abs().Max().Item();
+    Console.WriteLine($"100 points on [-5, 5]: max |autograd − cos(x)| = {maxError:0.00e+00}");
+}
+
+Console.WriteLine();
+Console.WriteLine("== 6. Higher order: x³ at x = 2 ==");
+var (first, second) = SeedExamples.CubeDerivatives();
+Console.WriteLine($"dy/dx = {first}   d²y/dx² = {second}");
+
+Console.WriteLine();
+Console.WriteLine("== 7. The least-squares gradient: ∇‖Xw − y‖² = 2Xᵀ(Xw − y) ==");
+var (auto, byHand) = SeedExamples.LeastSquaresGradient(100, 5, seed: 3);
+Console.WriteLine($"autograd: {auto}");
+Console.WriteLine($"by hand:  {byHand}");
+using (Autograd.NoGrad())
+{
+    Console.WriteLine($"max |difference| = {(auto - byHand).Abs().Max().Item():0.00e+00}");
+}

@@ -111,7 +111,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>0, 1, …, <paramref name="end"/> − 1.</summary>
-    public static Tensor Arange(int end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
+    public static Tensor Arange(int end, DType dtype = DType.Float32, bool requiresGrad = false) => Arange(0, end, 1, dtype, requiresGrad);
 
     /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive (PyTorch's <c>torch.linspace</c>).</summary>
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32, bool requiresGrad = false)
@@ -138,7 +138,7 @@ public sealed partial class Tensor
         var t = Zeros([n, cols], dtype);
         for (int i = 0; i < Math.Min(n, cols); i++)
         {
-            t.SetRaw(i * cols, 1);
+            t.SetRaw(i * cols + i, 1);
         }
         t.RequiresGrad = requiresGrad;
         return t;

@@ -43,6 +43,8 @@ public sealed partial class Tensor
         return sb.Append(')').ToString();
     }
 
+    private const int LineWidth = 80;
+
     private void AppendBlock(StringBuilder sb, double[] data, int dim, int offset, int indent, ElementFormat format, bool summarize)
     {
         if (dim == Rank)
@@ -56,9 +58,14 @@ public sealed partial class Tensor
         {
             stride *= _shape[d];
         }
-        sb.Append('[');
         bool elide = summarize && size > 2 * EdgeItems;
-        string separator = dim == Rank - 1 ? ", " : "," + new string('\n', Rank - dim - 1) + new string(' ', indent + dim + 1);
+        if (dim == Rank - 1)
+        {
+            AppendVector(sb, data, offset, size, indent, format, elide);
+            return;
+        }
+        sb.Append('[');
+        string separator = "," + new string('\n', Rank - dim - 1) + new string(' ', indent + 1);
         for (int i = 0; i < size; i++)
         {
             if (elide && i == EdgeItems)
@@ -66,11 +73,37 @@ public sealed partial class Tensor
                 sb.Append("...").Append(separator);
                 i = size - EdgeItems;
             }
-            AppendBlock(sb, data, dim + 1, offset + i * stride, indent, format, summarize);
+            AppendBlock(sb, data, dim + 1, offset + i * stride, indent + 1, format, summarize);
             if (i < size - 1)
             {
                 sb.Append(separator);
             }
+        }
+        sb.Append(']');
+    }
+
+    /// <summary>The innermost dimension: elements joined by ", ", wrapped to PyTorch's 80-column line width.</summary>
+    private static void AppendVector(StringBuilder sb, double[] data, int offset, int size, int indent, ElementFormat format, bool elide)
+    {
+        var items = new List<string>(size + 1);
+        for (int i = 0; i < size; i++)
+        {
+            if (elide && i == EdgeItems)
+            {
+                items.Add(" ...");
+                i = size - EdgeItems;
+            }
+            items.Add(format.Format(data[offset + i]));
+        }
+        int perLine = Math.Max(1, (LineWidth - indent) / (format.Width + 2));
+        sb.Append('[');
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(i % perLine == 0 ? ",\n" + new string(' ', indent + 1) : ", ");
+            }
+            sb.Append(items[i]);
         }
         sb.Append(']');
     }
@@ -116,25 +149,40 @@ public sealed partial class Tensor
             _width = width;
         }
 
+        public int Width => _width;
+
+        /// <summary>Chooses the mode and width from the non-zero finite values, exactly as torch/_tensor_str.py's _Formatter.</summary>
         public static ElementFormat For(List<double> values)
         {
-            var finite = values.Where(v => double.IsFinite(v) && v != 0).Select(Math.Abs).ToList();
-            string mode;
-            if (values.Where(double.IsFinite).All(v => v == Math.Ceiling(v)))
+            var finite = new List<double>();
+            foreach (double v in values)
             {
-                mode = finite.Count > 0 && finite.Max() > 1e8 ? "sci" : "int";
+                if (double.IsFinite(v) && v != 0)
+                {
+                    finite.Add(v);
+                }
             }
-            else if (finite.Count == 0)
+            if (finite.Count == 0)
             {
-                mode = "fixed";
+                return new ElementFormat("int", 1);
             }
-            else
+            double max = 0, min = double.PositiveInfinity;
+            bool integers = true;
+            foreach (double v in finite)
             {
-                double max = finite.Max(), min = finite.Min();
-                mode = max / min > 1000 || max > 1e8 || min < 1e-4 ? "sci" : "fixed";
+                max = Math.Max(max, Math.Abs(v));
+                min = Math.Min(min, Math.Abs(v));
+                integers &= v == Math.Ceiling(v);
             }
+            string mode = integers
+                ? (max / min > 1000 || max > 1e8 ? "sci" : "int")
+                : (max / min > 1000 || max > 1e8 || min < 1e-4 ? "sci" : "fixed");
             var probe = new ElementFormat(mode, 0);
-            int width = values.Count == 0 ? 0 : values.Max(v => probe.Raw(v).Length);
+            int width = 1;
+            foreach (double v in finite)
+            {
+                width = Math.Max(width, probe.Raw(v).Length);
+            }
             return new ElementFormat(mode, width);
         }
 
@@ -158,11 +206,7 @@ public sealed partial class Tensor
             };
         }
 
-        private static string Scientific(double v)
-        {
-            // Python's '{:.4e}': mantissa with 4 decimals, exponent with sign and at least two digits.
-            string s = v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
-            return s;
-        }
+        // Python's '{:.4e}': a mantissa with 4 decimals, the exponent signed with at least two digits.
+        private static string Scientific(double v) => v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
     }
 }
