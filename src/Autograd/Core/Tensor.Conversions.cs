@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Lets a one-element tensor drive <c>if</c>, <c>while</c> and <c>?:</c> like Python's <c>bool(tensor)</c>:

@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A float32 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
     public static Tensor FromArray(float[] data, int[]? shape = null, bool requiresGrad = false)

@@ -4,7 +4,7 @@ namespace MiniTorch;
 
 // In-place ops write into this tensor's storage and bump its version counter, so autograd can detect a
 // saved tensor that changed. Their names end in InPlace so mutation is visible where it happens.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this += alpha·other (broadcast to this tensor's shape); returns this.</summary>
     public Tensor AddInPlace(Tensor other, double alpha = 1) =>

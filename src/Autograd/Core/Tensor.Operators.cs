@@ -2,7 +2,7 @@ namespace MiniTorch;
 
 // C# operators for the arithmetic ops, with scalars on either side. Comparison operators give masks;
 // == and != are not overloaded (they keep reference equality), use Eq/Ne for elementwise equality.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise sum with broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);

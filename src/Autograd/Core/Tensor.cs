@@ -10,7 +10,7 @@ namespace MiniTorch;
 /// A tensor records how it was computed (<see cref="GradFn"/>) when grad mode is on and any input
 /// requires grad; <see cref="Backward"/> then fills <see cref="Grad"/> of the leaves.
 /// </remarks>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal readonly Storage Storage;
     private readonly int[] _shape;

@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>max(x, 0) elementwise; the gradient at 0 is 0, as in PyTorch.</summary>
     public Tensor Relu()

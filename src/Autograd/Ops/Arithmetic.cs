@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>a + b with broadcasting.</summary>
     public static Tensor Add(Tensor a, Tensor b)

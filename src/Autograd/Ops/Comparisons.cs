@@ -5,7 +5,7 @@ namespace MiniTorch;
 // Comparisons give masks: tensors of the inputs' dtype holding 1 where the relation holds and 0
 // elsewhere (PyTorch gives bool tensors; MiniTorch keeps one element kind, see docs/design.md).
 // Masks carry no gradient.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Mask of this == other.</summary>
     public Tensor Eq(Tensor other) => Compare("Eq", this, other, Comparison.Equal);

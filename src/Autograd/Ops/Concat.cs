@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Concatenates tensors along an existing dimension; all other sizes must match (PyTorch's <c>torch.cat</c>).</summary>
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)

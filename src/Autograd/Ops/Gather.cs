@@ -2,7 +2,7 @@ namespace MiniTorch;
 
 // Index tensors are float tensors holding whole numbers (MiniTorch has no integer dtype; see docs/design.md).
 // Every index is validated before any element is read.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Gathers values along <paramref name="dim"/>: out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch's <c>gather</c>).

@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The slices at <paramref name="index"/> (a 1-D tensor of whole numbers) along <paramref name="dim"/>, as a new tensor (PyTorch's <c>index_select</c>).</summary>
     public Tensor IndexSelect(int dim, Tensor index)

@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The inner product of two 1-D tensors of the same length (PyTorch's <c>torch.dot</c>).</summary>
     public static Tensor Dot(Tensor a, Tensor b)

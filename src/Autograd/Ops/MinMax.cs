@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise maximum with broadcasting; on ties the gradient is split evenly, as in PyTorch.</summary>
     public static Tensor Maximum(Tensor a, Tensor b)

@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Zeros of <paramref name="shape"/> with this tensor written at <paramref name="start"/> along

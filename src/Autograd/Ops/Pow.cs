@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>xᵖ elementwise for a scalar exponent.</summary>
     public Tensor Pow(double exponent)

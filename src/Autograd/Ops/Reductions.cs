@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The sum of all elements, a 0-d tensor.</summary>
     public Tensor Sum() => Sum(null, false);

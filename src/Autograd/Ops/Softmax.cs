@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>softmax along <paramref name="dim"/>, computed stably (the max is subtracted first).</summary>
     public Tensor Softmax(int dim)

@@ -1,6 +1,6 @@
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The variance over <paramref name="dims"/> (all if null) with Bessel's correction by default

@@ -2,7 +2,7 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>eˣ elementwise.</summary>
     public Tensor Exp() => UnarySavingOutput(UnaryKind.Exp, "ExpBackward", static (g, y) => g * y);

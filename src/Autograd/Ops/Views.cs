@@ -2,7 +2,7 @@ namespace MiniTorch;
 
 // View ops: new shape/strides/offset over the same storage, no data copied. Writes through a view are
 // seen by the base, and they share one version counter.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The tensor this one is a view of (null if it owns its layout), used to police in-place ops.</summary>
     internal Tensor? ViewBase { get; private init; }
