@@ -7,19 +7,38 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>this += alpha·other (broadcast to this tensor's shape); returns this.</summary>
-    public Tensor AddInPlace(Tensor other, double alpha = 1) =>
-        alpha == 1
-            ? BinaryInPlace("AddInPlace", other, new AddOp(), static (a, b) => a + b)
-            : BinaryInPlace("AddInPlace", other * alpha, new AddOp(), static (a, b) => a + b);
+    /// <remarks>Contiguous operands of the same shape are updated in one fused pass that allocates nothing.</remarks>
+    public Tensor AddInPlace(Tensor other, double alpha = 1)
+    {
+        if (alpha == 1)
+        {
+            return BinaryInPlace("AddInPlace", other, new AddOp(), static (a, b) => a + b);
+        }
+        CheckFusedOperand("AddInPlace", other);
+        if (!RecordsInPlace(other, other) && CanFuseWith(other))
+        {
+            if (DType == DType.Float32)
+            {
+                FusedInPlace.AddScaled(ContiguousSpan<float>(), other.ContiguousSpan<float>(), (float)alpha);
+            }
+            else
+            {
+                FusedInPlace.AddScaled(ContiguousSpan<double>(), other.ContiguousSpan<double>(), alpha);
+            }
+            Storage.Version++;
+            return this;
+        }
+        return BinaryInPlace("AddInPlace", other * alpha, new AddOp(), static (a, b) => a + b);
+    }
 
     /// <summary>this −= other; returns this.</summary>
     public Tensor SubInPlace(Tensor other) => BinaryInPlace("SubInPlace", other, new SubOp(), static (a, b) => a - b);
 
     /// <summary>this *= other; returns this.</summary>
-    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b);
+    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b, savesSelf: true);
 
     /// <summary>this /= other; returns this.</summary>
-    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b);
+    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b, savesSelf: true);
 
     /// <summary>this += s; returns this.</summary>
     public Tensor AddInPlace(double s) => AddInPlace(ScalarLike(s));
@@ -74,7 +93,13 @@ public partial class Tensor
         Storage.Version++;
     }
 
-    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace)
+    /// <param name="op">The op's name for error messages.</param>
+    /// <param name="other">The second operand, broadcast to this tensor's shape.</param>
+    /// <param name="kernel">The kernel for the unrecorded path.</param>
+    /// <param name="outOfPlace">The differentiable op recorded when a graph is being built.</param>
+    /// <param name="savesSelf">Whether the recorded op saves its first input for backward: then it gets a copy of the
+    /// old value, because the alias of this storage is overwritten (and its version bumped) by the in-place write.</param>
+    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace, bool savesSelf = false)
         where TOp : struct, IBinaryOp
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -84,7 +109,8 @@ public partial class Tensor
         if (Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad))
         {
             // Record the op as if out of place on the old value, then make this tensor its result.
-            return RebaseHistory(outOfPlace(HistoryAlias(), other));
+            var old = savesSelf ? HistoryAlias().Clone() : HistoryAlias();
+            return RebaseHistory(outOfPlace(old, IsolatedFromSelf(other)));
         }
         WriteInPlace(other.SharesStorageWith(this) ? other.CloneRaw() : other, kernel);
         Storage.Version++;
