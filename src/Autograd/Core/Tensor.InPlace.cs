@@ -7,7 +7,7 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>this += alpha·other (broadcast to this tensor's shape); returns this.</summary>
-    /// <remarks>Contiguous operands of the same shape are updated in one fused pass that allocates nothing.</remarks>
+    /// <remarks>Rounds this + alpha·other once, as PyTorch's kernel; contiguous operands of the same shape take one pass that allocates nothing.</remarks>
     public Tensor AddInPlace(Tensor other, double alpha = 1)
     {
         if (alpha == 1)
@@ -15,20 +15,11 @@ public partial class Tensor
             return BinaryInPlace("AddInPlace", other, new AddOp(), static (a, b) => a + b);
         }
         CheckFusedOperand("AddInPlace", other);
-        if (!RecordsInPlace(other, other) && CanFuseWith(other))
+        if (RecordsInPlace(other, other))
         {
-            if (DType == DType.Float32)
-            {
-                FusedInPlace.AddScaled(ContiguousSpan<float>(), other.ContiguousSpan<float>(), (float)alpha);
-            }
-            else
-            {
-                FusedInPlace.AddScaled(ContiguousSpan<double>(), other.ContiguousSpan<double>(), alpha);
-            }
-            Storage.Version++;
-            return this;
+            return BinaryInPlace("AddInPlace", other * alpha, new AddOp(), static (a, b) => a + b);
         }
-        return BinaryInPlace("AddInPlace", other * alpha, new AddOp(), static (a, b) => a + b);
+        return FusedUpdate(FusedKind.AddScaled, other, null, alpha);
     }
 
     /// <summary>this −= other; returns this.</summary>

@@ -2,9 +2,9 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-// The fused multiply-add updates that optimizers are made of (PyTorch's addcmul_ and addcdiv_). Outside a
-// recorded graph, contiguous operands of this tensor's shape take one pass that allocates nothing; other
-// layouts compute the result out of place and copy it in. Inside a recorded graph they are differentiable.
+// The fused multiply-add updates that optimizers are made of (PyTorch's add_ with alpha, addcmul_, addcdiv_).
+// Outside a recorded graph, contiguous operands of this tensor's shape take one pass that allocates nothing;
+// other layouts go through contiguous copies. Inside a recorded graph they are differentiable.
 public partial class Tensor
 {
     /// <summary>
@@ -19,20 +19,7 @@ public partial class Tensor
         {
             return RebaseHistory(HistoryAlias() + IsolatedFromSelf(tensor1) * value * IsolatedFromSelf(tensor2));
         }
-        if (CanFuseWith(tensor1) && CanFuseWith(tensor2))
-        {
-            if (DType == DType.Float32)
-            {
-                FusedInPlace.Addcmul(ContiguousSpan<float>(), tensor1.ContiguousSpan<float>(), tensor2.ContiguousSpan<float>(), (float)value);
-            }
-            else
-            {
-                FusedInPlace.Addcmul(ContiguousSpan<double>(), tensor1.ContiguousSpan<double>(), tensor2.ContiguousSpan<double>(), value);
-            }
-            Storage.Version++;
-            return this;
-        }
-        return WriteResult(this + tensor1 * value * tensor2);
+        return FusedUpdate(FusedKind.Addcmul, tensor1, tensor2, value);
     }
 
     /// <summary>
@@ -47,20 +34,7 @@ public partial class Tensor
         {
             return RebaseHistory(HistoryAlias() + IsolatedFromSelf(tensor1) * value / IsolatedFromSelf(tensor2));
         }
-        if (CanFuseWith(tensor1) && CanFuseWith(tensor2))
-        {
-            if (DType == DType.Float32)
-            {
-                FusedInPlace.Addcdiv(ContiguousSpan<float>(), tensor1.ContiguousSpan<float>(), tensor2.ContiguousSpan<float>(), (float)value);
-            }
-            else
-            {
-                FusedInPlace.Addcdiv(ContiguousSpan<double>(), tensor1.ContiguousSpan<double>(), tensor2.ContiguousSpan<double>(), value);
-            }
-            Storage.Version++;
-            return this;
-        }
-        return WriteResult(this + tensor1 * value / tensor2);
+        return FusedUpdate(FusedKind.Addcdiv, tensor1, tensor2, value);
     }
 
     /// <summary>The checks every in-place op with a tensor operand makes, before anything is written.</summary>
@@ -80,16 +54,60 @@ public partial class Tensor
         IsContiguous && other.IsContiguous && Shapes.SameShape(_shape, other._shape) && !other.SharesStorageWith(this);
 
     /// <summary>
+    /// Runs a fused update without recording. Contiguous operands of this shape are read in place; any other layout
+    /// (strided, broadcast, or overlapping this tensor) is first made contiguous and the update runs on a copy that is
+    /// written back, so every layout gets the same rounding and reads only old values.
+    /// </summary>
+    private Tensor FusedUpdate(FusedKind kind, Tensor a, Tensor? b, double value)
+    {
+        bool direct = CanFuseWith(a) && (b is null || CanFuseWith(b));
+        var target = direct ? this : CloneRaw();
+        var x = direct ? a : a.ExpandRaw(_shape).ContiguousRaw();
+        var y = b is null || direct ? b : b.ExpandRaw(_shape).ContiguousRaw();
+        if (DType == DType.Float32)
+        {
+            RunFused(kind, target.ContiguousSpan<float>(), x.ContiguousSpan<float>(), y is null ? default : y.ContiguousSpan<float>(), (float)value);
+        }
+        else
+        {
+            RunFused(kind, target.ContiguousSpan<double>(), x.ContiguousSpan<double>(), y is null ? default : y.ContiguousSpan<double>(), value);
+        }
+        if (!direct)
+        {
+            StridedCopy.Copy(target, this);
+        }
+        Storage.Version++;
+        return this;
+    }
+
+    private static void RunFused<T>(FusedKind kind, Span<T> d, ReadOnlySpan<T> a, ReadOnlySpan<T> b, T value)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        switch (kind)
+        {
+            case FusedKind.AddScaled:
+                FusedInPlace.AddScaled(d, a, value);
+                break;
+            case FusedKind.Addcmul:
+                FusedInPlace.Addcmul(d, a, b, value);
+                break;
+            default:
+                FusedInPlace.Addcdiv(d, a, b, value);
+                break;
+        }
+    }
+
+    private enum FusedKind
+    {
+        AddScaled,
+        Addcmul,
+        Addcdiv,
+    }
+
+    /// <summary>
     /// An operand that a recorded op may save for backward: a copy if it views this tensor's storage, which the
     /// in-place write is about to overwrite (PyTorch keeps the original value for the same reason).
     /// </summary>
     private Tensor IsolatedFromSelf(Tensor other) => other.SharesStorageWith(this) ? other.Clone() : other;
 
-    /// <summary>Copies an out-of-place result (this tensor's shape, no history) into this tensor and bumps the version.</summary>
-    private Tensor WriteResult(Tensor result)
-    {
-        StridedCopy.Copy(result, this);
-        Storage.Version++;
-        return this;
-    }
 }

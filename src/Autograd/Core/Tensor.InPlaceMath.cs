@@ -64,6 +64,8 @@ public partial class Tensor
             Storage.Version++;
             return this;
         }
-        return WriteResult(Elementwise.Map(this, op));
+        StridedCopy.Copy(Elementwise.Map(this, op), this);
+        Storage.Version++;
+        return this;
     }
 }

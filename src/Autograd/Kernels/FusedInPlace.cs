@@ -5,19 +5,23 @@ namespace MiniTorch.Kernels;
 
 /// <summary>
 /// Fused in-place updates over contiguous spans: the inner loops of optimizer steps. Intermediate products
-/// go through a small stack buffer in chunks, so an update of any size allocates nothing, and each formula
-/// rounds in the order PyTorch's CPU kernels use, so float32 results agree with PyTorch to the last bits.
+/// go through a small stack buffer in chunks, so an update of any size allocates nothing.
 /// </summary>
+/// <remarks>
+/// Each formula rounds as PyTorch's CPU kernels do: <c>add_(x, alpha)</c> and <c>addcmul_</c> end in a fused
+/// multiply-add (<c>vec::fmadd</c>, or a contracted <c>a + b·c</c>), <c>addcdiv_</c> in a division then an add.
+/// With that, optimizer trajectories recorded from PyTorch 1.13 are reproduced bit for bit.
+/// </remarks>
 internal static class FusedInPlace
 {
     // Big enough to amortise the per-call overhead of TensorPrimitives, small enough for the stack.
     private const int Chunk = 512;
 
-    /// <summary>d ← d + alpha·x (PyTorch's <c>add_(x, alpha=alpha)</c>).</summary>
+    /// <summary>d ← d + alpha·x, rounded once (PyTorch's <c>add_(x, alpha=alpha)</c>).</summary>
     public static void AddScaled<T>(Span<T> d, ReadOnlySpan<T> x, T alpha) where T : unmanaged, IFloatingPointIeee754<T>
-        => TensorPrimitives.MultiplyAdd(x, alpha, d, d);
+        => TensorPrimitives.FusedMultiplyAdd(x, alpha, d, d);
 
-    /// <summary>d ← d + (value·a)·b (PyTorch's <c>addcmul_</c>).</summary>
+    /// <summary>d ← d + (value·a)·b, the last multiply and add rounded once (PyTorch's <c>addcmul_</c>).</summary>
     public static void Addcmul<T>(Span<T> d, ReadOnlySpan<T> a, ReadOnlySpan<T> b, T value) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> buffer = stackalloc T[Chunk];
@@ -27,7 +31,7 @@ internal static class FusedInPlace
             var t = buffer[..n];
             var di = d.Slice(i, n);
             TensorPrimitives.Multiply(a.Slice(i, n), value, t);
-            TensorPrimitives.MultiplyAdd(t, b.Slice(i, n), di, di);
+            TensorPrimitives.FusedMultiplyAdd(t, b.Slice(i, n), di, di);
         }
     }
 

@@ -14,7 +14,7 @@ public class InPlaceFusedTests
         var r = x.AddcmulInPlace(Tensor.FromArray(A, [2, 3]), Tensor.FromArray(B, [2, 3]), value: -0.3);
         Assert.Same(x, r);
         Assert.Equal(before + 1, x.Version);
-        Assert.Equal(Expected((x0, a, b) => x0 + -0.3 * a * b), x.ToDoubleArray());
+        Assert.Equal(Expected((x0, a, b) => Math.FusedMultiplyAdd(-0.3 * a, b, x0)), x.ToDoubleArray());
     }
 
     [Fact]
@@ -28,19 +28,32 @@ public class InPlaceFusedTests
     }
 
     [Fact]
-    public void Float32UsesPyTorchRoundingOrder()
+    public void Float32RoundsAsPyTorchsFusedMultiplyAddKernels()
     {
-        // PyTorch's CPU addcmul/addcdiv compute self + (value·t1)·t2 and self + (value·t1)/t2, rounding each step.
-        var x = Tensor.FromArray(ToFloat(X), [6]);
-        x.AddcmulInPlace(Tensor.FromArray(ToFloat(A), [6]), Tensor.FromArray(ToFloat(B), [6]), value: 0.1);
-        x.AddcdivInPlace(Tensor.FromArray(ToFloat(A), [6]), Tensor.FromArray(ToFloat(B), [6]), value: 0.3);
-        var expected = new float[6];
-        for (int i = 0; i < 6; i++)
+        // PyTorch's CPU kernels compute add_(x, alpha) and addcmul_ with a fused multiply-add
+        // (self + alpha·x and self + (value·t1)·t2 rounded once), and addcdiv_ as self + (value·t1)/t2.
+        // 256 random elements make sure the fused and unfused roundings differ somewhere, so the test can fail.
+        var rng = new Random(7);
+        int n = 256;
+        float[] x = new float[n], a = new float[n], b = new float[n];
+        for (int i = 0; i < n; i++)
         {
-            float v = (float)X[i] + 0.1f * (float)A[i] * (float)B[i];
-            expected[i] = v + 0.3f * (float)A[i] / (float)B[i];
+            x[i] = (float)(rng.NextDouble() * 4 - 2);
+            a[i] = (float)(rng.NextDouble() * 4 - 2);
+            b[i] = (float)(rng.NextDouble() * 4 + 0.5);
         }
-        Assert.Equal(expected, x.ToArray());
+        var added = Tensor.FromArray(x).AddInPlace(Tensor.FromArray(a), alpha: -0.05).ToArray();
+        var multiplied = Tensor.FromArray(x).AddcmulInPlace(Tensor.FromArray(a), Tensor.FromArray(b), value: 0.1).ToArray();
+        var divided = Tensor.FromArray(x).AddcdivInPlace(Tensor.FromArray(a), Tensor.FromArray(b), value: 0.3).ToArray();
+        int fusedMatters = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(MathF.FusedMultiplyAdd(-0.05f, a[i], x[i]), added[i]);
+            Assert.Equal(MathF.FusedMultiplyAdd(0.1f * a[i], b[i], x[i]), multiplied[i]);
+            Assert.Equal(x[i] + 0.3f * a[i] / b[i], divided[i]);
+            fusedMatters += x[i] + -0.05f * a[i] != added[i] ? 1 : 0;
+        }
+        Assert.True(fusedMatters > 0);
     }
 
     [Fact]
@@ -71,8 +84,23 @@ public class InPlaceFusedTests
         var got = x.Contiguous().ToDoubleArray();
         for (int i = 0; i < 6; i++)
         {
-            Assert.Equal(xs[i] + 2.0 * A[i % 3] * bs[i], got[i]);
+            Assert.Equal(Math.FusedMultiplyAdd(2.0 * A[i % 3], bs[i], xs[i]), got[i]);
         }
+    }
+
+    [Fact]
+    public void StridedLayoutsRoundExactlyAsContiguousOnes()
+    {
+        var rng = new Random(11);
+        var x = Tensor.FromArray(Enumerable.Range(0, 60).Select(_ => (float)rng.NextDouble()).ToArray(), [6, 10]);
+        var a = Tensor.FromArray(Enumerable.Range(0, 60).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray(), [6, 10]);
+        var b = Tensor.FromArray(Enumerable.Range(0, 60).Select(_ => (float)(rng.NextDouble() + 0.5)).ToArray(), [6, 10]);
+        var contiguous = x.Clone().AddInPlace(a, 0.37).AddcmulInPlace(a, b, -0.11).AddcdivInPlace(a, b, 0.23);
+        // The same values through transposed views: target and operands all strided.
+        var strided = x.T.Contiguous().T;
+        strided.AddInPlace(a.T.Contiguous().T, 0.37).AddcmulInPlace(a.T.Contiguous().T, b.T.Contiguous().T, -0.11).AddcdivInPlace(a.T.Contiguous().T, b.T.Contiguous().T, 0.23);
+        Assert.False(strided.IsContiguous);
+        Assert.Equal(contiguous.ToArray(), strided.Contiguous().ToArray());
     }
 
     [Fact]
@@ -97,7 +125,7 @@ public class InPlaceFusedTests
         var expected = new float[6];
         for (int i = 0; i < 6; i++)
         {
-            expected[i] = (float)X[i] + -0.01f * (float)A[i];
+            expected[i] = MathF.FusedMultiplyAdd(-0.01f, (float)A[i], (float)X[i]);
         }
         Assert.Equal(expected, x.ToArray());
         var y = Tensor.FromArray(new[] { 1.0, 2.0 });
@@ -122,7 +150,7 @@ public class InPlaceFusedTests
         {
             w.AddcmulInPlace(a, b, 1).AddcdivInPlace(a, b, 1).AddInPlace(a, 0.5);
         }
-        Assert.Equal(Expected((x0, a0, b0) => x0 + a0 * b0 + a0 / b0 + 0.5 * a0), w.ToDoubleArray());
+        Assert.Equal(Expected((x0, a0, b0) => Math.FusedMultiplyAdd(0.5, a0, Math.FusedMultiplyAdd(a0, b0, x0) + a0 / b0)), w.ToDoubleArray());
         Assert.True(w.IsLeaf);
     }
 
