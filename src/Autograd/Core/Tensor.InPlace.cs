@@ -26,10 +26,10 @@ public partial class Tensor
     public Tensor SubInPlace(Tensor other) => BinaryInPlace("SubInPlace", other, new SubOp(), static (a, b) => a - b);
 
     /// <summary>this *= other; returns this.</summary>
-    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b, savesSelf: true);
+    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b, SelfSaved.IfOtherRequiresGrad);
 
     /// <summary>this /= other; returns this.</summary>
-    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b, savesSelf: true);
+    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b, SelfSaved.IfOtherRequiresGrad);
 
     /// <summary>this += s; returns this.</summary>
     public Tensor AddInPlace(double s) => AddInPlace(ScalarLike(s));
@@ -88,9 +88,9 @@ public partial class Tensor
     /// <param name="other">The second operand, broadcast to this tensor's shape.</param>
     /// <param name="kernel">The kernel for the unrecorded path.</param>
     /// <param name="outOfPlace">The differentiable op recorded when a graph is being built.</param>
-    /// <param name="savesSelf">Whether the recorded op saves its first input for backward: then it gets a copy of the
+    /// <param name="selfSaved">When the recorded op saves its first input for backward: then it gets a copy of the
     /// old value, because the alias of this storage is overwritten (and its version bumped) by the in-place write.</param>
-    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace, bool savesSelf = false)
+    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace, SelfSaved selfSaved = SelfSaved.Never)
         where TOp : struct, IBinaryOp
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -100,7 +100,8 @@ public partial class Tensor
         if (Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad))
         {
             // Record the op as if out of place on the old value, then make this tensor its result.
-            var old = savesSelf ? HistoryAlias().Clone() : HistoryAlias();
+            bool copy = selfSaved == SelfSaved.Always || (selfSaved == SelfSaved.IfOtherRequiresGrad && other.RequiresGrad);
+            var old = copy ? HistoryAlias().Clone() : HistoryAlias();
             return RebaseHistory(outOfPlace(old, IsolatedFromSelf(other)));
         }
         WriteInPlace(other.SharesStorageWith(this) ? other.CloneRaw() : other, kernel);
@@ -177,5 +178,13 @@ public partial class Tensor
             SetHistory(result._gradFn);
         }
         return this;
+    }
+
+    /// <summary>When the differentiable form of a binary in-place op saves its first input (the old value) for backward.</summary>
+    private enum SelfSaved
+    {
+        Never,
+        IfOtherRequiresGrad,
+        Always,
     }
 }

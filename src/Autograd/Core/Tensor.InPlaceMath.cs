@@ -45,7 +45,7 @@ public partial class Tensor
     /// gives NaN, as PyTorch's <c>torch.maximum(x, other, out=x)</c>. Returns this.
     /// </summary>
     public Tensor MaximumInPlace(Tensor other) =>
-        BinaryInPlace("MaximumInPlace", other, new MaxOp(), static (a, b) => Maximum(a, b), savesSelf: true);
+        BinaryInPlace("MaximumInPlace", other, new MaxOp(), static (a, b) => Maximum(a, b), SelfSaved.Always);
 
     private Tensor UnaryInPlace<TOp>(TOp op) where TOp : struct, IUnaryOp
     {
