@@ -10,7 +10,8 @@ namespace MiniTorch.Optim;
 /// The first scheduler attached to an optimizer records each group's learning rate as
 /// <see cref="ParamGroup.InitialLr"/>; <see cref="BaseLrs"/> are those values. A subclass computes the new
 /// rates in <see cref="ComputeLr"/> (PyTorch's chainable <c>get_lr</c>) and calls <see cref="InitialStep"/> as
-/// the last statement of its constructor, once its own fields are set.
+/// the last statement of its constructor, once its own fields are set. To resume a run, construct the scheduler
+/// as before and load its <see cref="StateDict"/> (there is no <c>last_epoch</c> constructor argument).
 /// </remarks>
 public abstract class LRScheduler
 {
