@@ -360,6 +360,9 @@ def build_cases():
         case(name + "_all_keepdim", "norm", [distinct(3, 4)], {"p": p, "dims": None, "keepdim": True})
         case(name + "_dim_negative", "norm", [distinct(2, 3, 4)], {"p": p, "dims": [-1], "keepdim": False})
         case(name + "_dims_0_2_keepdim", "norm", [distinct(2, 3, 4)], {"p": p, "dims": [0, 2], "keepdim": True})
+    # PyTorch spreads the inf-norm's gradient evenly over tied maxima of |x| (here 3 and -3 in one row).
+    case("norm_p_inf_dim_ties", "norm", [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": [-1], "keepdim": False})
+    case("norm_p_inf_all_ties", "norm", [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": None, "keepdim": False})
     case("softmax_dim_0", "softmax", [randn(3, 4)], {"dim": 0})
     case("softmax_dim_negative_1", "softmax", [randn(3, 4)], {"dim": -1})
     case("softmax_3d_dim_1", "softmax", [randn(2, 3, 4)], {"dim": 1})
