@@ -58,25 +58,61 @@ public partial class Tensor
         var abs = Abs();
         if (double.IsPositiveInfinity(p))
         {
-            return dims is null || dims.Length == 0 ? abs.Max() : abs.AmaxOver(dims, keepDim);
+            return abs.Amax(dims, keepDim);
         }
         return p == 1 ? abs.Sum(dims, keepDim) : abs.Pow(p).Sum(dims, keepDim).Pow(1 / p);
     }
 
-    private Tensor AmaxOver(int[] dims, bool keepDim)
+    /// <summary>
+    /// The largest element over <paramref name="dims"/> (all if null), keeping the reduced dims as size 1 when
+    /// <paramref name="keepDim"/> is set. Its gradient is shared evenly among tied maxima, as PyTorch's inf-norm
+    /// and amax do (a chain of Max(dim) would give it all to one index).
+    /// </summary>
+    private Tensor Amax(int[]? dims, bool keepDim)
     {
-        var result = this;
-        var sorted = (int[])dims.Clone();
-        for (int i = 0; i < sorted.Length; i++)
+        var reduced = Shapes.ReducedDims("Norm", dims, Rank);
+        var r = Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Max);
+        if (Node.IsNeeded(this))
         {
-            sorted[i] = Shapes.NormalizeDim("Norm", sorted[i], Rank);
+            new AmaxBackward(this, r, reduced, keepDim).Connect(r, this);
         }
-        Array.Sort(sorted);
-        for (int i = sorted.Length - 1; i >= 0; i--)
-        {
-            result = result.Max(sorted[i], keepDim).Values;
-        }
-        return result;
+        return r;
+    }
+}
+
+internal sealed class AmaxBackward : Node
+{
+    private readonly bool[] _reduced;
+    private readonly bool _keepDim;
+    private SavedTensor _x;
+    private SavedTensor _max;
+
+    public AmaxBackward(Tensor x, Tensor max, bool[] reduced, bool keepDim)
+    {
+        _x = new SavedTensor(x);
+        _max = new SavedTensor(max);
+        _reduced = reduced;
+        _keepDim = keepDim;
+    }
+
+    public override string Name => "AmaxBackward";
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
+        var max = _keepDim ? _max.Unpack(this) : _max.Unpack(this).Reshape(kept);
+        var gk = _keepDim ? g : g.Reshape(kept);
+        var dims = Enumerable.Range(0, _reduced.Length).Where(d => _reduced[d]).ToArray();
+        // The tie mask is a constant, so the second derivative flows through g only, as in PyTorch.
+        var ties = x.Eq(max);
+        return [gk * ties / ties.Sum(dims, keepDim: true)];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _x.Release();
+        _max.Release();
     }
 }
 
