@@ -12,7 +12,7 @@ use /usr/bin/python3, the interpreter that package installs into). It rewrites
     tests/MiniTorch.Autograd.Tests/Golden/format.json  str() of tensors, for MiniTorch's ToString
 
 The files are committed. The C# test suite only reads them and never needs PyTorch or Python.
-The script is deterministic (fixed seed, one thread), so re-running it reproduces the same files
+The script is deterministic (a fixed seed per case, derived from its name; one thread), so re-running it reproduces the same files
 with the same PyTorch version; re-run it only to add cases, and review the diff.
 
 Every op case records, in float64:
@@ -34,6 +34,7 @@ import json
 import math
 import os
 import sys
+import zlib
 
 import torch
 
@@ -78,6 +79,16 @@ def away_from(points, *shape, scale=1.0, gap=1e-2):
         t = randn(*shape, scale=scale)
         if all(abs(v - p) >= gap for v in t.reshape(-1).tolist() for p in points):
             return t
+
+
+def split(t, *shapes):
+    """Consecutive pieces of a 1-D tensor, reshaped: distinct values shared by several inputs."""
+    pieces, start = [], 0
+    for shape in shapes:
+        n = math.prod(shape)
+        pieces.append(t[start:start + n].reshape(shape))
+        start += n
+    return pieces
 
 
 def tensor(values, shape=None):
@@ -212,6 +223,9 @@ OPS = {
     "mm": lambda xs, p: (torch.mm(xs[0], xs[1]),),
     "bmm": lambda xs, p: (torch.bmm(xs[0], xs[1]),),
     "matmul": lambda xs, p: (torch.matmul(xs[0], xs[1]),),
+    # Compositions: shared inputs (gradients accumulate from several uses) and chains of ops, to second order.
+    "mlp_log_softmax": lambda xs, p: (torch.log_softmax(torch.tanh(xs[0] @ xs[1] + xs[2]) @ xs[3], -1),),
+    "swish_plus_square_mean": lambda xs, p: (xs[0] * torch.sigmoid(xs[0]) + (xs[0] ** 2).mean(0, keepdim=True),),
 }
 
 
@@ -222,12 +236,16 @@ OPS = {
 CASES = []
 
 
-def case(name, op, inputs, params=None, requires_grad=None, atol=None):
-    """inputs: tensors (all differentiable unless `requires_grad` says otherwise).
+def case(name, op, make_inputs, params=None, requires_grad=None, atol=None):
+    """make_inputs: a function giving the input tensors (all differentiable unless `requires_grad` says otherwise).
+    It runs after the random generator is seeded from the case name, so each case draws its own numbers:
+    adding, removing or reordering cases leaves the other cases' data unchanged.
     atol: the absolute tolerance the C# test allows, for cases whose point is accuracy at tiny magnitudes
     (0 = relative only); by default the tests use 1e-10."""
     if any(c["name"] == name for c in CASES):
         raise ValueError("duplicate case name " + name)
+    GEN.manual_seed(SEED + zlib.crc32(name.encode()))
+    inputs = make_inputs()
     c = run(name, op, inputs, params or {}, requires_grad or [True] * len(inputs))
     if atol is not None:
         c["atol"] = atol
@@ -264,168 +282,172 @@ def run(name, op, inputs, params, requires_grad):
 
 def build_cases():
     # --- arithmetic, broadcasting -------------------------------------------------------------------------------
-    case("add_same_shape", "add", [randn(3, 4), randn(3, 4)])
-    case("add_broadcast_3x1_4", "add", [randn(3, 1), randn(4)])
-    case("add_broadcast_scalar_tensor", "add", [randn(), randn(2, 3)])
-    case("sub_broadcast_2x1x4_3x1", "sub", [randn(2, 1, 4), randn(3, 1)])
-    case("mul_same_shape", "mul", [randn(3, 4), randn(3, 4)])
-    case("mul_broadcast_2x3x4_3x1", "mul", [randn(2, 3, 4), randn(3, 1)])
-    case("mul_broadcast_4_3x1", "mul", [randn(4), randn(3, 1)])
-    case("mul_second_input_constant", "mul", [randn(3, 4), randn(4)], requires_grad=[True, False])
-    case("div_same_shape", "div", [randn(3, 4), uniform(0.5, 2.0, 3, 4)])
-    case("div_broadcast_1x4_3x1", "div", [randn(1, 4), uniform(-2.0, -0.5, 3, 1)])
-    case("add_scalar", "add_scalar", [randn(2, 3)], {"scalar": 2.5})
-    case("sub_scalar", "sub_scalar", [randn(2, 3)], {"scalar": 1.25})
-    case("rsub_scalar", "rsub_scalar", [randn(2, 3)], {"scalar": 3.0})
-    case("mul_scalar", "mul_scalar", [randn(2, 3)], {"scalar": -1.5})
-    case("div_scalar", "div_scalar", [randn(2, 3)], {"scalar": 4.0})
-    case("rdiv_scalar", "rdiv_scalar", [uniform(0.5, 2.0, 2, 3)], {"scalar": 3.0})
-    case("neg", "neg", [randn(2, 3)])
+    case("add_same_shape", "add", lambda: [randn(3, 4), randn(3, 4)])
+    case("add_broadcast_3x1_4", "add", lambda: [randn(3, 1), randn(4)])
+    case("add_broadcast_scalar_tensor", "add", lambda: [randn(), randn(2, 3)])
+    case("sub_broadcast_2x1x4_3x1", "sub", lambda: [randn(2, 1, 4), randn(3, 1)])
+    case("mul_same_shape", "mul", lambda: [randn(3, 4), randn(3, 4)])
+    case("mul_broadcast_2x3x4_3x1", "mul", lambda: [randn(2, 3, 4), randn(3, 1)])
+    case("mul_broadcast_4_3x1", "mul", lambda: [randn(4), randn(3, 1)])
+    case("mul_second_input_constant", "mul", lambda: [randn(3, 4), randn(4)], requires_grad=[True, False])
+    case("div_same_shape", "div", lambda: [randn(3, 4), uniform(0.5, 2.0, 3, 4)])
+    case("div_broadcast_1x4_3x1", "div", lambda: [randn(1, 4), uniform(-2.0, -0.5, 3, 1)])
+    case("add_scalar", "add_scalar", lambda: [randn(2, 3)], {"scalar": 2.5})
+    case("sub_scalar", "sub_scalar", lambda: [randn(2, 3)], {"scalar": 1.25})
+    case("rsub_scalar", "rsub_scalar", lambda: [randn(2, 3)], {"scalar": 3.0})
+    case("mul_scalar", "mul_scalar", lambda: [randn(2, 3)], {"scalar": -1.5})
+    case("div_scalar", "div_scalar", lambda: [randn(2, 3)], {"scalar": 4.0})
+    case("rdiv_scalar", "rdiv_scalar", lambda: [uniform(0.5, 2.0, 2, 3)], {"scalar": 3.0})
+    case("neg", "neg", lambda: [randn(2, 3)])
 
     # --- unary math -----------------------------------------------------------------------------------------------
-    case("exp", "exp", [randn(3, 4)])
-    case("log", "log", [uniform(0.2, 3.0, 3, 4)])
-    case("sqrt", "sqrt", [uniform(0.2, 3.0, 3, 4)])
-    case("abs", "abs", [distinct(3, 4)])
-    case("abs_at_zero", "abs", [tensor([-1.5, 0.0, 2.0, 0.0])])
-    case("sin", "sin", [randn(3, 4, scale=2.0)])
-    case("cos", "cos", [randn(3, 4, scale=2.0)])
-    case("tanh", "tanh", [randn(3, 4)])
+    case("exp", "exp", lambda: [randn(3, 4)])
+    case("exp_0d", "exp", lambda: [randn()])
+    case("log", "log", lambda: [uniform(0.2, 3.0, 3, 4)])
+    case("sqrt", "sqrt", lambda: [uniform(0.2, 3.0, 3, 4)])
+    case("abs", "abs", lambda: [distinct(3, 4)])
+    case("abs_at_zero", "abs", lambda: [tensor([-1.5, 0.0, 2.0, 0.0])])
+    case("sin", "sin", lambda: [randn(3, 4, scale=2.0)])
+    case("cos", "cos", lambda: [randn(3, 4, scale=2.0)])
+    case("tanh", "tanh", lambda: [randn(3, 4)])
     # Tiny magnitudes, compared relatively: tanh(x) = x(1 - x²/3 + ...), so every digit of x must survive.
     case("tanh_small_values", "tanh",
-         [tensor([1e-9, -1e-7, 1e-5, -1e-3, 0.01, -0.1, 0.3, -0.5, 0.0, 2e-12, -3e-4, 0.05], [3, 4])], atol=0.0)
-    case("sigmoid", "sigmoid", [randn(3, 4, scale=2.0)])
-    case("relu", "relu", [distinct(3, 4)])
-    case("relu_at_zero", "relu", [tensor([-1.0, 0.0, 2.0])])
-    case("leaky_relu_default_slope", "leaky_relu", [distinct(3, 4)], {"slope": None})
-    case("leaky_relu_slope_0_2", "leaky_relu", [distinct(3, 4)], {"slope": 0.2})
-    case("leaky_relu_at_zero", "leaky_relu", [tensor([-1.0, 0.0, 2.0])], {"slope": 0.1})
-    case("clamp_min_max", "clamp", [away_from([-0.5, 0.7], 3, 4)], {"min": -0.5, "max": 0.7})
-    case("clamp_min_only", "clamp", [away_from([0.1], 3, 4)], {"min": 0.1, "max": None})
-    case("clamp_max_only", "clamp", [away_from([-0.2], 3, 4)], {"min": None, "max": -0.2})
-    case("clamp_at_bounds", "clamp", [tensor([-1.0, -0.5, 0.0, 0.7, 1.0])], {"min": -0.5, "max": 0.7})
-    case("pow_scalar_2", "pow_scalar", [randn(3, 4)], {"exponent": 2.0})
-    case("pow_scalar_3", "pow_scalar", [randn(3, 4)], {"exponent": 3.0})
-    case("pow_scalar_0_5", "pow_scalar", [uniform(0.2, 3.0, 3, 4)], {"exponent": 0.5})
-    case("pow_scalar_negative_1_5", "pow_scalar", [uniform(0.2, 3.0, 3, 4)], {"exponent": -1.5})
-    case("pow_scalar_0", "pow_scalar", [randn(3, 4)], {"exponent": 0.0})
-    case("pow_tensor_exponent", "pow_tensor", [uniform(0.3, 2.5, 3, 4), randn(3, 4)])
-    case("pow_tensor_broadcast_exponent", "pow_tensor", [uniform(0.3, 2.5, 3, 4), randn(4)])
-    case("pow_tensor_constant_base", "pow_tensor", [uniform(0.3, 2.5, 2, 3), randn(2, 3)], requires_grad=[False, True])
+         lambda: [tensor([1e-9, -1e-7, 1e-5, -1e-3, 0.01, -0.1, 0.3, -0.5, 0.0, 2e-12, -3e-4, 0.05], [3, 4])], atol=0.0)
+    case("sigmoid", "sigmoid", lambda: [randn(3, 4, scale=2.0)])
+    case("relu", "relu", lambda: [distinct(3, 4)])
+    case("relu_at_zero", "relu", lambda: [tensor([-1.0, 0.0, 2.0])])
+    case("leaky_relu_default_slope", "leaky_relu", lambda: [distinct(3, 4)], {"slope": None})
+    case("leaky_relu_slope_0_2", "leaky_relu", lambda: [distinct(3, 4)], {"slope": 0.2})
+    case("leaky_relu_at_zero", "leaky_relu", lambda: [tensor([-1.0, 0.0, 2.0])], {"slope": 0.1})
+    case("clamp_min_max", "clamp", lambda: [away_from([-0.5, 0.7], 3, 4)], {"min": -0.5, "max": 0.7})
+    case("clamp_min_only", "clamp", lambda: [away_from([0.1], 3, 4)], {"min": 0.1, "max": None})
+    case("clamp_max_only", "clamp", lambda: [away_from([-0.2], 3, 4)], {"min": None, "max": -0.2})
+    case("clamp_at_bounds", "clamp", lambda: [tensor([-1.0, -0.5, 0.0, 0.7, 1.0])], {"min": -0.5, "max": 0.7})
+    case("pow_scalar_2", "pow_scalar", lambda: [randn(3, 4)], {"exponent": 2.0})
+    case("pow_scalar_3", "pow_scalar", lambda: [randn(3, 4)], {"exponent": 3.0})
+    case("pow_scalar_0_5", "pow_scalar", lambda: [uniform(0.2, 3.0, 3, 4)], {"exponent": 0.5})
+    case("pow_scalar_negative_1_5", "pow_scalar", lambda: [uniform(0.2, 3.0, 3, 4)], {"exponent": -1.5})
+    case("pow_scalar_0", "pow_scalar", lambda: [randn(3, 4)], {"exponent": 0.0})
+    case("pow_tensor_exponent", "pow_tensor", lambda: [uniform(0.3, 2.5, 3, 4), randn(3, 4)])
+    case("pow_tensor_broadcast_exponent", "pow_tensor", lambda: [uniform(0.3, 2.5, 3, 4), randn(4)])
+    case("pow_tensor_constant_base", "pow_tensor", lambda: [uniform(0.3, 2.5, 2, 3), randn(2, 3)], requires_grad=[False, True])
 
     # --- binary extrema, where --------------------------------------------------------------------------------------
-    x = distinct(6)
-    case("maximum_same_shape", "maximum", [x[:3].reshape(3), x[3:].reshape(3)])
-    x = distinct(16)
-    case("maximum_broadcast_3x1_4", "maximum", [x[:3].reshape(3, 1), x[3:7].reshape(4)])
-    case("minimum_broadcast_2x3_3", "minimum", [x[7:13].reshape(2, 3), x[13:16].reshape(3)])
+    case("maximum_same_shape", "maximum", lambda: split(distinct(6), [3], [3]))
+    case("maximum_broadcast_3x1_4", "maximum", lambda: split(distinct(7), [3, 1], [4]))
+    case("minimum_broadcast_2x3_3", "minimum", lambda: split(distinct(9), [2, 3], [3]))
     # Ties are defined by PyTorch (the gradient is split evenly) and documented by MiniTorch as matching.
-    case("maximum_ties", "maximum", [tensor([1.0, 3.0, 2.0, -1.0]), tensor([1.0, 2.0, 2.0, 0.5])])
-    case("minimum_ties", "minimum", [tensor([1.0, 3.0, 2.0, -1.0]), tensor([1.0, 2.0, 2.0, 0.5])])
-    case("where_broadcast_condition", "where", [randn(3, 4), randn(3, 4)],
+    case("maximum_ties", "maximum", lambda: [tensor([1.0, 3.0, 2.0, -1.0]), tensor([1.0, 2.0, 2.0, 0.5])])
+    case("minimum_ties", "minimum", lambda: [tensor([1.0, 3.0, 2.0, -1.0]), tensor([1.0, 2.0, 2.0, 0.5])])
+    case("where_broadcast_condition", "where", lambda: [randn(3, 4), randn(3, 4)],
          {"condition": tensor([1.0, 0.0, 1.0, 1.0], [4])})
-    case("where_broadcast_all", "where", [randn(3, 1), randn(1, 4)],
+    case("where_broadcast_all", "where", lambda: [randn(3, 1), randn(1, 4)],
          {"condition": tensor([1.0, 0.0, 0.0, 1.0, 0.0, 1.0], [2, 3, 1])})
 
     # --- reductions --------------------------------------------------------------------------------------------------
-    case("sum_all", "sum", [randn(3, 4)], {"dims": None, "keepdim": False})
-    case("sum_all_keepdim", "sum", [randn(3, 4)], {"dims": None, "keepdim": True})
-    case("sum_dim_1", "sum", [randn(3, 4)], {"dims": [1], "keepdim": False})
-    case("sum_dim_negative_keepdim", "sum", [randn(2, 3, 4)], {"dims": [-2], "keepdim": True})
-    case("sum_dims_0_2", "sum", [randn(2, 3, 4)], {"dims": [0, 2], "keepdim": False})
-    case("mean_all", "mean", [randn(3, 4)], {"dims": None, "keepdim": False})
-    case("mean_dim_0_keepdim", "mean", [randn(3, 4)], {"dims": [0], "keepdim": True})
-    case("mean_dims_negative", "mean", [randn(2, 3, 4)], {"dims": [-1, -3], "keepdim": False})
-    case("max_all", "max_all", [distinct(3, 4)])
-    case("min_all", "min_all", [distinct(2, 3, 4)])
+    case("sum_all", "sum", lambda: [randn(3, 4)], {"dims": None, "keepdim": False})
+    case("sum_all_keepdim", "sum", lambda: [randn(3, 4)], {"dims": None, "keepdim": True})
+    case("sum_dim_1", "sum", lambda: [randn(3, 4)], {"dims": [1], "keepdim": False})
+    case("sum_dim_negative_keepdim", "sum", lambda: [randn(2, 3, 4)], {"dims": [-2], "keepdim": True})
+    case("sum_dims_0_2", "sum", lambda: [randn(2, 3, 4)], {"dims": [0, 2], "keepdim": False})
+    case("mean_all", "mean", lambda: [randn(3, 4)], {"dims": None, "keepdim": False})
+    case("mean_dim_0_keepdim", "mean", lambda: [randn(3, 4)], {"dims": [0], "keepdim": True})
+    case("mean_dims_negative", "mean", lambda: [randn(2, 3, 4)], {"dims": [-1, -3], "keepdim": False})
+    case("max_all", "max_all", lambda: [distinct(3, 4)])
+    case("min_all", "min_all", lambda: [distinct(2, 3, 4)])
     # On ties PyTorch 1.13 spreads the gradient evenly over the tied elements (MiniTorch documents the same).
-    case("max_all_ties", "max_all", [tensor([1.0, 3.0, -2.0, 3.0, 0.5, 3.0], [2, 3])])
-    case("min_all_ties", "min_all", [tensor([-1.0, 3.0, -2.0, -2.0])])
-    case("max_dim_1", "max_dim", [distinct(3, 4)], {"dim": 1, "keepdim": False})
-    case("max_dim_0_keepdim", "max_dim", [distinct(3, 4)], {"dim": 0, "keepdim": True})
-    case("max_dim_negative_3d", "max_dim", [distinct(2, 3, 4)], {"dim": -2, "keepdim": False})
-    case("max_dim_1d", "max_dim", [distinct(5)], {"dim": 0, "keepdim": False})
-    case("min_dim_1", "min_dim", [distinct(3, 4)], {"dim": 1, "keepdim": False})
-    case("min_dim_negative_keepdim", "min_dim", [distinct(2, 3, 4)], {"dim": -1, "keepdim": True})
+    case("max_all_ties", "max_all", lambda: [tensor([1.0, 3.0, -2.0, 3.0, 0.5, 3.0], [2, 3])])
+    case("min_all_ties", "min_all", lambda: [tensor([-1.0, 3.0, -2.0, -2.0])])
+    case("max_dim_1", "max_dim", lambda: [distinct(3, 4)], {"dim": 1, "keepdim": False})
+    case("max_dim_0_keepdim", "max_dim", lambda: [distinct(3, 4)], {"dim": 0, "keepdim": True})
+    case("max_dim_negative_3d", "max_dim", lambda: [distinct(2, 3, 4)], {"dim": -2, "keepdim": False})
+    case("max_dim_1d", "max_dim", lambda: [distinct(5)], {"dim": 0, "keepdim": False})
+    case("max_dim_0d", "max_dim", lambda: [randn()], {"dim": 0, "keepdim": False})
+    case("sum_0d", "sum", lambda: [randn()], {"dims": None, "keepdim": False})
+    case("min_dim_1", "min_dim", lambda: [distinct(3, 4)], {"dim": 1, "keepdim": False})
+    case("min_dim_negative_keepdim", "min_dim", lambda: [distinct(2, 3, 4)], {"dim": -1, "keepdim": True})
     for correction in (0, 1):
-        case(f"var_all_correction_{correction}", "var", [randn(3, 4)], {"dims": None, "correction": correction, "keepdim": False})
-        case(f"var_dim_1_correction_{correction}", "var", [randn(3, 4)], {"dims": [1], "correction": correction, "keepdim": False})
-        case(f"var_dims_0_2_keepdim_correction_{correction}", "var", [randn(2, 3, 4)], {"dims": [0, 2], "correction": correction, "keepdim": True})
-        case(f"std_all_correction_{correction}", "std", [randn(3, 4)], {"dims": None, "correction": correction, "keepdim": False})
-        case(f"std_dim_negative_keepdim_correction_{correction}", "std", [randn(2, 3, 4)], {"dims": [-1], "correction": correction, "keepdim": True})
-    case("var_all_keepdim", "var", [randn(3, 4)], {"dims": None, "correction": 1, "keepdim": True})
+        case(f"var_all_correction_{correction}", "var", lambda: [randn(3, 4)], {"dims": None, "correction": correction, "keepdim": False})
+        case(f"var_dim_1_correction_{correction}", "var", lambda: [randn(3, 4)], {"dims": [1], "correction": correction, "keepdim": False})
+        case(f"var_dims_0_2_keepdim_correction_{correction}", "var", lambda: [randn(2, 3, 4)], {"dims": [0, 2], "correction": correction, "keepdim": True})
+        case(f"std_all_correction_{correction}", "std", lambda: [randn(3, 4)], {"dims": None, "correction": correction, "keepdim": False})
+        case(f"std_dim_negative_keepdim_correction_{correction}", "std", lambda: [randn(2, 3, 4)], {"dims": [-1], "correction": correction, "keepdim": True})
+    case("var_all_keepdim", "var", lambda: [randn(3, 4)], {"dims": None, "correction": 1, "keepdim": True})
     for p in (1, 2, 3, "inf"):
         name = f"norm_p_{p}"
-        case(name + "_all", "norm", [distinct(3, 4)], {"p": p, "dims": None, "keepdim": False})
-        case(name + "_all_keepdim", "norm", [distinct(3, 4)], {"p": p, "dims": None, "keepdim": True})
-        case(name + "_dim_negative", "norm", [distinct(2, 3, 4)], {"p": p, "dims": [-1], "keepdim": False})
-        case(name + "_dims_0_2_keepdim", "norm", [distinct(2, 3, 4)], {"p": p, "dims": [0, 2], "keepdim": True})
+        case(name + "_all", "norm", lambda: [distinct(3, 4)], {"p": p, "dims": None, "keepdim": False})
+        case(name + "_all_keepdim", "norm", lambda: [distinct(3, 4)], {"p": p, "dims": None, "keepdim": True})
+        case(name + "_dim_negative", "norm", lambda: [distinct(2, 3, 4)], {"p": p, "dims": [-1], "keepdim": False})
+        case(name + "_dims_0_2_keepdim", "norm", lambda: [distinct(2, 3, 4)], {"p": p, "dims": [0, 2], "keepdim": True})
     # PyTorch spreads the inf-norm's gradient evenly over tied maxima of |x| (here 3 and -3 in one row).
-    case("norm_p_inf_dim_ties", "norm", [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": [-1], "keepdim": False})
-    case("norm_p_inf_all_ties", "norm", [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": None, "keepdim": False})
-    case("softmax_dim_0", "softmax", [randn(3, 4)], {"dim": 0})
-    case("softmax_dim_negative_1", "softmax", [randn(3, 4)], {"dim": -1})
-    case("softmax_3d_dim_1", "softmax", [randn(2, 3, 4)], {"dim": 1})
-    case("softmax_large_values", "softmax", [randn(2, 4, scale=50.0, shift=1000.0)], {"dim": -1})
-    case("log_softmax_dim_0", "log_softmax", [randn(3, 4)], {"dim": 0})
-    case("log_softmax_dim_negative_1", "log_softmax", [randn(3, 4)], {"dim": -1})
-    case("log_softmax_3d_dim_negative_2", "log_softmax", [randn(2, 3, 4)], {"dim": -2})
-    case("log_softmax_large_values", "log_softmax", [randn(2, 4, scale=50.0, shift=-1000.0)], {"dim": 1})
-    case("logsumexp_dim_1", "logsumexp", [randn(3, 4)], {"dims": [1], "keepdim": False})
-    case("logsumexp_dim_0_keepdim", "logsumexp", [randn(3, 4)], {"dims": [0], "keepdim": True})
-    case("logsumexp_dims_0_2", "logsumexp", [randn(2, 3, 4)], {"dims": [0, 2], "keepdim": False})
-    case("logsumexp_large_values", "logsumexp", [randn(3, 4, scale=30.0, shift=1000.0)], {"dims": [-1], "keepdim": False})
-    case("logsumexp_large_negative_values", "logsumexp", [randn(3, 4, scale=30.0, shift=-1000.0)], {"dims": [0], "keepdim": True})
+    case("norm_p_inf_dim_ties", "norm", lambda: [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": [-1], "keepdim": False})
+    case("norm_p_inf_all_ties", "norm", lambda: [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": None, "keepdim": False})
+    case("softmax_dim_0", "softmax", lambda: [randn(3, 4)], {"dim": 0})
+    case("softmax_1d", "softmax", lambda: [randn(5)], {"dim": 0})
+    case("softmax_dim_negative_1", "softmax", lambda: [randn(3, 4)], {"dim": -1})
+    case("softmax_3d_dim_1", "softmax", lambda: [randn(2, 3, 4)], {"dim": 1})
+    case("softmax_large_values", "softmax", lambda: [randn(2, 4, scale=50.0, shift=1000.0)], {"dim": -1})
+    case("log_softmax_dim_0", "log_softmax", lambda: [randn(3, 4)], {"dim": 0})
+    case("log_softmax_dim_negative_1", "log_softmax", lambda: [randn(3, 4)], {"dim": -1})
+    case("log_softmax_3d_dim_negative_2", "log_softmax", lambda: [randn(2, 3, 4)], {"dim": -2})
+    case("log_softmax_large_values", "log_softmax", lambda: [randn(2, 4, scale=50.0, shift=-1000.0)], {"dim": 1})
+    case("logsumexp_dim_1", "logsumexp", lambda: [randn(3, 4)], {"dims": [1], "keepdim": False})
+    case("logsumexp_dim_0_keepdim", "logsumexp", lambda: [randn(3, 4)], {"dims": [0], "keepdim": True})
+    case("logsumexp_dims_0_2", "logsumexp", lambda: [randn(2, 3, 4)], {"dims": [0, 2], "keepdim": False})
+    case("logsumexp_large_values", "logsumexp", lambda: [randn(3, 4, scale=30.0, shift=1000.0)], {"dims": [-1], "keepdim": False})
+    case("logsumexp_large_negative_values", "logsumexp", lambda: [randn(3, 4, scale=30.0, shift=-1000.0)], {"dims": [0], "keepdim": True})
 
     # --- index tensors -----------------------------------------------------------------------------------------------
-    case("gather_dim_1", "gather", [randn(3, 4)], {"dim": 1, "index": index_tensor([0, 3, 3, 1, 2, 0], [3, 2])})
-    case("gather_dim_0_repeated", "gather", [randn(3, 4)], {"dim": 0, "index": index_tensor([2, 0, 1, 2, 2, 2, 0, 1], [2, 4])})
-    case("gather_dim_negative_3d", "gather", [randn(2, 3, 4)], {"dim": -1, "index": index_tensor([3, 0, 1, 1, 2, 0, 0, 3, 2, 1, 1, 3], [2, 3, 2])})
-    case("index_select_dim_0", "index_select", [randn(4, 3)], {"dim": 0, "index": index_tensor([3, 0, 3])})
-    case("index_select_dim_negative_3d", "index_select", [randn(2, 3, 4)], {"dim": -1, "index": index_tensor([1, 1, 0, 3, 2])})
-    case("scatter_add_dim_0", "scatter_add", [randn(3, 4), randn(2, 4)], {"dim": 0, "index": index_tensor([0, 2, 1, 0, 2, 2, 0, 1], [2, 4])})
-    case("scatter_add_dim_1", "scatter_add", [randn(3, 5), randn(3, 3)], {"dim": 1, "index": index_tensor([4, 0, 4, 1, 1, 2, 3, 0, 2], [3, 3])})
+    case("gather_dim_1", "gather", lambda: [randn(3, 4)], {"dim": 1, "index": index_tensor([0, 3, 3, 1, 2, 0], [3, 2])})
+    case("gather_dim_0_repeated", "gather", lambda: [randn(3, 4)], {"dim": 0, "index": index_tensor([2, 0, 1, 2, 2, 2, 0, 1], [2, 4])})
+    case("gather_dim_negative_3d", "gather", lambda: [randn(2, 3, 4)], {"dim": -1, "index": index_tensor([3, 0, 1, 1, 2, 0, 0, 3, 2, 1, 1, 3], [2, 3, 2])})
+    case("index_select_dim_0", "index_select", lambda: [randn(4, 3)], {"dim": 0, "index": index_tensor([3, 0, 3])})
+    case("index_select_dim_negative_3d", "index_select", lambda: [randn(2, 3, 4)], {"dim": -1, "index": index_tensor([1, 1, 0, 3, 2])})
+    case("scatter_add_dim_0", "scatter_add", lambda: [randn(3, 4), randn(2, 4)], {"dim": 0, "index": index_tensor([0, 2, 1, 0, 2, 2, 0, 1], [2, 4])})
+    case("scatter_add_dim_1", "scatter_add", lambda: [randn(3, 5), randn(3, 3)], {"dim": 1, "index": index_tensor([4, 0, 4, 1, 1, 2, 3, 0, 2], [3, 3])})
 
     # --- views and shape ops -----------------------------------------------------------------------------------------
-    case("reshape_infer", "reshape", [randn(2, 3, 4)], {"shape": [4, -1]})
-    case("transpose_negative", "transpose", [randn(2, 3, 4)], {"dim0": 0, "dim1": -1})
-    case("permute", "permute", [randn(2, 3, 4)], {"dims": [2, 0, 1]})
-    case("expand_new_leading_dims", "expand", [randn(3, 1)], {"sizes": [2, 3, 4]})
-    case("expand_keep_size", "expand", [randn(1, 4)], {"sizes": [3, -1]})
-    case("narrow_dim_1", "narrow", [randn(3, 5)], {"dim": 1, "start": 1, "length": 3})
-    case("narrow_negative_dim", "narrow", [randn(2, 4, 3)], {"dim": -2, "start": 2, "length": 2})
-    case("squeeze_all", "squeeze", [randn(1, 3, 1, 4)], {"dim": None})
-    case("squeeze_dim_negative", "squeeze", [randn(3, 1, 4)], {"dim": -2})
-    case("squeeze_dim_not_one", "squeeze", [randn(3, 4)], {"dim": 0})
-    case("unsqueeze_negative", "unsqueeze", [randn(3, 4)], {"dim": -1})
-    case("unsqueeze_middle", "unsqueeze", [randn(3, 4)], {"dim": 1})
-    case("index_range_from_1_last", "index", [randn(3, 4)],
+    case("reshape_infer", "reshape", lambda: [randn(2, 3, 4)], {"shape": [4, -1]})
+    case("transpose_negative", "transpose", lambda: [randn(2, 3, 4)], {"dim0": 0, "dim1": -1})
+    case("permute", "permute", lambda: [randn(2, 3, 4)], {"dims": [2, 0, 1]})
+    case("expand_new_leading_dims", "expand", lambda: [randn(3, 1)], {"sizes": [2, 3, 4]})
+    case("expand_keep_size", "expand", lambda: [randn(1, 4)], {"sizes": [3, -1]})
+    case("narrow_dim_1", "narrow", lambda: [randn(3, 5)], {"dim": 1, "start": 1, "length": 3})
+    case("narrow_negative_dim", "narrow", lambda: [randn(2, 4, 3)], {"dim": -2, "start": 2, "length": 2})
+    case("squeeze_all", "squeeze", lambda: [randn(1, 3, 1, 4)], {"dim": None})
+    case("squeeze_dim_negative", "squeeze", lambda: [randn(3, 1, 4)], {"dim": -2})
+    case("squeeze_dim_not_one", "squeeze", lambda: [randn(3, 4)], {"dim": 0})
+    case("unsqueeze_negative", "unsqueeze", lambda: [randn(3, 4)], {"dim": -1})
+    case("unsqueeze_middle", "unsqueeze", lambda: [randn(3, 4)], {"dim": 1})
+    case("index_range_from_1_last", "index", lambda: [randn(3, 4)],
          {"items": [{"kind": "slice", "start": 1, "end": None}, {"kind": "int", "value": -1}]})
-    case("index_int_then_range", "index", [randn(3, 4, 5)],
+    case("index_int_then_range", "index", lambda: [randn(3, 4, 5)],
          {"items": [{"kind": "int", "value": 1}, {"kind": "slice", "start": 1, "end": -1}]})
-    case("index_ellipsis_newaxis", "index", [randn(2, 3, 4)],
+    case("index_ellipsis_newaxis", "index", lambda: [randn(2, 3, 4)],
          {"items": [{"kind": "ellipsis"}, {"kind": "newaxis"}, {"kind": "slice", "start": None, "end": 2}]})
-    case("cat_dim_0", "cat", [randn(2, 3), randn(1, 3), randn(3, 3)], {"dim": 0})
-    case("cat_dim_negative", "cat", [randn(2, 3, 2), randn(2, 3, 1)], {"dim": -1})
-    case("stack_dim_0", "stack", [randn(2, 3), randn(2, 3)], {"dim": 0})
-    case("stack_dim_negative", "stack", [randn(2, 3), randn(2, 3), randn(2, 3)], {"dim": -1})
+    case("cat_dim_0", "cat", lambda: [randn(2, 3), randn(1, 3), randn(3, 3)], {"dim": 0})
+    case("cat_dim_negative", "cat", lambda: [randn(2, 3, 2), randn(2, 3, 1)], {"dim": -1})
+    case("stack_dim_0", "stack", lambda: [randn(2, 3), randn(2, 3)], {"dim": 0})
+    case("stack_dim_negative", "stack", lambda: [randn(2, 3), randn(2, 3), randn(2, 3)], {"dim": -1})
 
     # --- products ----------------------------------------------------------------------------------------------------
-    case("dot", "dot", [randn(5), randn(5)])
-    case("mm", "mm", [randn(3, 4), randn(4, 2)])
-    case("bmm", "bmm", [randn(2, 3, 4), randn(2, 4, 5)])
-    case("matmul_1d_1d", "matmul", [randn(4), randn(4)])
-    case("matmul_1d_2d", "matmul", [randn(4), randn(4, 3)])
-    case("matmul_2d_1d", "matmul", [randn(3, 4), randn(4)])
-    case("matmul_2d_2d", "matmul", [randn(3, 4), randn(4, 2)])
-    case("matmul_3d_2d", "matmul", [randn(2, 3, 4), randn(4, 5)])
-    case("matmul_2d_3d", "matmul", [randn(3, 4), randn(2, 4, 5)])
-    case("matmul_3d_1d", "matmul", [randn(2, 3, 4), randn(4)])
-    case("matmul_1d_3d", "matmul", [randn(4), randn(2, 4, 5)])
-    case("matmul_3d_3d", "matmul", [randn(2, 3, 4), randn(2, 4, 2)])
-    case("matmul_batch_broadcast_2x1x3x4_5x4x2", "matmul", [randn(2, 1, 3, 4), randn(5, 4, 2)])
-    case("matmul_batch_broadcast_1x3x4_2x4x2", "matmul", [randn(1, 3, 4), randn(2, 4, 2)])
-    case("matmul_second_input_constant", "matmul", [randn(2, 3, 4), randn(4, 2)], requires_grad=[True, False])
+    case("dot", "dot", lambda: [randn(5), randn(5)])
+    case("mm", "mm", lambda: [randn(3, 4), randn(4, 2)])
+    case("bmm", "bmm", lambda: [randn(2, 3, 4), randn(2, 4, 5)])
+    case("matmul_1d_1d", "matmul", lambda: [randn(4), randn(4)])
+    case("matmul_1d_2d", "matmul", lambda: [randn(4), randn(4, 3)])
+    case("matmul_2d_1d", "matmul", lambda: [randn(3, 4), randn(4)])
+    case("matmul_2d_2d", "matmul", lambda: [randn(3, 4), randn(4, 2)])
+    case("matmul_3d_2d", "matmul", lambda: [randn(2, 3, 4), randn(4, 5)])
+    case("matmul_2d_3d", "matmul", lambda: [randn(3, 4), randn(2, 4, 5)])
+    case("matmul_3d_1d", "matmul", lambda: [randn(2, 3, 4), randn(4)])
+    case("matmul_1d_3d", "matmul", lambda: [randn(4), randn(2, 4, 5)])
+    case("matmul_3d_3d", "matmul", lambda: [randn(2, 3, 4), randn(2, 4, 2)])
+    case("matmul_batch_broadcast_2x1x3x4_5x4x2", "matmul", lambda: [randn(2, 1, 3, 4), randn(5, 4, 2)])
+    case("matmul_batch_broadcast_1x3x4_2x4x2", "matmul", lambda: [randn(1, 3, 4), randn(2, 4, 2)])
+    case("mlp_log_softmax", "mlp_log_softmax", lambda: [randn(4, 3), randn(3, 5), randn(5), randn(5, 2)])
+    case("swish_plus_square_mean", "swish_plus_square_mean", lambda: [randn(3, 4)])
+    case("matmul_second_input_constant", "matmul", lambda: [randn(2, 3, 4), randn(4, 2)], requires_grad=[True, False])
 
 
 # ---------------------------------------------------------------------------------------------------------------

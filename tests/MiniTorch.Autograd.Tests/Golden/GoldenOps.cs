@@ -73,6 +73,9 @@ internal static class GoldenOps
         "mm" => [Tensor.Mm(x[0], x[1])],
         "bmm" => [Tensor.Bmm(x[0], x[1])],
         "matmul" => [Tensor.Matmul(x[0], x[1])],
+
+        "mlp_log_softmax" => [Tensor.Matmul((Tensor.Matmul(x[0], x[1]) + x[2]).Tanh(), x[3]).LogSoftmax(-1)],
+        "swish_plus_square_mean" => [x[0] * x[0].Sigmoid() + x[0].Pow(2).Mean(0, keepDim: true)],
         _ => throw new NotSupportedException($"golden op '{op}' has no MiniTorch mapping; add it to {nameof(GoldenOps)}."),
     };
 
