@@ -12,8 +12,9 @@ use /usr/bin/python3, the interpreter that package installs into). It rewrites
     tests/MiniTorch.Autograd.Tests/Golden/format.json  str() of tensors, for MiniTorch's ToString
 
 The files are committed. The C# test suite only reads them and never needs PyTorch or Python.
-The script is deterministic (a fixed seed per case, derived from its name; one thread), so re-running it reproduces the same files
-with the same PyTorch version; re-run it only to add cases, and review the diff.
+The script is deterministic (each case seeds the generator from its name; one thread), so re-running it
+reproduces the same files with the same PyTorch version, and adding a case leaves the others unchanged.
+Re-run it to add cases, and review the diff.
 
 Every op case records, in float64:
   - op, params (dim, keepdim, p, slope, min/max, exponent, index tensors, ...) and the inputs (values, shapes,
