@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MiniTorch.Data;
 
 /// <summary>
@@ -52,17 +54,32 @@ internal sealed class RowSource<T> : RowSource where T : unmanaged
 
     public RowSource(Tensor tensor, T[] data) : base(tensor) => _data = data;
 
+    // Buffers up to this size are kept for reuse; a larger batch is rare (evaluation in one batch) and its
+    // copying outweighs one allocation, so it is not worth holding on to.
+    private const int MaxScratchBytes = 4 << 20;
+
+    // One batch-sized buffer per thread, reused while the batch size stays the same (every batch but the last).
+    [ThreadStatic]
+    private static T[]? t_scratch;
+
     public override Tensor Gather(ReadOnlySpan<int> indices)
     {
         int rowSize = RowSize;
-        var buffer = new T[indices.Length * rowSize];
+        int length = indices.Length * rowSize;
+        // The rows are gathered into a reused buffer that FromArray then copies: the core offers no public way
+        // to adopt an array, and FromArray needs one of the exact length, so a pooled (larger) array will not do.
+        // A fresh buffer per batch would cost a second allocation, on the large-object heap for image batches.
+        var buffer = t_scratch is { } scratch && scratch.Length == length ? scratch : GC.AllocateUninitializedArray<T>(length);
+        if ((long)length * Unsafe.SizeOf<T>() <= MaxScratchBytes)
+        {
+            t_scratch = buffer;
+        }
         var source = _data.AsSpan();
         var target = buffer.AsSpan();
         for (int i = 0; i < indices.Length; i++)
         {
             source.Slice(indices[i] * rowSize, rowSize).CopyTo(target.Slice(i * rowSize, rowSize));
         }
-        // FromArray copies the buffer once more: the core offers no public way to adopt an array.
         return typeof(T) == typeof(float)
             ? Tensor.FromArray((float[])(object)buffer, BatchShape(indices.Length))
             : Tensor.FromArray((double[])(object)buffer, BatchShape(indices.Length));
