@@ -119,7 +119,7 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
 /// <example>
 /// <code>
 /// var loader = new DataLoader&lt;Tensor[]&gt;(new TensorDataset(x, y), batchSize: 32, shuffle: true, generator: new Generator(0));
-/// foreach (var batch in loader) { var (xb, yb) = (batch[0], batch[1]); … }
+/// foreach (var (xb, yb) in loader) { … }
 /// </code>
 /// </example>
 public class DataLoader<T> : DataLoader<T, T>
