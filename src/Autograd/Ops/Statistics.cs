@@ -6,9 +6,21 @@ public partial class Tensor
     /// The variance over <paramref name="dims"/> (all if null) with Bessel's correction by default
     /// (<paramref name="correction"/> = 1, PyTorch's default; 0 gives the population variance).
     /// </summary>
-    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
+    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false) => Variance("Var", dims, correction, keepDim);
+
+    /// <summary>The variance over one dimension.</summary>
+    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
+
+    /// <summary>The standard deviation: √<see cref="Var(int[], int, bool)"/>.</summary>
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Variance("Std", dims, correction, keepDim).Sqrt();
+
+    /// <summary>The standard deviation over one dimension.</summary>
+    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
+
+    // The op name is a parameter so that a bad dim passed to Std is reported as Std's, not Var's.
+    private Tensor Variance(string op, int[]? dims, int correction, bool keepDim)
     {
-        var reduced = Shapes.ReducedDims("Var", dims, Rank);
+        var reduced = Shapes.ReducedDims(op, dims, Rank);
         int count = 1;
         for (int d = 0; d < Rank; d++)
         {
@@ -22,15 +34,6 @@ public partial class Tensor
         return (centered * centered).Sum(dims, keepDim) / Math.Max(0, count - correction);
     }
 
-    /// <summary>The variance over one dimension.</summary>
-    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
-
-    /// <summary>The standard deviation: √<see cref="Var(int[], int, bool)"/>.</summary>
-    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
-
-    /// <summary>The standard deviation over one dimension.</summary>
-    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
-
     /// <summary>
     /// The p-norm over <paramref name="dims"/> (all if null): p = 2 by default; 1, ∞ and any p &gt; 0 are supported.
     /// The 2-norm's gradient at the zero vector is 0, as in PyTorch.
@@ -41,9 +44,10 @@ public partial class Tensor
         {
             throw new ArgumentException($"Norm: p must be positive (got {p}).", nameof(p));
         }
+        // Validated here, for every p, so a bad dim is reported as Norm's and not as the Sum or Pow it is built from.
+        var reduced = Shapes.ReducedDims("Norm", dims, Rank);
         if (p == 2)
         {
-            var reduced = Shapes.ReducedDims("Norm", dims, Rank);
             Tensor r;
             using (Autograd.NoGrad())
             {
