@@ -76,12 +76,16 @@ public partial class Tensor
         {
             throw new ArgumentException($"Matmul: both arguments need at least 1 dimension, but got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
         }
+        // Checked here, before delegating to Dot/Mm/Bmm, so the caller's errors name Matmul and its operands' shapes.
+        Elementwise.CheckSameDType("Matmul", a, b);
         if (a.Rank == 1 && b.Rank == 1)
         {
+            CheckInner("Matmul", a, b, a._shape[0], b._shape[0]);
             return Dot(a, b);
         }
         if (a.Rank == 2 && b.Rank == 2)
         {
+            CheckInner("Matmul", a, b, a._shape[1], b._shape[0]);
             return Mm(a, b);
         }
         if (a.Rank == 1 && b.Rank == 2)
