@@ -16,10 +16,10 @@ public partial class Tensor
     public Tensor SubInPlace(Tensor other) => BinaryInPlace("SubInPlace", other, new SubOp(), static (a, b) => a - b);
 
     /// <summary>this *= other; returns this.</summary>
-    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b);
+    public Tensor MulInPlace(Tensor other) => BinaryInPlace("MulInPlace", other, new MulOp(), static (a, b) => a * b, savesOldValue: true);
 
     /// <summary>this /= other; returns this.</summary>
-    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b);
+    public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b, savesOldValue: true);
 
     /// <summary>this += s; returns this.</summary>
     public Tensor AddInPlace(double s) => AddInPlace(ScalarLike(s));
@@ -74,7 +74,7 @@ public partial class Tensor
         Storage.Version++;
     }
 
-    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace)
+    private Tensor BinaryInPlace<TOp>(string op, Tensor other, TOp kernel, Func<Tensor, Tensor, Tensor> outOfPlace, bool savesOldValue = false)
         where TOp : struct, IBinaryOp
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -83,8 +83,15 @@ public partial class Tensor
         CheckBroadcastsTo(op, other);
         if (Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad))
         {
-            // Record the op as if out of place on the old value, then make this tensor its result.
-            return RebaseHistory(outOfPlace(HistoryAlias(), other));
+            // Record the op as if out of place on the old value, then make this tensor its result. Mul and Div save
+            // the old value for other's gradient; the alias shares this storage, which the write below overwrites
+            // (and whose version it bumps), so save a copy instead, as PyTorch saves self.clone() for in-place ops.
+            var old = HistoryAlias();
+            if (savesOldValue && other.RequiresGrad)
+            {
+                old = old.Clone();
+            }
+            return RebaseHistory(outOfPlace(old, other));
         }
         WriteInPlace(other.SharesStorageWith(this) ? other.CloneRaw() : other, kernel);
         Storage.Version++;
