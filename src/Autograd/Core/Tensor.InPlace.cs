@@ -34,16 +34,20 @@ public partial class Tensor
     public Tensor DivInPlace(double s) => DivInPlace(ScalarLike(s));
 
     /// <summary>Sets every element to 0 (PyTorch's <c>zero_()</c>); returns this.</summary>
-    public Tensor ZeroInPlace() => FillInPlace(0);
+    public Tensor ZeroInPlace() => Fill("ZeroInPlace", 0);
 
     /// <summary>Sets every element to <paramref name="value"/> (PyTorch's <c>fill_()</c>); returns this.</summary>
-    public Tensor FillInPlace(double value)
+    public Tensor FillInPlace(double value) => Fill("FillInPlace", value);
+
+    private Tensor Fill(string op, double value)
     {
-        CheckInPlace("FillInPlace", null);
+        CheckInPlace(op, null);
         if (Autograd.IsGradEnabled && RequiresGrad)
         {
-            // The new value no longer depends on the old one: rebase history onto a constant.
-            return RebaseHistory(ScalarLike(value).Expand(_shape) * 1);
+            // The new value no longer depends on the old one, but the tensor keeps requiring grad (PyTorch's
+            // FillBackward gives the old history a zero gradient). A constant alone would carry no history, and
+            // RebaseHistory would then leave the old GradFn in place, sending gradient to the overwritten value.
+            return RebaseHistory(Where(ScalarLike(1), ScalarLike(value), HistoryAlias()));
         }
         FillRaw(value);
         Storage.Version++;
@@ -59,7 +63,10 @@ public partial class Tensor
         CheckBroadcastsTo("CopyFromInPlace", source);
         if (Autograd.IsGradEnabled && (RequiresGrad || source.RequiresGrad))
         {
-            return RebaseHistory(source.Expand(_shape) * 1);
+            // The gradient goes to the source and the old value gets zero (PyTorch's copy_). Keeping the old value
+            // in the graph also keeps this tensor's history when the source is a constant, instead of leaving the
+            // stale GradFn that would send gradient to the overwritten value.
+            return RebaseHistory(Where(ScalarLike(1), source, HistoryAlias()));
         }
         var src = source.SharesStorageWith(this) ? source.CloneRaw() : source;
         StridedCopy.Copy(src.ExpandRaw(_shape), this);
