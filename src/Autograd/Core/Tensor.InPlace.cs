@@ -134,6 +134,15 @@ public partial class Tensor
 
     private void CheckInPlace(string op, Tensor? other)
     {
+        // In every grad mode, as PyTorch's assert_no_internal_overlap: through a stride-0 (expanded) dim several
+        // elements share one memory location, and a write to them has no single meaning.
+        for (int d = 0; d < Rank; d++)
+        {
+            if (_strides[d] == 0 && _shape[d] > 1)
+            {
+                throw new ArgumentException($"{op}: unsupported operation: more than one element of the written-to tensor (shape {Shapes.Format(_shape)}, strides {Shapes.Format(_strides)}) refers to a single memory location. Clone() the tensor before performing the operation.");
+            }
+        }
         if (!Autograd.IsGradEnabled)
         {
             return;
