@@ -270,6 +270,25 @@ public class InPlaceTests
     }
 
     [Fact]
+    public void InPlace_OnAnExpandedTensor_Throws_AsPyTorch()
+    {
+        // Several elements of an expanded view share one memory location, so an in-place write has no single
+        // meaning (x + 1 written three times, or x + 3?); PyTorch refuses it in every grad mode, and so must we.
+        var x = Tensor.FromArray([1.0, 2], [2, 1]);
+        AssertThrows<ArgumentException>(() => x.Expand(2, 3).AddInPlace(1), "AddInPlace:", "more than one element", "single memory location", "[2, 3]", "Clone()");
+        using (Autograd.NoGrad())
+        {
+            AssertThrows<ArgumentException>(() => x.Expand(2, 3).MulInPlace(Tensor.Ones([3], DType.Float64)), "MulInPlace:", "single memory location");
+            AssertThrows<ArgumentException>(() => x.Expand(2, 2).FillInPlace(0), "FillInPlace:", "single memory location");
+            AssertThrows<ArgumentException>(() => x.Expand(2, 2).CopyFromInPlace(Tensor.Zeros([2, 2], DType.Float64)), "CopyFromInPlace:", "single memory location");
+        }
+        AssertValues(x, [2, 1], 1, 2);
+        // A size-1 dim expanded to size 1 overlaps nothing and stays writable.
+        x.Expand(2, 1).AddInPlace(1);
+        AssertValues(x, [2, 1], 2, 3);
+    }
+
+    [Fact]
     public void CopyFromInPlace_Errors()
     {
         var x = Tensor.Ones(3);
