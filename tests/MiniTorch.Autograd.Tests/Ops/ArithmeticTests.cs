@@ -72,6 +72,7 @@ public class ArithmeticTests
         var a = TransposedLeaf(g, 3, 4);
         var b = TransposedLeaf(g, 3, 4, 0.5, 1.5);
         CheckGradients(t => Binary[op](t[0], t[1]), a, b);
+        CheckGradients(t => Binary[op](t[0], t[1]), SlicedLeaf(g, 3, 4), SlicedLeaf(g, 1, 4, 0.5, 1.5));
     }
 
     [Fact]

@@ -63,6 +63,7 @@ public class GatherTests
         CheckGradients(t => t[0].Narrow(1, 1, 2).Gather(0, Tensor.FromArray([2.0, 0, 2, 2], [2, 2])), x);
         CheckGradients(t => t[0].Select(0, 1).Expand(3, 4).Gather(1, Tensor.FromArray([3.0, 3, 0], [3, 1])), x);
         CheckGradients(t => t[0].Gather(1, index), TransposedLeaf(g, 4, 3));
+        CheckGradients(t => t[0].Gather(1, index), SlicedLeaf(g, 4, 3));
     }
 
     [Fact]

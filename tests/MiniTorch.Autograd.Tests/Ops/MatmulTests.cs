@@ -122,6 +122,7 @@ public class MatmulTests
         CheckGradients(t => Tensor.Matmul(t[1].Permute(2, 0, 1), t[0].Narrow(1, 0, 2)), a, b);
         CheckGradients(t => Tensor.Matmul(t[0].Select(0, 1).Expand(2, 4), t[1].Transpose(1, 2)), a, b);
         CheckGradients(t => Tensor.Matmul(t[0], t[1]), TransposedLeaf(g, 2, 3), TransposedLeaf(g, 3, 2));
+        CheckGradients(t => Tensor.Matmul(t[0], t[1]), SlicedLeaf(g, 2, 3), SlicedLeaf(g, 3, 2));
     }
 
     [Fact]

@@ -64,6 +64,19 @@ internal static class OpTestHelpers
         return t.SetRequiresGrad();
     }
 
+    /// <summary>
+    /// A float64 leaf that is a sliced view: the interior of a larger [rows + 2, cols + 3] tensor, so it has a
+    /// storage offset and row strides longer than its rows.
+    /// </summary>
+    public static Tensor SlicedLeaf(Generator g, int rows, int cols, double low = -1, double high = 1)
+    {
+        var t = Uniform(g, [rows + 2, cols + 3], low, high, requiresGrad: false).Narrow(0, 1, rows).Narrow(1, 2, cols);
+        // One row is contiguous whatever its stride; more rows are not, since each row skips 3 elements.
+        Assert.Equal(rows == 1, t.IsContiguous);
+        Assert.NotEqual(0, t.StorageOffset);
+        return t.SetRequiresGrad();
+    }
+
     /// <summary>Runs GradCheck and GradGradCheck (both throw on a mismatch, naming the index); both must pass.</summary>
     public static void CheckGradients(Func<Tensor[], Tensor> function, params Tensor[] inputs)
     {

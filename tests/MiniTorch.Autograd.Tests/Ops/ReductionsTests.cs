@@ -79,6 +79,7 @@ public class ReductionsTests
         CheckGradients(t => t[0].Select(0, 1).Expand(2, 4).Sum(1) * t[0].Sum(1).Narrow(0, 0, 2), x);
         var leaf = TransposedLeaf(g, 4, 3);
         CheckGradients(t => (t[0] * t[0]).Mean(1), leaf);
+        CheckGradients(t => t[0].Sum(0) * t[0].Mean(1, keepDim: true), SlicedLeaf(g, 3, 3));
     }
 
     [Fact]

@@ -99,6 +99,7 @@ public class SoftmaxTests
         CheckGradients(t => t[0].Unsqueeze(0).Permute(2, 0, 1).Softmax(0), x);
         var leaf = TransposedLeaf(g, 4, 3, -2, 2);
         CheckGradients(t => t[0].Softmax(1) * t[0].LogSoftmax(0), leaf);
+        CheckGradients(t => t[0].LogSumExp(0) + t[0].Softmax(0).Sum(1).Narrow(0, 0, 1), SlicedLeaf(g, 3, 3, -2, 2));
     }
 
     [Fact]

@@ -72,6 +72,7 @@ public class UnaryMathTests
         CheckGradients(t => op(t[0].Select(2, 1).Unsqueeze(0).Expand(2, 2, 3)), x);
         var leaf = TransposedLeaf(g, 3, 2, positiveOnly ? 0.3 : -1.5, 2);
         CheckGradients(t => op(t[0]), leaf);
+        CheckGradients(t => op(t[0]), SlicedLeaf(g, 2, 3, positiveOnly ? 0.3 : 0.2, 2));
     }
 
     [Fact]

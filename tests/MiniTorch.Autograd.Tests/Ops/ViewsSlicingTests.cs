@@ -73,6 +73,7 @@ public class ViewsSlicingTests
         // Slices of slices of a transposed view, and a transposed leaf sliced directly.
         CheckGradients(t => t[0].T[1..][.., 0].Narrow(0, 1, 2), x);
         CheckGradients(t => t[0].Narrow(0, 1, 2).Select(1, 1), TransposedLeaf(g, 3, 4));
+        CheckGradients(t => t[0][1.., ^2..] * t[0][..2, ..2], SlicedLeaf(g, 3, 4));
     }
 
     [Fact]
