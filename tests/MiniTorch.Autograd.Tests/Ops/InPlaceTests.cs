@@ -140,6 +140,19 @@ public class InPlaceTests
     }
 
     [Fact]
+    public void AddInPlace_OfAViewOfItself_GradientsMatchFiniteDifferences()
+    {
+        // y += yᵀ reads the old y through a view while overwriting it: values and gradients must both use the old y.
+        var g = new Generator(196);
+        var a = Uniform(g, [3, 3]);
+        CheckGradients(t =>
+        {
+            var y = t[0] * t[0];
+            return y.AddInPlace(y.T);
+        }, a);
+    }
+
+    [Fact]
     public void InPlace_OnALeafThatDoesNotRequireGrad_StartsRecordingHistory()
     {
         var w = Tensor.FromArray([1.0, 2], [2], requiresGrad: true);
