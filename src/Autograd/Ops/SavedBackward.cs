@@ -50,3 +50,49 @@ internal sealed class SavedPairBackward : Node
         _second.Release();
     }
 }
+
+/// <summary>
+/// Backward of a reduction that needs its input and its result (Norm, Amax, LogSumExp): the result and the
+/// incoming gradient are first given back the reduced dims as size 1, so the formula can broadcast them over x.
+/// </summary>
+internal sealed class ReductionBackward : Node
+{
+    private readonly string _name;
+    private readonly bool[] _reduced;
+    private readonly bool _keepDim;
+    private readonly Func<Tensor, Tensor, Tensor, bool[], Tensor> _formula;
+    private SavedTensor _x;
+    private SavedTensor _result;
+
+    // formula: (g, x, result, reduced) → dx, with g and result in the kept-dims shape.
+    public ReductionBackward(string name, Tensor x, Tensor result, bool[] reduced, bool keepDim, Func<Tensor, Tensor, Tensor, bool[], Tensor> formula)
+    {
+        _name = name;
+        _x = new SavedTensor(x);
+        _result = new SavedTensor(result);
+        _reduced = reduced;
+        _keepDim = keepDim;
+        _formula = formula;
+    }
+
+    public override string Name => _name;
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        var result = _result.Unpack(this);
+        if (!_keepDim)
+        {
+            var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
+            result = result.Reshape(kept);
+            g = g.Reshape(kept);
+        }
+        return [_formula(g, x, result, _reduced)];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _x.Release();
+        _result.Release();
+    }
+}

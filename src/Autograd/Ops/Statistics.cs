@@ -55,7 +55,13 @@ public partial class Tensor
             }
             if (Node.IsNeeded(this))
             {
-                new NormBackward(this, r, reduced, keepDim).Connect(r, this);
+                new ReductionBackward("NormBackward", this, r, reduced, keepDim, static (g, x, norm, _) =>
+                {
+                    // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward). The safe denominator
+                    // keeps the masked branch finite, so second derivatives stay finite too.
+                    var zero = norm.Eq(0);
+                    return x * Where(zero, 0, g / Where(zero, 1, norm));
+                }).Connect(r, this);
             }
             return r;
         }
@@ -78,81 +84,26 @@ public partial class Tensor
         var r = Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Max);
         if (Node.IsNeeded(this))
         {
-            new AmaxBackward(this, r, reduced, keepDim).Connect(r, this);
+            new ReductionBackward("AmaxBackward", this, r, reduced, keepDim, static (g, x, max, reduced) =>
+            {
+                // The tie mask is a constant, so the second derivative flows through g only, as in PyTorch.
+                var ties = x.Eq(max);
+                return g * ties / ties.Sum(ReducedDimList(reduced), keepDim: true);
+            }).Connect(r, this);
         }
         return r;
     }
-}
 
-internal sealed class AmaxBackward : Node
-{
-    private readonly bool[] _reduced;
-    private readonly bool _keepDim;
-    private SavedTensor _x;
-    private SavedTensor _max;
-
-    public AmaxBackward(Tensor x, Tensor max, bool[] reduced, bool keepDim)
+    private static int[] ReducedDimList(bool[] reduced)
     {
-        _x = new SavedTensor(x);
-        _max = new SavedTensor(max);
-        _reduced = reduced;
-        _keepDim = keepDim;
-    }
-
-    public override string Name => "AmaxBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var x = _x.Unpack(this);
-        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
-        var max = _keepDim ? _max.Unpack(this) : _max.Unpack(this).Reshape(kept);
-        var gk = _keepDim ? g : g.Reshape(kept);
-        var dims = Enumerable.Range(0, _reduced.Length).Where(d => _reduced[d]).ToArray();
-        // The tie mask is a constant, so the second derivative flows through g only, as in PyTorch.
-        var ties = x.Eq(max);
-        return [gk * ties / ties.Sum(dims, keepDim: true)];
-    }
-
-    internal override void ReleaseSavedTensors()
-    {
-        _x.Release();
-        _max.Release();
-    }
-}
-
-internal sealed class NormBackward : Node
-{
-    private readonly bool[] _reduced;
-    private readonly bool _keepDim;
-    private SavedTensor _x;
-    private SavedTensor _norm;
-
-    public NormBackward(Tensor x, Tensor norm, bool[] reduced, bool keepDim)
-    {
-        _x = new SavedTensor(x);
-        _norm = new SavedTensor(norm);
-        _reduced = reduced;
-        _keepDim = keepDim;
-    }
-
-    public override string Name => "NormBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var x = _x.Unpack(this);
-        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
-        var norm = _keepDim ? _norm.Unpack(this) : _norm.Unpack(this).Reshape(kept);
-        var gk = _keepDim ? g : g.Reshape(kept);
-        // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward).
-        // The safe denominator keeps the masked branch finite, so second derivatives stay finite too.
-        var zero = norm.Eq(0);
-        var scale = Tensor.Where(zero, 0, gk / Tensor.Where(zero, 1, norm));
-        return [x * scale];
-    }
-
-    internal override void ReleaseSavedTensors()
-    {
-        _x.Release();
-        _norm.Release();
+        var dims = new List<int>(reduced.Length);
+        for (int d = 0; d < reduced.Length; d++)
+        {
+            if (reduced[d])
+            {
+                dims.Add(d);
+            }
+        }
+        return dims.ToArray();
     }
 }
