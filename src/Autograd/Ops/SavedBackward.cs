@@ -96,3 +96,41 @@ internal sealed class ReductionBackward : Node
         _result.Release();
     }
 }
+
+/// <summary>
+/// Backward of a bilinear op (Mul, Dot, Mm, Bmm): each input's gradient needs only the other input, so an
+/// input is saved only when the other one requires grad.
+/// </summary>
+internal abstract class BilinearBackward : Node
+{
+    private readonly string _name;
+    private SavedTensor _a;
+    private SavedTensor _b;
+
+    protected BilinearBackward(string name, Tensor a, Tensor b)
+    {
+        _name = name;
+        if (b.RequiresGrad)
+        {
+            _a = new SavedTensor(a);
+        }
+        if (a.RequiresGrad)
+        {
+            _b = new SavedTensor(b);
+        }
+    }
+
+    public override string Name => _name;
+
+    /// <summary>The first input; saved when the second requires grad.</summary>
+    protected Tensor A => _a.Unpack(this);
+
+    /// <summary>The second input; saved when the first requires grad.</summary>
+    protected Tensor B => _b.Unpack(this);
+
+    internal override void ReleaseSavedTensors()
+    {
+        _a.Release();
+        _b.Release();
+    }
+}
