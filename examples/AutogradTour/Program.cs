@@ -1,8 +1,10 @@
 using AutogradTour;
 using MiniTorch;
+using MiniTorch.Examples;
 
 // A tour of MiniTorch's autograd, following the d2l notes on automatic differentiation.
-// Run: dotnet run --project examples/AutogradTour
+// Run: dotnet run --project examples/AutogradTour [-- --out DIR]   (plots go to DIR, default ./output)
+string outDir = args.Length >= 2 && args[0] == "--out" ? args[1] : "output";
 Console.WriteLine("== 1. A first gradient: y = 2·xᵀx ==");
 var (x, y, grad) = SeedExamples.DotProductGradient();
 Console.WriteLine($"x = {x}");
@@ -55,6 +57,8 @@ using (Autograd.NoGrad())
     double maxError = (dydx - sx.Cos()).Abs().Max().Item();
     Console.WriteLine($"100 points on [-5, 5]: max |autograd − cos(x)| = {maxError:0.00e+00}");
 }
+string sinPlot = SeedExamples.PlotSine(Path.Combine(outDir, "sin.png"));
+Console.WriteLine($"plot of sin(x) and its autograd derivative: {sinPlot}");
 
 Console.WriteLine();
 Console.WriteLine("== 6. Higher order: x³ at x = 2 ==");

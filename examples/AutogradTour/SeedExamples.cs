@@ -1,4 +1,5 @@
 using MiniTorch;
+using MiniTorch.Examples;
 
 namespace AutogradTour;
 
@@ -71,6 +72,18 @@ public static class SeedExamples
         var y = x.Sin();
         y.Sum().Backward();
         return (x, y, x.Grad!);
+    }
+
+    /// <summary>Plots sin(x) and dsin/dx computed by autograd (not by calling Cos) to <paramref name="path"/>.</summary>
+    public static string PlotSine(string path)
+    {
+        var (x, y, dydx) = SineDerivative();
+        var xs = x.Detach().ToDoubleArray();
+        return Plots.SaveLines(path, "sin(x) and its derivative by autograd", "x", "value",
+        [
+            new Plots.Series("sin(x)", xs, y.Detach().ToDoubleArray()),
+            new Plots.Series("d sin(x)/dx (autograd)", xs, dydx.ToDoubleArray()),
+        ]);
     }
 
     /// <summary>The second derivative of x³ at 2 through createGraph: first 3x² = 12, then 6x = 12.</summary>

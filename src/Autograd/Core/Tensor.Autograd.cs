@@ -70,8 +70,6 @@ public partial class Tensor
     /// <summary>The node that receives this tensor's gradient: its GradFn, or (created on first use) its leaf accumulator.</summary>
     internal Node? GradientSink() => _gradFn ?? (_requiresGrad ? _accumulator ??= new AccumulateGrad(this) : null);
 
-    internal Node? GradientSinkIfExists() => _gradFn ?? _accumulator;
-
     /// <summary>
     /// Computes the gradient of this tensor with respect to the graph leaves and accumulates it into their
     /// <see cref="Grad"/> (PyTorch's <c>backward()</c>).

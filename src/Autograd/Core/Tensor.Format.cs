@@ -12,35 +12,60 @@ public partial class Tensor
     public override string ToString()
     {
         const string prefix = "tensor(";
-        bool summarize = Numel > SummarizeThreshold;
-        var data = Detach().ContiguousRaw().ToDoubleArray();
-        var format = ElementFormat.For(VisibleValues(data, summarize));
+        var suffixes = new List<string>();
         var sb = new StringBuilder(prefix);
-        if (Numel == 0 && Rank > 0)
+        if (Numel == 0)
         {
             sb.Append("[]");
-            if (Rank > 1 || _shape[0] != 0)
+            if (Rank != 1)
             {
-                sb.Append(", size=(").Append(string.Join(", ", _shape)).Append(Rank == 1 ? ",)" : ")");
+                suffixes.Add("size=(" + string.Join(", ", _shape) + ")");
             }
         }
         else
         {
+            bool summarize = Numel > SummarizeThreshold;
+            var data = Detach().ContiguousRaw().ToDoubleArray();
+            var format = ElementFormat.For(VisibleValues(data, summarize));
             AppendBlock(sb, data, 0, 0, prefix.Length, format, summarize);
         }
         if (DType != DType.Float32)
         {
-            sb.Append(", dtype=").Append(DType.TorchName());
+            suffixes.Add("dtype=" + DType.TorchName());
         }
         if (_gradFn is not null)
         {
-            sb.Append(", grad_fn=<").Append(_gradFn.Name).Append('>');
+            suffixes.Add("grad_fn=<" + _gradFn.Name + ">");
         }
         else if (_requiresGrad)
         {
-            sb.Append(", requires_grad=True");
+            suffixes.Add("requires_grad=True");
         }
+        AppendSuffixes(sb, suffixes, prefix.Length);
         return sb.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// Appends ", suffix" for each suffix, moving it to a new line when the current one would pass the line width
+    /// (PyTorch's <c>_add_suffixes</c>, including its count of the last line's length, so lines break where PyTorch's do).
+    /// </summary>
+    private static void AppendSuffixes(StringBuilder sb, List<string> suffixes, int indent)
+    {
+        string text = sb.ToString();
+        int lastLineLength = text.Length - text.LastIndexOf('\n') + 1;
+        foreach (var suffix in suffixes)
+        {
+            if (lastLineLength + suffix.Length + 2 > LineWidth)
+            {
+                sb.Append(",\n").Append(' ', indent).Append(suffix);
+                lastLineLength = indent + suffix.Length;
+            }
+            else
+            {
+                sb.Append(", ").Append(suffix);
+                lastLineLength += suffix.Length + 2;
+            }
+        }
     }
 
     private const int LineWidth = 80;
@@ -198,15 +223,23 @@ public partial class Tensor
             {
                 return v > 0 ? "inf" : "-inf";
             }
+            // "F"/"E" round the exact binary value half-to-even, as Python's format does; custom patterns such
+            // as "0.0000" round half away from zero (0.03125 would print as 0.0313 where PyTorch prints 0.0312).
             return _mode switch
             {
-                "int" => v.ToString("0", CultureInfo.InvariantCulture) + ".",
-                "fixed" => v.ToString("0.0000", CultureInfo.InvariantCulture),
+                "int" => v.ToString("F0", CultureInfo.InvariantCulture) + ".",
+                "fixed" => v.ToString("F4", CultureInfo.InvariantCulture),
                 _ => Scientific(v),
             };
         }
 
-        // Python's '{:.4e}': a mantissa with 4 decimals, the exponent signed with at least two digits.
-        private static string Scientific(double v) => v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
+        /// <summary>Python's '{:.4e}': a mantissa with 4 decimals, the exponent signed with at least two digits.</summary>
+        private static string Scientific(double v)
+        {
+            string s = v.ToString("E4", CultureInfo.InvariantCulture); // e.g. 1.0312E-005
+            int e = s.IndexOf('E');
+            int exponent = int.Parse(s.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            return string.Concat(s.AsSpan(0, e), exponent < 0 ? "e-" : "e+", Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture));
+        }
     }
 }

@@ -44,16 +44,20 @@ public partial class Tensor
     public Tensor DivInPlace(double s) => DivInPlace(ScalarLike(s));
 
     /// <summary>Sets every element to 0 (PyTorch's <c>zero_()</c>); returns this.</summary>
-    public Tensor ZeroInPlace() => FillInPlace(0);
+    public Tensor ZeroInPlace() => Fill("ZeroInPlace", 0);
 
     /// <summary>Sets every element to <paramref name="value"/> (PyTorch's <c>fill_()</c>); returns this.</summary>
-    public Tensor FillInPlace(double value)
+    public Tensor FillInPlace(double value) => Fill("FillInPlace", value);
+
+    private Tensor Fill(string op, double value)
     {
-        CheckInPlace("FillInPlace", null);
+        CheckInPlace(op, null);
         if (Autograd.IsGradEnabled && RequiresGrad)
         {
-            // The new value no longer depends on the old one: rebase history onto a constant.
-            return RebaseHistory(ScalarLike(value).Expand(_shape) * 1);
+            // The new value no longer depends on the old one, but the tensor keeps requiring grad (PyTorch's
+            // FillBackward gives the old history a zero gradient). A constant alone would carry no history, and
+            // RebaseHistory would then leave the old GradFn in place, sending gradient to the overwritten value.
+            return RebaseHistory(Where(ScalarLike(1), ScalarLike(value), HistoryAlias()));
         }
         FillRaw(value);
         Storage.Version++;
@@ -69,7 +73,10 @@ public partial class Tensor
         CheckBroadcastsTo("CopyFromInPlace", source);
         if (Autograd.IsGradEnabled && (RequiresGrad || source.RequiresGrad))
         {
-            return RebaseHistory(source.Expand(_shape) * 1);
+            // The gradient goes to the source and the old value gets zero (PyTorch's copy_). Keeping the old value
+            // in the graph also keeps this tensor's history when the source is a constant, instead of leaving the
+            // stale GradFn that would send gradient to the overwritten value.
+            return RebaseHistory(Where(ScalarLike(1), source, HistoryAlias()));
         }
         var src = source.SharesStorageWith(this) ? source.CloneRaw() : source;
         StridedCopy.Copy(src.ExpandRaw(_shape), this);
@@ -99,7 +106,9 @@ public partial class Tensor
         CheckBroadcastsTo(op, other);
         if (Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad))
         {
-            // Record the op as if out of place on the old value, then make this tensor its result.
+            // Record the op as if out of place on the old value, then make this tensor its result. Mul and Div save
+            // the old value for other's gradient; the alias shares this storage, which the write below overwrites
+            // (and whose version it bumps), so save a copy instead, as PyTorch saves self.clone() for in-place ops.
             bool copy = selfSaved == SelfSaved.Always || (selfSaved == SelfSaved.IfOtherRequiresGrad && other.RequiresGrad);
             var old = copy ? HistoryAlias().Clone() : HistoryAlias();
             return RebaseHistory(outOfPlace(old, IsolatedFromSelf(other)));
@@ -138,6 +147,15 @@ public partial class Tensor
 
     private void CheckInPlace(string op, Tensor? other)
     {
+        // In every grad mode, as PyTorch's assert_no_internal_overlap: through a stride-0 (expanded) dim several
+        // elements share one memory location, and a write to them has no single meaning.
+        for (int d = 0; d < Rank; d++)
+        {
+            if (_strides[d] == 0 && _shape[d] > 1)
+            {
+                throw new ArgumentException($"{op}: unsupported operation: more than one element of the written-to tensor (shape {Shapes.Format(_shape)}, strides {Shapes.Format(_strides)}) refers to a single memory location. Clone() the tensor before performing the operation.");
+            }
+        }
         if (!Autograd.IsGradEnabled)
         {
             return;

@@ -35,12 +35,14 @@ public partial class Tensor
             }
             var result = this;
             int dim = 0; // the dim of `result` the next index applies to
+            int sourceDim = 0; // the same dim counted in this tensor, which errors report (ints and NewAxis shift `dim`)
             foreach (var ix in indices)
             {
                 switch (ix.Kind)
                 {
                     case TensorIndex.IndexKind.Ellipsis:
                         dim += Rank - consumed;
+                        sourceDim += Rank - consumed;
                         break;
                     case TensorIndex.IndexKind.NewAxis:
                         result = result.Unsqueeze(dim);
@@ -53,9 +55,10 @@ public partial class Tensor
                         if (i < 0 || i >= size)
                         {
                             string shown = ix.SingleIndex.IsFromEnd ? $"-{ix.SingleIndex.Value}" : ix.SingleIndex.Value.ToString();
-                            throw new ArgumentOutOfRangeException(nameof(indices), $"Index: index {shown} is out of bounds for dimension {dim} with size {size}.");
+                            throw new ArgumentOutOfRangeException(nameof(indices), $"Index: index {shown} is out of bounds for dimension {sourceDim} with size {size}.");
                         }
                         result = result.Select(dim, i);
+                        sourceDim++;
                         break;
                     }
                     default:
@@ -68,6 +71,7 @@ public partial class Tensor
                             result = result.Narrow(dim, start, end - start);
                         }
                         dim++;
+                        sourceDim++;
                         break;
                     }
                 }

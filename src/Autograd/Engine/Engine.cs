@@ -31,7 +31,9 @@ internal static class Engine
         {
             for (int i = 0; i < inputs.Count; i++)
             {
-                var sink = inputs[i].GradientSinkIfExists();
+                // Creates the leaf's accumulator if need be: a leaf that is itself an output (d x / d x, as when an
+                // op's backward hands back the incoming gradient unchanged) has none until it is seeded.
+                var sink = inputs[i].GradientSink();
                 if (sink is not null)
                 {
                     (State(states, sink).CaptureSlots ??= []).Add(i);

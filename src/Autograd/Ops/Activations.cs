@@ -36,9 +36,10 @@ public partial class Tensor
         {
             throw new ArgumentException("Clamp: at least one of 'min' or 'max' must not be null.");
         }
-        if (min is double lo && max is double hi && (double.IsNaN(lo) || double.IsNaN(hi)))
+        // Each bound on its own: ClampOp reads NaN as "no bound", so a lone NaN bound would silently do nothing.
+        if ((min is double lo && double.IsNaN(lo)) || (max is double hi && double.IsNaN(hi)))
         {
-            throw new ArgumentException($"Clamp: bounds must not be NaN (min={lo}, max={hi}).");
+            throw new ArgumentException($"Clamp: bounds must not be NaN (min={min?.ToString() ?? "null"}, max={max?.ToString() ?? "null"}).");
         }
         var r = Elementwise.Map(this, new ClampOp(min ?? double.NaN, max ?? double.NaN));
         if (Node.IsNeeded(this))

@@ -146,39 +146,17 @@ internal sealed class SubBackward : Node
         [NeedsInputGrad(0) ? g.SumToShape(Edges[0].Shape) : null, NeedsInputGrad(1) ? (-g).SumToShape(Edges[1].Shape) : null];
 }
 
-internal sealed class MulBackward : Node
+internal sealed class MulBackward : BilinearBackward
 {
-    private readonly string _name;
-    private SavedTensor _a;
-    private SavedTensor _b;
-
-    public MulBackward(Tensor a, Tensor b, string name = "MulBackward")
+    public MulBackward(Tensor a, Tensor b, string name = "MulBackward") : base(name, a, b)
     {
-        _name = name;
-        // Each input's gradient needs only the other input.
-        if (b.RequiresGrad)
-        {
-            _a = new SavedTensor(a);
-        }
-        if (a.RequiresGrad)
-        {
-            _b = new SavedTensor(b);
-        }
     }
-
-    public override string Name => _name;
 
     internal override Tensor?[] Apply(Tensor g) =>
     [
-        NeedsInputGrad(0) ? (g * _b.Unpack(this)).SumToShape(Edges[0].Shape) : null,
-        NeedsInputGrad(1) ? (g * _a.Unpack(this)).SumToShape(Edges[1].Shape) : null,
+        NeedsInputGrad(0) ? (g * B).SumToShape(Edges[0].Shape) : null,
+        NeedsInputGrad(1) ? (g * A).SumToShape(Edges[1].Shape) : null,
     ];
-
-    internal override void ReleaseSavedTensors()
-    {
-        _a.Release();
-        _b.Release();
-    }
 }
 
 internal sealed class DivBackward : Node

@@ -74,6 +74,8 @@ public partial class Tensor
             {
                 throw new ArgumentException($"Stack: expects each tensor to be equal size, but got {Shapes.Format(tensors[0]._shape)} at entry 0 and {Shapes.Format(tensors[i]._shape)} at entry {i}.");
             }
+            // Checked here so the error names Stack rather than the Cat it is built on.
+            Kernels.Elementwise.CheckSameDType("Stack", tensors[0], tensors[i]);
             parts[i] = tensors[i].Unsqueeze(d);
         }
         return Cat(parts, d);

@@ -8,11 +8,14 @@ public partial class Tensor
     /// Gathers values along <paramref name="dim"/>: out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch's <c>gather</c>).
     /// <paramref name="index"/> has this tensor's rank; the result has its shape.
     /// </summary>
-    public Tensor Gather(int dim, Tensor index)
+    public Tensor Gather(int dim, Tensor index) => GatherAs("Gather", dim, index);
+
+    /// <summary>Gather, with errors reported under <paramref name="op"/> (IndexSelect is built on it).</summary>
+    internal Tensor GatherAs(string op, int dim, Tensor index)
     {
-        int d = CheckScatterGather("Gather", dim, index, null);
+        int d = CheckScatterGather(op, dim, index, null);
         var r = Empty((int[])index._shape.Clone(), DType);
-        var positions = ScatterGatherOffsets("Gather", d, index);
+        var positions = ScatterGatherOffsets(op, d, index);
         if (DType == DType.Float32)
         {
             GatherCopy(Data<float>(), positions, r.ContiguousSpan<float>());
@@ -32,12 +35,16 @@ public partial class Tensor
     /// A copy of this tensor with <paramref name="source"/> added at the positions <paramref name="index"/> names along
     /// <paramref name="dim"/> (PyTorch's out-of-place <c>scatter_add</c>); repeated indices accumulate.
     /// </summary>
-    public Tensor ScatterAdd(int dim, Tensor index, Tensor source)
+    public Tensor ScatterAdd(int dim, Tensor index, Tensor source) => ScatterAddAs("ScatterAdd", dim, index, source);
+
+    /// <summary>ScatterAdd, with errors reported under <paramref name="op"/> (IndexAdd is built on it).</summary>
+    internal Tensor ScatterAddAs(string op, int dim, Tensor index, Tensor source)
     {
-        Kernels.Elementwise.CheckSameDType("ScatterAdd", this, source);
-        int d = CheckScatterGather("ScatterAdd", dim, index, source);
+        ArgumentNullException.ThrowIfNull(source);
+        Kernels.Elementwise.CheckSameDType(op, this, source);
+        int d = CheckScatterGather(op, dim, index, source);
         var r = CloneRaw();
-        var positions = r.ScatterGatherOffsets("ScatterAdd", d, index);
+        var positions = r.ScatterGatherOffsets(op, d, index);
         var src = source.ContiguousRaw();
         if (DType == DType.Float32)
         {

@@ -6,7 +6,7 @@ public partial class Tensor
     public Tensor IndexSelect(int dim, Tensor index)
     {
         int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
-        return Gather(d, SpreadIndex("IndexSelect", d, index));
+        return GatherAs("IndexSelect", d, SpreadIndex("IndexSelect", d, index));
     }
 
     /// <summary>The slices at the given positions along <paramref name="dim"/>.</summary>
@@ -22,7 +22,7 @@ public partial class Tensor
         {
             throw new ArgumentException($"IndexAdd: source shape {Shapes.Format(source._shape)} must be {Shapes.Format(spread._shape)} for input {Shapes.Format(_shape)} with {index.Numel} indices along dim {d}.");
         }
-        return ScatterAdd(d, spread, source);
+        return ScatterAddAs("IndexAdd", d, spread, source);
     }
 
     /// <summary>A float tensor of whole-number indices, the form index arguments take.</summary>
@@ -42,6 +42,10 @@ public partial class Tensor
         }
         if (Rank == 0)
         {
+            if (index.Numel != 1)
+            {
+                throw new ArgumentException($"{op}: an index into a 0-d tensor can have only 1 value, got {index.Numel} (index shape {Shapes.Format(index._shape)}).");
+            }
             return index.Reshape();
         }
         var viewShape = new int[Rank];

@@ -76,12 +76,16 @@ public partial class Tensor
         {
             throw new ArgumentException($"Matmul: both arguments need at least 1 dimension, but got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
         }
+        // Checked here, before delegating to Dot/Mm/Bmm, so the caller's errors name Matmul and its operands' shapes.
+        Elementwise.CheckSameDType("Matmul", a, b);
         if (a.Rank == 1 && b.Rank == 1)
         {
+            CheckInner("Matmul", a, b, a._shape[0], b._shape[0]);
             return Dot(a, b);
         }
         if (a.Rank == 2 && b.Rank == 2)
         {
+            CheckInner("Matmul", a, b, a._shape[1], b._shape[0]);
             return Mm(a, b);
         }
         if (a.Rank == 1 && b.Rank == 2)
@@ -165,36 +169,15 @@ public partial class Tensor
 }
 
 /// <summary>Backward of Mm and Bmm: dA = G·Bᵀ, dB = Aᵀ·G (the last two dims transposed).</summary>
-internal sealed class MatmulBackward : Node
+internal sealed class MatmulBackward : BilinearBackward
 {
-    private readonly string _name;
-    private SavedTensor _a;
-    private SavedTensor _b;
-
-    public MatmulBackward(string name, Tensor a, Tensor b)
+    public MatmulBackward(string name, Tensor a, Tensor b) : base(name, a, b)
     {
-        _name = name;
-        if (b.RequiresGrad)
-        {
-            _a = new SavedTensor(a);
-        }
-        if (a.RequiresGrad)
-        {
-            _b = new SavedTensor(b);
-        }
     }
-
-    public override string Name => _name;
 
     internal override Tensor?[] Apply(Tensor g) =>
     [
-        NeedsInputGrad(0) ? Tensor.Matmul(g, _b.Unpack(this).Transpose(-1, -2)) : null,
-        NeedsInputGrad(1) ? Tensor.Matmul(_a.Unpack(this).Transpose(-1, -2), g) : null,
+        NeedsInputGrad(0) ? Tensor.Matmul(g, B.Transpose(-1, -2)) : null,
+        NeedsInputGrad(1) ? Tensor.Matmul(A.Transpose(-1, -2), g) : null,
     ];
-
-    internal override void ReleaseSavedTensors()
-    {
-        _a.Release();
-        _b.Release();
-    }
 }

@@ -50,3 +50,87 @@ internal sealed class SavedPairBackward : Node
         _second.Release();
     }
 }
+
+/// <summary>
+/// Backward of a reduction that needs its input and its result (Norm, Amax, LogSumExp): the result and the
+/// incoming gradient are first given back the reduced dims as size 1, so the formula can broadcast them over x.
+/// </summary>
+internal sealed class ReductionBackward : Node
+{
+    private readonly string _name;
+    private readonly bool[] _reduced;
+    private readonly bool _keepDim;
+    private readonly Func<Tensor, Tensor, Tensor, bool[], Tensor> _formula;
+    private SavedTensor _x;
+    private SavedTensor _result;
+
+    // formula: (g, x, result, reduced) → dx, with g and result in the kept-dims shape.
+    public ReductionBackward(string name, Tensor x, Tensor result, bool[] reduced, bool keepDim, Func<Tensor, Tensor, Tensor, bool[], Tensor> formula)
+    {
+        _name = name;
+        _x = new SavedTensor(x);
+        _result = new SavedTensor(result);
+        _reduced = reduced;
+        _keepDim = keepDim;
+        _formula = formula;
+    }
+
+    public override string Name => _name;
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var x = _x.Unpack(this);
+        var result = _result.Unpack(this);
+        if (!_keepDim)
+        {
+            var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
+            result = result.Reshape(kept);
+            g = g.Reshape(kept);
+        }
+        return [_formula(g, x, result, _reduced)];
+    }
+
+    internal override void ReleaseSavedTensors()
+    {
+        _x.Release();
+        _result.Release();
+    }
+}
+
+/// <summary>
+/// Backward of a bilinear op (Mul, Dot, Mm, Bmm): each input's gradient needs only the other input, so an
+/// input is saved only when the other one requires grad.
+/// </summary>
+internal abstract class BilinearBackward : Node
+{
+    private readonly string _name;
+    private SavedTensor _a;
+    private SavedTensor _b;
+
+    protected BilinearBackward(string name, Tensor a, Tensor b)
+    {
+        _name = name;
+        if (b.RequiresGrad)
+        {
+            _a = new SavedTensor(a);
+        }
+        if (a.RequiresGrad)
+        {
+            _b = new SavedTensor(b);
+        }
+    }
+
+    public override string Name => _name;
+
+    /// <summary>The first input; saved when the second requires grad.</summary>
+    protected Tensor A => _a.Unpack(this);
+
+    /// <summary>The second input; saved when the first requires grad.</summary>
+    protected Tensor B => _b.Unpack(this);
+
+    internal override void ReleaseSavedTensors()
+    {
+        _a.Release();
+        _b.Release();
+    }
+}

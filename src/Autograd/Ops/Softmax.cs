@@ -54,7 +54,7 @@ public partial class Tensor
         }
         if (Node.IsNeeded(this))
         {
-            new LogSumExpBackward(this, r, reduced, keepDim).Connect(r, this);
+            new ReductionBackward("LogsumexpBackward", this, r, reduced, keepDim, static (g, x, lse, _) => g * (x - lse).Exp()).Connect(r, this);
         }
         return r;
     }
@@ -103,37 +103,4 @@ internal sealed class LogSoftmaxBackward : Node
     internal override Tensor?[] Apply(Tensor g) => [g - _y.Unpack(this).Exp() * g.Sum(_dim, keepDim: true)];
 
     internal override void ReleaseSavedTensors() => _y.Release();
-}
-
-internal sealed class LogSumExpBackward : Node
-{
-    private readonly bool[] _reduced;
-    private readonly bool _keepDim;
-    private SavedTensor _x;
-    private SavedTensor _result;
-
-    public LogSumExpBackward(Tensor x, Tensor result, bool[] reduced, bool keepDim)
-    {
-        _x = new SavedTensor(x);
-        _result = new SavedTensor(result);
-        _reduced = reduced;
-        _keepDim = keepDim;
-    }
-
-    public override string Name => "LogsumexpBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var x = _x.Unpack(this);
-        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
-        var r = _keepDim ? _result.Unpack(this) : _result.Unpack(this).Reshape(kept);
-        var gk = _keepDim ? g : g.Reshape(kept);
-        return [gk * (x - r).Exp()];
-    }
-
-    internal override void ReleaseSavedTensors()
-    {
-        _x.Release();
-        _result.Release();
-    }
 }

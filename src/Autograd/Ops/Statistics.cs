@@ -6,9 +6,21 @@ public partial class Tensor
     /// The variance over <paramref name="dims"/> (all if null) with Bessel's correction by default
     /// (<paramref name="correction"/> = 1, PyTorch's default; 0 gives the population variance).
     /// </summary>
-    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
+    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false) => Variance("Var", dims, correction, keepDim);
+
+    /// <summary>The variance over one dimension.</summary>
+    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
+
+    /// <summary>The standard deviation: √<see cref="Var(int[], int, bool)"/>.</summary>
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Variance("Std", dims, correction, keepDim).Sqrt();
+
+    /// <summary>The standard deviation over one dimension.</summary>
+    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
+
+    // The op name is a parameter so that a bad dim passed to Std is reported as Std's, not Var's.
+    private Tensor Variance(string op, int[]? dims, int correction, bool keepDim)
     {
-        var reduced = Shapes.ReducedDims("Var", dims, Rank);
+        var reduced = Shapes.ReducedDims(op, dims, Rank);
         int count = 1;
         for (int d = 0; d < Rank; d++)
         {
@@ -22,15 +34,6 @@ public partial class Tensor
         return (centered * centered).Sum(dims, keepDim) / Math.Max(0, count - correction);
     }
 
-    /// <summary>The variance over one dimension.</summary>
-    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
-
-    /// <summary>The standard deviation: √<see cref="Var(int[], int, bool)"/>.</summary>
-    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
-
-    /// <summary>The standard deviation over one dimension.</summary>
-    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
-
     /// <summary>
     /// The p-norm over <paramref name="dims"/> (all if null): p = 2 by default; 1, ∞ and any p &gt; 0 are supported.
     /// The 2-norm's gradient at the zero vector is 0, as in PyTorch.
@@ -41,9 +44,10 @@ public partial class Tensor
         {
             throw new ArgumentException($"Norm: p must be positive (got {p}).", nameof(p));
         }
+        // Validated here, for every p, so a bad dim is reported as Norm's and not as the Sum or Pow it is built from.
+        var reduced = Shapes.ReducedDims("Norm", dims, Rank);
         if (p == 2)
         {
-            var reduced = Shapes.ReducedDims("Norm", dims, Rank);
             Tensor r;
             using (Autograd.NoGrad())
             {
@@ -51,68 +55,55 @@ public partial class Tensor
             }
             if (Node.IsNeeded(this))
             {
-                new NormBackward(this, r, reduced, keepDim).Connect(r, this);
+                new ReductionBackward("NormBackward", this, r, reduced, keepDim, static (g, x, norm, _) =>
+                {
+                    // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward). The safe denominator
+                    // keeps the masked branch finite, so second derivatives stay finite too.
+                    var zero = norm.Eq(0);
+                    return x * Where(zero, 0, g / Where(zero, 1, norm));
+                }).Connect(r, this);
             }
             return r;
         }
         var abs = Abs();
         if (double.IsPositiveInfinity(p))
         {
-            return dims is null || dims.Length == 0 ? abs.Max() : abs.AmaxOver(dims, keepDim);
+            return abs.Amax(dims, keepDim);
         }
         return p == 1 ? abs.Sum(dims, keepDim) : abs.Pow(p).Sum(dims, keepDim).Pow(1 / p);
     }
 
-    private Tensor AmaxOver(int[] dims, bool keepDim)
+    /// <summary>
+    /// The largest element over <paramref name="dims"/> (all if null), keeping the reduced dims as size 1 when
+    /// <paramref name="keepDim"/> is set. Its gradient is shared evenly among tied maxima, as PyTorch's inf-norm
+    /// and amax do (a chain of Max(dim) would give it all to one index).
+    /// </summary>
+    private Tensor Amax(int[]? dims, bool keepDim)
     {
-        var result = this;
-        var sorted = (int[])dims.Clone();
-        for (int i = 0; i < sorted.Length; i++)
+        var reduced = Shapes.ReducedDims("Norm", dims, Rank);
+        var r = Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Max);
+        if (Node.IsNeeded(this))
         {
-            sorted[i] = Shapes.NormalizeDim("Norm", sorted[i], Rank);
+            new ReductionBackward("AmaxBackward", this, r, reduced, keepDim, static (g, x, max, reduced) =>
+            {
+                // The tie mask is a constant, so the second derivative flows through g only, as in PyTorch.
+                var ties = x.Eq(max);
+                return g * ties / ties.Sum(ReducedDimList(reduced), keepDim: true);
+            }).Connect(r, this);
         }
-        Array.Sort(sorted);
-        for (int i = sorted.Length - 1; i >= 0; i--)
+        return r;
+    }
+
+    private static int[] ReducedDimList(bool[] reduced)
+    {
+        var dims = new List<int>(reduced.Length);
+        for (int d = 0; d < reduced.Length; d++)
         {
-            result = result.Max(sorted[i], keepDim).Values;
+            if (reduced[d])
+            {
+                dims.Add(d);
+            }
         }
-        return result;
-    }
-}
-
-internal sealed class NormBackward : Node
-{
-    private readonly bool[] _reduced;
-    private readonly bool _keepDim;
-    private SavedTensor _x;
-    private SavedTensor _norm;
-
-    public NormBackward(Tensor x, Tensor norm, bool[] reduced, bool keepDim)
-    {
-        _x = new SavedTensor(x);
-        _norm = new SavedTensor(norm);
-        _reduced = reduced;
-        _keepDim = keepDim;
-    }
-
-    public override string Name => "NormBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var x = _x.Unpack(this);
-        var kept = Kernels.Reduction.KeptShape(x.ShapeArray, _reduced);
-        var norm = _keepDim ? _norm.Unpack(this) : _norm.Unpack(this).Reshape(kept);
-        var gk = _keepDim ? g : g.Reshape(kept);
-        // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward).
-        // The safe denominator keeps the masked branch finite, so second derivatives stay finite too.
-        var zero = norm.Eq(0);
-        var scale = Tensor.Where(zero, 0, gk / Tensor.Where(zero, 1, norm));
-        return [x * scale];
-    }
-
-    internal override void ReleaseSavedTensors()
-    {
-        _x.Release();
-        _norm.Release();
+        return dims.ToArray();
     }
 }

@@ -110,4 +110,51 @@ public class SeedExampleTests
         var (auto, byHand) = SeedExamples.LeastSquaresGradient(200, 7, seed: 9);
         Assert.True(auto.AllClose(byHand, rtol: 1e-4, atol: 1e-3), $"{auto} vs {byHand}");
     }
+
+    [Fact]
+    public void SinePlotIsAPngWithContent()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "minitorch-tour-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string path = SeedExamples.PlotSine(Path.Combine(dir, "sin.png"));
+            var bytes = File.ReadAllBytes(path);
+            Assert.True(bytes.Length > 10_000, $"the PNG has only {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void TourProgramRunsToTheEnd()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "minitorch-tour-" + Guid.NewGuid().ToString("N"));
+        var original = Console.Out;
+        var output = new StringWriter();
+        try
+        {
+            Console.SetOut(output);
+            var entry = typeof(SeedExamples).Assembly.EntryPoint!;
+            entry.Invoke(null, [new[] { "--out", dir }]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        string text = output.ToString();
+        Assert.Contains("x.Grad = tensor([ 0.,  4.,  8., 12.])", text);
+        Assert.Contains("with retainGraph: true the gradient accumulates: tensor([ 0.,  8., 16., 24.])", text);
+        Assert.Contains("dy/dx = tensor(12., dtype=torch.float64", text);
+        Assert.Contains("sin.png", text);
+    }
 }

@@ -1,0 +1,60 @@
+using ScottPlot;
+
+namespace MiniTorch.Examples;
+
+/// <summary>Line plots saved as PNG, with the DejaVu Sans font shipped beside the binaries.</summary>
+public static class Plots
+{
+    private const string FontName = "DejaVu Sans";
+    private static readonly object FontLock = new();
+    private static bool s_fontRegistered;
+
+    /// <summary>One named series of a line plot.</summary>
+    public sealed record Series(string Label, double[] X, double[] Y);
+
+    /// <summary>Saves a line plot of <paramref name="series"/> to <paramref name="path"/> and returns its full path.</summary>
+    public static string SaveLines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logY = false)
+    {
+        RegisterFont();
+        var plot = new Plot();
+        foreach (var s in series)
+        {
+            var ys = logY ? Array.ConvertAll(s.Y, v => Math.Log10(Math.Max(v, 1e-300))) : s.Y;
+            var line = plot.Add.Scatter(s.X, ys);
+            line.LegendText = s.Label;
+            line.MarkerSize = 0;
+            line.LineWidth = 2;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        // Write to a temporary file first so a reader never sees a half-written PNG.
+        string temp = full + ".tmp.png";
+        plot.SavePng(temp, 800, 500);
+        File.Move(temp, full, overwrite: true);
+        return full;
+    }
+
+    private static void RegisterFont()
+    {
+        lock (FontLock)
+        {
+            if (s_fontRegistered)
+            {
+                return;
+            }
+            // Without a registered font file ScottPlot draws no text at all on a machine without fonts.
+            string file = Path.Combine(AppContext.BaseDirectory, "Fonts", "DejaVuSans.ttf");
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundException($"The plotting font was not found at {file}; it ships in examples/Common/Fonts and is copied next to the binaries.", file);
+            }
+            Fonts.AddFontFile(FontName, file, bold: false, italic: false);
+            Fonts.Default = FontName;
+            s_fontRegistered = true;
+        }
+    }
+}
