@@ -29,8 +29,9 @@ internal static class SpatialInput
         int w = batched.Size(3) + 2 * padding.Width;
         if (spanH > h || spanW > w)
         {
-            throw module.InputError(input, $"a padded size of at least {spanH} x {spanW}",
-                $"The padded input is {h} x {w}, smaller than the dilated kernel {spanH} x {spanW}.");
+            string name = module.Describe();
+            throw new ModuleInputException(name, $"(N, C, H, W) with H + 2·padding ≥ {spanH} and W + 2·padding ≥ {spanW}", input.Shape,
+                $"{name}: input of shape [{string.Join(", ", input.Shape)}] is too small: the padded input is {h} x {w}, smaller than the dilated kernel {spanH} x {spanW}.");
         }
     }
 

@@ -183,7 +183,7 @@ public abstract partial class Module
     }
 
     /// <summary>This module as error messages name it: its path in the model being called and its type, e.g. <c>backbone.0 (Linear)</c>.</summary>
-    protected string Describe()
+    protected internal string Describe()
     {
         string path = ModuleCallStack.PathOf(this);
         return path.Length == 0 ? GetType().Name : $"{path} ({GetType().Name})";
