@@ -23,18 +23,23 @@ internal static class SafetensorsReader
             throw Bad(path, $"the file is truncated: it has {file.Length} bytes, fewer than the 8-byte header length that starts every safetensors file.");
         }
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        if (headerLength > Safetensors.MaxHeaderLength)
+        {
+            throw Bad(path, $"the header length field says {headerLength} bytes, more than the limit of {Safetensors.MaxHeaderLength}; the file is corrupted or not safetensors.");
+        }
         if (headerLength > (ulong)(file.Length - 8))
         {
             throw Bad(path, $"the file is truncated or not safetensors: the header length field says {headerLength} bytes but only {file.Length - 8} bytes follow it.");
-        }
-        if (headerLength > Safetensors.MaxHeaderLength)
-        {
-            throw Bad(path, $"the header length {headerLength} exceeds the limit of {Safetensors.MaxHeaderLength} bytes.");
         }
         var header = file.AsSpan(8, (int)headerLength);
         if (header.Length == 0 || header[0] != (byte)'{')
         {
             throw Bad(path, "the header does not start with '{'; it must be a JSON object.");
+        }
+        // The JSON reader checks UTF-8 lazily (a bad property name fails only when read), so check it up front.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw Bad(path, "the header is not valid UTF-8 text.");
         }
         var (entries, metadata) = ParseHeader(path, file, (int)headerLength);
         long dataLength = file.Length - 8 - (long)headerLength;
