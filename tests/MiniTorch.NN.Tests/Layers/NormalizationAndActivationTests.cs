@@ -55,7 +55,7 @@ public class NormalizationAndActivationTests
     [Fact]
     public void EveryActivationPassesGradCheckAndGradGradCheck()
     {
-        Module[] activations = [new ReLU(), new LeakyReLU(0.2), new Tanh(), new Sigmoid(), new GELU(), new GELU(GeluApproximation.Tanh), new Softmax(1), new LogSoftmax(-1)];
+        Module[] activations = [new ReLU(), new LeakyReLU(0.2), new Tanh(), new Sigmoid(), new GELU(), new GELU(GeluApproximation.Tanh), new Softmax(1), new LogSoftmax(-1), new Flatten(0), new Identity()];
         // Away from 0, where ReLU's derivative jumps.
         var x = Tensor.FromArray(new[] { -1.3, 0.4, 2.1, -0.2, 0.9, -2.5 }, [2, 3], requiresGrad: true);
         foreach (var act in activations)
