@@ -12,6 +12,12 @@ Outputs (under tests/MiniTorch.NN.Tests/Golden/):
   model.safetensors + model.json
                    a small CNN's state dict written in the safetensors format, and its eval-mode output on an input
 
+    /usr/bin/python3 tools/golden/generate_nn_golden.py --check FILE
+
+checks the other direction: FILE, a SmallCnn state dict saved by MiniTorch (Module.Save), is read with this script's
+own parser, loaded into the PyTorch SmallCnn and must reproduce model.json's output (save the model after
+Module.Load("Golden/model.safetensors") to get the same weights).
+
 The `safetensors` Python package is not available next to this PyTorch, so model.safetensors is written by hand with
 struct/json exactly as the format specifies (8-byte little-endian header length, JSON header padded with spaces to a
 multiple of 8, raw little-endian data, tensors tiling the data section), including BatchNorm's int64
@@ -234,6 +240,45 @@ def write_safetensors(path, state, metadata):
             f.write(blob)
 
 
+def read_safetensors(path):
+    """The format by hand: the inverse of write_safetensors, with the checks a reader must make."""
+    codes = {"F32": ("f", 4, torch.float32), "F64": ("d", 8, torch.float64), "I64": ("q", 8, torch.int64)}
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    body = data[8 + n:]
+    header.pop("__metadata__", None)
+    state, end = {}, 0
+    for name, info in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"]):
+        begin, stop = info["data_offsets"]
+        fmt, size, dtype = codes[info["dtype"]]
+        numel = 1
+        for d in info["shape"]:
+            numel *= d
+        assert begin == end and stop - begin == numel * size, f"bad offsets for {name}"
+        values = struct.unpack("<%d%s" % (numel, fmt), body[begin:stop])
+        state[name] = torch.tensor(values, dtype=dtype).reshape(info["shape"])
+        end = stop
+    assert end == len(body), "trailing bytes"
+    return state
+
+
+def check_minitorch_file(path):
+    torch.set_default_dtype(torch.float32)
+    model = SmallCnn()
+    model.load_state_dict(read_safetensors(path))  # copy_ converts MiniTorch's float num_batches_tracked to int64
+    model.eval()
+    with open(os.path.join(OUT, "model.json")) as f:
+        expected = json.load(f)
+    x = torch.tensor(expected["input"]["data"]).reshape(expected["input"]["shape"])
+    with torch.no_grad():
+        y = model(x)
+    want = torch.tensor(expected["output"]["data"]).reshape(expected["output"]["shape"])
+    assert torch.allclose(y, want, atol=1e-6), f"PyTorch output {y} differs from {want}"
+    print("PyTorch loaded", path, "and reproduced model.json's output")
+
+
 def model_files():
     torch.set_default_dtype(torch.float32)
     model = SmallCnn()
@@ -264,4 +309,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        check_minitorch_file(sys.argv[2])
+    else:
+        main()
