@@ -101,6 +101,21 @@ public class ModuleTests
         Assert.StartsWith("Parameter containing:", p.ToString());
     }
 
+    private sealed class Sloppy : Module
+    {
+        private readonly Linear _hidden = new(3, 2); // deliberately not registered
+
+        protected override Tensor Forward(Tensor input) => _hidden.Call(input);
+    }
+
+    [Fact]
+    public void AnUnregisteredChildIsNamedAsSuchInErrors()
+    {
+        var e = Assert.Throws<ModuleInputException>(() => new Sequential(new Sloppy()).Call(Tensor.Zeros(1, 4)));
+        Assert.Equal("0.<unregistered Linear> (Linear)", e.Module);
+        Assert.Empty(new Sloppy().Parameters());
+    }
+
     [Fact]
     public void ErrorsInsideNestedUserModulesNameTheFullPath()
     {
