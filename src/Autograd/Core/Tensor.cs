@@ -31,6 +31,19 @@ public partial class Tensor
     {
     }
 
+    /// <summary>
+    /// Creates a tensor that aliases <paramref name="data"/>: the same storage (so the same elements and version
+    /// counter), shape, strides and offset, but no history and <see cref="RequiresGrad"/> false. This lets a
+    /// subclass such as <c>MiniTorch.NN.Parameter</c> wrap an existing tensor without copying it, as PyTorch's
+    /// <c>nn.Parameter(data)</c> does.
+    /// </summary>
+    /// <param name="data">The tensor whose elements the new tensor shares.</param>
+    protected Tensor(Tensor data) : this(NotNull(data).Storage, (int[])data._shape.Clone(), (int[])data._strides.Clone(), data.Offset)
+    {
+    }
+
+    private static Tensor NotNull(Tensor data) => data ?? throw new ArgumentNullException(nameof(data), "Tensor: the tensor to alias is null.");
+
     /// <summary>The element type.</summary>
     public DType DType => Storage.DType;
 

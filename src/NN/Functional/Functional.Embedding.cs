@@ -1,0 +1,51 @@
+namespace MiniTorch.NN;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// Looks up rows of <paramref name="weight"/> (num_embeddings, dim) for every index in <paramref name="indices"/>, a
+    /// float tensor of whole numbers of any shape; the result has shape indices.shape + [dim] (PyTorch's <c>F.embedding</c>).
+    /// The row at <paramref name="paddingIdx"/> is returned as stored but receives no gradient.
+    /// </summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight, int? paddingIdx = null)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Rank != 2)
+        {
+            throw new ArgumentException($"Embedding: expected a 2-D weight (num_embeddings, embedding_dim), got {Format(weight.Shape)}.");
+        }
+        var values = indices.ToDoubleArray();
+        if (IndexProblem(values, indices.Shape, weight.Size(0)) is { } problem)
+        {
+            throw new ArgumentException("Embedding: " + problem, nameof(indices));
+        }
+        var flat = Tensor.FromArray(values);
+        var rows = weight.IndexSelect(0, flat);
+        if (paddingIdx is int pad && weight.RequiresGrad)
+        {
+            // Same values, but the padding rows' contribution goes through a detached copy: no gradient reaches that row.
+            var isPad = flat.Eq(pad).To(weight.DType).Unsqueeze(1);
+            rows = rows * (1 - isPad) + rows.Detach() * isPad;
+        }
+        return rows.Reshape([.. indices.Shape, weight.Size(1)]);
+    }
+
+    /// <summary>What is wrong with the first invalid index (not whole, or outside [0, count)), or null if all are valid.</summary>
+    internal static string? IndexProblem(double[] values, int[] shape, int count)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (double.IsNaN(v) || v != Math.Floor(v))
+            {
+                return $"index {v} at position {Position(shape, i)} is not a whole number; indices are float tensors of whole numbers (build them with Tensor.IndexTensor).";
+            }
+            if (v < 0 || v >= count)
+            {
+                return $"index {v} at position {Position(shape, i)} is out of range for {count} embeddings (valid indices are 0 to {count - 1}).";
+            }
+        }
+        return null;
+    }
+}

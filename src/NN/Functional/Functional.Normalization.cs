@@ -1,0 +1,120 @@
+namespace MiniTorch.NN;
+
+// Normalisation layers, written with reductions and broadcasting so their double backward comes from autograd.
+public static partial class Functional
+{
+    /// <summary>
+    /// Batch normalisation of (N, C, *) per channel (PyTorch's <c>F.batch_norm</c>). In <paramref name="training"/> the
+    /// batch mean and biased variance normalise the input and, if running statistics are given, update them in place
+    /// (running = (1 − momentum)·running + momentum·batch, with the unbiased variance, as PyTorch does); otherwise the
+    /// running statistics normalise.
+    /// </summary>
+    public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
+        bool training = false, double momentum = 0.1, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank < 2)
+        {
+            throw new ArgumentException($"BatchNorm: expected an input of shape (N, C, *), got {Format(input.Shape)}.");
+        }
+        int c = input.Size(1);
+        CheckChannelVector("running_mean", runningMean, c);
+        CheckChannelVector("running_var", runningVar, c);
+        CheckChannelVector("weight", weight, c);
+        CheckChannelVector("bias", bias, c);
+        var view = new int[input.Rank];
+        Array.Fill(view, 1);
+        view[1] = c;
+        var dims = new int[input.Rank - 1];
+        dims[0] = 0;
+        for (int d = 2; d < input.Rank; d++)
+        {
+            dims[d - 1] = d;
+        }
+        Tensor normalized;
+        if (training)
+        {
+            int count = input.Numel / Math.Max(c, 1);
+            if (count <= 1)
+            {
+                throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training, got input size {Format(input.Shape)}.");
+            }
+            var mean = input.Mean(dims, keepDim: true);
+            var centered = input - mean;
+            var variance = (centered * centered).Mean(dims, keepDim: true);
+            normalized = centered / (variance + eps).Sqrt();
+            using (Autograd.NoGrad())
+            {
+                if (runningMean is not null)
+                {
+                    runningMean.MulInPlace(1 - momentum).AddInPlace(mean.Reshape(c).To(runningMean.DType) * momentum);
+                }
+                if (runningVar is not null)
+                {
+                    runningVar.MulInPlace(1 - momentum).AddInPlace(variance.Reshape(c).To(runningVar.DType) * (momentum * count / (count - 1)));
+                }
+            }
+        }
+        else
+        {
+            if (runningMean is null || runningVar is null)
+            {
+                throw new ArgumentException("BatchNorm: running_mean and running_var are needed outside training; pass training: true to normalise with batch statistics.");
+            }
+            normalized = (input - runningMean.Reshape(view)) / (runningVar.Reshape(view) + eps).Sqrt();
+        }
+        if (weight is not null)
+        {
+            normalized = normalized * weight.Reshape(view);
+        }
+        return bias is null ? normalized : normalized + bias.Reshape(view);
+    }
+
+    /// <summary>
+    /// Layer normalisation over the trailing dims given by <paramref name="normalizedShape"/>, with the biased variance
+    /// and optional elementwise affine (PyTorch's <c>F.layer_norm</c>).
+    /// </summary>
+    public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        int k = normalizedShape.Length;
+        bool fits = k > 0 && input.Rank >= k;
+        for (int i = 0; fits && i < k; i++)
+        {
+            fits = input.Size(input.Rank - k + i) == normalizedShape[i];
+        }
+        if (!fits)
+        {
+            throw new ArgumentException($"LayerNorm: given normalized_shape={Format(normalizedShape)}, expected input with shape [*, {string.Join(", ", normalizedShape)}], but got input of size {Format(input.Shape)}.");
+        }
+        foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias) })
+        {
+            if (t is not null && !t.Shape.AsSpan().SequenceEqual(normalizedShape))
+            {
+                throw new ArgumentException($"LayerNorm: expected {name} of shape {Format(normalizedShape)}, got {Format(t.Shape)}.");
+            }
+        }
+        var dims = new int[k];
+        for (int i = 0; i < k; i++)
+        {
+            dims[i] = input.Rank - k + i;
+        }
+        var centered = input - input.Mean(dims, keepDim: true);
+        var variance = (centered * centered).Mean(dims, keepDim: true);
+        var normalized = centered / (variance + eps).Sqrt();
+        if (weight is not null)
+        {
+            normalized = normalized * weight;
+        }
+        return bias is null ? normalized : normalized + bias;
+    }
+
+    private static void CheckChannelVector(string name, Tensor? t, int channels)
+    {
+        if (t is not null && (t.Rank != 1 || t.Size(0) != channels))
+        {
+            throw new ArgumentException($"BatchNorm: expected {name} of shape [{channels}] for an input with {channels} channels, got {Format(t.Shape)}.");
+        }
+    }
+}

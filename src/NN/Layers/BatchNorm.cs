@@ -1,0 +1,145 @@
+namespace MiniTorch.NN;
+
+/// <summary>
+/// Batch normalisation per channel (dim 1), the shared part of <see cref="BatchNorm1d"/> and <see cref="BatchNorm2d"/>
+/// (PyTorch's <c>_BatchNorm</c>). Training mode normalises with the batch statistics and updates the running ones;
+/// evaluation mode, and a module made <see cref="Module.Freeze">frozen</see>, normalise with the running statistics
+/// and leave them unchanged.
+/// </summary>
+public abstract class BatchNorm : Module
+{
+    /// <summary>Registers weight (ones), bias (zeros), running_mean (zeros), running_var (ones) and num_batches_tracked (0) as PyTorch does.</summary>
+    /// <param name="numFeatures">The number of channels C.</param>
+    /// <param name="eps">Added to the variance for stability.</param>
+    /// <param name="momentum">Weight of the new batch in the running statistics; null for a cumulative average.</param>
+    /// <param name="affine">Whether to learn a per-channel scale and shift.</param>
+    /// <param name="trackRunningStats">Whether to keep running statistics (otherwise batch statistics are always used).</param>
+    /// <param name="dtype">The dtype of parameters and buffers.</param>
+    protected BatchNorm(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numFeatures);
+        if (!(eps > 0) || momentum is < 0 or > 1 || momentum is double.NaN)
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), $"{GetType().Name}: eps must be positive and momentum in [0, 1] (or null); got eps={eps}, momentum={momentum}.");
+        }
+        NumFeatures = numFeatures;
+        Eps = eps;
+        Momentum = momentum;
+        RegisterParameter("weight", affine ? new Parameter(Tensor.Ones([numFeatures], dtype)) : null);
+        RegisterParameter("bias", affine ? new Parameter(Tensor.Zeros([numFeatures], dtype)) : null);
+        RegisterBuffer("running_mean", trackRunningStats ? Tensor.Zeros([numFeatures], dtype) : null);
+        RegisterBuffer("running_var", trackRunningStats ? Tensor.Ones([numFeatures], dtype) : null);
+        // PyTorch stores an int64 count; MiniTorch keeps whole numbers in float tensors (see docs/design.md).
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], dtype) : null);
+    }
+
+    /// <summary>The number of channels.</summary>
+    public int NumFeatures { get; }
+
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Eps { get; }
+
+    /// <summary>Weight of each new batch in the running statistics; null means a cumulative average over all batches.</summary>
+    public double? Momentum { get; }
+
+    /// <summary>The per-channel scale (ones initially), or null without affine.</summary>
+    public Parameter? Weight => GetParameter("weight");
+
+    /// <summary>The per-channel shift (zeros initially), or null without affine.</summary>
+    public Parameter? Bias => GetParameter("bias");
+
+    /// <summary>The running mean per channel, or null when not tracking running statistics.</summary>
+    public Tensor? RunningMean => GetBuffer("running_mean");
+
+    /// <summary>The running (unbiased) variance per channel, or null when not tracking running statistics.</summary>
+    public Tensor? RunningVar => GetBuffer("running_var");
+
+    /// <summary>How many training batches updated the running statistics, or null when not tracking them.</summary>
+    public Tensor? NumBatchesTracked => GetBuffer("num_batches_tracked");
+
+    /// <summary>Whether running statistics are kept.</summary>
+    public bool TrackRunningStats => RunningMean is not null;
+
+    /// <summary>Resets the running statistics to mean 0, variance 1 and a count of 0.</summary>
+    public void ResetRunningStats()
+    {
+        if (RunningMean is { } mean && RunningVar is { } variance && NumBatchesTracked is { } count)
+        {
+            Init.Zeros(mean);
+            Init.Ones(variance);
+            Init.Zeros(count);
+        }
+    }
+
+    /// <summary>Checks the rank of the input; the message names the layouts the layer accepts.</summary>
+    protected abstract void CheckRank(Tensor input);
+
+    /// <inheritdoc />
+    protected override Tensor Forward(Tensor input)
+    {
+        CheckRank(input);
+        if (input.Size(1) != NumFeatures)
+        {
+            throw InputError(input, $"(N, {NumFeatures}, …)", $"The input has {input.Size(1)} channels; num_features is {NumFeatures}.");
+        }
+        var weight = Weight;
+        CheckDType(input, weight?.DType ?? RunningMean?.DType ?? input.DType);
+        bool learning = IsTraining && !IsFrozen;
+        bool update = learning && TrackRunningStats;
+        double momentum = Momentum ?? 0;
+        if (update)
+        {
+            var count = NumBatchesTracked!;
+            using (Autograd.NoGrad())
+            {
+                count.AddInPlace(1);
+            }
+            momentum = Momentum ?? 1 / count.Item();
+        }
+        bool useBatchStatistics = learning || !TrackRunningStats;
+        return Functional.BatchNorm(input, useBatchStatistics && !update ? null : RunningMean, useBatchStatistics && !update ? null : RunningVar,
+            weight, Bias, useBatchStatistics, momentum, Eps);
+    }
+
+    /// <inheritdoc />
+    protected override string ExtraRepr() =>
+        FormattableString.Invariant($"{NumFeatures}, eps={Eps}, momentum={(Momentum is double m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None")}, affine={PyBool(Weight is not null)}, track_running_stats={PyBool(TrackRunningStats)}");
+}
+
+/// <summary>Batch normalisation of (N, C) or (N, C, L) input over N (and L) per channel (PyTorch's <c>nn.BatchNorm1d</c>).</summary>
+public sealed class BatchNorm1d : BatchNorm
+{
+    /// <summary>Creates the layer (defaults as PyTorch: eps 1e-5, momentum 0.1, affine, tracking running statistics).</summary>
+    public BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override void CheckRank(Tensor input)
+    {
+        if (input.Rank != 2 && input.Rank != 3)
+        {
+            throw InputError(input, $"(N, {NumFeatures}) or (N, {NumFeatures}, L)");
+        }
+    }
+}
+
+/// <summary>Batch normalisation of (N, C, H, W) input over N, H and W per channel (PyTorch's <c>nn.BatchNorm2d</c>).</summary>
+public sealed class BatchNorm2d : BatchNorm
+{
+    /// <summary>Creates the layer (defaults as PyTorch: eps 1e-5, momentum 0.1, affine, tracking running statistics).</summary>
+    public BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override void CheckRank(Tensor input)
+    {
+        if (input.Rank != 4)
+        {
+            throw InputError(input, $"(N, {NumFeatures}, H, W)");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections;
+using System.Globalization;
+
+namespace MiniTorch.NN;
+
+/// <summary>
+/// Runs its children one after the other, each on the previous one's output (PyTorch's <c>nn.Sequential</c>).
+/// Children are named "0", "1", … in order (or given names), so parameters are named like <c>0.weight</c>; a module
+/// added twice runs twice, as in PyTorch.
+/// </summary>
+public sealed class Sequential : Module, IEnumerable<Module>
+{
+    /// <summary>Creates a sequence of the given modules, named by position.</summary>
+    public Sequential(params Module[] modules)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        foreach (var m in modules)
+        {
+            Add(m);
+        }
+    }
+
+    /// <summary>The number of modules.</summary>
+    public int Count => RegisteredChildren().Count;
+
+    /// <summary>The module at <paramref name="index"/> (<c>^1</c> is the last).</summary>
+    public Module this[Index index]
+    {
+        get
+        {
+            var children = RegisteredChildren();
+            int i = index.GetOffset(children.Count);
+            if ((uint)i >= (uint)children.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(index), $"Sequential: index {index} is out of range for {children.Count} modules.");
+            }
+            return children[i];
+        }
+    }
+
+    /// <summary>Appends a module named by its position; returns this, for chaining.</summary>
+    public Sequential Add(Module module) => Add(Count.ToString(CultureInfo.InvariantCulture), module);
+
+    /// <summary>Appends a module under a name of your choice (e.g. "backbone"); returns this, for chaining.</summary>
+    public Sequential Add(string name, Module module)
+    {
+        RegisterModule(name, module);
+        return this;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<Module> GetEnumerator() => RegisteredChildren().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    protected override Tensor Forward(Tensor input)
+    {
+        var x = input;
+        foreach (var m in RegisteredChildren())
+        {
+            x = m.Call(x);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,144 @@
+namespace MiniTorch.NN.Tests.Layers;
+
+public class BatchNormTests
+{
+    private static BatchNorm Create(string name, double? momentum) => name.StartsWith("batchnorm1d", StringComparison.Ordinal)
+        ? new BatchNorm1d(3, momentum: momentum, dtype: DType.Float64)
+        : new BatchNorm2d(name == "batchnorm2d" ? 2 : 3, momentum: momentum, dtype: DType.Float64);
+
+    [Theory]
+    [InlineData("batchnorm1d_2d")]
+    [InlineData("batchnorm1d_3d")]
+    [InlineData("batchnorm2d")]
+    [InlineData("batchnorm2d_cumulative")]
+    public void TrainingStepsAndEvaluationMatchPyTorch(string name)
+    {
+        var c = Golden.Case("layers.json", name);
+        var cfg = c.GetProperty("config");
+        double? momentum = cfg.GetProperty("momentum").ValueKind == System.Text.Json.JsonValueKind.Null ? null : cfg.GetProperty("momentum").GetDouble();
+        var bn = Create(name, momentum);
+        using (Autograd.NoGrad())
+        {
+            bn.Weight!.CopyFromInPlace(Golden.Tensor(c.GetProperty("params"), "weight"));
+            bn.Bias!.CopyFromInPlace(Golden.Tensor(c.GetProperty("params"), "bias"));
+        }
+        int step = 0;
+        foreach (var s in c.GetProperty("steps").EnumerateArray())
+        {
+            step++;
+            bn.ZeroGrad();
+            var x = Golden.Tensor(s.GetProperty("input"), requiresGrad: true);
+            var y = bn.Call(x);
+            Check.Close(Golden.Tensor(s, "output"), y, what: $"{name} step {step} output");
+            y.Backward(Golden.Tensor(s, "grad_output"));
+            var grads = s.GetProperty("grads");
+            Check.Close(Golden.Tensor(grads, "input"), x.Grad!, what: $"{name} step {step} input grad");
+            Check.Close(Golden.Tensor(grads, "weight"), bn.Weight!.Grad!, what: $"{name} step {step} weight grad");
+            Check.Close(Golden.Tensor(grads, "bias"), bn.Bias!.Grad!, what: $"{name} step {step} bias grad");
+            Check.Close(Golden.Tensor(s, "running_mean"), bn.RunningMean!, what: $"{name} step {step} running_mean");
+            Check.Close(Golden.Tensor(s, "running_var"), bn.RunningVar!, what: $"{name} step {step} running_var");
+            Assert.Equal(s.GetProperty("num_batches_tracked").GetInt32(), bn.NumBatchesTracked!.Item());
+        }
+        bn.Eval();
+        Check.Close(Golden.Tensor(c, "eval_output"), bn.Call(Golden.Tensor(c, "eval_input")), what: $"{name} eval output");
+    }
+
+    [Fact]
+    public void EvalUsesAndKeepsRunningStatistics()
+    {
+        var bn = new BatchNorm1d(2);
+        using (Autograd.NoGrad())
+        {
+            bn.RunningMean!.CopyFromInPlace(Tensor.FromArray(new float[] { 1, -2 }));
+            bn.RunningVar!.CopyFromInPlace(Tensor.FromArray(new float[] { 4, 0.25f }));
+        }
+        bn.Eval();
+        var y = bn.Call(Tensor.FromArray(new float[] { 3, -1, 5, -3 }, [2, 2]));
+        Check.Close(new[] { 2 / Math.Sqrt(4 + 1e-5), 1 / Math.Sqrt(0.25 + 1e-5), 4 / Math.Sqrt(4 + 1e-5), -1 / Math.Sqrt(0.25 + 1e-5) }, y, 1e-6);
+        Assert.Equal(new float[] { 1, -2 }, bn.RunningMean!.ToArray());
+        Assert.Equal(0, bn.NumBatchesTracked!.Item());
+    }
+
+    [Fact]
+    public void FrozenBatchNormKeepsRunningStatisticsAfterTrain()
+    {
+        var model = new Sequential(new Linear(3, 4, generator: new Generator(1)), new BatchNorm1d(4));
+        var bn = (BatchNorm)model[1];
+        model.Call(Tensor.Randn([8, 3], generator: new Generator(2))); // one training step moves the statistics
+        var mean = bn.RunningMean!.ToArray();
+        var variance = bn.RunningVar!.ToArray();
+        model.Freeze();
+        model.Train();
+        Assert.True(bn.IsTraining);
+        Assert.True(bn.IsFrozen);
+        var x = Tensor.Randn([8, 3], generator: new Generator(3));
+        var frozenOut = model.Call(x);
+        Assert.Equal(mean, bn.RunningMean!.ToArray());
+        Assert.Equal(variance, bn.RunningVar!.ToArray());
+        Assert.Equal(1, bn.NumBatchesTracked!.Item());
+        // A frozen BatchNorm normalises with the running statistics, exactly as in evaluation mode.
+        model.Eval();
+        Check.Close(model.Call(x), frozenOut, 0, 0);
+        model.Train().Unfreeze();
+        model.Call(x);
+        Assert.NotEqual(mean, bn.RunningMean!.ToArray());
+    }
+
+    [Fact]
+    public void RequiresGradFalseAloneStillUpdatesStatistics()
+    {
+        // PyTorch's requires_grad_(False) does not touch running statistics; only Freeze does.
+        var bn = new BatchNorm1d(2);
+        bn.RequiresGrad(false);
+        bn.Call(Tensor.FromArray(new float[] { 1, 2, 3, 4 }, [2, 2]));
+        Check.Close(new[] { 0.2, 0.3 }, bn.RunningMean!, 1e-7);
+        Assert.False(bn.Weight!.RequiresGrad);
+    }
+
+    [Fact]
+    public void WithoutRunningStatisticsBatchStatisticsAreAlwaysUsed()
+    {
+        var bn = new BatchNorm2d(1, affine: false, trackRunningStats: false);
+        Assert.Null(bn.Weight);
+        Assert.Null(bn.RunningMean);
+        Assert.Empty(bn.StateDict());
+        bn.Eval();
+        var y = bn.Call(Tensor.FromArray(new float[] { 1, 3 }, [2, 1, 1, 1]));
+        Check.Close(new[] { -1 / Math.Sqrt(1 + 1e-5), 1 / Math.Sqrt(1 + 1e-5) }, y, 1e-6);
+    }
+
+    [Fact]
+    public void GradCheckAndGradGradCheckInTrainingAndEvaluation()
+    {
+        var bn = new BatchNorm2d(2, dtype: DType.Float64);
+        using (Autograd.NoGrad())
+        {
+            bn.Weight!.CopyFromInPlace(Tensor.FromArray(new[] { 1.5, -0.7 }));
+            bn.Bias!.CopyFromInPlace(Tensor.FromArray(new[] { 0.2, 0.1 }));
+        }
+        var x = Tensor.Randn([3, 2, 2, 2], DType.Float64, new Generator(8), requiresGrad: true);
+        Tensor[] inputs = [x, bn.Weight!, bn.Bias!];
+        Assert.True(GradCheck.Check(t => bn.Call(t[0]), inputs));
+        Assert.True(GradCheck.GradGradCheck(t => bn.Call(t[0]), inputs));
+        bn.Eval();
+        Assert.True(GradCheck.Check(t => bn.Call(t[0]), inputs));
+        Assert.True(GradCheck.GradGradCheck(t => bn.Call(t[0]), inputs));
+        var bn1 = new BatchNorm1d(3, dtype: DType.Float64);
+        var x1 = Tensor.Randn([4, 3], DType.Float64, new Generator(9), requiresGrad: true);
+        Assert.True(GradCheck.GradGradCheck(t => bn1.Call(t[0]), [x1, bn1.Weight!, bn1.Bias!]));
+    }
+
+    [Fact]
+    public void InputErrors()
+    {
+        var model = new Sequential().Add("norm", new BatchNorm1d(3));
+        var rank = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Zeros(2, 3, 4, 4)));
+        Assert.Contains("norm (BatchNorm1d): expected input of shape (N, 3) or (N, 3, L), got [2, 3, 4, 4]", rank.Message);
+        var channels = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Zeros(2, 5)));
+        Assert.Contains("The input has 5 channels; num_features is 3", channels.Message);
+        var single = Assert.Throws<ArgumentException>(() => model.Call(Tensor.Zeros(1, 3)));
+        Assert.Contains("expected more than 1 value per channel when training, got input size [1, 3]", single.Message);
+        Assert.Throws<ModuleInputException>(() => new BatchNorm2d(3).Call(Tensor.Zeros(2, 3, 4)));
+        Assert.Equal("BatchNorm2d(4, eps=1E-05, momentum=0.1, affine=True, track_running_stats=True)", new BatchNorm2d(4).ToString());
+    }
+}

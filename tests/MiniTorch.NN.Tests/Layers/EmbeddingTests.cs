@@ -1,0 +1,48 @@
+namespace MiniTorch.NN.Tests.Layers;
+
+public class EmbeddingTests
+{
+    [Fact]
+    public void LookupAndPaddingGradientMatchPyTorch()
+    {
+        var c = Golden.Case("layers.json", "embedding");
+        var emb = new Embedding(6, 3, paddingIdx: 2, dtype: DType.Float64);
+        emb.LoadStateDict(Golden.Params(c));
+        var y = emb.Call(Golden.Tensor(c.GetProperty("input")));
+        Check.Close(Golden.Tensor(c, "output"), y, 0, 0, "output");
+        y.Backward(Golden.Tensor(c, "grad_output"));
+        Check.Close(Golden.Tensor(c.GetProperty("grads"), "weight"), emb.Weight.Grad!, what: "weight grad");
+        Assert.All(emb.Weight.Grad!.Select(0, 2).ToDoubleArray(), g => Assert.Equal(0.0, g));
+    }
+
+    [Fact]
+    public void PaddingRowStartsAtZeroAndShapesFollowTheIndices()
+    {
+        var emb = new Embedding(5, 4, paddingIdx: -1, generator: new Generator(3));
+        Assert.Equal(4, emb.PaddingIdx);
+        Assert.All(emb.Weight.Select(0, 4).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal([2, 3, 4], emb.Call(Tensor.FromArray(new float[] { 0, 1, 2, 3, 4, 0 }, [2, 3])).Shape);
+        Assert.Equal([4], emb.Call(Tensor.Scalar(1)).Shape);
+    }
+
+    [Fact]
+    public void GradCheckAndGradGradCheckOverTheWeight()
+    {
+        var emb = new Embedding(4, 2, paddingIdx: 1, dtype: DType.Float64, generator: new Generator(1));
+        var idx = Tensor.IndexTensor(3, 1, 0, 3);
+        Assert.True(GradCheck.Check(t => emb.Call(idx).Square(), [emb.Weight]));
+        Assert.True(GradCheck.GradGradCheck(t => emb.Call(idx).Square(), [emb.Weight]));
+    }
+
+    [Fact]
+    public void BadIndicesNameTheModuleIndexAndPosition()
+    {
+        var model = new Sequential().Add("tokens", new Embedding(10, 3));
+        var range = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.FromArray(new float[] { 1, 12, 3 })));
+        Assert.Equal("tokens (Embedding): index 12 at position [1] is out of range for 10 embeddings (valid indices are 0 to 9).", range.Message);
+        var whole = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.FromArray(new float[] { 1.5f })));
+        Assert.Contains("index 1.5 at position [0] is not a whole number", whole.Message);
+        Assert.Throws<ArgumentException>(() => Functional.Embedding(Tensor.FromArray(new float[] { -1 }), Tensor.Zeros(3, 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Embedding(3, 2, paddingIdx: 3));
+    }
+}

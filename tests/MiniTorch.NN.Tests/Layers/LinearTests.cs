@@ -1,0 +1,78 @@
+namespace MiniTorch.NN.Tests.Layers;
+
+public class LinearTests
+{
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("linear_3d")]
+    public void ForwardAndBackwardMatchPyTorch(string name)
+    {
+        var c = Golden.Case("layers.json", name);
+        var linear = new Linear(5, 3, dtype: DType.Float64);
+        linear.LoadStateDict(Golden.Params(c));
+        var x = Golden.Tensor(c.GetProperty("input"), requiresGrad: true);
+        var y = linear.Call(x);
+        Check.Close(Golden.Tensor(c, "output"), y, what: "output");
+        y.Backward(Golden.Tensor(c, "grad_output"));
+        var grads = c.GetProperty("grads");
+        Check.Close(Golden.Tensor(grads, "input"), x.Grad!, what: "input grad");
+        Check.Close(Golden.Tensor(grads, "weight"), linear.Weight.Grad!, what: "weight grad");
+        Check.Close(Golden.Tensor(grads, "bias"), linear.Bias!.Grad!, what: "bias grad");
+    }
+
+    [Fact]
+    public void ComputesXWTransposedPlusB()
+    {
+        var linear = new Linear(2, 2);
+        using (Autograd.NoGrad())
+        {
+            linear.Weight.CopyFromInPlace(Tensor.FromArray(new float[] { 1, 2, 3, 4 }, [2, 2]));
+            linear.Bias!.CopyFromInPlace(Tensor.FromArray(new float[] { 10, 20 }));
+        }
+        Assert.Equal(new float[] { 15, 31 }, linear.Call(Tensor.FromArray(new float[] { 1, 2 })).ToArray());
+        var noBias = new Linear(2, 1, bias: false);
+        Assert.Null(noBias.Bias);
+        Assert.Equal(["weight"], noBias.NamedParameters().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void GradCheckAndGradGradCheck()
+    {
+        var linear = new Linear(3, 2, dtype: DType.Float64, generator: new Generator(4));
+        var x = Tensor.Randn([2, 3], DType.Float64, new Generator(5), requiresGrad: true);
+        Tensor[] inputs = [x, linear.Weight, linear.Bias!];
+        Assert.True(GradCheck.Check(t => linear.Call(t[0]).Tanh(), inputs));
+        Assert.True(GradCheck.GradGradCheck(t => linear.Call(t[0]).Tanh(), inputs));
+    }
+
+    [Fact]
+    public void DefaultInitialisationIsSeededAndBounded()
+    {
+        var a = new Linear(16, 8, generator: new Generator(42));
+        var b = new Linear(16, 8, generator: new Generator(42));
+        var c = new Linear(16, 8, generator: new Generator(43));
+        Assert.Equal(a.Weight.ToArray(), b.Weight.ToArray());
+        Assert.Equal(a.Bias!.ToArray(), b.Bias!.ToArray());
+        Assert.NotEqual(a.Weight.ToArray(), c.Weight.ToArray());
+        Assert.All(a.Weight.ToArray(), v => Assert.InRange(v, -0.25f, 0.25f)); // 1/√16
+        Assert.All(a.Bias!.ToArray(), v => Assert.InRange(v, -0.25f, 0.25f));
+        Assert.True(a.Weight.RequiresGrad && a.Weight.IsLeaf);
+    }
+
+    [Fact]
+    public void WrongFeatureCountNamesPathExpectedAndActualShapes()
+    {
+        var model = new Sequential()
+            .Add("backbone", new Sequential(new Linear(784, 128), new ReLU()))
+            .Add("head", new Linear(128, 10));
+        var e = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Zeros(64, 100)));
+        Assert.Equal("backbone.0 (Linear): expected input of shape [*, 784], got [64, 100]. The last dimension must be in_features=784.", e.Message);
+        Assert.Equal("backbone.0 (Linear)", e.Module);
+        Assert.Equal("[*, 784]", e.Expected);
+        Assert.Equal([64, 100], e.Actual);
+        // Called on its own, the layer is named by its type.
+        var alone = Assert.Throws<ModuleInputException>(() => new Linear(3, 1).Call(Tensor.Zeros(2)));
+        Assert.StartsWith("Linear: expected input of shape [*, 3], got [2]", alone.Message);
+        Assert.Equal("Linear(in_features=784, out_features=128, bias=True)", model.GetSubmodule("backbone.0").ToString());
+    }
+}
