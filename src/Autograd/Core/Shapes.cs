@@ -103,6 +103,20 @@ internal static class Shapes
         return dim < 0 ? dim + effectiveRank : dim;
     }
 
+    /// <summary>The positions that are true in a reduced-dims mask, in increasing order (the form traces report).</summary>
+    public static int[] DimList(bool[] reduced)
+    {
+        var dims = new List<int>(reduced.Length);
+        for (int d = 0; d < reduced.Length; d++)
+        {
+            if (reduced[d])
+            {
+                dims.Add(d);
+            }
+        }
+        return dims.ToArray();
+    }
+
     /// <summary>Normalises a list of dims, rejecting repeats; null or empty means every dim.</summary>
     public static bool[] ReducedDims(string op, int[]? dims, int rank)
     {

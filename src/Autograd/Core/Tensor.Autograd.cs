@@ -81,7 +81,12 @@ public partial class Tensor
         => Engine.Run([this], [gradient], retainGraph ?? createGraph, createGraph, null);
 
     /// <summary>A tensor sharing this one's storage (and version counter) with no history and no grad.</summary>
-    public Tensor Detach() => new(Storage, _shape, _strides, Offset);
+    public Tensor Detach()
+    {
+        var r = new Tensor(Storage, _shape, _strides, Offset);
+        Tracing.Record("Detach", r, this);
+        return r;
+    }
 
     /// <summary>Makes backward fill <see cref="Grad"/> of this non-leaf tensor too (PyTorch's <c>retain_grad()</c>).</summary>
     public void RetainGrad()

@@ -147,6 +147,7 @@ public partial class Tensor
 
     private void CheckInPlace(string op, Tensor? other)
     {
+        Tracing.CheckInPlace(op, this);
         // In every grad mode, as PyTorch's assert_no_internal_overlap: through a stride-0 (expanded) dim several
         // elements share one memory location, and a write to them has no single meaning.
         for (int d = 0; d < Rank; d++)

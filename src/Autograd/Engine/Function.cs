@@ -61,15 +61,19 @@ public abstract class Function
             output = Forward(ctx, (Tensor[])inputs.Clone())
                 ?? throw new InvalidOperationException($"{Name}.Forward returned null; it must return a tensor.");
         }
-        if (!record)
+        if (record)
         {
-            return output;
+            if (Array.IndexOf(inputs, output) >= 0 || !output.IsLeaf || output.RequiresGrad)
+            {
+                output = output.Detach(); // a fresh tensor object, so recording history never rewrites an input's
+            }
+            new FunctionNode(this, ctx).Connect(output, inputs);
         }
-        if (Array.IndexOf(inputs, output) >= 0 || !output.IsLeaf || output.RequiresGrad)
+        if (Tracing.IsActive)
         {
-            output = output.Detach(); // a fresh tensor object, so recording history never rewrites an input's
+            // Marked as a custom function so an exporter never mistakes it for a built-in op of the same name.
+            Tracing.Record(Name, [output], inputs, new OpAttributes { { "customFunction", true } });
         }
-        new FunctionNode(this, ctx).Connect(output, inputs);
         return output;
     }
 

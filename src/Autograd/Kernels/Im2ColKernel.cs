@@ -22,6 +22,15 @@ internal readonly record struct WindowGeometry(
 
     /// <summary>Columns of the column matrix: one per window position.</summary>
     public int Positions => OutH * OutW;
+
+    /// <summary>The window's settings as a trace reports them (kernel, stride, padding, dilation as [height, width]).</summary>
+    public OpAttributes ToAttributes() => new()
+    {
+        { "kernelSize", new[] { KernelH, KernelW } },
+        { "stride", new[] { StrideH, StrideW } },
+        { "padding", new[] { PadH, PadW } },
+        { "dilation", new[] { DilationH, DilationW } },
+    };
 }
 
 /// <summary>

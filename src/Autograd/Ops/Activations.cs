@@ -12,6 +12,7 @@ public partial class Tensor
         {
             new SavedOneBackward("ReluBackward", r, static (g, y) => g * y.Gt(0)).Connect(r, this);
         }
+        Tracing.Record("Relu", r, this);
         return r;
     }
 
@@ -22,6 +23,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new LeakyReluBackward(this, negativeSlope).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("LeakyRelu", [r], [this], new OpAttributes { { "negativeSlope", negativeSlope } });
         }
         return r;
     }
@@ -45,6 +50,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new ClampBackward(this, min, max).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Clamp", [r], [this], new OpAttributes { { "min", min }, { "max", max } });
         }
         return r;
     }

@@ -12,6 +12,7 @@ public partial class Tensor
         {
             new AddBackward().Connect(r, a, b);
         }
+        Tracing.Record("Add", r, a, b);
         return r;
     }
 
@@ -23,6 +24,7 @@ public partial class Tensor
         {
             new SubBackward().Connect(r, a, b);
         }
+        Tracing.Record("Sub", r, a, b);
         return r;
     }
 
@@ -34,6 +36,7 @@ public partial class Tensor
         {
             new MulBackward(a, b).Connect(r, a, b);
         }
+        Tracing.Record("Mul", r, a, b);
         return r;
     }
 
@@ -45,23 +48,24 @@ public partial class Tensor
         {
             new DivBackward(a, b).Connect(r, a, b);
         }
+        Tracing.Record("Div", r, a, b);
         return r;
     }
 
     /// <summary>x + s for a scalar s.</summary>
-    public static Tensor Add(Tensor x, double s) => ScalarOp<AddOp>(x, s, false, "AddBackward", 1);
+    public static Tensor Add(Tensor x, double s) => ScalarOp<AddOp>("Add", x, s, false, "AddBackward", 1);
 
     /// <summary>x − s for a scalar s.</summary>
-    public static Tensor Sub(Tensor x, double s) => ScalarOp<SubOp>(x, s, false, "SubBackward", 1);
+    public static Tensor Sub(Tensor x, double s) => ScalarOp<SubOp>("Sub", x, s, false, "SubBackward", 1);
 
     /// <summary>s − x for a scalar s.</summary>
-    public static Tensor Sub(double s, Tensor x) => ScalarOp<SubOp>(x, s, true, "RsubBackward", -1);
+    public static Tensor Sub(double s, Tensor x) => ScalarOp<SubOp>("Sub", x, s, true, "RsubBackward", -1);
 
     /// <summary>x · s for a scalar s.</summary>
-    public static Tensor Mul(Tensor x, double s) => ScalarOp<MulOp>(x, s, false, "MulBackward", s);
+    public static Tensor Mul(Tensor x, double s) => ScalarOp<MulOp>("Mul", x, s, false, "MulBackward", s);
 
     /// <summary>x / s for a scalar s.</summary>
-    public static Tensor Div(Tensor x, double s) => ScalarOp<DivOp>(x, s, false, "DivBackward", 1 / s);
+    public static Tensor Div(Tensor x, double s) => ScalarOp<DivOp>("Div", x, s, false, "DivBackward", 1 / s);
 
     /// <summary>s / x for a scalar s.</summary>
     public static Tensor Div(double s, Tensor x)
@@ -71,6 +75,10 @@ public partial class Tensor
         {
             // d(s/x) = −s/x² = −r/x
             new SavedPairBackward("DivBackward", x, r, static (g, x, r) => -g * r / x).Connect(r, x);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Div", r, x.ScalarLike(s), x);
         }
         return r;
     }
@@ -83,16 +91,23 @@ public partial class Tensor
         {
             new ScaleBackward("NegBackward", -1).Connect(r, this);
         }
+        Tracing.Record("Neg", r, this);
         return r;
     }
 
-    private static Tensor ScalarOp<TOp>(Tensor x, double s, bool scalarFirst, string backwardName, double derivative)
+    private static Tensor ScalarOp<TOp>(string op, Tensor x, double s, bool scalarFirst, string backwardName, double derivative)
         where TOp : struct, IBinaryOp
     {
         var r = Elementwise.Map(x, new ScalarOp<TOp>(s, scalarFirst));
         if (Node.IsNeeded(x))
         {
             new ScaleBackward(backwardName, derivative).Connect(r, x);
+        }
+        if (Tracing.IsActive)
+        {
+            // The scalar is reported as a 0-d constant operand, so a scalar op traces as the tensor op it equals.
+            var c = x.ScalarLike(s);
+            Tracing.Record(op, r, scalarFirst ? c : x, scalarFirst ? x : c);
         }
         return r;
     }

@@ -65,5 +65,9 @@ public partial class Tensor
     private Tensor ScalarLike(double value) => Full([], value, DType);
 
     private static Tensor Compare(string op, Tensor a, Tensor b, Comparison kind)
-        => Elementwise.Map(op, a, b, new LoopBinary<CompareOp>(new CompareOp(kind)));
+    {
+        var r = Elementwise.Map(op, a, b, new LoopBinary<CompareOp>(new CompareOp(kind)));
+        Tracing.Record(op, r, a, b);
+        return r;
+    }
 }

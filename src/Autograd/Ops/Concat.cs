@@ -55,6 +55,10 @@ public partial class Tensor
         {
             new CatBackward(d, sizes).Connect(r, inputs);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Cat", [r], inputs, new OpAttributes { { "dim", d } });
+        }
         return r;
     }
 

@@ -17,6 +17,7 @@ public partial class Tensor
         {
             new SavedOneBackward("ErfBackward", this, static (g, x) => g * (x * x).Neg().Exp() * TwoOverSqrtPi).Connect(r, this);
         }
+        Tracing.Record("Erf", r, this);
         return r;
     }
 }

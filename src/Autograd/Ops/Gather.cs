@@ -28,6 +28,10 @@ public partial class Tensor
         {
             new GatherBackward(d, index).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Gather", [r], [this, index], new OpAttributes { { "dim", d } });
+        }
         return r;
     }
 
@@ -57,6 +61,10 @@ public partial class Tensor
         if (Node.IsNeeded(this, source))
         {
             new ScatterAddBackward(d, index).Connect(r, this, source);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("ScatterAdd", [r], [this, index, source], new OpAttributes { { "dim", d } });
         }
         return r;
     }

@@ -25,7 +25,14 @@ public partial class Tensor
             throw new ArgumentException($"Im2Col: expected a 4-D input (N, C, H, W), got shape {Shapes.Format(_shape)}.");
         }
         var g = WindowGeometryOf("Im2Col", _shape[0], _shape[1], _shape[2], _shape[3], kernelSize, stride, padding, dilation);
-        return Unfold(this, g, padValue);
+        var r = Unfold(this, g, padValue);
+        if (Tracing.IsActive)
+        {
+            var attributes = g.ToAttributes();
+            attributes.Add("padValue", padValue);
+            Tracing.Record("Im2Col", [r], [this], attributes);
+        }
+        return r;
     }
 
     /// <summary>
@@ -55,7 +62,14 @@ public partial class Tensor
         {
             throw new ArgumentException($"Col2Im: given output size ({outputSize.Height} x {outputSize.Width}), kernel ({g.KernelH} x {g.KernelW}), stride ({g.StrideH}, {g.StrideW}), padding ({g.PadH}, {g.PadW}) and dilation ({g.DilationH}, {g.DilationW}), expected size of input's dimension 2 to be {g.Positions} ({g.OutH} x {g.OutW} windows), but got {_shape[2]} (shape {Shapes.Format(_shape)}).");
         }
-        return Fold(this, g);
+        var r = Fold(this, g);
+        if (Tracing.IsActive)
+        {
+            var attributes = g.ToAttributes();
+            attributes.Add("outputSize", new[] { outputSize.Height, outputSize.Width });
+            Tracing.Record("Col2Im", [r], [this], attributes);
+        }
+        return r;
     }
 
     private static WindowGeometry WindowGeometryOf(string op, int n, int c, int h, int w, (int Height, int Width) kernel,

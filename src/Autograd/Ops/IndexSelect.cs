@@ -6,6 +6,16 @@ public partial class Tensor
     public Tensor IndexSelect(int dim, Tensor index)
     {
         int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
+        var r = IndexSelectRows(d, index);
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("IndexSelect", [r], [this, index], new OpAttributes { { "dim", d } });
+        }
+        return r;
+    }
+
+    private Tensor IndexSelectRows(int d, Tensor index)
+    {
         var spread = SpreadIndex("IndexSelect", d, index);
         if (d != 0 || Rank == 0)
         {
@@ -71,7 +81,12 @@ public partial class Tensor
         {
             throw new ArgumentException($"IndexAdd: source shape {Shapes.Format(source._shape)} must be {Shapes.Format(spread._shape)} for input {Shapes.Format(_shape)} with {index.Numel} indices along dim {d}.");
         }
-        return ScatterAddAs("IndexAdd", d, spread, source);
+        var r = ScatterAddAs("IndexAdd", d, spread, source);
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("IndexAdd", [r], [this, index, source], new OpAttributes { { "dim", d } });
+        }
+        return r;
     }
 
     /// <summary>A float tensor of whole-number indices, the form index arguments take.</summary>

@@ -25,6 +25,7 @@ public partial class Tensor
         {
             new MulBackward(a, b, "DotBackward").Connect(r, a, b);
         }
+        Tracing.Record("Matmul", r, a, b);
         return r;
     }
 
@@ -43,6 +44,7 @@ public partial class Tensor
         {
             new MatmulBackward("MmBackward", a, b).Connect(r, a, b);
         }
+        Tracing.Record("Matmul", r, a, b);
         return r;
     }
 
@@ -61,6 +63,7 @@ public partial class Tensor
         {
             new MatmulBackward("BmmBackward", a, b).Connect(r, a, b);
         }
+        Tracing.Record("Matmul", r, a, b);
         return r;
     }
 
@@ -78,6 +81,14 @@ public partial class Tensor
         }
         // Checked here, before delegating to Dot/Mm/Bmm, so the caller's errors name Matmul and its operands' shapes.
         Elementwise.CheckSameDType("Matmul", a, b);
+        var r = MatmulDispatch(a, b);
+        // Reported as one op whatever the ranks: ONNX's MatMul has torch.matmul's rules.
+        Tracing.Record("Matmul", r, a, b);
+        return r;
+    }
+
+    private static Tensor MatmulDispatch(Tensor a, Tensor b)
+    {
         if (a.Rank == 1 && b.Rank == 1)
         {
             CheckInner("Matmul", a, b, a._shape[0], b._shape[0]);

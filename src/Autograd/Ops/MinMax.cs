@@ -12,6 +12,7 @@ public partial class Tensor
         {
             new ExtremumBackward("MaximumBackward", a, b, pickFirstWhenGreater: true).Connect(r, a, b);
         }
+        Tracing.Record("Maximum", r, a, b);
         return r;
     }
 
@@ -23,6 +24,7 @@ public partial class Tensor
         {
             new ExtremumBackward("MinimumBackward", a, b, pickFirstWhenGreater: false).Connect(r, a, b);
         }
+        Tracing.Record("Minimum", r, a, b);
         return r;
     }
 }

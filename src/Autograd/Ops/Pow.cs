@@ -12,6 +12,10 @@ public partial class Tensor
         {
             new PowScalarBackward(this, exponent).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Pow", r, this, ScalarLike(exponent));
+        }
         return r;
     }
 
@@ -23,6 +27,7 @@ public partial class Tensor
         {
             new PowBackward(a, b, r).Connect(r, a, b);
         }
+        Tracing.Record("Pow", r, a, b);
         return r;
     }
 

@@ -37,6 +37,10 @@ public partial class Tensor
         {
             new SumBackward(backwardName, reduced, keepDim, scale).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record(op, [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
+        }
         return r;
     }
 
@@ -53,10 +57,21 @@ public partial class Tensor
     public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeDim("Min", dim, keepDim, ReduceKind.ArgMin, "MinBackward");
 
     /// <summary>The index of the largest element along <paramref name="dim"/> (first on ties), as floats.</summary>
-    public Tensor ArgMax(int dim, bool keepDim = false) => Reduction.Reduce("ArgMax", this, OneDim("ArgMax", dim), keepDim, ReduceKind.ArgMax);
+    public Tensor ArgMax(int dim, bool keepDim = false) => ArgExtreme("ArgMax", dim, keepDim, ReduceKind.ArgMax);
 
     /// <summary>The index of the smallest element along <paramref name="dim"/> (first on ties), as floats.</summary>
-    public Tensor ArgMin(int dim, bool keepDim = false) => Reduction.Reduce("ArgMin", this, OneDim("ArgMin", dim), keepDim, ReduceKind.ArgMin);
+    public Tensor ArgMin(int dim, bool keepDim = false) => ArgExtreme("ArgMin", dim, keepDim, ReduceKind.ArgMin);
+
+    private Tensor ArgExtreme(string op, int dim, bool keepDim, ReduceKind kind)
+    {
+        var reduced = OneDim(op, dim);
+        var r = Reduction.Reduce(op, this, reduced, keepDim, kind);
+        if (Tracing.IsActive)
+        {
+            Tracing.Record(op, [r], [this], new OpAttributes { { "dim", Rank == 0 ? 0 : Shapes.DimList(reduced)[0] }, { "keepDim", keepDim } });
+        }
+        return r;
+    }
 
     private bool[] OneDim(string op, int dim) => Shapes.ReducedDims(op, [Shapes.NormalizeDim(op, dim, Rank)], Rank);
 
@@ -74,6 +89,10 @@ public partial class Tensor
                 var ties = x.Eq(y);
                 return g * ties / ties.Sum();
             }).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record(op, [r], [this], new OpAttributes { { "dims", Shapes.DimList(Shapes.ReducedDims(op, null, Rank)) }, { "keepDim", false } });
         }
         return r;
     }
@@ -95,6 +114,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new IndexedReductionBackward(backwardName, Rank == 0 ? 0 : d, indices, keepDim || Rank == 0).Connect(values, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record(op + "Dim", [values, indices], [this], new OpAttributes { { "dim", d }, { "keepDim", keepDim || Rank == 0 } });
         }
         return (values, indices);
     }

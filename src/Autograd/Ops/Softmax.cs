@@ -16,6 +16,10 @@ public partial class Tensor
         {
             new SoftmaxBackward(r, d).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Softmax", [r], [this], new OpAttributes { { "dim", d } });
+        }
         return r;
     }
 
@@ -31,6 +35,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new LogSoftmaxBackward(r, d).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("LogSoftmax", [r], [this], new OpAttributes { { "dim", d } });
         }
         return r;
     }
@@ -55,6 +63,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new ReductionBackward("LogsumexpBackward", this, r, reduced, keepDim, static (g, x, lse, _) => g * (x - lse).Exp()).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("LogSumExp", [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
         }
         return r;
     }

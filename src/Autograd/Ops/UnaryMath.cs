@@ -36,6 +36,7 @@ public partial class Tensor
         {
             new ScaleBackward("SignBackward", 0).Connect(r, this);
         }
+        Tracing.Record("Sign", r, this);
         return r;
     }
 
@@ -46,6 +47,7 @@ public partial class Tensor
         {
             new SavedOneBackward(name, this, derivative).Connect(r, this);
         }
+        Tracing.Record(OpName(kind), r, this);
         return r;
     }
 
@@ -56,6 +58,21 @@ public partial class Tensor
         {
             new SavedOneBackward(name, r, derivative).Connect(r, this);
         }
+        Tracing.Record(OpName(kind), r, this);
         return r;
     }
+
+    /// <summary>The traced name of a unary op: the public method's name.</summary>
+    private static string OpName(UnaryKind kind) => kind switch
+    {
+        UnaryKind.Exp => "Exp",
+        UnaryKind.Log => "Log",
+        UnaryKind.Sqrt => "Sqrt",
+        UnaryKind.Abs => "Abs",
+        UnaryKind.Sin => "Sin",
+        UnaryKind.Cos => "Cos",
+        UnaryKind.Tanh => "Tanh",
+        UnaryKind.Sigmoid => "Sigmoid",
+        _ => kind.ToString(),
+    };
 }

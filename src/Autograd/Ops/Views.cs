@@ -69,6 +69,8 @@ public partial class Tensor
         {
             new ReshapeBackward(backwardName).Connect(r, this);
         }
+        // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is a reshape: the output's shape is the target.
+        Tracing.Record("Reshape", r, this);
         return r;
     }
 
@@ -130,6 +132,10 @@ public partial class Tensor
         {
             new TransposeBackward(a, b).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Transpose", [r], [this], new OpAttributes { { "dim0", a }, { "dim1", b } });
+        }
         return r;
     }
 
@@ -174,6 +180,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new PermuteBackward(normalized).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Permute", [r], [this], new OpAttributes { { "dims", normalized } });
         }
         return r;
     }
@@ -227,6 +237,8 @@ public partial class Tensor
         {
             new ReshapeBackward(backwardName).Connect(r, this);
         }
+        // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is a reshape: the output's shape is the target.
+        Tracing.Record("Reshape", r, this);
         return r;
     }
 
@@ -246,6 +258,7 @@ public partial class Tensor
         {
             new ExpandBackward().Connect(r, this);
         }
+        Tracing.Record("Expand", r, this);
         return r;
     }
 
@@ -314,6 +327,10 @@ public partial class Tensor
         {
             new NarrowBackward(d, start).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Narrow", [r], [this], new OpAttributes { { "dim", d }, { "start", start }, { "length", length } });
+        }
         return r;
     }
 
@@ -344,6 +361,7 @@ public partial class Tensor
         {
             new ScaleBackward("CloneBackward", 1).Connect(r, this);
         }
+        Tracing.Record("Clone", r, this);
         return r;
     }
 
@@ -367,6 +385,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new ToCopyBackward(DType).Connect(r, this);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("To", [r], [this], new OpAttributes { { "dtype", dtype.ToString() } });
         }
         return r;
     }

@@ -24,6 +24,10 @@ public partial class Tensor
         {
             new WhereBackward(condition).Connect(r, a, b);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Where", [r], [condition, a, b]);
+        }
         return r;
     }
 

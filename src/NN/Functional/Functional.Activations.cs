@@ -23,12 +23,21 @@ public static partial class Functional
     public static Tensor Gelu(Tensor input, GeluApproximation approximate = GeluApproximation.None)
     {
         ArgumentNullException.ThrowIfNull(input);
+        Tensor output;
         if (approximate == GeluApproximation.Tanh)
         {
             var inner = (input + input * input * input * 0.044715) * SqrtTwoOverPi;
-            return input * 0.5 * (inner.Tanh() + 1);
+            output = input * 0.5 * (inner.Tanh() + 1);
         }
-        return input * 0.5 * ((input * InvSqrt2).Erf() + 1);
+        else
+        {
+            output = input * 0.5 * ((input * InvSqrt2).Erf() + 1);
+        }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Gelu", [output], [input], new OpAttributes { { "approximate", approximate == GeluApproximation.Tanh ? "tanh" : "none" } });
+        }
+        return output;
     }
 
     /// <summary>

@@ -28,7 +28,17 @@ public static partial class Functional
         var (outH, outW) = OutputSize(input, (weight.Size(2), weight.Size(3)), stride ?? 1, padding ?? 0, dilation ?? 1);
         // (O, C·kh·kw) · (N, C·kh·kw, L) → (N, O, L): one matrix product per sample.
         var output = Tensor.Matmul(weight.Reshape(o, -1), cols).Reshape(n, o, outH, outW);
-        return bias is null ? output : output + bias.Reshape(1, o, 1, 1);
+        output = bias is null ? output : output + bias.Reshape(1, o, 1, 1);
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Conv2d", [output], [input, weight, bias], new OpAttributes
+            {
+                { "stride", (stride ?? 1).ToArray() },
+                { "padding", (padding ?? 0).ToArray() },
+                { "dilation", (dilation ?? 1).ToArray() },
+            });
+        }
+        return output;
     }
 
     /// <summary>
@@ -40,7 +50,18 @@ public static partial class Functional
         var (planes, pad, s) = PoolInput("MaxPool2d", input, kernelSize, stride, padding);
         var cols = planes.Im2Col(kernelSize.ToTuple(), s.ToTuple(), pad.ToTuple(), dilation?.ToTuple(), padValue: double.NegativeInfinity);
         var (outH, outW) = OutputSize(input, kernelSize.ToTuple(), s, pad, dilation ?? 1);
-        return cols.Max(1).Values.Reshape(input.Size(0), input.Size(1), outH, outW);
+        var output = cols.Max(1).Values.Reshape(input.Size(0), input.Size(1), outH, outW);
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("MaxPool2d", [output], [input], new OpAttributes
+            {
+                { "kernelSize", kernelSize.ToArray() },
+                { "stride", s.ToArray() },
+                { "padding", pad.ToArray() },
+                { "dilation", (dilation ?? 1).ToArray() },
+            });
+        }
+        return output;
     }
 
     /// <summary>
@@ -64,7 +85,18 @@ public static partial class Functional
             var counts = ones.Im2Col(kernelSize.ToTuple(), s.ToTuple(), pad.ToTuple()).Sum(1);
             pooled = cols.Sum(1) / counts;
         }
-        return pooled.Reshape(input.Size(0), input.Size(1), outH, outW);
+        var output = pooled.Reshape(input.Size(0), input.Size(1), outH, outW);
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("AvgPool2d", [output], [input], new OpAttributes
+            {
+                { "kernelSize", kernelSize.ToArray() },
+                { "stride", s.ToArray() },
+                { "padding", pad.ToArray() },
+                { "countIncludePad", countIncludePad },
+            });
+        }
+        return output;
     }
 
     private static (Tensor Planes, Size2 Padding, Size2 Stride) PoolInput(string op, Tensor input, Size2 kernel, Size2? stride, Size2? padding)

@@ -28,7 +28,13 @@ public static partial class Functional
             var isPad = flat.Eq(pad).To(weight.DType).Unsqueeze(1);
             rows = rows * (1 - isPad) + rows.Detach() * isPad;
         }
-        return rows.Reshape([.. indices.Shape, weight.Size(1)]);
+        var output = rows.Reshape([.. indices.Shape, weight.Size(1)]);
+        if (Tracing.IsActive)
+        {
+            // The indices were read as numbers above; reporting the lookup as one op keeps them an input of the graph.
+            Tracing.Record("Embedding", [output], [indices, weight]);
+        }
+        return output;
     }
 
     /// <summary>What is wrong with the first invalid index (not whole, or outside [0, count)), or null if all are valid.</summary>

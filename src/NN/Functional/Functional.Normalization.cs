@@ -67,7 +67,13 @@ public static partial class Functional
         {
             normalized = normalized * weight.Reshape(view);
         }
-        return bias is null ? normalized : normalized + bias.Reshape(view);
+        normalized = bias is null ? normalized : normalized + bias.Reshape(view);
+        if (!training && Tracing.IsActive)
+        {
+            // Only evaluation-mode batch norm is one op (normalising with fixed statistics); in training the parts are traced.
+            Tracing.Record("BatchNorm", [normalized], [input, runningMean, runningVar, weight, bias], new OpAttributes { { "eps", eps } });
+        }
+        return normalized;
     }
 
     /// <summary>
@@ -107,7 +113,12 @@ public static partial class Functional
         {
             normalized = normalized * weight;
         }
-        return bias is null ? normalized : normalized + bias;
+        normalized = bias is null ? normalized : normalized + bias;
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("LayerNorm", [normalized], [input, weight, bias], new OpAttributes { { "normalizedShape", normalizedShape }, { "eps", eps } });
+        }
+        return normalized;
     }
 
     private static void CheckChannelVector(string name, Tensor? t, int channels)

@@ -51,8 +51,7 @@ public sealed class Linear : Module
         {
             throw InputError(input, $"[*, {InFeatures}]", $"The last dimension must be in_features={InFeatures}.");
         }
-        var output = Tensor.Matmul(input, weight.T);
-        return Bias is { } bias ? output + bias : output;
+        return Functional.Linear(input, weight, Bias);
     }
 
     /// <inheritdoc />

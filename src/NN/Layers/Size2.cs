@@ -17,6 +17,9 @@ public readonly record struct Size2(int Height, int Width)
     /// <summary>The pair as a tuple, the form the core window ops take.</summary>
     public (int Height, int Width) ToTuple() => (Height, Width);
 
+    /// <summary>The pair as [height, width], the form traced ops report.</summary>
+    internal int[] ToArray() => [Height, Width];
+
     /// <summary>Prints as PyTorch prints a pair: <c>(3, 3)</c>.</summary>
     public override string ToString() => $"({Height}, {Width})";
 }

@@ -41,6 +41,14 @@ public abstract partial class Module
         ModuleCallStack.Push(this);
         try
         {
+            if (Tracing.IsActive)
+            {
+                // Traced ops carry the module path, so exported nodes and export errors say where they came from.
+                using (Tracing.EnterScope(ModuleCallStack.PathOf(this)))
+                {
+                    return Forward(input);
+                }
+            }
             return Forward(input);
         }
         finally
