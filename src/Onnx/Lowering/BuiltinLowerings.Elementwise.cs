@@ -1,0 +1,43 @@
+namespace MiniTorch.Onnx;
+
+// Elementwise arithmetic, math functions, activations and comparisons. Scalar operands were traced as 0-d constants,
+// so x * 2 and x * y lower alike; ONNX broadcasts as MiniTorch does (numpy rules).
+internal static partial class BuiltinLowerings
+{
+    private static void AddElementwise(Dictionary<string, OnnxLowering> table)
+    {
+        foreach (var (ours, theirs) in new[]
+        {
+            ("Add", "Add"), ("Sub", "Sub"), ("Mul", "Mul"), ("Div", "Div"), ("Pow", "Pow"),
+            ("Maximum", "Max"), ("Minimum", "Min"),
+            ("Neg", "Neg"), ("Exp", "Exp"), ("Log", "Log"), ("Sqrt", "Sqrt"), ("Abs", "Abs"), ("Sin", "Sin"), ("Cos", "Cos"),
+            ("Tanh", "Tanh"), ("Sigmoid", "Sigmoid"), ("Sign", "Sign"), ("Erf", "Erf"), ("Relu", "Relu"),
+            ("Matmul", "MatMul"),
+        })
+        {
+            table[ours] = Direct(theirs);
+        }
+        table["LeakyRelu"] = c => c.AddNode("LeakyRelu", [c.Input(0)], c.Output(0), OnnxAttribute.Float("alpha", c.Op.Attributes.GetDouble("negativeSlope")));
+        table["Clamp"] = Clamp;
+        table["Gelu"] = c => c.AddNode("Gelu", [c.Input(0)], c.Output(0), OnnxAttribute.String("approximate", c.Op.Attributes.GetString("approximate")));
+        // Comparisons give 0/1 masks of the inputs' dtype in MiniTorch, booleans in ONNX: cast back.
+        foreach (var (ours, theirs) in new[] { ("Eq", "Equal"), ("Lt", "Less"), ("Le", "LessOrEqual"), ("Gt", "Greater"), ("Ge", "GreaterOrEqual") })
+        {
+            table[ours] = c => c.CastTo(c.AddNode(theirs, [c.Input(0), c.Input(1)]), c.OutputDType(0), c.Output(0));
+        }
+        table["Ne"] = c => c.CastTo(c.AddNode("Not", [c.AddNode("Equal", [c.Input(0), c.Input(1)])]), c.OutputDType(0), c.Output(0));
+    }
+
+    private static void Clamp(OnnxLoweringContext c)
+    {
+        var dtype = c.InputDType(0);
+        double? min = c.Op.Attributes.GetNullableDouble("min");
+        double? max = c.Op.Attributes.GetNullableDouble("max");
+        var inputs = new List<string> { c.Input(0), min is double lo ? c.ConstantScalar(lo, dtype) : "" };
+        if (max is double hi)
+        {
+            inputs.Add(c.ConstantScalar(hi, dtype));
+        }
+        c.AddNode("Clip", inputs, c.Output(0));
+    }
+}
