@@ -41,6 +41,7 @@ internal sealed class TraceMatcher
             }
             for (int k = 0; k < op.Outputs.Count; k++)
             {
+                CheckRank(op.Outputs[k], other.Outputs[k], $"the output of {op.Describe()}");
                 _pairs.TryAdd(op.Outputs[k], other.Outputs[k]);
             }
         }
@@ -73,16 +74,21 @@ internal sealed class TraceMatcher
             }
             return;
         }
-        if (a.Rank != b.Rank)
-        {
-            throw new OnnxExportException($"ONNX export: {where} reads a tensor of shape {OnnxShapes.Format(a.Shape)} at batch size {BatchOf(_first)} but {OnnxShapes.Format(b.Shape)} at batch size {BatchOf(_second!)}; its rank depends on the batch size (a Squeeze() of a size-1 batch?). Trace with a batch of at least 2, or export with DynamicBatch = false.");
-        }
+        CheckRank(a, b, $"a tensor read by {where}");
         bool isConstant = _first.ProducerOf(a) is null && !_first.InputIndex.ContainsKey(a) && !ReferenceEquals(a, b);
         if (isConstant && !SameValues(a, b))
         {
             throw new OnnxExportException($"ONNX export: {where} reads a tensor of shape {OnnxShapes.Format(a.Shape)} that was not computed from the inputs by traced ops, and it differs between two runs (shape {OnnxShapes.Format(b.Shape)} the second time). It would be frozen into the graph as a constant: a random tensor, or one built from the input's values read as numbers (ToArray/Item). Compute it with tensor ops, or export with DynamicBatch = false if it only depends on the batch size.");
         }
         _pairs.Add(a, b);
+    }
+
+    private void CheckRank(Tensor a, Tensor b, string what)
+    {
+        if (a.Rank != b.Rank)
+        {
+            throw new OnnxExportException($"ONNX export: {what} has shape {OnnxShapes.Format(a.Shape)} at batch size {BatchOf(_first)} but {OnnxShapes.Format(b.Shape)} at batch size {BatchOf(_second!)}; its rank depends on the batch size (a Squeeze() of a size-1 batch?). Trace with a batch of at least 2, or export with DynamicBatch = false.");
+        }
     }
 
     private bool SameOrigin(Tensor a, Tensor b)
