@@ -94,7 +94,8 @@ internal sealed class GraphAssembler
                 ValueOf(input);
             }
         }
-        string nodeName = _graph.UniqueName(op.Scope.Length == 0 ? $"{op.Name}_{op.Index}" : $"{op.Scope}/{op.Name}_{op.Index}");
+        // Not claimed here: the lowering's first node takes this name (op indices keep it unique).
+        string nodeName = op.Scope.Length == 0 ? $"{op.Name}_{op.Index}" : $"{op.Scope}/{op.Name}_{op.Index}";
         for (int k = 0; k < op.Outputs.Count; k++)
         {
             var output = op.Outputs[k];
