@@ -14,7 +14,7 @@ public static class Report
 
     /// <summary>One line naming the optimizer and its settings.</summary>
     public static string Describe(TrainingSettings t) =>
-        string.Create(CultureInfo.InvariantCulture, $"{t.Optimizer}: lr {t.LearningRate} (cosine-annealed to 0), batch {t.BatchSize}, {t.Epochs} epochs, shuffle seed {t.Seed}");
+        string.Create(CultureInfo.InvariantCulture, $"{t.Optimizer}: lr {t.LearningRate} (cosine-annealed to 0), batch {t.BatchSize}, {t.Epochs} epochs, seed {t.Seed} (initial weights and shuffling)");
 
     /// <summary>Prints about ten evenly spaced epochs of a run, and always the first and the last.</summary>
     public static void Progress(EpochProgress p)
