@@ -82,7 +82,17 @@ public static class OnnxExporter
         ResolvedTrace? second = null;
         if (options.DynamicBatch && inputs.Any(x => x.Rank > 0))
         {
-            second = ResolvedTrace.Resolve(TraceCapture.Run(function, TraceCapture.GrowBatch(inputs)));
+            var grown = TraceCapture.GrowBatch(inputs);
+            try
+            {
+                second = ResolvedTrace.Resolve(TraceCapture.Run(function, grown));
+            }
+            catch (Exception e) when (e is not OnnxExportException)
+            {
+                // The first run worked, so the function rejects only the larger batch: dim 0 is probably not a batch.
+                string shapes = string.Join(", ", grown.Select(t => OnnxShapes.Format(t.Shape)));
+                throw new OnnxExportException($"ONNX export: the function ran on the example but failed on inputs with one more row along dim 0 ({shapes}), which export traces to find the batch dims: {e.Message} If dim 0 of the inputs is not a batch, export with DynamicBatch = false.", e);
+            }
         }
         var matcher = new TraceMatcher(first, second);
         var inputNames = Names(options.InputNames, inputs.Length, "input");

@@ -94,6 +94,18 @@ public class ExportErrorTests
     }
 
     [Fact]
+    public void AnInputWhoseDimZeroIsNotABatchIsExplained()
+    {
+        var layer = new Linear(4, 2);
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(layer, RoundTrip.Randn(1, 4)));
+        Assert.Contains("one more row along dim 0 ([5])", error.Message);
+        Assert.Contains("DynamicBatch = false", error.Message);
+        Assert.IsType<ModuleInputException>(error.InnerException);
+        var model = OnnxExporter.Export(layer, RoundTrip.Randn(1, 4), new OnnxExportOptions { DynamicBatch = false, OnWarning = _ => { } });
+        OnnxCheck.AssertClose(model, layer, RoundTrip.Randn(2, 4));
+    }
+
+    [Fact]
     public void BadArguments()
     {
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export((Module)null!, Tensor.Zeros(1, 2)));
