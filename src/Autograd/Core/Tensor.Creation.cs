@@ -158,6 +158,7 @@ public partial class Tensor
             g.FillUniform(t.ContiguousSpan<double>());
         }
         t.RequiresGrad = requiresGrad;
+        ReportRandom("Rand", t);
         return t;
     }
 
@@ -175,7 +176,20 @@ public partial class Tensor
             g.FillNormal(t.ContiguousSpan<double>());
         }
         t.RequiresGrad = requiresGrad;
+        ReportRandom("Randn", t);
         return t;
+    }
+
+    /// <summary>
+    /// Random tensors are reported as ops without inputs, so a trace can tell a random draw (Dropout in training, noise)
+    /// from a constant and refuse it, instead of freezing one sample into an exported graph.
+    /// </summary>
+    private static void ReportRandom(string op, Tensor t)
+    {
+        if (Tracing.IsActive)
+        {
+            Tracing.Record(op, [t], [], new OpAttributes { { "shape", t.Shape } });
+        }
     }
 
     /// <summary>Uniform samples with the shape and dtype of <paramref name="like"/>.</summary>

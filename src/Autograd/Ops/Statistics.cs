@@ -91,6 +91,10 @@ public partial class Tensor
                 return g * ties / ties.Sum(ReducedDimList(reduced), keepDim: true);
             }).Connect(r, this);
         }
+        if (Tracing.IsActive)
+        {
+            Tracing.Record("Max", [r], [this], new OpAttributes { { "dims", ReducedDimList(reduced) }, { "keepDim", keepDim } });
+        }
         return r;
     }
 

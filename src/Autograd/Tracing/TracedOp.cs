@@ -36,7 +36,7 @@ public sealed class TracedOp
     {
         var shapes = string.Join(", ", Inputs.Select(t => t is null ? "none" : Shapes.Format(t.ShapeSpan)));
         string where = Scope.Length == 0 ? "" : $" in '{Scope}'";
-        return $"op '{Name}'{where} (inputs {shapes})";
+        return $"op '{Name}'{where} ({(Inputs.Count == 0 ? "no inputs" : "inputs " + shapes)})";
     }
 
     /// <inheritdoc />

@@ -65,7 +65,19 @@ public class ExportErrorTests
     [Fact]
     public void ARandomTensorInsideTheForwardIsRefused()
     {
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(x => x + Tensor.Randn([3]), RoundTrip.Randn(1, 2, 3)));
+        var options = new OnnxExportOptions { DynamicBatch = false };
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(x => x + Tensor.Randn([3]), RoundTrip.Randn(1, 2, 3), options));
+        Assert.Contains("op 'Randn' (no inputs) has no ONNX equivalent", error.Message);
+        var dropout = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(x => Functional.Dropout(x, 0.5, training: true), RoundTrip.Randn(1, 2, 3), options));
+        Assert.Contains("op 'Rand'", dropout.Message);
+        Assert.Contains("Dropout in training mode", dropout.Message);
+    }
+
+    [Fact]
+    public void AConstantThatDiffersBetweenRunsIsRefused()
+    {
+        int calls = 0;
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(x => x + Tensor.Full([3], calls++), RoundTrip.Randn(1, 2, 3)));
         Assert.Contains("differs between two runs", error.Message);
         Assert.Contains("op 'Add'", error.Message);
     }
