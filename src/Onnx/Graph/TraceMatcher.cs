@@ -1,8 +1,8 @@
 namespace MiniTorch.Onnx;
 
 /// <summary>
-/// Pairs the tensors of the first trace (batch B) with those of the second (batch B + 1): both runs must have
-/// reported the same ops with the same attributes, wired the same way. The second trace's shapes then say which
+/// Pairs the tensors of the first trace (batch B) with those of the second (batch B + 1): the ops the outputs depend on
+/// must be the same in both runs, in the same order, with the same attributes, wired the same way. The second trace's shapes then say which
 /// dims follow the batch, and a constant that differs between runs (random, or read from the input's values) is caught.
 /// </summary>
 internal sealed class TraceMatcher
@@ -10,6 +10,7 @@ internal sealed class TraceMatcher
     private readonly ResolvedTrace _first;
     private readonly ResolvedTrace? _second;
     private readonly Dictionary<Tensor, Tensor> _pairs = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TracedOp, TracedOp> _ops = new(ReferenceEqualityComparer.Instance);
 
     public TraceMatcher(ResolvedTrace first, ResolvedTrace? second)
     {
@@ -19,16 +20,27 @@ internal sealed class TraceMatcher
         {
             return;
         }
-        var a = first.Captured.Trace.Ops;
-        var b = second.Captured.Trace.Ops;
+        // Only the ops the outputs depend on must agree: the parts a composite op was computed with may differ with
+        // the batch size (a reshape that copies only when the batch is not 1) and are not exported.
+        var a = first.Live;
+        var b = second.Live;
         if (a.Count != b.Count)
         {
-            throw new OnnxExportException($"ONNX export: the forward ran {a.Count} ops at batch size {BatchOf(first)} but {b.Count} at batch size {BatchOf(second)}; {FirstDifference(a, b)} A traced graph cannot hold control flow that depends on the batch size: export with DynamicBatch = false, or make the ops the same for every batch size.");
+            throw new OnnxExportException($"ONNX export: the outputs depend on {a.Count} ops at batch size {BatchOf(first)} but on {b.Count} at batch size {BatchOf(second)}; {FirstDifference(a, b)} A traced graph cannot hold control flow that depends on the batch size: export with DynamicBatch = false, or make the ops the same for every batch size.");
         }
-        foreach (var op in first.Live)
+        for (int i = 0; i < a.Count; i++)
         {
-            var other = b[op.Index];
-            if (other.Name != op.Name || !other.Attributes.ValueEquals(op.Attributes) || other.Inputs.Count != op.Inputs.Count || other.Outputs.Count != op.Outputs.Count)
+            _ops.Add(a[i], b[i]);
+        }
+        for (int i = 0; i < a.Count; i++)
+        {
+            var op = a[i];
+            var other = b[i];
+            if (other.Name != op.Name)
+            {
+                throw new OnnxExportException($"ONNX export: {op.Describe()} at batch size {BatchOf(first)} is {other.Describe()} at batch size {BatchOf(second)}: the forward chooses its ops by the batch size, and a traced graph cannot hold that control flow. Export with DynamicBatch = false, or make the ops the same for every batch size.");
+            }
+            if (!other.Attributes.ValueEquals(op.Attributes) || other.Inputs.Count != op.Inputs.Count || other.Outputs.Count != op.Outputs.Count)
             {
                 throw new OnnxExportException($"ONNX export: {op.Describe()} with attributes {op.Attributes} at batch size {BatchOf(first)} became {other.Describe()} with attributes {other.Attributes} at batch size {BatchOf(second)}; its arguments depend on the batch size, which a dynamic-batch ONNX graph cannot express. Export with DynamicBatch = false.");
             }
@@ -102,7 +114,7 @@ internal sealed class TraceMatcher
         var pb = second.ProducerOf(b);
         if (pa is { } x)
         {
-            return pb is { } y && x.Op.Index == y.Op.Index && x.Slot == y.Slot;
+            return pb is { } y && _ops.TryGetValue(x.Op, out var paired) && ReferenceEquals(paired, y.Op) && x.Slot == y.Slot;
         }
         return pb is null && !second.InputIndex.ContainsKey(b);
     }

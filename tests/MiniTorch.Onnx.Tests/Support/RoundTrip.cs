@@ -6,12 +6,15 @@ internal static class RoundTrip
     public const double Atol = 1e-5;
     public const double Rtol = 1e-4;
 
-    /// <summary>The batch sizes every check runs at besides the traced one.</summary>
-    public static readonly int[] OtherBatches = [1, 6];
+    /// <summary>
+    /// The batch sizes every check runs at besides the traced one. Tracing at batch 1 is the default, as users export
+    /// with one example, and the hardest case: every size-1 dim makes a tensor contiguous whatever its strides.
+    /// </summary>
+    public static readonly int[] OtherBatches = [3, 6];
 
     public static Tensor Randn(int seed, params int[] shape) => Tensor.Randn(shape, generator: new Generator(seed));
 
-    public static OnnxModel Check(Func<Tensor, Tensor> function, Func<int, Tensor> input, int traced = 3, double atol = Atol, double rtol = Rtol)
+    public static OnnxModel Check(Func<Tensor, Tensor> function, Func<int, Tensor> input, int traced = 1, double atol = Atol, double rtol = Rtol)
     {
         var model = OnnxExporter.Export(function, input(traced));
         foreach (int batch in OtherBatches.Prepend(traced))
@@ -21,7 +24,7 @@ internal static class RoundTrip
         return model;
     }
 
-    public static OnnxModel Check(Module module, Func<int, Tensor> input, int traced = 3, double atol = Atol, double rtol = Rtol, OnnxExportOptions? options = null)
+    public static OnnxModel Check(Module module, Func<int, Tensor> input, int traced = 1, double atol = Atol, double rtol = Rtol, OnnxExportOptions? options = null)
     {
         var model = OnnxExporter.Export(module, input(traced), options ?? new OnnxExportOptions { OnWarning = _ => { } });
         foreach (int batch in OtherBatches.Prepend(traced))
