@@ -12,6 +12,7 @@ internal sealed class GraphAssembler
     private readonly TraceMatcher _matcher;
     private readonly Dictionary<Tensor, string> _named;
     private readonly GraphBuilder _graph = new();
+    private readonly Dictionary<Tensor, string> _outputNames = new(ReferenceEqualityComparer.Instance);
     private int _constants;
 
     public GraphAssembler(ResolvedTrace trace, TraceMatcher matcher, IEnumerable<(string Name, Tensor Tensor)> named)
@@ -68,12 +69,9 @@ internal sealed class GraphAssembler
         return model;
     }
 
-    private Dictionary<Tensor, string>? _outputNames;
-
     /// <summary>An output produced by an op takes the output's name directly, so the graph needs no Identity for it.</summary>
     private void ReserveOutputNames(IReadOnlyList<string> outputNames)
     {
-        _outputNames = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
         var outputs = _trace.Captured.Outputs;
         for (int i = 0; i < outputs.Length; i++)
         {
@@ -99,7 +97,7 @@ internal sealed class GraphAssembler
         for (int k = 0; k < op.Outputs.Count; k++)
         {
             var output = op.Outputs[k];
-            string name = _outputNames!.TryGetValue(output, out var reserved) && !_graph.TryGetValue(output, out _)
+            string name = _outputNames.TryGetValue(output, out var reserved) && !_graph.TryGetValue(output, out _)
                 ? reserved
                 : _graph.UniqueName(op.Outputs.Count == 1 ? nodeName + "/output" : $"{nodeName}/output_{k}");
             _graph.Add(new GraphValue(name, ValueKind.OpOutput, output, _matcher.SecondShapeOf(output)));
