@@ -9,13 +9,11 @@ namespace MiniTorch.Data;
 /// </summary>
 /// <remarks>
 /// Samples are views of the given tensors (no copy). A <see cref="DataLoader{T}"/> with the default collate
-/// builds each batch by copying the chosen rows straight into new batch tensors (<see cref="TryGetBatch"/>),
-/// with the same values as stacking the samples.
+/// builds each batch by copying the chosen rows straight into new batch tensors (<see cref="TryGetBatch"/>).
 /// </remarks>
 public class TensorDataset : Dataset<Tensor[]>
 {
     private readonly Tensor[] _tensors;
-    private readonly RowSource?[] _rowSources;
 
     /// <summary>Creates a dataset whose sample <c>i</c> holds row <c>i</c> of each tensor.</summary>
     /// <exception cref="ArgumentException">No tensors, a 0-dim tensor, or tensors whose first dimensions differ.</exception>
@@ -46,7 +44,6 @@ public class TensorDataset : Dataset<Tensor[]>
             }
         }
         _tensors = (Tensor[])tensors.Clone();
-        _rowSources = new RowSource?[tensors.Length];
         Count = count;
     }
 
@@ -57,34 +54,26 @@ public class TensorDataset : Dataset<Tensor[]>
     public override int Count { get; }
 
     /// <summary>
-    /// Copies the rows at <paramref name="indices"/> of each tensor into a new batch tensor of shape
-    /// <c>[indices.Length, …]</c>. Declines (returns <see langword="false"/>) when a tensor requires grad with grad
-    /// mode on, so that the default collate stacks the samples and records the graph, as PyTorch would.
+    /// The rows at <paramref name="indices"/> of each tensor as new batch tensors of shape <c>[indices.Length, …]</c>,
+    /// copied row by row (<see cref="Tensor.IndexSelect(int, Tensor)"/>); the same values, and the same graph when a
+    /// tensor requires grad, as stacking the samples.
     /// </summary>
     public override bool TryGetBatch(ReadOnlySpan<int> indices, [MaybeNullWhen(false)] out Tensor[] batch)
     {
-        if (Autograd.IsGradEnabled)
-        {
-            foreach (var t in _tensors)
-            {
-                if (t.RequiresGrad)
-                {
-                    batch = null;
-                    return false;
-                }
-            }
-        }
+        var rows = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
             if ((uint)indices[i] >= (uint)Count)
             {
                 throw new ArgumentOutOfRangeException(nameof(indices), $"TensorDataset: indices[{i}] = {indices[i]} is out of range for a dataset of {Count} samples.");
             }
+            rows[i] = indices[i];
         }
+        var index = Tensor.IndexTensor(rows);
         batch = new Tensor[_tensors.Length];
         for (int k = 0; k < _tensors.Length; k++)
         {
-            batch[k] = CurrentRows(k).Gather(indices);
+            batch[k] = _tensors[k].IndexSelect(0, index);
         }
         return true;
     }
@@ -98,22 +87,6 @@ public class TensorDataset : Dataset<Tensor[]>
             sample[k] = _tensors[k].Select(0, index);
         }
         return sample;
-    }
-
-    /// <summary>
-    /// The row-major copy of tensor <paramref name="k"/>, made on first use and again whenever the tensor's
-    /// version counter shows an in-place change since, so batches always see the tensor's current values.
-    /// </summary>
-    private RowSource CurrentRows(int k)
-    {
-        var source = Volatile.Read(ref _rowSources[k]);
-        if (source is null || source.Version != _tensors[k].Version)
-        {
-            // Two threads may both rebuild; each gets a correct copy and the last one is kept.
-            source = RowSource.Create(_tensors[k]);
-            Volatile.Write(ref _rowSources[k], source);
-        }
-        return source;
     }
 
     private static string DescribeShapes(Tensor[] tensors)

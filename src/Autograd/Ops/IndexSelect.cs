@@ -6,7 +6,56 @@ public partial class Tensor
     public Tensor IndexSelect(int dim, Tensor index)
     {
         int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
-        return GatherAs("IndexSelect", d, SpreadIndex("IndexSelect", d, index));
+        var spread = SpreadIndex("IndexSelect", d, index);
+        if (d != 0 || Rank == 0)
+        {
+            return GatherAs("IndexSelect", d, spread);
+        }
+        // Rows (dim 0) are whole blocks: copy them directly rather than element by element through Gather.
+        // This is the batching path of data loaders and embedding lookups.
+        var values = index.ToDoubleArray();
+        var rows = new int[values.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = ToIndex("IndexSelect", values[i], _shape[0], 0);
+        }
+        var r = CopyRows(rows);
+        if (Node.IsNeeded(this))
+        {
+            new GatherBackward(0, spread).Connect(r, this);
+        }
+        return r;
+    }
+
+    /// <summary>A new tensor holding rows <paramref name="rows"/> (already validated) of this tensor, in that order.</summary>
+    private Tensor CopyRows(int[] rows)
+    {
+        var shape = (int[])_shape.Clone();
+        shape[0] = rows.Length;
+        var r = Empty(shape, DType);
+        int rowSize = _shape[0] == 0 ? 0 : Numel / _shape[0];
+        var rowShape = _shape[1..];
+        var rowStrides = _strides[1..];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int source = Offset + rows[i] * _strides[0];
+            if (IsContiguous)
+            {
+                if (DType == DType.Float32)
+                {
+                    Data<float>().AsSpan(source, rowSize).CopyTo(r.Data<float>().AsSpan(i * rowSize, rowSize));
+                }
+                else
+                {
+                    Data<double>().AsSpan(source, rowSize).CopyTo(r.Data<double>().AsSpan(i * rowSize, rowSize));
+                }
+            }
+            else
+            {
+                Kernels.StridedCopy.Copy(new Tensor(Storage, rowShape, rowStrides, source), new Tensor(r.Storage, rowShape, r._strides[1..], i * rowSize));
+            }
+        }
+        return r;
     }
 
     /// <summary>The slices at the given positions along <paramref name="dim"/>.</summary>
