@@ -13,7 +13,15 @@ public static class Plots
     public sealed record Series(string Label, double[] X, double[] Y);
 
     /// <summary>Saves a line plot of <paramref name="series"/> to <paramref name="path"/> and returns its full path.</summary>
-    public static string SaveLines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logY = false)
+    /// <param name="path">The PNG file to write; its directory is created if needed.</param>
+    /// <param name="title">The title above the plot.</param>
+    /// <param name="xLabel">The label of the x axis.</param>
+    /// <param name="yLabel">The label of the y axis.</param>
+    /// <param name="series">The curves, each with its legend label.</param>
+    /// <param name="logY">Whether to plot log10 of the values (the label says so).</param>
+    /// <param name="legend">The corner of the legend: pick one the curves leave empty (rising curves hide under the default upper right).</param>
+    public static string SaveLines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logY = false,
+        Alignment legend = Alignment.UpperRight)
     {
         RegisterFont();
         var plot = new Plot();
@@ -28,7 +36,7 @@ public static class Plots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         // Write to a temporary file first so a reader never sees a half-written PNG.

@@ -1,0 +1,36 @@
+using Digits;
+
+namespace MiniTorch.Examples.Tests.Digits;
+
+public class DigitsProgramTests
+{
+    [Fact]
+    public void RunsToTheEndAndWritesRealPngPlotsToTheOutDirectory()
+    {
+        using var dir = new TempDirectory("minitorch-digits");
+        var output = new StringWriter();
+        var settings = new DigitsSettings { TrainLimit = 100, MlpEpochs = 2, CnnEpochs = 2 };
+
+        int exitCode = Program.Run(["--out", dir.Path], settings, output);
+
+        Assert.Equal(0, exitCode);
+        string text = output.ToString();
+        Assert.Contains("[MLP] epoch   2", text);
+        Assert.Contains("[CNN] epoch   2", text);
+        Assert.Matches(@"MLP: 17226 parameters, 2 epochs in [0-9.]+ s, test accuracy 0\.\d{4}", text);
+        Assert.Matches(@"CNN: 13802 parameters, 2 epochs in [0-9.]+ s, test accuracy 0\.\d{4}", text);
+        foreach (var name in new[] { "loss.png", "accuracy.png" })
+        {
+            string path = Path.Combine(dir.Path, name);
+            Assert.Contains($"plot: {path}", text);
+            OutputFiles.AssertPng(path);
+        }
+    }
+
+    [Fact]
+    public void RejectsUnknownArguments()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Program.Run(["--epochs", "3"], new DigitsSettings(), TextWriter.Null));
+        Assert.Contains("usage: Digits [--out DIR]", e.Message);
+    }
+}
