@@ -98,7 +98,7 @@ public sealed class LoadFailureTests : IDisposable
         var e = LoadFails(PluginFiles.Path("WrongShapePlugin"), PluginLoadFailure.ValidationFailed);
         Assert.StartsWith("plugin 'wrong-shape' failed validation, so nothing of it was registered.", e.Reason);
         Assert.Contains(
-            "op 'row_scale' sample 0 (inputs [3, 4]): GradientShapes FAILED: threw AutogradException: Function RowScaleBackward returned an invalid gradient at index 0 - got [4] but expected shape compatible with [3, 4].",
+            "op 'row_scale' sample 0 (inputs [3, 4]): GradientShapes FAILED: backward returned a gradient the engine rejects: Function RowScaleBackward returned an invalid gradient at index 0 - got [4] but expected shape compatible with [3, 4].",
             e.Reason);
         var failed = e.Validation!.Failures.Select(f => f.Test).ToArray();
         Assert.Contains(OpCheckTest.GradientShapes, failed);

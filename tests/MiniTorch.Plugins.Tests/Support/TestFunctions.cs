@@ -85,6 +85,22 @@ internal static class TestFunctions
         protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => [(gradOutput * 2).To(DType.Float64)];
     }
 
+    /// <summary>x·2 whose backward returns null although the input needs a gradient.</summary>
+    public sealed class ForgetsGradient : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0] * 2;
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => [null];
+    }
+
+    /// <summary>x·2 whose backward returns a float32 gradient for a float64 input.</summary>
+    public sealed class Float32Gradient : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0] * 2;
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => [(gradOutput * 2).To(DType.Float32)];
+    }
+
     /// <summary>A forward that throws, as a kernel does when its hardware is missing.</summary>
     public sealed class Throws : Function
     {

@@ -40,6 +40,22 @@ public class OpCheckTests
     }
 
     [Fact]
+    public void ABackwardThatReturnsNoGradientFailsGradientShapes()
+    {
+        var report = OpCheck.Run(Op("forgets_gradient", () => new ForgetsGradient(), new OpSample([2, 3])));
+        var failure = report.Failures.Single(f => f.Test == OpCheckTest.GradientShapes);
+        Assert.Equal("backward returned no gradient (null) for input 0 'x0' of shape [2, 3], which requires grad. Return a gradient for it, or mark the input as not differentiable in the sample (OpSample.Differentiable).", failure.Failure);
+    }
+
+    [Fact]
+    public void ABackwardThatReturnsTheWrongDtypeFailsGradientShapes()
+    {
+        var report = OpCheck.Run(Op("float32_gradient", () => new Float32Gradient(), new OpSample([2, 3])));
+        var failure = report.Failures.Single(f => f.Test == OpCheckTest.GradientShapes);
+        Assert.Equal("backward returned a gradient the engine rejects: Function Float32GradientBackward returned an invalid gradient at index 0 - expected dtype Float64 but got Float32.", failure.Failure);
+    }
+
+    [Fact]
     public void AForwardThatModifiesItsInputFails()
     {
         var failure = Assert.Single(Failures(OpCheck.Run(Op("double_in_place", () => new DoubleInPlace(), new OpSample([3])), new OpCheckOptions { Tests = new HashSet<OpCheckTest>() })));
