@@ -93,6 +93,13 @@ public sealed class LoadFailureTests : IDisposable
     }
 
     [Fact]
+    public void APluginThatRegistersAnInconsistentOp()
+    {
+        var e = LoadFails(PluginFiles.Path("InvalidDefinitionPlugin"), PluginLoadFailure.RegistrationFailed);
+        Assert.Equal("InvalidDefinitionPlugin.InvalidDefinitionPlugin.Register threw ArgumentException: Op 'negate': has no samples; validation needs at least one, e.g. Samples = [new OpSample([4, 5])]. (Parameter 'op')", e.Reason);
+    }
+
+    [Fact]
     public void AnOpWhoseBackwardReturnsAWronglyShapedGradient()
     {
         var e = LoadFails(PluginFiles.Path("WrongShapePlugin"), PluginLoadFailure.ValidationFailed);
