@@ -85,6 +85,6 @@ internal static class PluginClassFinder
         $"but the host's {ours.FullName} comes from {SharedAssemblies.Describe(ours.Assembly)}. .NET identifies a type by its name together " +
         "with the assembly and load context it was loaded from, so these are two different types that only share a name: the plugin's classes, " +
         "tensors and functions would silently fail to match the host's. The plugin carries its own copy of MiniTorch (its sources compiled in, " +
-        "an assembly merged in, or a copy it loads itself). Build the plugin against MiniTorch.Plugins, referenced with <Private>false</Private> and " +
-        "<ExcludeAssets>runtime</ExcludeAssets>, and nothing else of MiniTorch inside it.");
+        "an assembly merged in, or a copy it loads itself). Build the plugin against MiniTorch's assemblies, referenced with <Private>false</Private> and " +
+        "<ExcludeAssets>runtime</ExcludeAssets>, and compile nothing of MiniTorch into it.");
 }

@@ -104,7 +104,8 @@ internal static class PluginLoader
                 $"it ships its own copy of MiniTorch ({string.Join(", ", copies)}). A plugin must use the host's MiniTorch: a second copy " +
                 "defines a second Tensor, Function and IMiniTorchPlugin with the same names as the host's but a different type identity, so the " +
                 "host would not recognise the plugin's classes and tensors would not pass between them; and a copy of another version was compiled " +
-                "against APIs this host may not have. In the plugin's .csproj, give the reference to MiniTorch.Plugins <Private>false</Private> and " +
+                "against APIs this host may not have. In the plugin's .csproj, reference every MiniTorch project it compiles against (MiniTorch.Plugins and, " +
+                "since these settings do not flow to transitive references, MiniTorch.Autograd and MiniTorch.NN too) with <Private>false</Private> and " +
                 "<ExcludeAssets>runtime</ExcludeAssets>, rebuild, and delete the MiniTorch*.dll files from the plugin's folder.");
         }
     }
