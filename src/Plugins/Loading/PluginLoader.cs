@@ -125,7 +125,7 @@ internal static class PluginLoader
             if (host is null)
             {
                 throw new PluginLoadException(path, PluginLoadFailure.MissingDependency,
-                    $"it uses {reference.Name} {reference.Version}, which this host does not have; add a reference to {reference.Name} to the host application.");
+                    $"it uses {reference.Name} {(reference.Version is null ? "" : VersionRange.Format(reference.Version) + ", ")}which this host does not have; add a reference to {reference.Name} to the host application.");
             }
             var hostVersion = host.GetName().Version ?? new Version(0, 0);
             if (reference.Version is { } built && VersionRange.Normalize(built) > VersionRange.Normalize(hostVersion))
