@@ -41,11 +41,12 @@ public sealed class LoadFailureTests : IDisposable
         var e = LoadFails(text, PluginLoadFailure.NotAnAssembly);
         Assert.Contains("it is not a .NET assembly", e.Reason);
         Assert.Contains("<EnableDynamicLoading>true</EnableDynamicLoading>", e.Reason);
-        // A native library (here, an ELF shared object from the runtime's own folder) is refused the same way.
-        string native = Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "libSystem.Native.*").First();
+        // A native library, the runtime's own (an ELF or Mach-O file, or a PE file without .NET metadata on Windows), is refused too.
+        string native = Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!)
+            .First(f => Path.GetFileName(f) is "libcoreclr.so" or "libcoreclr.dylib" or "coreclr.dll");
         string copy = folder.File("native.dll");
         File.Copy(native, copy);
-        Assert.Contains("not a .NET assembly", LoadFails(copy, PluginLoadFailure.NotAnAssembly).Reason);
+        Assert.Matches("not a .NET assembly|native binary without .NET metadata", LoadFails(copy, PluginLoadFailure.NotAnAssembly).Reason);
     }
 
     [Fact]
