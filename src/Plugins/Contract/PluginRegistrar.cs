@@ -1,0 +1,131 @@
+namespace MiniTorch.Plugins;
+
+/// <summary>
+/// Collects what a plugin adds during <see cref="IMiniTorchPlugin.Register"/>. Each definition is checked when it is
+/// added (names, arity of every sample, declared attributes), so a mistake fails at load time with the op's name,
+/// not at the first call in a training run.
+/// </summary>
+public sealed class PluginRegistrar
+{
+    private readonly List<OpDefinition> _ops = [];
+    private readonly List<ModuleDefinition> _modules = [];
+
+    internal PluginRegistrar(string pluginName) => PluginName = pluginName;
+
+    /// <summary>The name of the plugin being registered (from its <see cref="MiniTorchPluginAttribute"/>).</summary>
+    public string PluginName { get; }
+
+    internal IReadOnlyList<OpDefinition> Ops => _ops;
+
+    internal IReadOnlyList<ModuleDefinition> Modules => _modules;
+
+    /// <summary>Adds an op; throws <see cref="ArgumentException"/> naming the op and the problem if the definition is inconsistent.</summary>
+    public void AddOp(OpDefinition op)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        if (!Names.IsOpName(op.Name))
+        {
+            throw new ArgumentException($"Plugin '{PluginName}': op name '{op.Name}' is not valid; use {Names.OpRule}.", nameof(op));
+        }
+        string owner = $"Op '{op.Name}'";
+        if (_ops.Any(o => o.Name == op.Name))
+        {
+            throw new ArgumentException($"Plugin '{PluginName}': {owner} is added twice; each op needs its own name.", nameof(op));
+        }
+        ArgumentNullException.ThrowIfNull(op.Create, nameof(op.Create));
+        if (op.Inputs is null || op.Inputs.Count == 0 || op.Inputs.Any(string.IsNullOrWhiteSpace) || op.Inputs.Distinct().Count() != op.Inputs.Count)
+        {
+            throw new ArgumentException($"{owner}: Inputs must name each tensor input once (at least one), e.g. [\"input\", \"weight\"].", nameof(op));
+        }
+        CheckAttributeNames(owner, op.Attributes?.Keys ?? throw new ArgumentException($"{owner}: Attributes is null; leave it unset for an op without attributes.", nameof(op)));
+        if (op.Samples is null || op.Samples.Count == 0)
+        {
+            throw new ArgumentException($"{owner}: has no samples; validation needs at least one, e.g. Samples = [new OpSample([4, 5])].", nameof(op));
+        }
+        for (int i = 0; i < op.Samples.Count; i++)
+        {
+            CheckSample(owner, op, i, op.Samples[i]);
+        }
+        _ops.Add(op);
+    }
+
+    /// <summary>Adds a module type; throws <see cref="ArgumentException"/> naming the module and the problem if the definition is inconsistent.</summary>
+    public void AddModule(ModuleDefinition module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (!Names.IsModuleName(module.Name))
+        {
+            throw new ArgumentException($"Plugin '{PluginName}': module name '{module.Name}' is not valid; use {Names.ModuleRule}.", nameof(module));
+        }
+        string owner = $"Module '{module.Name}'";
+        if (_modules.Any(m => m.Name == module.Name))
+        {
+            throw new ArgumentException($"Plugin '{PluginName}': {owner} is added twice; each module type needs its own name.", nameof(module));
+        }
+        ArgumentNullException.ThrowIfNull(module.Create, nameof(module.Create));
+        CheckAttributeNames(owner, module.Attributes?.Keys ?? throw new ArgumentException($"{owner}: Attributes is null; leave it unset for a module without attributes.", nameof(module)));
+        CheckAttributeNames(owner, module.RequiredAttributes ?? throw new ArgumentException($"{owner}: RequiredAttributes is null; leave it unset for a module without required attributes.", nameof(module)));
+        var both = module.RequiredAttributes.Where(module.Attributes.ContainsKey).ToArray();
+        if (both.Length > 0)
+        {
+            throw new ArgumentException($"{owner}: attribute '{both[0]}' is both required and has a default; it must be one or the other.", nameof(module));
+        }
+        if (module.Samples is null || module.Samples.Count == 0)
+        {
+            throw new ArgumentException($"{owner}: has no samples; validation needs at least one, e.g. Samples = [new ModuleSample([4, 5])].", nameof(module));
+        }
+        for (int i = 0; i < module.Samples.Count; i++)
+        {
+            var sample = module.Samples[i] ?? throw new ArgumentException($"{owner}: sample {i} is null.", nameof(module));
+            ArgumentNullException.ThrowIfNull(sample.InputShape, nameof(sample.InputShape));
+            CheckShape(owner, i, sample.InputShape);
+            // Throws with the module's name if the sample misses a required attribute or names an unknown one.
+            OpAttributes.Merge($"{owner} sample {i}", module.Attributes, module.RequiredAttributes, sample.Attributes);
+        }
+        _modules.Add(module);
+    }
+
+    private static void CheckSample(string owner, OpDefinition op, int index, OpSample? sample)
+    {
+        if (sample is null)
+        {
+            throw new ArgumentException($"{owner}: sample {index} is null.", nameof(op));
+        }
+        if (sample.InputShapes.Count != op.Inputs.Count)
+        {
+            throw new ArgumentException($"{owner}: sample {index} has {sample.InputShapes.Count} input shape(s) but the op takes {op.Inputs.Count} ({string.Join(", ", op.Inputs)}).", nameof(op));
+        }
+        foreach (var shape in sample.InputShapes)
+        {
+            CheckShape(owner, index, shape);
+        }
+        if (sample.Differentiable is { } diff && (diff.Count != op.Inputs.Count || !diff.Contains(true)))
+        {
+            throw new ArgumentException($"{owner}: sample {index} marks {diff.Count} input(s) as differentiable or not, but the op takes {op.Inputs.Count} and at least one must be differentiable.", nameof(op));
+        }
+        if (sample.ValueRange is { } range && !(range.Low < range.High && double.IsFinite(range.Low) && double.IsFinite(range.High)))
+        {
+            throw new ArgumentException($"{owner}: sample {index} has the value range ({range.Low}, {range.High}); it must be finite with Low < High.", nameof(op));
+        }
+        OpAttributes.Merge($"{owner} sample {index}", op.Attributes, [], sample.Attributes);
+    }
+
+    private static void CheckShape(string owner, int index, int[] shape)
+    {
+        if (shape.Any(d => d < 1))
+        {
+            throw new ArgumentException($"{owner}: sample {index} has the shape [{string.Join(", ", shape)}]; sample sizes must be at least 1 so there is something to check.");
+        }
+    }
+
+    private static void CheckAttributeNames(string owner, IEnumerable<string> names)
+    {
+        foreach (string name in names)
+        {
+            if (!Names.IsAttributeName(name))
+            {
+                throw new ArgumentException($"{owner}: attribute name '{name}' is not valid; use {Names.AttributeRule}.");
+            }
+        }
+    }
+}
