@@ -1,4 +1,5 @@
 using System.Globalization;
+using MiniTorch.Onnx;
 
 namespace Digits;
 
@@ -30,6 +31,18 @@ public static class Program
         {
             output.WriteLine(string.Format(culture, "{0}: {1} parameters, {2} epochs in {3:0.0} s, test accuracy {4:0.0000}",
                 run.Name, run.ParameterCount, run.History.Count, run.TrainingTime.TotalSeconds, run.TestAccuracy));
+        }
+        foreach (var run in new[] { result.Mlp, result.Cnn })
+        {
+            // Export the trained model (eval mode) and check ONNX Runtime computes what MiniTorch computes on the test set.
+            run.Model.Eval();
+            var onnx = OnnxExporter.Export(run.Model, result.TestImages[..1]);
+            string onnxPath = Path.GetFullPath(Path.Combine(outDir, $"digits-{run.Name.ToLowerInvariant()}.onnx"));
+            Directory.CreateDirectory(outDir);
+            onnx.Save(onnxPath);
+            var report = OnnxCheck.Compare(onnx, run.Model, result.TestImages);
+            output.WriteLine(string.Format(culture, "{0} exported to {1}; ONNX Runtime on {2} test images: max abs error {3:0.0e+00}, max rel error {4:0.0e+00}",
+                run.Name, onnxPath, result.TestCount, report.MaxAbsoluteError, report.MaxRelativeError));
         }
         foreach (var path in CurvePlots.Save(result, outDir))
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Digits;
+using MiniTorch;
+using MiniTorch.Onnx;
 
 namespace TransferLearning;
 
@@ -33,6 +35,7 @@ public static class Program
             }
         });
         PrintSummary(r, output);
+        PrintOnnxCheck(r, outDir, output);
         string plot = TransferPlots.Save(r, outDir);
         output.WriteLine($"plot: {plot}");
         return 0;
@@ -60,6 +63,24 @@ public static class Program
         }
         output.WriteLine(F("an epoch with the frozen backbone takes {0:0.00}× the time of a full fine-tune epoch",
             r.Frozen.MedianEpochTime / r.FineTune.MedianEpochTime));
+    }
+
+    /// <summary>Exports the frozen-backbone model to ONNX and checks ONNX Runtime agrees with it on the held-out images.</summary>
+    private static void PrintOnnxCheck(TransferResult r, string outDir, TextWriter output)
+    {
+        var images = new Tensor[r.Data.HeldOut.Count];
+        for (int i = 0; i < images.Length; i++)
+        {
+            images[i] = r.Data.HeldOut[i][0];
+        }
+        var heldOut = Tensor.Stack(images);
+        r.FrozenModel.Eval();
+        var onnx = OnnxExporter.Export(r.FrozenModel, heldOut[..1]);
+        string path = Path.GetFullPath(Path.Combine(outDir, "transfer.onnx"));
+        onnx.Save(path);
+        var report = OnnxCheck.Compare(onnx, r.FrozenModel, heldOut);
+        output.WriteLine(F("frozen-backbone model exported to {0}; ONNX Runtime on {1} held-out images: max abs error {2:0.0e+00}, max rel error {3:0.0e+00}",
+            path, images.Length, report.MaxAbsoluteError, report.MaxRelativeError));
     }
 
     private static string F(string format, params object[] args) => string.Format(Invariant, format, args);

@@ -19,6 +19,15 @@ public class DigitsProgramTests
         Assert.Contains("[CNN] epoch   2", text);
         Assert.Matches(@"MLP: 17226 parameters, 2 epochs in [0-9.]+ s, test accuracy 0\.\d{4}", text);
         Assert.Matches(@"CNN: 13802 parameters, 2 epochs in [0-9.]+ s, test accuracy 0\.\d{4}", text);
+        foreach (var model in new[] { "MLP", "CNN" })
+        {
+            // The trained model, exported to ONNX and run in ONNX Runtime on the test images, agrees at float32 precision.
+            var match = System.Text.RegularExpressions.Regex.Match(text,
+                model + @" exported to (\S+\.onnx); ONNX Runtime on \d+ test images: max abs error ([0-9.e+-]+), max rel error");
+            Assert.True(match.Success, $"no ONNX cross-check line for {model} in:\n{text}");
+            Assert.True(File.Exists(match.Groups[1].Value));
+            Assert.InRange(double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 0.0, 1e-4);
+        }
         foreach (var name in new[] { "loss.png", "accuracy.png" })
         {
             string path = Path.Combine(dir.Path, name);

@@ -24,6 +24,12 @@ public class TransferProgramTests
         Assert.Matches(@"frozen backbone \+ new head +0\.\d{4} +[0-9.]+ ms/epoch", text);
         Assert.Matches(@"same architecture from scratch +0\.\d{4} +[0-9.]+ ms/epoch", text);
         Assert.Matches(@"full fine-tune of the backbone +0\.\d{4} +[0-9.]+ ms/epoch", text);
+        // The frozen-backbone model exported to ONNX agrees with ONNX Runtime at float32 precision.
+        var onnx = System.Text.RegularExpressions.Regex.Match(text,
+            @"frozen-backbone model exported to (\S+\.onnx); ONNX Runtime on \d+ held-out images: max abs error ([0-9.e+-]+), max rel error");
+        Assert.True(onnx.Success, $"no ONNX cross-check line in:\n{text}");
+        Assert.True(File.Exists(onnx.Groups[1].Value));
+        Assert.InRange(double.Parse(onnx.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 0.0, 1e-4);
         string backbone = Path.Combine(dir.Path, "backbone.safetensors");
         Assert.Contains($"saved backbone: {backbone}", text);
         Assert.True(new FileInfo(backbone).Length > 4896 * 4, "the file holds at least the backbone's float32 parameters");
