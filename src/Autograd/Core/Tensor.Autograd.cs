@@ -65,6 +65,10 @@ public partial class Tensor
     {
         _gradFn = node;
         _requiresGrad = true;
+        if (Autograd.IsAnomalyEnabled)
+        {
+            AnomalyDetection.CaptureForwardTrace(node);
+        }
     }
 
     /// <summary>The node that receives this tensor's gradient: its GradFn, or (created on first use) its leaf accumulator.</summary>

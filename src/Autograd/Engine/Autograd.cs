@@ -4,7 +4,7 @@ namespace MiniTorch;
 /// Grad-mode scopes and the functional entry point of the autograd engine
 /// (PyTorch's <c>torch.no_grad</c>, <c>torch.enable_grad</c> and <c>torch.autograd.grad</c>).
 /// </summary>
-public static class Autograd
+public static partial class Autograd
 {
     [ThreadStatic]
     private static bool t_gradDisabled;

@@ -25,6 +25,7 @@ internal static class Engine
         {
             throw new ArgumentException($"Backward: got {roots.Count} outputs but {rootGrads.Count} gradients; pass one gradient (or null) per output.");
         }
+        bool detectAnomaly = Autograd.IsAnomalyEnabled;
         var states = new Dictionary<Node, NodeState>(ReferenceEqualityComparer.Instance);
         var captured = inputs is null ? [] : new Tensor?[inputs.Count];
         if (inputs is not null)
@@ -103,6 +104,10 @@ internal static class Engine
                     if (inputGrads.Length != node.Edges.Length)
                     {
                         throw new AutogradException($"{node.Name} returned an incorrect number of gradients (expected {node.Edges.Length}, got {inputGrads.Length}).");
+                    }
+                    if (detectAnomaly)
+                    {
+                        AnomalyDetection.CheckGradients(node, inputGrads);
                     }
                     if (!retainGraph)
                     {

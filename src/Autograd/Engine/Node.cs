@@ -12,6 +12,9 @@ public abstract class Node
     internal List<Func<Tensor, Tensor?>>? PreHooks;
     internal Tensor? RetainedOutput;
 
+    /// <summary>Where the forward op was called; captured only under <see cref="Autograd.DetectAnomaly"/>.</summary>
+    internal System.Diagnostics.StackTrace? ForwardTrace;
+
     private protected Node()
     {
     }
