@@ -1,3 +1,5 @@
+using MiniTorch.Examples;
+
 namespace LinearRegression;
 
 /// <summary>
@@ -40,58 +42,8 @@ public static class NormalEquations
         return new AffineFit(theta[..cols], theta[cols]);
     }
 
-    /// <summary>
-    /// Solves G·θ = r for a symmetric positive definite G of which only the lower triangle is read:
-    /// G = L·Lᵀ, then L·z = r forwards and Lᵀ·θ = z backwards.
-    /// </summary>
-    public static double[] CholeskySolve(double[,] g, double[] r)
-    {
-        int n = r.Length;
-        var l = new double[n, n];
-        for (int j = 0; j < n; j++)
-        {
-            double diagonal = g[j, j];
-            for (int k = 0; k < j; k++)
-            {
-                diagonal -= l[j, k] * l[j, k];
-            }
-            if (!(diagonal > 0))
-            {
-                throw new InvalidOperationException($"CholeskySolve: the matrix is not positive definite (pivot {j} is {diagonal}); the columns of X are linearly dependent.");
-            }
-            l[j, j] = Math.Sqrt(diagonal);
-            for (int i = j + 1; i < n; i++)
-            {
-                double sum = g[i, j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= l[i, k] * l[j, k];
-                }
-                l[i, j] = sum / l[j, j];
-            }
-        }
-        var z = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double sum = r[i];
-            for (int k = 0; k < i; k++)
-            {
-                sum -= l[i, k] * z[k];
-            }
-            z[i] = sum / l[i, i];
-        }
-        var theta = new double[n];
-        for (int i = n - 1; i >= 0; i--)
-        {
-            double sum = z[i];
-            for (int k = i + 1; k < n; k++)
-            {
-                sum -= l[k, i] * theta[k];
-            }
-            theta[i] = sum / l[i, i];
-        }
-        return theta;
-    }
+    /// <summary>Solves G·θ = r for the symmetric positive definite Gram matrix G (lower triangle read) by Cholesky.</summary>
+    public static double[] CholeskySolve(double[,] g, double[] r) => Cholesky.Solve(g, r, "the columns of X are linearly dependent");
 
     /// <summary>The coefficient of determination 1 − Σ(y − ŷ)² / Σ(y − ȳ)².</summary>
     public static double RSquared(double[] y, double[] prediction)
