@@ -152,6 +152,9 @@ public static class ForwardAD
     }
 
     internal static void Resume(DualLevel level) => t_level = level;
+
+    /// <summary>Suspends forward mode if it is active (see <see cref="Suspend"/>); the default scope otherwise.</summary>
+    internal static JvpScope SuspendIfActive() => t_level is null ? default : Suspend();
 }
 
 /// <summary>
@@ -182,5 +185,12 @@ internal readonly struct JvpScope : IDisposable
         output.TangentValue = tangent;
     }
 
-    public void Dispose() => ForwardAD.Resume(_level);
+    public void Dispose()
+    {
+        // The default scope (forward mode was not active) has nothing to resume.
+        if (_level is not null)
+        {
+            ForwardAD.Resume(_level);
+        }
+    }
 }
