@@ -38,13 +38,19 @@ public partial class Tensor
         TangentValue = tangent;
     }
 
-    /// <summary>A view of the whole tensor without its tangent, through which gradients flow unchanged (PyTorch's <c>alias</c>).</summary>
+    /// <summary>
+    /// A tensor over the same elements (storage, shape, strides, offset) without a tangent, through which gradients flow
+    /// unchanged (PyTorch's <c>alias</c>). It is not marked as a view: a dual tensor is the base of its own views, so an
+    /// in-place op on it carries its tangent along, while an in-place op on a view of it is refused (see
+    /// <see cref="InPlaceCarriesTangents"/>).
+    /// </summary>
     internal Tensor AliasView(string backwardName)
     {
-        var r = Alias(backwardName);
-        // The view op may have carried this tensor's tangent over; an alias made to strip or replace it must not keep it.
-        r.TangentLevel = null;
-        r.TangentValue = null;
+        var r = new Tensor(Storage, _shape, _strides, Offset);
+        if (Node.IsNeeded(this))
+        {
+            new ScaleBackward(backwardName, 1).Connect(r, this);
+        }
         return r;
     }
 }
