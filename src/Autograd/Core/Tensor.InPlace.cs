@@ -185,8 +185,7 @@ public partial class Tensor
             alias._requiresGrad = false;
         }
         // The old value keeps its tangent, so the out-of-place op computes the new value's tangent too.
-        alias.TangentLevel = TangentLevel;
-        alias.TangentValue = TangentValue;
+        alias._dual = _dual;
         return alias;
     }
 

@@ -77,8 +77,7 @@ public static class ForwardAD
             throw new ArgumentException($"MakeDual: the primal already has a tangent at the current {level}; making a dual tensor from a dual tensor at the same level is not supported. Use Unpack(x).Primal first.");
         }
         var dual = primal.AliasView("AliasBackward");
-        dual.TangentLevel = level;
-        dual.TangentValue = tangent;
+        dual.SetTangent(level, tangent);
         return dual;
     }
 
@@ -181,8 +180,7 @@ internal readonly struct JvpScope : IDisposable
         {
             throw new InvalidOperationException($"ForwardAD: a tangent of dtype {tangent.DType} was computed for an output of dtype {output.DType}; this is a bug in the op's forward-mode rule.");
         }
-        output.TangentLevel = _level;
-        output.TangentValue = tangent;
+        output.SetTangent(_level, tangent);
     }
 
     public void Dispose()
