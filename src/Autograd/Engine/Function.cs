@@ -83,6 +83,10 @@ public abstract class Function
         }
         if (dual)
         {
+            if (Array.IndexOf(inputs, output) >= 0)
+            {
+                output = output.Detach(); // a fresh tensor object, so attaching the tangent never rewrites an input's
+            }
             ApplyJvp(ctx, inputs, output);
         }
         if (Tracing.IsActive)

@@ -116,6 +116,7 @@ public partial class Tensor
         var indices = Reduction.Reduce(op, this, OneDim(op, d), true, argKind);
         Tensor values;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             values = Rank == 0 ? Clone() : Gather(d, indices);
         }

@@ -8,6 +8,7 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("Softmax", dim, Rank);
         Tensor r;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             var e = (this - MaxKeepDim(d)).Exp();
             r = e / e.Sum(d, keepDim: true);
@@ -34,6 +35,7 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Rank);
         Tensor r;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             r = this - LogSumExp([d], keepDim: true);
         }
@@ -59,6 +61,7 @@ public partial class Tensor
         var reduced = Shapes.ReducedDims("LogSumExp", dims, Rank);
         Tensor r;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             var m = Kernels.Reduction.Reduce("LogSumExp", this, reduced, true, Kernels.ReduceKind.Max);
             // An infinite max (all −inf, or +inf present) would make x − m NaN; shift by 0 there instead.

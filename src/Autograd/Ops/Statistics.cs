@@ -50,6 +50,7 @@ public partial class Tensor
         {
             Tensor r;
             using (Autograd.NoGrad())
+            using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
             {
                 r = (this * this).Sum(dims, keepDim).Sqrt();
             }

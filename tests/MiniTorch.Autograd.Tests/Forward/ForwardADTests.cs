@@ -206,6 +206,30 @@ public class ForwardADTests
         }
     }
 
+    [Fact]
+    public void AFunctionReturningItsInputNeverRewritesTheInputsTangent()
+    {
+        using (ForwardAD.Enter())
+        {
+            var v = Tensor.FromArray([1.0, 2]);
+            var x = ForwardAD.MakeDual(Tensor.FromArray([3.0, 4]), v);
+            var y = new DoublingTangentIdentity().Apply(x);
+            Assert.NotSame(x, y);
+            Assert.Same(v, ForwardAD.Unpack(x).Tangent);
+            AssertClose(v * 2, ForwardAD.Unpack(y).Tangent!);
+        }
+    }
+
+    /// <summary>Returns its input object; its (deliberately odd) forward rule doubles the tangent, so overwriting the input's would show.</summary>
+    private sealed class DoublingTangentIdentity : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0];
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => [gradOutput];
+
+        protected override Tensor? Jvp(FunctionContext ctx, Tensor?[] inputTangents) => inputTangents[0]! * 2;
+    }
+
     private sealed class CubeWithoutJvp : Function
     {
         protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0].Pow(3);
