@@ -158,6 +158,21 @@ public class ForwardADTests
     }
 
     [Fact]
+    public void ToConvertsTheTangentAndComparisonsCarryNone()
+    {
+        using (ForwardAD.Enter())
+        {
+            var x = ForwardAD.MakeDual(Tensor.FromArray([1.5, -2]), Tensor.FromArray([0.25, 4]));
+            var tangent = ForwardAD.Unpack(x.To(DType.Float32)).Tangent!;
+            Assert.Equal(DType.Float32, tangent.DType);
+            AssertValues(tangent, [2], 0.25, 4);
+            // A mask is piecewise constant: no tangent, which reads as zero.
+            Assert.Null(ForwardAD.Unpack(x.Gt(0)).Tangent);
+            Assert.Null(ForwardAD.Unpack(x.ArgMax(0)).Tangent);
+        }
+    }
+
+    [Fact]
     public void DetachDropsTheTangent()
     {
         using (ForwardAD.Enter())
