@@ -8,6 +8,7 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("Softmax", dim, Rank);
         Tensor r;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             var e = (this - MaxKeepDim(d)).Exp();
             r = e / e.Sum(d, keepDim: true);
@@ -15,6 +16,11 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new SoftmaxBackward(r, d).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // The Jacobian diag(y) − y·yᵀ is symmetric, so the tangent is the backward formula applied to it.
+            Jvp.Linear(r, this, (r, d), static (t, s) => SoftmaxBackward.Derivative(t, s.r, s.d));
         }
         if (Tracing.IsActive)
         {
@@ -29,12 +35,18 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Rank);
         Tensor r;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             r = this - LogSumExp([d], keepDim: true);
         }
         if (Node.IsNeeded(this))
         {
             new LogSoftmaxBackward(r, d).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // J = I − 1·softmaxᵀ along dim: t − Σ softmax·t.
+            Jvp.Linear(r, this, (r, d), static (t, s) => t - (s.r.Exp() * t).Sum(s.d, keepDim: true));
         }
         if (Tracing.IsActive)
         {
@@ -49,6 +61,7 @@ public partial class Tensor
         var reduced = Shapes.ReducedDims("LogSumExp", dims, Rank);
         Tensor r;
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             var m = Kernels.Reduction.Reduce("LogSumExp", this, reduced, true, Kernels.ReduceKind.Max);
             // An infinite max (all −inf, or +inf present) would make x − m NaN; shift by 0 there instead.
@@ -63,6 +76,12 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new ReductionBackward("LogsumexpBackward", this, r, reduced, keepDim, static (g, x, lse, _) => g * (x - lse).Exp()).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // d logsumexp = Σ softmax(x)·t over the reduced dims.
+            Jvp.Linear(r, this, (x: this, r, dims, keepDim, reduced), static (t, s) =>
+                (t * (s.x - (s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced)))).Exp()).Sum(s.dims, s.keepDim));
         }
         if (Tracing.IsActive)
         {
@@ -92,9 +111,10 @@ internal sealed class SoftmaxBackward : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        var y = _y.Unpack(this);
-        return [y * (g - (g * y).Sum(_dim, keepDim: true))];
+        return [Derivative(g, _y.Unpack(this), _dim)];
     }
+
+    internal static Tensor Derivative(Tensor g, Tensor y, int dim) => y * (g - (g * y).Sum(dim, keepDim: true));
 
     internal override void ReleaseSavedTensors() => _y.Release();
 }
