@@ -52,7 +52,7 @@ public partial class Tensor
     private Tensor Fill(string op, double value)
     {
         CheckInPlace(op, null);
-        if (Autograd.IsGradEnabled && RequiresGrad)
+        if ((Autograd.IsGradEnabled && RequiresGrad) || InPlaceCarriesTangents(null))
         {
             // The new value no longer depends on the old one, but the tensor keeps requiring grad (PyTorch's
             // FillBackward gives the old history a zero gradient). A constant alone would carry no history, and
@@ -71,7 +71,7 @@ public partial class Tensor
         Elementwise.CheckSameDType("CopyFromInPlace", this, source);
         CheckInPlace("CopyFromInPlace", source);
         CheckBroadcastsTo("CopyFromInPlace", source);
-        if (Autograd.IsGradEnabled && (RequiresGrad || source.RequiresGrad))
+        if ((Autograd.IsGradEnabled && (RequiresGrad || source.RequiresGrad)) || InPlaceCarriesTangents(source))
         {
             // The gradient goes to the source and the old value gets zero (PyTorch's copy_). Keeping the old value
             // in the graph also keeps this tensor's history when the source is a constant, instead of leaving the
@@ -104,7 +104,7 @@ public partial class Tensor
         Elementwise.CheckSameDType(op, this, other);
         CheckInPlace(op, other);
         CheckBroadcastsTo(op, other);
-        if (Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad))
+        if ((Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad)) || InPlaceCarriesTangents(other))
         {
             // Record the op as if out of place on the old value, then make this tensor its result. Mul and Div save
             // the old value for other's gradient; the alias shares this storage, which the write below overwrites
@@ -184,6 +184,9 @@ public partial class Tensor
         {
             alias._requiresGrad = false;
         }
+        // The old value keeps its tangent, so the out-of-place op computes the new value's tangent too.
+        alias.TangentLevel = TangentLevel;
+        alias.TangentValue = TangentValue;
         return alias;
     }
 
@@ -195,6 +198,10 @@ public partial class Tensor
         if (result._gradFn is not null)
         {
             SetHistory(result._gradFn);
+        }
+        if (ForwardAD.IsActive)
+        {
+            TakeTangentOf(result);
         }
         return this;
     }

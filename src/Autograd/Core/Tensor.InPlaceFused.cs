@@ -46,8 +46,9 @@ public partial class Tensor
         CheckBroadcastsTo(op, other);
     }
 
-    /// <summary>Whether the in-place op must be recorded in the graph (grad mode on and some operand requires grad).</summary>
-    private bool RecordsInPlace(Tensor a, Tensor b) => Autograd.IsGradEnabled && (RequiresGrad || a.RequiresGrad || b.RequiresGrad);
+    /// <summary>Whether the in-place op must take its differentiable path: it is recorded in the graph (grad mode on and some operand requires grad), or carries tangents.</summary>
+    private bool RecordsInPlace(Tensor a, Tensor b) =>
+        (Autograd.IsGradEnabled && (RequiresGrad || a.RequiresGrad || b.RequiresGrad)) || InPlaceCarriesTangents(a, b);
 
     /// <summary>Whether <paramref name="other"/> can be read element for element alongside this tensor's own span.</summary>
     private bool CanFuseWith(Tensor other) =>

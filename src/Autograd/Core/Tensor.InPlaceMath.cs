@@ -9,7 +9,7 @@ public partial class Tensor
     public Tensor SqrtInPlace()
     {
         CheckInPlace("SqrtInPlace", null);
-        if (Autograd.IsGradEnabled && RequiresGrad)
+        if ((Autograd.IsGradEnabled && RequiresGrad) || InPlaceCarriesTangents(null))
         {
             // Sqrt saves its output, a fresh tensor, so the alias of the old value needs no copy.
             return RebaseHistory(HistoryAlias().Sqrt());
@@ -32,7 +32,7 @@ public partial class Tensor
             throw new ArgumentException($"ClampInPlace: bounds must not be NaN (min={min}, max={max}).");
         }
         CheckInPlace("ClampInPlace", null);
-        if (Autograd.IsGradEnabled && RequiresGrad)
+        if ((Autograd.IsGradEnabled && RequiresGrad) || InPlaceCarriesTangents(null))
         {
             // Clamp saves its input for backward: give it a copy of the old value, not the overwritten alias.
             return RebaseHistory(HistoryAlias().Clone().Clamp(min, max));

@@ -23,6 +23,12 @@ internal sealed class AccumulateGrad : Node
     public static void Accumulate(Tensor target, Tensor grad)
     {
         var existing = target.Grad;
+        if (ForwardAD.IsActive && (ForwardAD.TangentOf(grad) is not null || (existing is not null && ForwardAD.TangentOf(existing) is not null)))
+        {
+            // A dual gradient (forward-over-reverse): the raw copy and in-place add below would drop its tangent.
+            target.Grad = existing is null ? grad.Clone() : existing + grad;
+            return;
+        }
         if (existing is null)
         {
             target.Grad = Autograd.IsGradEnabled && grad.RequiresGrad ? grad : grad.CloneRaw();

@@ -37,6 +37,15 @@ public abstract class Function
     /// </summary>
     protected abstract Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput);
 
+    /// <summary>
+    /// Returns the output's tangent given the inputs' tangents (null for an input without one), for forward-mode AD
+    /// (PyTorch's <c>Function.jvp</c>). It runs after <see cref="Forward"/> with the same context, so tensors saved there
+    /// can be read from <see cref="FunctionContext.SavedTensors"/>; the result must have the output's shape and dtype
+    /// (or broadcast to it), or be null for a zero tangent. Without an override, a dual input is an error.
+    /// </summary>
+    protected virtual Tensor? Jvp(FunctionContext ctx, Tensor?[] inputTangents) =>
+        throw new NotSupportedException($"{Name}: this Function has no forward-mode rule, so it cannot be applied to dual tensors (ForwardAD). Override Jvp(ctx, inputTangents) to return the output's tangent.");
+
     /// <summary>Runs the op on <paramref name="inputs"/> and, if any requires grad, records it in the graph.</summary>
     public Tensor Apply(params Tensor[] inputs)
     {
@@ -55,8 +64,11 @@ public abstract class Function
             needs[i] = record && inputs[i].RequiresGrad;
         }
         var ctx = new FunctionContext(needs);
+        bool dual = ForwardAD.IsActive && ForwardAD.AnyTangent(inputs);
         Tensor output;
+        // Forward mode is suspended too: the output's tangent comes from Jvp, not from the ops Forward is made of.
         using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive())
         {
             output = Forward(ctx, (Tensor[])inputs.Clone())
                 ?? throw new InvalidOperationException($"{Name}.Forward returned null; it must return a tensor.");
@@ -69,6 +81,10 @@ public abstract class Function
             }
             new FunctionNode(this, ctx).Connect(output, inputs);
         }
+        if (dual)
+        {
+            ApplyJvp(ctx, inputs, output);
+        }
         if (Tracing.IsActive)
         {
             // Marked as a custom function so an exporter never mistakes it for a built-in op of the same name.
@@ -78,6 +94,35 @@ public abstract class Function
     }
 
     internal Tensor?[] RunBackward(FunctionContext ctx, Tensor gradOutput) => Backward(ctx, gradOutput);
+
+    private void ApplyJvp(FunctionContext ctx, Tensor[] inputs, Tensor output)
+    {
+        var tangents = new Tensor?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            tangents[i] = ForwardAD.TangentOf(inputs[i]);
+        }
+        using var jvp = ForwardAD.Suspend();
+        ctx.InJvp = true;
+        Tensor? tangent;
+        try
+        {
+            tangent = Jvp(ctx, tangents);
+        }
+        finally
+        {
+            ctx.InJvp = false;
+        }
+        if (tangent is null)
+        {
+            return;
+        }
+        if (tangent.DType != output.DType || !Shapes.SameShape(Shapes.Broadcast(Name, tangent.ShapeSpan.ToArray(), output.ShapeArray), output.ShapeArray))
+        {
+            throw new InvalidOperationException($"{Name}.Jvp returned a tangent of {tangent.DType} {Shapes.Format(tangent.ShapeSpan)}; expected the output's {output.DType} {Shapes.Format(output.ShapeSpan)}.");
+        }
+        jvp.SetTangent(output, tangent);
+    }
 }
 
 /// <summary>What a <see cref="Function"/>'s forward leaves for its backward: saved tensors and other state.</summary>
@@ -90,6 +135,9 @@ public sealed class FunctionContext
     internal FunctionContext(bool[] needsInputGrad) => _needsInputGrad = needsInputGrad;
 
     internal Node? Owner { get; set; }
+
+    /// <summary>Set while <see cref="Function"/>'s Jvp runs, when the saved tensors are read without a graph node.</summary>
+    internal bool InJvp { get; set; }
 
     /// <summary>Whether input <paramref name="index"/> needs a gradient (PyTorch's <c>ctx.needs_input_grad</c>).</summary>
     public bool NeedsInputGrad(int index)
@@ -120,7 +168,8 @@ public sealed class FunctionContext
             var result = new Tensor[_saved.Length];
             for (int i = 0; i < _saved.Length; i++)
             {
-                result[i] = _saved[i].Unpack(Owner ?? throw new InvalidOperationException("SavedTensors is only available in Backward."));
+                // Jvp runs right after Forward, before anything could change them, so no version check is needed there.
+                result[i] = InJvp ? _saved[i].Peek() : _saved[i].Unpack(Owner ?? throw new InvalidOperationException("SavedTensors is only available in Backward and Jvp."));
             }
             return result;
         }

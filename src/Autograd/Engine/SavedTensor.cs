@@ -36,6 +36,9 @@ internal struct SavedTensor
         return _tensor;
     }
 
+    /// <summary>The saved tensor without the release and version checks, for a reader that runs right after saving (a Function's Jvp).</summary>
+    public readonly Tensor Peek() => _tensor ?? throw new InvalidOperationException("SavedTensor.Peek: the tensor was released.");
+
     public void Release()
     {
         _tensor = null;

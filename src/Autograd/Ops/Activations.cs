@@ -12,6 +12,10 @@ public partial class Tensor
         {
             new SavedOneBackward("ReluBackward", r, static (g, y) => g * y.Gt(0)).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Elementwise(r, this, r, static (t, y) => t * y.Gt(0));
+        }
         Tracing.Record("Relu", r, this);
         return r;
     }
@@ -23,6 +27,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new LeakyReluBackward(this, negativeSlope).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            LeakyReluBackward.Jvp(r, this, negativeSlope);
         }
         if (Tracing.IsActive)
         {
@@ -51,6 +59,10 @@ public partial class Tensor
         {
             new ClampBackward(this, min, max).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            ClampBackward.Jvp(r, this, min, max);
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Clamp", [r], [this], new OpAttributes { { "min", min }, { "max", max } });
@@ -74,8 +86,23 @@ internal sealed class LeakyReluBackward : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        var positive = _x.Unpack(this).Gt(0);
-        return [g * (positive + (1 - positive) * _slope)];
+        return [Derivative(g, _x.Unpack(this), _slope)];
+    }
+
+    // Elementwise, so the same formula maps a gradient backward and a tangent forward.
+    private static Tensor Derivative(Tensor g, Tensor x, double slope)
+    {
+        var positive = x.Gt(0);
+        return g * (positive + (1 - positive) * slope);
+    }
+
+    internal static void Jvp(Tensor r, Tensor x, double slope)
+    {
+        if (ForwardAD.TangentOf(x) is { } t)
+        {
+            using var jvp = ForwardAD.Suspend();
+            jvp.SetTangent(r, Derivative(t, x, slope));
+        }
     }
 
     internal override void ReleaseSavedTensors() => _x.Release();
@@ -98,17 +125,31 @@ internal sealed class ClampBackward : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        var x = _x.Unpack(this);
+        return [Derivative(g, _x.Unpack(this), _min, _max)];
+    }
+
+    // Elementwise, so the same formula maps a gradient backward and a tangent forward.
+    private static Tensor Derivative(Tensor g, Tensor x, double? min, double? max)
+    {
         var pass = g;
-        if (_min is double lo)
+        if (min is double lo)
         {
             pass = pass * x.Ge(lo);
         }
-        if (_max is double hi)
+        if (max is double hi)
         {
             pass = pass * x.Le(hi);
         }
-        return [pass];
+        return pass;
+    }
+
+    internal static void Jvp(Tensor r, Tensor x, double? min, double? max)
+    {
+        if (ForwardAD.TangentOf(x) is { } t)
+        {
+            using var jvp = ForwardAD.Suspend();
+            jvp.SetTangent(r, Derivative(t, x, min, max));
+        }
     }
 
     internal override void ReleaseSavedTensors() => _x.Release();

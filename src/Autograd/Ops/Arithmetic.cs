@@ -12,6 +12,10 @@ public partial class Tensor
         {
             new AddBackward().Connect(r, a, b);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, _, _, _) => ta is null ? tb! : tb is null ? ta : ta + tb);
+        }
         Tracing.Record("Add", r, a, b);
         return r;
     }
@@ -23,6 +27,10 @@ public partial class Tensor
         if (Node.IsNeeded(a, b))
         {
             new SubBackward().Connect(r, a, b);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, _, _, _) => ta is null ? -tb! : tb is null ? ta : ta - tb);
         }
         Tracing.Record("Sub", r, a, b);
         return r;
@@ -36,6 +44,11 @@ public partial class Tensor
         {
             new MulBackward(a, b).Connect(r, a, b);
         }
+        if (ForwardAD.IsActive)
+        {
+            // d(ab) = da·b + a·db
+            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => ta is null ? a * tb! : tb is null ? ta * b : ta * b + a * tb);
+        }
         Tracing.Record("Mul", r, a, b);
         return r;
     }
@@ -47,6 +60,11 @@ public partial class Tensor
         if (Node.IsNeeded(a, b))
         {
             new DivBackward(a, b).Connect(r, a, b);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // d(a/b) = (da − (a/b)·db) / b
+            Jvp.Binary(r, a, b, static (ta, tb, _, b, r) => tb is null ? ta! / b : ta is null ? -(r * tb) / b : (ta - r * tb) / b);
         }
         Tracing.Record("Div", r, a, b);
         return r;
@@ -76,6 +94,10 @@ public partial class Tensor
             // d(s/x) = −s/x² = −r/x
             new SavedPairBackward("DivBackward", x, r, static (g, x, r) => -g * r / x).Connect(r, x);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Elementwise(r, x, x, r, static (t, x, r) => -t * r / x);
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Div", r, x.ScalarLike(s), x);
@@ -91,6 +113,10 @@ public partial class Tensor
         {
             new ScaleBackward("NegBackward", -1).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, 0, static (t, _) => -t);
+        }
         Tracing.Record("Neg", r, this);
         return r;
     }
@@ -102,6 +128,10 @@ public partial class Tensor
         if (Node.IsNeeded(x))
         {
             new ScaleBackward(backwardName, derivative).Connect(r, x);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, x, derivative, static (t, d) => d == 1 ? t : t * d);
         }
         if (Tracing.IsActive)
         {

@@ -55,6 +55,10 @@ public partial class Tensor
         {
             new CatBackward(d, sizes).Connect(r, inputs);
         }
+        if (ForwardAD.IsActive)
+        {
+            CatBackward.Jvp(r, inputs, d);
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Cat", [r], inputs, new OpAttributes { { "dim", d } });
@@ -98,6 +102,22 @@ internal sealed class CatBackward : Node
     }
 
     public override string Name => "CatBackward";
+
+    /// <summary>Cat is linear: the tangent is the cat of the inputs' tangents, zeros standing in for inputs without one.</summary>
+    internal static void Jvp(Tensor r, Tensor[] inputs, int dim)
+    {
+        if (!ForwardAD.AnyTangent(inputs))
+        {
+            return;
+        }
+        var tangents = new Tensor[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            tangents[i] = ForwardAD.TangentOf(inputs[i]) ?? Tensor.ZerosLike(inputs[i]);
+        }
+        using var jvp = ForwardAD.Suspend();
+        jvp.SetTangent(r, Tensor.Cat(tangents, dim));
+    }
 
     internal override Tensor?[] Apply(Tensor g)
     {

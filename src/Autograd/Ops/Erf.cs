@@ -17,6 +17,10 @@ public partial class Tensor
         {
             new SavedOneBackward("ErfBackward", this, static (g, x) => g * (x * x).Neg().Exp() * TwoOverSqrtPi).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Elementwise(r, this, this, static (t, x) => t * (x * x).Neg().Exp() * TwoOverSqrtPi);
+        }
         Tracing.Record("Erf", r, this);
         return r;
     }

@@ -28,6 +28,10 @@ public partial class Tensor
         {
             new GatherBackward(d, index).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, (d, index), static (t, g) => t.Gather(g.d, g.index));
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Gather", [r], [this, index], new OpAttributes { { "dim", d } });
@@ -61,6 +65,10 @@ public partial class Tensor
         if (Node.IsNeeded(this, source))
         {
             new ScatterAddBackward(d, index).Connect(r, this, source);
+        }
+        if (ForwardAD.IsActive)
+        {
+            ScatterAddBackward.Jvp(r, this, source, d, index);
         }
         if (Tracing.IsActive)
         {
@@ -189,6 +197,19 @@ internal sealed class ScatterAddBackward : Node
     }
 
     public override string Name => "ScatterAddBackward";
+
+    /// <summary>ScatterAdd is linear in both the target and the source: scatter the source's tangent into the target's.</summary>
+    internal static void Jvp(Tensor r, Tensor self, Tensor source, int dim, Tensor index)
+    {
+        var ts = ForwardAD.TangentOf(self);
+        var tsrc = ForwardAD.TangentOf(source);
+        if (ts is null && tsrc is null)
+        {
+            return;
+        }
+        using var jvp = ForwardAD.Suspend();
+        jvp.SetTangent(r, tsrc is null ? ts! : (ts ?? Tensor.ZerosLike(self)).ScatterAdd(dim, index, tsrc));
+    }
 
     internal override Tensor?[] Apply(Tensor g) => [NeedsInputGrad(0) ? g : null, NeedsInputGrad(1) ? g.Gather(_dim, _index) : null];
 }

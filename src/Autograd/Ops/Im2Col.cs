@@ -109,6 +109,11 @@ public partial class Tensor
         {
             new Im2ColBackward(g).Connect(r, x);
         }
+        if (ForwardAD.IsActive)
+        {
+            // Linear in x; the pad value is a constant, so the tangent reads 0 in the padding.
+            Jvp.Linear(r, x, g, static (t, g) => Unfold(t, g, 0));
+        }
         return r;
     }
 
@@ -128,6 +133,10 @@ public partial class Tensor
         if (Node.IsNeeded(cols))
         {
             new Col2ImBackward(g).Connect(r, cols);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, cols, g, static (t, g) => Fold(t, g));
         }
         return r;
     }

@@ -34,6 +34,10 @@ public partial class Tensor
         {
             new GatherBackward(0, spread).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, index, static (t, index) => t.IndexSelectRows(0, index));
+        }
         return r;
     }
 

@@ -25,6 +25,10 @@ public partial class Tensor
         {
             new MulBackward(a, b, "DotBackward").Connect(r, a, b);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => MatmulBackward.Jvp(ta, tb, a, b, Dot));
+        }
         Tracing.Record("Matmul", r, a, b);
         return r;
     }
@@ -44,6 +48,10 @@ public partial class Tensor
         {
             new MatmulBackward("MmBackward", a, b).Connect(r, a, b);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => MatmulBackward.Jvp(ta, tb, a, b, Mm));
+        }
         Tracing.Record("Matmul", r, a, b);
         return r;
     }
@@ -62,6 +70,10 @@ public partial class Tensor
         if (Node.IsNeeded(a, b))
         {
             new MatmulBackward("BmmBackward", a, b).Connect(r, a, b);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => MatmulBackward.Jvp(ta, tb, a, b, Bmm));
         }
         Tracing.Record("Matmul", r, a, b);
         return r;
@@ -185,6 +197,10 @@ internal sealed class MatmulBackward : BilinearBackward
     public MatmulBackward(string name, Tensor a, Tensor b) : base(name, a, b)
     {
     }
+
+    /// <summary>A bilinear product's tangent: product(ta, b) + product(a, tb), skipping a missing tangent.</summary>
+    internal static Tensor Jvp(Tensor? ta, Tensor? tb, Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> product) =>
+        ta is null ? product(a, tb!) : tb is null ? product(ta, b) : product(ta, b) + product(a, tb);
 
     internal override Tensor?[] Apply(Tensor g) =>
     [

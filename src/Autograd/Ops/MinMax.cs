@@ -12,6 +12,10 @@ public partial class Tensor
         {
             new ExtremumBackward("MaximumBackward", a, b, pickFirstWhenGreater: true).Connect(r, a, b);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => ExtremumBackward.Jvp(ta, tb, ExtremumBackward.Share(a, b, greater: true)));
+        }
         Tracing.Record("Maximum", r, a, b);
         return r;
     }
@@ -23,6 +27,10 @@ public partial class Tensor
         if (Node.IsNeeded(a, b))
         {
             new ExtremumBackward("MinimumBackward", a, b, pickFirstWhenGreater: false).Connect(r, a, b);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => ExtremumBackward.Jvp(ta, tb, ExtremumBackward.Share(a, b, greater: false)));
         }
         Tracing.Record("Minimum", r, a, b);
         return r;
@@ -50,14 +58,20 @@ internal sealed class ExtremumBackward : Node
     {
         var a = _a.Unpack(this);
         var b = _b.Unpack(this);
-        // Share of the gradient that goes to a: 1 where a wins, 1/2 on a tie, 0 where b wins.
-        var share = Tensor.Where(a.Eq(b), 0.5, _greater ? a.Gt(b) : a.Lt(b));
+        var share = Share(a, b, _greater);
         return
         [
             NeedsInputGrad(0) ? (g * share).SumToShape(Edges[0].Shape) : null,
             NeedsInputGrad(1) ? (g * (1 - share)).SumToShape(Edges[1].Shape) : null,
         ];
     }
+
+    /// <summary>The share of a's gradient (or tangent) in the result: 1 where a wins, 1/2 on a tie, 0 where b wins.</summary>
+    internal static Tensor Share(Tensor a, Tensor b, bool greater) => Tensor.Where(a.Eq(b), 0.5, greater ? a.Gt(b) : a.Lt(b));
+
+    /// <summary>The tangent: each input's tangent weighted by its share (the mean of both on a tie, as PyTorch).</summary>
+    internal static Tensor Jvp(Tensor? ta, Tensor? tb, Tensor share) =>
+        ta is null ? tb! * (1 - share) : tb is null ? ta * share : ta * share + tb * (1 - share);
 
     internal override void ReleaseSavedTensors()
     {

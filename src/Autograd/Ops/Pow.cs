@@ -12,6 +12,10 @@ public partial class Tensor
         {
             new PowScalarBackward(this, exponent).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            PowScalarBackward.Jvp(r, this, exponent);
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Pow", r, this, ScalarLike(exponent));
@@ -26,6 +30,10 @@ public partial class Tensor
         if (Node.IsNeeded(a, b))
         {
             new PowBackward(a, b, r).Connect(r, a, b);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Binary(r, a, b, PowBackward.Jvp);
         }
         Tracing.Record("Pow", r, a, b);
         return r;
@@ -53,9 +61,21 @@ internal sealed class PowScalarBackward : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        var x = _x.Unpack(this);
-        // PyTorch masks the exponent-0 case to an exact zero (0·x⁻¹ would be NaN at x = 0).
-        return [_exponent == 0 ? Tensor.ZerosLike(g) : g * (x.Pow(_exponent - 1) * _exponent)];
+        return [Derivative(g, _x.Unpack(this), _exponent)];
+    }
+
+    // Elementwise, so the same formula maps a gradient backward and a tangent forward.
+    // PyTorch masks the exponent-0 case to an exact zero (0·x⁻¹ would be NaN at x = 0).
+    private static Tensor Derivative(Tensor g, Tensor x, double exponent) =>
+        exponent == 0 ? Tensor.ZerosLike(g) : g * (x.Pow(exponent - 1) * exponent);
+
+    internal static void Jvp(Tensor r, Tensor x, double exponent)
+    {
+        if (exponent != 0 && ForwardAD.TangentOf(x) is { } t)
+        {
+            using var jvp = ForwardAD.Suspend();
+            jvp.SetTangent(r, Derivative(t, x, exponent));
+        }
     }
 
     internal override void ReleaseSavedTensors() => _x.Release();
@@ -83,16 +103,23 @@ internal sealed class PowBackward : Node
         Tensor? ga = null, gb = null;
         if (NeedsInputGrad(0))
         {
-            ga = Tensor.Where(b.Eq(0), 0, g * b * Tensor.Pow(a, b - 1)).SumToShape(Edges[0].Shape);
+            ga = BaseTerm(g, a, b).SumToShape(Edges[0].Shape);
         }
         if (NeedsInputGrad(1))
         {
-            // d(aᵇ)/db = aᵇ·ln a, defined as 0 where a = 0 and b ≥ 0 (PyTorch's pow_backward_exponent).
-            var zeroBase = a.Eq(0) * b.Ge(0);
-            gb = Tensor.Where(zeroBase, 0, g * _result.Unpack(this) * a.Log()).SumToShape(Edges[1].Shape);
+            gb = ExponentTerm(g, a, b, _result.Unpack(this)).SumToShape(Edges[1].Shape);
         }
         return [ga, gb];
     }
+
+    // Each partial derivative is elementwise, so the same terms map gradients backward and tangents forward.
+    private static Tensor BaseTerm(Tensor g, Tensor a, Tensor b) => Tensor.Where(b.Eq(0), 0, g * b * Tensor.Pow(a, b - 1));
+
+    // d(aᵇ)/db = aᵇ·ln a, defined as 0 where a = 0 and b ≥ 0 (PyTorch's pow_backward_exponent).
+    private static Tensor ExponentTerm(Tensor g, Tensor a, Tensor b, Tensor result) => Tensor.Where(a.Eq(0) * b.Ge(0), 0, g * result * a.Log());
+
+    internal static Tensor Jvp(Tensor? ta, Tensor? tb, Tensor a, Tensor b, Tensor result) =>
+        tb is null ? BaseTerm(ta!, a, b) : ta is null ? ExponentTerm(tb, a, b, result) : BaseTerm(ta, a, b) + ExponentTerm(tb, a, b, result);
 
     internal override void ReleaseSavedTensors()
     {

@@ -37,6 +37,10 @@ public partial class Tensor
         {
             new SumBackward(backwardName, reduced, keepDim, scale).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            SumBackward.Jvp(r, this, dims, keepDim, mean);
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record(op, [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
@@ -90,6 +94,15 @@ public partial class Tensor
                 return g * ties / ties.Sum();
             }).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            // Shared evenly among tied extremes, as the gradient is (PyTorch's evenly_read_jvp).
+            Jvp.Linear(r, this, (x: this, y: r), static (t, s) =>
+            {
+                var ties = s.x.Eq(s.y);
+                return (t * ties).Sum() / ties.Sum();
+            });
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record(op, [r], [this], new OpAttributes { { "dims", Shapes.DimList(Shapes.ReducedDims(op, null, Rank)) }, { "keepDim", false } });
@@ -114,6 +127,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new IndexedReductionBackward(backwardName, Rank == 0 ? 0 : d, indices, keepDim || Rank == 0).Connect(values, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            IndexedReductionBackward.Jvp(values, this, Rank == 0 ? 0 : d, indices, keepDim || Rank == 0);
         }
         if (Tracing.IsActive)
         {
@@ -141,6 +158,16 @@ internal sealed class SumBackward : Node
 
     public override string Name => _name;
 
+    /// <summary>Sum and Mean are linear: the tangent is the same reduction of the input's tangent.</summary>
+    internal static void Jvp(Tensor r, Tensor x, int[]? dims, bool keepDim, bool mean)
+    {
+        if (ForwardAD.TangentOf(x) is { } t)
+        {
+            using var jvp = ForwardAD.Suspend();
+            jvp.SetTangent(r, mean ? t.Mean(dims, keepDim) : t.Sum(dims, keepDim));
+        }
+    }
+
     internal override Tensor?[] Apply(Tensor g)
     {
         var shape = Edges[0].Shape;
@@ -167,6 +194,23 @@ internal sealed class IndexedReductionBackward : Node
     }
 
     public override string Name => _name;
+
+    /// <summary>The tangent of the selected element: the input's tangent gathered at the returned indices.</summary>
+    internal static void Jvp(Tensor values, Tensor x, int dim, Tensor indices, bool keepDim)
+    {
+        if (ForwardAD.TangentOf(x) is not { } t)
+        {
+            return;
+        }
+        using var jvp = ForwardAD.Suspend();
+        if (x.Rank == 0)
+        {
+            jvp.SetTangent(values, t);
+            return;
+        }
+        var picked = t.Gather(dim, keepDim ? indices : indices.Unsqueeze(dim));
+        jvp.SetTangent(values, keepDim ? picked : picked.Squeeze(dim));
+    }
 
     internal override Tensor?[] Apply(Tensor g)
     {

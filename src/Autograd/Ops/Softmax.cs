@@ -16,6 +16,11 @@ public partial class Tensor
         {
             new SoftmaxBackward(r, d).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            // The Jacobian diag(y) − y·yᵀ is symmetric, so the tangent is the backward formula applied to it.
+            Jvp.Linear(r, this, (r, d), static (t, s) => SoftmaxBackward.Derivative(t, s.r, s.d));
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Softmax", [r], [this], new OpAttributes { { "dim", d } });
@@ -35,6 +40,11 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new LogSoftmaxBackward(r, d).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // J = I − 1·softmaxᵀ along dim: t − Σ softmax·t.
+            Jvp.Linear(r, this, (r, d), static (t, s) => t - (s.r.Exp() * t).Sum(s.d, keepDim: true));
         }
         if (Tracing.IsActive)
         {
@@ -64,6 +74,12 @@ public partial class Tensor
         {
             new ReductionBackward("LogsumexpBackward", this, r, reduced, keepDim, static (g, x, lse, _) => g * (x - lse).Exp()).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            // d logsumexp = Σ softmax(x)·t over the reduced dims.
+            Jvp.Linear(r, this, (x: this, r, dims, keepDim, reduced), static (t, s) =>
+                (t * (s.x - (s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced)))).Exp()).Sum(s.dims, s.keepDim));
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("LogSumExp", [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
@@ -92,9 +108,10 @@ internal sealed class SoftmaxBackward : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        var y = _y.Unpack(this);
-        return [y * (g - (g * y).Sum(_dim, keepDim: true))];
+        return [Derivative(g, _y.Unpack(this), _dim)];
     }
+
+    internal static Tensor Derivative(Tensor g, Tensor y, int dim) => y * (g - (g * y).Sum(dim, keepDim: true));
 
     internal override void ReleaseSavedTensors() => _y.Release();
 }

@@ -63,6 +63,15 @@ public partial class Tensor
                     return x * Where(zero, 0, g / Where(zero, 1, norm));
                 }).Connect(r, this);
             }
+            if (ForwardAD.IsActive)
+            {
+                // d‖x‖ = Σ x·t / ‖x‖, 0 where the norm is 0 (as the gradient).
+                Jvp.Linear(r, this, (x: this, r, dims, keepDim), static (t, s) =>
+                {
+                    var zero = s.r.Eq(0);
+                    return Where(zero, 0, (s.x * t).Sum(s.dims, s.keepDim) / Where(zero, 1, s.r));
+                });
+            }
             return r;
         }
         var abs = Abs();
@@ -90,6 +99,16 @@ public partial class Tensor
                 var ties = x.Eq(max);
                 return g * ties / ties.Sum(ReducedDimList(reduced), keepDim: true);
             }).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // Shared evenly among tied maxima, as the gradient is.
+            Jvp.Linear(r, this, (x: this, r, reduced, keepDim), static (t, s) =>
+            {
+                var dimList = ReducedDimList(s.reduced);
+                var ties = s.x.Eq(s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced)));
+                return (t * ties).Sum(dimList, s.keepDim) / ties.Sum(dimList, s.keepDim);
+            });
         }
         if (Tracing.IsActive)
         {

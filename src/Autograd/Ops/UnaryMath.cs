@@ -36,6 +36,7 @@ public partial class Tensor
         {
             new ScaleBackward("SignBackward", 0).Connect(r, this);
         }
+        // Sign is piecewise constant: its tangent is zero, which forward mode represents by no tangent at all.
         Tracing.Record("Sign", r, this);
         return r;
     }
@@ -47,6 +48,10 @@ public partial class Tensor
         {
             new SavedOneBackward(name, this, derivative).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Elementwise(r, this, this, derivative);
+        }
         Tracing.Record(OpName(kind), r, this);
         return r;
     }
@@ -57,6 +62,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new SavedOneBackward(name, r, derivative).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Elementwise(r, this, r, derivative);
         }
         Tracing.Record(OpName(kind), r, this);
         return r;

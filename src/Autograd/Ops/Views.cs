@@ -69,6 +69,10 @@ public partial class Tensor
         {
             new ReshapeBackward(backwardName).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, target, static (t, shape) => t.Reshape(shape));
+        }
         // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is a reshape: the output's shape is the target.
         Tracing.Record("Reshape", r, this);
         return r;
@@ -132,6 +136,10 @@ public partial class Tensor
         {
             new TransposeBackward(a, b).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, (a, b), static (t, d) => t.Transpose(d.a, d.b));
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Transpose", [r], [this], new OpAttributes { { "dim0", a }, { "dim1", b } });
@@ -180,6 +188,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new PermuteBackward(normalized).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, normalized, static (t, dims) => t.Permute(dims));
         }
         if (Tracing.IsActive)
         {
@@ -237,6 +249,10 @@ public partial class Tensor
         {
             new ReshapeBackward(backwardName).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, shape, static (t, shape) => t.Reshape(shape));
+        }
         // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is a reshape: the output's shape is the target.
         Tracing.Record("Reshape", r, this);
         return r;
@@ -257,6 +273,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new ExpandBackward().Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, target, static (t, shape) => t.Expand(shape));
         }
         Tracing.Record("Expand", r, this);
         return r;
@@ -327,6 +347,10 @@ public partial class Tensor
         {
             new NarrowBackward(d, start).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, (d, start, length), static (t, n) => t.Narrow(n.d, n.start, n.length));
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Narrow", [r], [this], new OpAttributes { { "dim", d }, { "start", start }, { "length", length } });
@@ -361,6 +385,10 @@ public partial class Tensor
         {
             new ScaleBackward("CloneBackward", 1).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, 0, static (t, _) => t.Clone());
+        }
         Tracing.Record("Clone", r, this);
         return r;
     }
@@ -385,6 +413,10 @@ public partial class Tensor
         if (Node.IsNeeded(this))
         {
             new ToCopyBackward(DType).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Linear(r, this, dtype, static (t, dtype) => t.To(dtype));
         }
         if (Tracing.IsActive)
         {

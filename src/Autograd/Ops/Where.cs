@@ -24,6 +24,10 @@ public partial class Tensor
         {
             new WhereBackward(condition).Connect(r, a, b);
         }
+        if (ForwardAD.IsActive)
+        {
+            WhereBackward.Jvp(r, condition, a, b);
+        }
         if (Tracing.IsActive)
         {
             Tracing.Record("Where", [r], [condition, a, b]);
@@ -63,6 +67,19 @@ internal sealed class WhereBackward : Node
 
     // The condition is a mask with no history; holding it (not a SavedTensor) matches PyTorch, which keeps it too.
     public WhereBackward(Tensor condition) => _condition = condition;
+
+    /// <summary>The tangent picks like the value: a's tangent where the condition holds, b's elsewhere (zero where one has none).</summary>
+    internal static void Jvp(Tensor r, Tensor condition, Tensor a, Tensor b)
+    {
+        var ta = ForwardAD.TangentOf(a);
+        var tb = ForwardAD.TangentOf(b);
+        if (ta is null && tb is null)
+        {
+            return;
+        }
+        using var jvp = ForwardAD.Suspend();
+        jvp.SetTangent(r, ta is null ? Tensor.Where(condition, 0, tb!) : tb is null ? Tensor.Where(condition, ta, 0) : Tensor.Where(condition, ta, tb));
+    }
 
     public override string Name => "WhereBackward";
 

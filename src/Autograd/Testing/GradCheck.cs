@@ -13,7 +13,7 @@ public sealed class GradCheckException : Exception
 /// Verifies gradients as PyTorch's <c>gradcheck</c>/<c>gradgradcheck</c> do: every entry of the Jacobian computed
 /// by backward is compared with float64 central differences (f(x+ε) − f(x−ε)) / 2ε.
 /// </summary>
-public static class GradCheck
+public static partial class GradCheck
 {
     /// <summary>
     /// Checks the first derivatives of <paramref name="function"/> with respect to every input that requires grad.

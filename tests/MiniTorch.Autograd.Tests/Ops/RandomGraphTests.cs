@@ -5,7 +5,8 @@ namespace MiniTorch.Tests.Ops;
 /// <summary>
 /// Random expressions: a seeded generator draws a base shape, two or three leaves whose shapes broadcast to it
 /// (leading dims dropped, dims set to 1, sometimes a transposed leaf view), and a short chain of ops from the
-/// tables below applied to random earlier results; each graph must pass GradCheck and GradGradCheck.
+/// tables below applied to random earlier results; each graph must pass GradCheck and GradGradCheck, and the
+/// forward-mode checks (GradCheck.CheckForward, CheckForwardReverseAgree).
 /// Every op keeps its operands broadcast-compatible with the base shape, so any two results can be combined.
 /// Ops with kinks (Abs, Relu, Max) are left to their own tests: here a kink could land within a finite-difference step.
 /// </summary>
@@ -56,7 +57,20 @@ public class RandomGraphTests
 
     [Theory]
     [MemberData(nameof(GraphIndices))]
-    public void RandomGraph_GradientsMatchFiniteDifferences(int index)
+    public void RandomGraph_GradientsMatchFiniteDifferences(int index) =>
+        CheckGraph(index, static (function, leaves) => CheckGradients(function, leaves));
+
+    /// <summary>The same graphs in forward mode: JVPs match finite differences, and forward and reverse Jacobians agree.</summary>
+    [Theory]
+    [MemberData(nameof(GraphIndices))]
+    public void RandomGraph_ForwardModeMatchesFiniteDifferencesAndReverseMode(int index) =>
+        CheckGraph(index, static (function, leaves) =>
+        {
+            Assert.True(GradCheck.CheckForward(function, leaves));
+            Assert.True(GradCheck.CheckForwardReverseAgree(function, leaves));
+        });
+
+    private static void CheckGraph(int index, Action<Func<Tensor[], Tensor>, Tensor[]> check)
     {
         var g = new Generator(1000 + index);
         var baseShape = DrawBaseShape(g);
@@ -80,7 +94,7 @@ public class RandomGraphTests
         }
         try
         {
-            CheckGradients(Function, leaves);
+            check(Function, leaves);
         }
         catch (Exception ex) when (ex is GradCheckException or ArgumentException or AutogradException)
         {

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+
+namespace MiniTorch;
+
+/// <summary>
+/// Forward-mode automatic differentiation with dual tensors (PyTorch's <c>torch.autograd.forward_ad</c>): inside
+/// <c>using (ForwardAD.Enter())</c>, a tensor made by <see cref="MakeDual"/> carries a tangent, and every
+/// differentiable op computes its output's tangent (a Jacobian-vector product) along with its value.
+/// </summary>
+/// <remarks>
+/// Tangents are computed with ordinary tensor ops, with grad mode as the caller has it, so they record backward
+/// graphs and forward mode composes with reverse mode (forward-over-reverse Hessian-vector products). When no level
+/// is open, an op pays one thread-static read for forward mode, as for <see cref="Tracing"/>.
+/// Nested levels are allowed, but only the innermost one propagates tangents; an op that meets a tangent of a
+/// still-open enclosing level throws rather than dropping it (forward-over-forward is not supported, as in PyTorch).
+/// </remarks>
+/// <example>
+/// <code>
+/// using (ForwardAD.Enter())
+/// {
+///     var x = ForwardAD.MakeDual(x0, v);
+///     var (y, jvp) = ForwardAD.Unpack(f(x)); // jvp = J_f(x0) · v
+/// }
+/// </code>
+/// </example>
+public static class ForwardAD
+{
+    [ThreadStatic]
+    private static DualLevel? t_level;
+
+    /// <summary>Whether a forward AD level is open on this thread (and not suspended while a tangent is being computed).</summary>
+    public static bool IsActive
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_level is not null;
+    }
+
+    /// <summary>The innermost open level on this thread, or null.</summary>
+    public static DualLevel? CurrentLevel => t_level;
+
+    /// <summary>Opens a new level on this thread (PyTorch's <c>dual_level()</c>); dispose it to exit. Levels nest, each with a new id.</summary>
+    public static DualLevel Enter()
+    {
+        var level = new DualLevel(t_level);
+        t_level = level;
+        return level;
+    }
+
+    internal static void Exit(DualLevel level)
+    {
+        if (!ReferenceEquals(t_level, level))
+        {
+            throw new InvalidOperationException($"ForwardAD: exiting {level} while {(t_level is null ? "no level" : t_level.ToString())} is current on this thread; levels must be exited innermost first (use `using (ForwardAD.Enter())`).");
+        }
+        t_level = level.Enclosing;
+    }
+
+    /// <summary>
+    /// Returns a tensor that views <paramref name="primal"/>'s data and carries <paramref name="tangent"/> at the
+    /// current level (PyTorch's <c>make_dual</c>). Gradients of the result flow back to <paramref name="primal"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No level is open, or <paramref name="primal"/> carries a tangent of an exited level.</exception>
+    /// <exception cref="ArgumentException">The tangent's shape or dtype differs from the primal's, or the primal already has a tangent at this level.</exception>
+    public static Tensor MakeDual(Tensor primal, Tensor tangent)
+    {
+        ArgumentNullException.ThrowIfNull(primal);
+        ArgumentNullException.ThrowIfNull(tangent);
+        var level = t_level ?? throw new InvalidOperationException("MakeDual: no forward AD level is active; wrap the computation in `using (ForwardAD.Enter())`.");
+        CheckNotExited("MakeDual", primal);
+        CheckNotExited("MakeDual", tangent);
+        if (!Shapes.SameShape(primal.ShapeSpan, tangent.ShapeSpan) || primal.DType != tangent.DType)
+        {
+            throw new ArgumentException($"MakeDual: expected the tangent to have the same shape and dtype as the primal, but got primal {primal.DType} {Shapes.Format(primal.ShapeSpan)} and tangent {tangent.DType} {Shapes.Format(tangent.ShapeSpan)}.");
+        }
+        if (ReferenceEquals(primal.TangentLevel, level))
+        {
+            throw new ArgumentException($"MakeDual: the primal already has a tangent at the current {level}; making a dual tensor from a dual tensor at the same level is not supported. Use Unpack(x).Primal first.");
+        }
+        var dual = primal.AliasView("AliasBackward");
+        dual.TangentLevel = level;
+        dual.TangentValue = tangent;
+        return dual;
+    }
+
+    /// <summary>
+    /// Splits a tensor into its primal (a view of its data without the tangent) and its tangent at the current level,
+    /// null if it has none there or no level is open (PyTorch's <c>unpack_dual</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="dual"/> carries a tangent of a level that has been exited.</exception>
+    public static (Tensor Primal, Tensor? Tangent) Unpack(Tensor dual)
+    {
+        ArgumentNullException.ThrowIfNull(dual);
+        CheckNotExited("Unpack", dual);
+        var tangent = t_level is { } level && ReferenceEquals(dual.TangentLevel, level) ? dual.TangentValue : null;
+        return (dual.AliasView("AliasBackward"), tangent);
+    }
+
+    private static void CheckNotExited(string op, Tensor t)
+    {
+        if (t.TangentLevel is { IsExited: true } stale)
+        {
+            throw new InvalidOperationException($"{op}: the tensor (shape {Shapes.Format(t.ShapeSpan)}) is a dual tensor of {stale}, which has been exited; its tangent is no longer valid. Unpack dual tensors inside the `using (ForwardAD.Enter())` block that made them.");
+        }
+    }
+
+    /// <summary>
+    /// The tangent of <paramref name="t"/> at the current level, or null (a zero tangent). Call only when <see cref="IsActive"/>.
+    /// A tangent of an exited level is ignored (it is stale); one of a still-open enclosing level cannot be carried through
+    /// an op of the inner level, so it is an error rather than a silently dropped derivative.
+    /// </summary>
+    internal static Tensor? TangentOf(Tensor t)
+    {
+        var owner = t.TangentLevel;
+        if (owner is null)
+        {
+            return null;
+        }
+        if (ReferenceEquals(owner, t_level))
+        {
+            return t.TangentValue;
+        }
+        if (!owner.IsExited)
+        {
+            throw new NotSupportedException($"ForwardAD: an op inside {t_level} received a dual tensor of the enclosing {owner}; nested forward AD (forward-over-forward) is not supported, so its tangent cannot be carried through. Compute it inside its own level, or Unpack it first.");
+        }
+        return null;
+    }
+
+    /// <summary>Whether any of the inputs has a tangent at the current level. Call only when <see cref="IsActive"/>.</summary>
+    internal static bool AnyTangent(ReadOnlySpan<Tensor> inputs)
+    {
+        foreach (var t in inputs)
+        {
+            if (TangentOf(t) is not null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Suspends forward mode while an op's tangent is computed: the tangent formula reads primals, and must neither
+    /// propagate their tangents again nor give the tangent a tangent of its own. Grad mode is untouched, so the
+    /// formula records a backward graph when it should. Dispose the scope (with <c>using</c>) to resume.
+    /// </summary>
+    internal static JvpScope Suspend()
+    {
+        var level = t_level ?? throw new InvalidOperationException("ForwardAD.Suspend: no level is active.");
+        t_level = null;
+        return new JvpScope(level);
+    }
+
+    internal static void Resume(DualLevel level) => t_level = level;
+
+    /// <summary>Suspends forward mode if it is active (see <see cref="Suspend"/>); the default scope otherwise.</summary>
+    internal static JvpScope SuspendIfActive() => t_level is null ? default : Suspend();
+}
+
+/// <summary>
+/// A scope in which an op computes its output's tangent with forward mode suspended (see <see cref="ForwardAD.Suspend"/>);
+/// <see cref="SetTangent"/> attaches the result to the output at the suspended level.
+/// </summary>
+internal readonly struct JvpScope : IDisposable
+{
+    private readonly DualLevel _level;
+
+    internal JvpScope(DualLevel level) => _level = level;
+
+    /// <summary>
+    /// Attaches <paramref name="tangent"/> to <paramref name="output"/>. A tangent of a broadcastable smaller shape is
+    /// expanded to the output's shape here, once for every op, as broadcasting's gradient is reduced in <c>SumToShape</c>.
+    /// </summary>
+    public void SetTangent(Tensor output, Tensor tangent)
+    {
+        if (!Shapes.SameShape(tangent.ShapeSpan, output.ShapeSpan))
+        {
+            tangent = tangent.Expand(output.ShapeArray);
+        }
+        if (tangent.DType != output.DType)
+        {
+            throw new InvalidOperationException($"ForwardAD: a tangent of dtype {tangent.DType} was computed for an output of dtype {output.DType}; this is a bug in the op's forward-mode rule.");
+        }
+        output.TangentLevel = _level;
+        output.TangentValue = tangent;
+    }
+
+    public void Dispose()
+    {
+        // The default scope (forward mode was not active) has nothing to resume.
+        if (_level is not null)
+        {
+            ForwardAD.Resume(_level);
+        }
+    }
+}
