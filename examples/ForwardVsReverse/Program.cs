@@ -1,9 +1,11 @@
+using System.Globalization;
 using ForwardVsReverse;
 using MiniTorch.Examples;
 
 // Forward versus reverse mode, as the d2l notes compare them: the full Jacobian of a loss f: Rⁿ → R costs one
 // backward pass but n forward passes; that of a curve g: R → Rᵐ costs one forward pass but m backward passes.
 // Then Newton's method with the Hessian. Run: dotnet run --project examples/ForwardVsReverse [-- --out DIR --max N]
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // "0.5", not "0,5", whatever the machine's locale
 string outDir = "output";
 int maxSize = 1024;
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -11,7 +13,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
     switch (args[i])
     {
         case "--out": outDir = args[i + 1]; break;
-        case "--max": maxSize = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--max": maxSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"ForwardVsReverse: unknown option {args[i]}; use --out DIR and --max N.");
     }
 }

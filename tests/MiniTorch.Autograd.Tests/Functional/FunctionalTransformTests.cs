@@ -11,7 +11,7 @@ public class FunctionalTransformTests
 {
     private const double Tol = 1e-12;
 
-    private static Tensor Rand(int[] shape, int seed) => Tensor.Randn(shape, DType.Float64, generator: new Generator((ulong)seed));
+    private static Tensor Rand(int[] shape, int seed) => Tensor.Randn(shape, DType.Float64, generator: new Generator(seed));
 
     private static void AssertClose(Tensor expected, Tensor actual, double tol = Tol)
     {
