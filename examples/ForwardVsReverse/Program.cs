@@ -27,15 +27,23 @@ for (int s = 1; s <= maxSize; s *= 4)
 var loss = Report("f: Rⁿ → R (a loss), full Jacobian (1 × n)", "n", sizes, n => JacobianTiming.ForLoss(n, repeats: 3));
 var curve = Report("g: R → Rᵐ (a curve), full Jacobian (m × 1)", "m", sizes, m => JacobianTiming.ForCurve(m, repeats: 3));
 
-double[] xs = sizes.ConvertAll(s => (double)s).ToArray();
-string plot = Plots.SaveLines(Path.Combine(outDir, "forward_vs_reverse.png"), "Full Jacobian: time by mode", "n (inputs of f) or m (outputs of g)", "seconds",
+double[] log2Sizes = sizes.ConvertAll(s => Math.Log2(s)).ToArray();
+const string SizeAxis = "log2 of n (inputs of f) or m (outputs of g)";
+string timePlot = Plots.SaveLines(Path.Combine(outDir, "forward_vs_reverse.png"), "Full Jacobian: time by mode", SizeAxis, "seconds",
 [
-    new Plots.Series("f: Rⁿ→R, reverse", xs, loss.ConvertAll(c => c.ReverseSeconds).ToArray()),
-    new Plots.Series("f: Rⁿ→R, forward", xs, loss.ConvertAll(c => c.ForwardSeconds).ToArray()),
-    new Plots.Series("g: R→Rᵐ, reverse", xs, curve.ConvertAll(c => c.ReverseSeconds).ToArray()),
-    new Plots.Series("g: R→Rᵐ, forward", xs, curve.ConvertAll(c => c.ForwardSeconds).ToArray()),
+    new Plots.Series("f: Rⁿ→R, reverse", log2Sizes, loss.ConvertAll(c => c.ReverseSeconds).ToArray()),
+    new Plots.Series("f: Rⁿ→R, forward", log2Sizes, loss.ConvertAll(c => c.ForwardSeconds).ToArray()),
+    new Plots.Series("g: R→Rᵐ, reverse", log2Sizes, curve.ConvertAll(c => c.ReverseSeconds).ToArray()),
+    new Plots.Series("g: R→Rᵐ, forward", log2Sizes, curve.ConvertAll(c => c.ForwardSeconds).ToArray()),
 ], logY: true, legend: ScottPlot.Alignment.UpperLeft);
-Console.WriteLine($"Plot: {plot}");
+string memoryPlot = Plots.SaveLines(Path.Combine(outDir, "forward_vs_reverse_memory.png"), "Memory one pass keeps alive, by mode", SizeAxis, "KiB",
+[
+    new Plots.Series("f: Rⁿ→R, reverse (graph)", log2Sizes, loss.ConvertAll(c => Math.Max(c.ReverseLiveBytes, 1) / 1024.0).ToArray()),
+    new Plots.Series("f: Rⁿ→R, forward", log2Sizes, loss.ConvertAll(c => Math.Max(c.ForwardLiveBytes, 1) / 1024.0).ToArray()),
+    new Plots.Series("g: R→Rᵐ, reverse (graph)", log2Sizes, curve.ConvertAll(c => Math.Max(c.ReverseLiveBytes, 1) / 1024.0).ToArray()),
+    new Plots.Series("g: R→Rᵐ, forward", log2Sizes, curve.ConvertAll(c => Math.Max(c.ForwardLiveBytes, 1) / 1024.0).ToArray()),
+], logY: true, legend: ScottPlot.Alignment.UpperLeft);
+Console.WriteLine($"Plots: {timePlot}, {memoryPlot}");
 Console.WriteLine("Reverse mode wins for many inputs and one output, forward mode for one input and many outputs;");
 Console.WriteLine($"reverse mode also keeps the {Workloads.Depth}-layer graph alive for backward, forward mode only the current values and tangents.");
 

@@ -98,5 +98,6 @@ public class ForwardVsReverseTests
         }
         Assert.Matches(@"Gradient descent \(step 1.0\) needs \d+ steps to reach \|grad\| ≤ 1e-10 .*; Newton needs \d+\.", text);
         OutputFiles.AssertPng(Path.Combine(dir.Path, "forward_vs_reverse.png"));
+        OutputFiles.AssertPng(Path.Combine(dir.Path, "forward_vs_reverse_memory.png"));
     }
 }
