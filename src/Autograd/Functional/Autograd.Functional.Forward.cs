@@ -1,0 +1,146 @@
+namespace MiniTorch;
+
+public static partial class Autograd
+{
+    public static partial class Functional
+    {
+        /// <summary>
+        /// The output of <paramref name="f"/> at <paramref name="input"/> and the Jacobian-vector product J·v
+        /// (PyTorch's <c>torch.func.jvp</c>), computed in one forward-mode pass with <see cref="ForwardAD"/>: no graph
+        /// is stored, whatever the number of outputs.
+        /// </summary>
+        public static (Tensor Output, Tensor Jvp) Jvp(Func<Tensor, Tensor> f, Tensor input, Tensor v, bool createGraph = false)
+        {
+            ArgumentNullException.ThrowIfNull(f);
+            ArgumentNullException.ThrowIfNull(v);
+            return Jvp(xs => f(xs[0]), [input], [v], createGraph);
+        }
+
+        /// <summary>The Jacobian-vector product of a function of several tensors, with one tangent per input: Σᵢ Jᵢ·vᵢ.</summary>
+        public static (Tensor Output, Tensor Jvp) Jvp(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] v, bool createGraph = false)
+        {
+            ArgumentNullException.ThrowIfNull(f);
+            ArgumentNullException.ThrowIfNull(v);
+            var xs = PrepareForwardInputs("Jvp", inputs, createGraph);
+            if (v.Length != xs.Length)
+            {
+                throw new ArgumentException($"Jvp: got {xs.Length} inputs but {v.Length} tangents; pass one tangent per input.", nameof(v));
+            }
+            using (ForwardAD.Enter())
+            {
+                var duals = new Tensor[xs.Length];
+                for (int i = 0; i < xs.Length; i++)
+                {
+                    var vi = v[i] ?? throw new ArgumentNullException(nameof(v), $"Jvp: tangent {i} is null.");
+                    RequireSameShape("Jvp", $"v[{i}]", vi, $"input {i}", xs[i]);
+                    duals[i] = ForwardAD.MakeDual(xs[i], vi);
+                }
+                var (primal, tangent) = ForwardAD.Unpack(Call("Jvp", f, duals));
+                return (Finish(primal, createGraph), Finish(tangent ?? Tensor.ZerosLike(primal), createGraph));
+            }
+        }
+
+        /// <summary>
+        /// The Hessian-vector product H·v of a scalar function (PyTorch's <c>hvp</c>), by forward mode over reverse mode:
+        /// the gradient is computed on dual inputs carrying v, so its tangent is H·v, at the cost of about one
+        /// gradient evaluation instead of building H.
+        /// </summary>
+        public static (Tensor Output, Tensor Hvp) Hvp(Func<Tensor, Tensor> f, Tensor input, Tensor v, bool createGraph = false)
+        {
+            ArgumentNullException.ThrowIfNull(f);
+            ArgumentNullException.ThrowIfNull(v);
+            var (output, hvp) = Hvp(xs => f(xs[0]), [input], [v], createGraph);
+            return (output, hvp[0]);
+        }
+
+        /// <summary>The Hessian-vector product of a scalar function of several tensors: one block of H·v per input.</summary>
+        public static (Tensor Output, Tensor[] Hvp) Hvp(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] v, bool createGraph = false)
+        {
+            ArgumentNullException.ThrowIfNull(f);
+            ArgumentNullException.ThrowIfNull(v);
+            using (EnableGrad())
+            {
+                var xs = PrepareInputs("Hvp", inputs, createGraph);
+                if (v.Length != xs.Length)
+                {
+                    throw new ArgumentException($"Hvp: got {xs.Length} inputs but {v.Length} vectors; pass one vector per input.", nameof(v));
+                }
+                using (ForwardAD.Enter())
+                {
+                    var duals = new Tensor[xs.Length];
+                    for (int i = 0; i < xs.Length; i++)
+                    {
+                        var vi = v[i] ?? throw new ArgumentNullException(nameof(v), $"Hvp: vector {i} is null.");
+                        RequireSameShape("Hvp", $"v[{i}]", vi, $"input {i}", xs[i]);
+                        duals[i] = ForwardAD.MakeDual(xs[i], vi);
+                    }
+                    var y = Call("Hvp", f, duals);
+                    RequireScalar("Hvp", y);
+                    var grads = y.RequiresGrad
+                        ? Grad([y], xs, retainGraph: createGraph, createGraph: true, allowUnused: true)
+                        : new Tensor?[xs.Length];
+                    var hvp = new Tensor[xs.Length];
+                    for (int i = 0; i < xs.Length; i++)
+                    {
+                        var tangent = grads[i] is { } g ? ForwardAD.Unpack(g).Tangent : null;
+                        hvp[i] = Finish(tangent ?? Tensor.ZerosLike(xs[i]), createGraph);
+                    }
+                    return (Finish(ForwardAD.Unpack(y).Primal, createGraph), hvp);
+                }
+            }
+        }
+
+        /// <summary>Columns of the Jacobian, one forward-mode pass per input element, reshaped per input.</summary>
+        private static Tensor[] ForwardJacobian(Func<Tensor[], Tensor> f, Tensor[] xs, bool createGraph)
+        {
+            var columns = new Tensor[xs.Length][];
+            int[]? outShape = null;
+            DType outDType = xs[0].DType;
+            for (int j = 0; j < xs.Length; j++)
+            {
+                int n = xs[j].Numel;
+                columns[j] = new Tensor[n];
+                for (int k = 0; k < n; k++)
+                {
+                    using (ForwardAD.Enter())
+                    {
+                        var args = (Tensor[])xs.Clone();
+                        args[j] = ForwardAD.MakeDual(xs[j], OneHot(xs[j], k));
+                        var (primal, tangent) = ForwardAD.Unpack(Call("Jacobian", f, args));
+                        outShape ??= primal.ShapeArray;
+                        outDType = primal.DType;
+                        columns[j][k] = tangent ?? Tensor.ZerosLike(primal);
+                    }
+                }
+            }
+            // Every input was empty: one plain call gives the output's shape.
+            outShape ??= Call("Jacobian", f, xs).ShapeArray;
+            var result = new Tensor[xs.Length];
+            for (int j = 0; j < xs.Length; j++)
+            {
+                int[] shape = [.. outShape, .. xs[j].ShapeArray];
+                result[j] = columns[j].Length == 0
+                    ? Tensor.Zeros(shape, outDType)
+                    : Finish(Tensor.Stack(columns[j], dim: outShape.Length).View(shape), createGraph);
+            }
+            return result;
+        }
+
+        /// <summary>Inputs for forward mode: the caller's graph is kept only with createGraph; no reverse graph is needed otherwise.</summary>
+        private static Tensor[] PrepareForwardInputs(string op, Tensor[] inputs, bool createGraph)
+        {
+            ArgumentNullException.ThrowIfNull(inputs);
+            if (inputs.Length == 0)
+            {
+                throw new ArgumentException($"{op}: inputs is empty; pass the tensors to differentiate with respect to.", nameof(inputs));
+            }
+            var xs = new Tensor[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                var x = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"{op}: input {i} is null.");
+                xs[i] = createGraph ? x : x.Detach();
+            }
+            return xs;
+        }
+    }
+}
