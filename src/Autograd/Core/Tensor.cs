@@ -145,6 +145,31 @@ public partial class Tensor : IDisposable
         return d;
     }
 
+    /// <summary>
+    /// The elements in row-major order as float64, in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// (possibly longer than <see cref="Numel"/>): for kernels that read indices or masks once and give the array back
+    /// with <see cref="System.Buffers.ArrayPool{T}.Return"/>, instead of allocating a copy per call.
+    /// </summary>
+    internal double[] RentDoubles()
+    {
+        var rented = System.Buffers.ArrayPool<double>.Shared.Rent(Numel);
+        var source = ContiguousRaw();
+        var target = rented.AsSpan(0, Numel);
+        if (DType == DType.Float64)
+        {
+            source.ContiguousSpan<double>().CopyTo(target);
+        }
+        else
+        {
+            var f = source.ContiguousSpan<float>();
+            for (int i = 0; i < f.Length; i++)
+            {
+                target[i] = f[i];
+            }
+        }
+        return rented;
+    }
+
     /// <summary>The elements in row-major order as <typeparamref name="T"/>, which must be the tensor's element type.</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
