@@ -68,18 +68,30 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// Gives this tensor the lifetime of <paramref name="owner"/>: owned by the same scope, or by none. For a gradient
-    /// stored in <paramref name="owner"/>.Grad, which must live as long as the tensor it belongs to.
+    /// Makes this tensor live at least as long as <paramref name="owner"/>, for a gradient stored in
+    /// <paramref name="owner"/>.Grad. Lifetimes are only ever lengthened: a gradient owned by a scope nested inside the
+    /// owner's moves out to the owner's scope (or to none, for an unscoped owner such as a parameter); one that already
+    /// lives as long is left alone, since the caller may still use it there.
     /// </summary>
     internal void ShareLifetimeWith(Tensor owner)
     {
-        if (owner.Scope is { } scope)
+        var mine = Scope;
+        if (mine is null || ReferenceEquals(mine, owner.Scope))
         {
-            scope.Own(this);
+            return;
         }
-        else
+        if (owner.Scope is not { } theirs)
         {
             Scope = null;
+            return;
+        }
+        for (var s = mine.Parent; s is not null; s = s.Parent)
+        {
+            if (ReferenceEquals(s, theirs))
+            {
+                theirs.Own(this);
+                return;
+            }
         }
     }
 

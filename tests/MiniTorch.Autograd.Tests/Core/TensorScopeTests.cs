@@ -173,6 +173,28 @@ public class TensorScopeTests
     }
 
     [Fact]
+    public void AssigningAGradientOnlyLengthensItsLifetime()
+    {
+        using (var outer = TensorScope.Enter())
+        {
+            var grad = Tensor.Ones(2);
+            Tensor scopedOwner;
+            using (TensorScope.Enter())
+            {
+                scopedOwner = Tensor.Zeros(2);
+                scopedOwner.Grad = grad; // the owner dies sooner: the gradient keeps its outer lifetime
+                var inner = Tensor.Full([2], 5);
+                var parameter = Tensor.Zeros(2).DetachFromScope();
+                parameter.Grad = inner; // unscoped owner: the gradient leaves every scope
+                Assert.Null(inner.Scope);
+            }
+            Assert.True(scopedOwner.IsDisposed);
+            Assert.False(grad.IsDisposed);
+            Assert.Same(outer, grad.Scope);
+        }
+    }
+
+    [Fact]
     public void TensorSubclassMadeInAScopeOutlivesIt()
     {
         Tensor wrapped;
