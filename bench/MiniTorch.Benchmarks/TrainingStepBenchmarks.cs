@@ -45,6 +45,18 @@ public class MlpAdamStepBenchmarks
         _optimizer.Step();
         return loss;
     }
+
+    /// <summary>The same step inside a <see cref="TensorScope"/>: its tensors' memory is pooled and reused by the next step.</summary>
+    [Benchmark]
+    public double StepInScope()
+    {
+        using var scope = TensorScope.Enter();
+        _optimizer.ZeroGrad();
+        var loss = _loss.Call(_model.Call(_x), _y);
+        loss.Backward();
+        _optimizer.Step();
+        return loss.Item();
+    }
 }
 
 /// <summary>Conv2d(3→16, 3×3, padding 1) forward and backward on a batch of 32 RGB 32×32 images (im2col + matmul).</summary>

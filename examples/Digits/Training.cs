@@ -51,6 +51,9 @@ public static class Training
         int seen = 0;
         foreach (var (images, labels) in loader)
         {
+            // Every tensor of the step is disposed when the scope ends, so the next step reuses its memory instead of
+            // leaving it to the GC; parameters, their gradients and the optimizer's state are kept automatically.
+            using var step = TensorScope.Enter();
             optimizer.ZeroGrad();
             var logits = model.Call(images);
             var loss = Loss.Call(logits, labels);
@@ -75,6 +78,7 @@ public static class Training
         {
             foreach (var (images, labels) in new DataLoader<Tensor[]>(data, batchSize: 512))
             {
+                using var batch = TensorScope.Enter();
                 var logits = model.Call(images);
                 lossSum += Loss.Call(logits, labels).Item() * labels.Size(0);
                 correct += CountCorrect(logits, labels);

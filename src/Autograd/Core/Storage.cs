@@ -4,24 +4,76 @@ namespace MiniTorch;
 /// The memory behind one or more tensors (views share it), and the version counter that in-place
 /// operations bump so that autograd can detect a saved tensor that was modified after it was saved.
 /// </summary>
+/// <remarks>
+/// Storage also counts the live (not disposed) tensors that view it. When the last one is disposed and the array
+/// came from <see cref="BufferPool"/>, the array goes back to the pool. Tensors that are never disposed keep the
+/// count above zero for good, so without <see cref="TensorScope"/> or <see cref="Tensor.Dispose()"/> nothing is ever
+/// recycled and the GC frees the memory as it always did.
+/// </remarks>
 internal abstract class Storage
 {
     /// <summary>Incremented by every in-place write; shared by all views of this storage.</summary>
     public int Version;
 
+    private int _views;
+
+    /// <summary>Whether the array was rented from <see cref="BufferPool"/> (and so may go back to it).</summary>
+    protected readonly bool Pooled;
+
+    protected Storage(bool pooled) => Pooled = pooled;
+
     public abstract DType DType { get; }
 
     public abstract int Length { get; }
+
+    /// <summary>Whether the array went back to the pool: nothing may view this storage again.</summary>
+    public bool Released { get; private set; }
+
+    /// <summary>Counts one more tensor viewing this storage; fails if the storage was already given back.</summary>
+    public void AddView(Tensor view)
+    {
+        Interlocked.Increment(ref _views);
+        if (Released)
+        {
+            Interlocked.Decrement(ref _views);
+            throw new ObjectDisposedException(nameof(Tensor), $"Cannot view a disposed tensor of {DType} (its storage went back to the buffer pool); creating a view of {Shapes.Format(view.ShapeSpan)} failed. Keep the tensor out of the TensorScope (MoveToOuterScope / DetachFromScope) if it is used later.");
+        }
+    }
+
+    /// <summary>Counts one tensor fewer; the last one gives a pooled array back.</summary>
+    public void RemoveView()
+    {
+        if (Interlocked.Decrement(ref _views) == 0 && Pooled)
+        {
+            Released = true;
+            ReturnArray();
+        }
+    }
+
+    protected abstract void ReturnArray();
 }
 
 /// <summary>Storage over a managed array of <typeparamref name="T"/> (float or double).</summary>
 internal sealed class Storage<T> : Storage where T : unmanaged
 {
-    public readonly T[] Data;
+    /// <summary>The elements; replaced by an empty array once given back to the pool, so a stale reader fails instead of seeing another tensor's data.</summary>
+    public T[] Data;
 
-    public Storage(T[] data) => Data = data;
+    public Storage(T[] data) : base(pooled: false) => Data = data;
+
+    private Storage(T[] data, bool pooled) : base(pooled) => Data = data;
+
+    /// <summary>Storage over an array of <paramref name="length"/> elements from <see cref="BufferPool"/>, contents arbitrary.</summary>
+    public static Storage<T> Rent(int length) => new(BufferPool.Rent<T>(length), pooled: true);
 
     public override DType DType => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
 
     public override int Length => Data.Length;
+
+    protected override void ReturnArray()
+    {
+        var data = Data;
+        Data = [];
+        BufferPool.Return(data);
+    }
 }

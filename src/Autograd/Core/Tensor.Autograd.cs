@@ -45,6 +45,10 @@ public partial class Tensor
     /// The accumulated gradient: null until the first backward reaches this tensor, then summed over
     /// backward calls until it is zeroed or set to null. Filled for leaves, and for non-leaves after <see cref="RetainGrad"/>.
     /// </summary>
+    /// <remarks>
+    /// A gradient lives as long as its tensor: an assigned gradient leaves the <see cref="TensorScope"/> it was made in
+    /// and joins this tensor's (none, for a parameter), so a scope around backward never disposes a parameter's gradient.
+    /// </remarks>
     public Tensor? Grad
     {
         get => _grad;
@@ -54,6 +58,7 @@ public partial class Tensor
             {
                 throw new ArgumentException($"Grad: assigned grad has data of a different size or type: {value.DType} {Shapes.Format(value.ShapeSpan)} for a tensor of {DType} {Shapes.Format(_shape)}.");
             }
+            value?.ShareLifetimeWith(this);
             _grad = value;
         }
     }

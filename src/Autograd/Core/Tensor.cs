@@ -10,7 +10,7 @@ namespace MiniTorch;
 /// A tensor records how it was computed (<see cref="GradFn"/>) when grad mode is on and any input
 /// requires grad; <see cref="Backward"/> then fills <see cref="Grad"/> of the leaves.
 /// </remarks>
-public partial class Tensor
+public partial class Tensor : IDisposable
 {
     internal readonly Storage Storage;
     private readonly int[] _shape;
@@ -25,6 +25,8 @@ public partial class Tensor
         Offset = offset;
         Numel = Shapes.Numel(shape);
         IsContiguous = Shapes.IsContiguous(shape, strides);
+        storage.AddView(this);
+        TensorScope.Current?.Own(this);
     }
 
     internal Tensor(Storage storage, int[] shape) : this(storage, shape, Shapes.ContiguousStrides(shape), 0)
@@ -37,9 +39,14 @@ public partial class Tensor
     /// subclass such as <c>MiniTorch.NN.Parameter</c> wrap an existing tensor without copying it, as PyTorch's
     /// <c>nn.Parameter(data)</c> does.
     /// </summary>
+    /// <remarks>
+    /// The new tensor belongs to no <see cref="TensorScope"/>, even when made inside one: it is long-lived state (a
+    /// parameter), and its storage stays valid however the scope disposes <paramref name="data"/>.
+    /// </remarks>
     /// <param name="data">The tensor whose elements the new tensor shares.</param>
     protected Tensor(Tensor data) : this(NotNull(data).Storage, (int[])data._shape.Clone(), (int[])data._strides.Clone(), data.Offset)
     {
+        DetachFromScope();
     }
 
     private static Tensor NotNull(Tensor data) => data ?? throw new ArgumentNullException(nameof(data), "Tensor: the tensor to alias is null.");
@@ -80,21 +87,26 @@ public partial class Tensor
 
     internal int[] StridesArray => _strides;
 
-    internal T[] Data<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
+    internal T[] Data<T>() where T : unmanaged
+    {
+        ThrowIfDisposed();
+        return ((Storage<T>)Storage).Data;
+    }
 
     /// <summary>The elements as a span; only valid for contiguous tensors.</summary>
-    internal Span<T> ContiguousSpan<T>() where T : unmanaged => ((Storage<T>)Storage).Data.AsSpan(Offset, Numel);
+    internal Span<T> ContiguousSpan<T>() where T : unmanaged => Data<T>().AsSpan(Offset, Numel);
 
     /// <summary>Whether another tensor views the same storage.</summary>
     internal bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);
 
-    /// <summary>A new uninitialised contiguous tensor; every element must be written before it is read.</summary>
+    /// <summary>
+    /// A new uninitialised contiguous tensor; every element must be written before it is read. The array may come
+    /// from <see cref="BufferPool"/> and then holds a previous tensor's values, so the contract is strict.
+    /// </summary>
     internal static Tensor Empty(int[] shape, DType dtype)
     {
         int n = Shapes.Numel(shape);
-        Storage storage = dtype == DType.Float32
-            ? new Storage<float>(GC.AllocateUninitializedArray<float>(n))
-            : new Storage<double>(GC.AllocateUninitializedArray<double>(n));
+        Storage storage = dtype == DType.Float32 ? Storage<float>.Rent(n) : Storage<double>.Rent(n);
         return new Tensor(storage, shape);
     }
 
@@ -131,6 +143,31 @@ public partial class Tensor
             d[i] = f[i];
         }
         return d;
+    }
+
+    /// <summary>
+    /// The elements in row-major order as float64, in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// (possibly longer than <see cref="Numel"/>): for kernels that read indices or masks once and give the array back
+    /// with <see cref="System.Buffers.ArrayPool{T}.Return"/>, instead of allocating a copy per call.
+    /// </summary>
+    internal double[] RentDoubles()
+    {
+        var rented = System.Buffers.ArrayPool<double>.Shared.Rent(Numel);
+        var source = ContiguousRaw();
+        var target = rented.AsSpan(0, Numel);
+        if (DType == DType.Float64)
+        {
+            source.ContiguousSpan<double>().CopyTo(target);
+        }
+        else
+        {
+            var f = source.ContiguousSpan<float>();
+            for (int i = 0; i < f.Length; i++)
+            {
+                target[i] = f[i];
+            }
+        }
+        return rented;
     }
 
     /// <summary>The elements in row-major order as <typeparamref name="T"/>, which must be the tensor's element type.</summary>

@@ -15,6 +15,51 @@ internal static class Engine
     }
 
     /// <summary>
+    /// The collections one backward run works with, kept per thread and cleared after each run, so that a training
+    /// step's backward allocates no dictionary, stacks or per-node records. A backward started from inside another
+    /// (a hook calling <see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>)
+    /// finds the cache taken and uses fresh collections.
+    /// </summary>
+    private sealed class RunState
+    {
+        [ThreadStatic]
+        private static RunState? t_cached;
+
+        public readonly Dictionary<Node, NodeState> States = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<Node> Ready = new();
+        public readonly Stack<(Node Node, int NextEdge)> Walk = new();
+        public readonly HashSet<Node> Visited = new(ReferenceEqualityComparer.Instance);
+        private readonly Stack<NodeState> _spare = new();
+
+        public static RunState Take()
+        {
+            var run = t_cached ?? new RunState();
+            t_cached = null;
+            return run;
+        }
+
+        public NodeState NewNodeState() => _spare.TryPop(out var st) ? st : new NodeState();
+
+        /// <summary>Clears everything (dropping references to tensors and nodes, so none is kept alive) and caches this for the next run.</summary>
+        public void Return()
+        {
+            foreach (var st in States.Values)
+            {
+                st.Dependencies = 0;
+                st.Buffer = null;
+                st.Needed = false;
+                st.CaptureSlots = null;
+                _spare.Push(st);
+            }
+            States.Clear();
+            Ready.Clear();
+            Walk.Clear();
+            Visited.Clear();
+            t_cached = this;
+        }
+    }
+
+    /// <summary>
     /// Runs backward from <paramref name="roots"/>. With <paramref name="inputs"/> null, gradients are accumulated
     /// into leaves (<see cref="Tensor.Backward"/>); otherwise they are returned, one per input, and no
     /// <see cref="Tensor.Grad"/> is touched (<see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>).
@@ -25,8 +70,21 @@ internal static class Engine
         {
             throw new ArgumentException($"Backward: got {roots.Count} outputs but {rootGrads.Count} gradients; pass one gradient (or null) per output.");
         }
+        var run = RunState.Take();
+        try
+        {
+            return Run(run, roots, rootGrads, retainGraph, createGraph, inputs);
+        }
+        finally
+        {
+            run.Return();
+        }
+    }
+
+    private static Tensor?[] Run(RunState run, IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor?>? rootGrads, bool retainGraph, bool createGraph, IReadOnlyList<Tensor>? inputs)
+    {
         bool detectAnomaly = Autograd.IsAnomalyEnabled;
-        var states = new Dictionary<Node, NodeState>(ReferenceEqualityComparer.Instance);
+        var states = run.States;
         var captured = inputs is null ? [] : new Tensor?[inputs.Count];
         if (inputs is not null)
         {
@@ -37,7 +95,7 @@ internal static class Engine
                 var sink = inputs[i].GradientSink();
                 if (sink is not null)
                 {
-                    (State(states, sink).CaptureSlots ??= []).Add(i);
+                    (State(run, sink).CaptureSlots ??= []).Add(i);
                 }
             }
         }
@@ -49,9 +107,9 @@ internal static class Engine
             (rootNodes[i], seeds[i]) = Seed(roots[i], rootGrads?[i], i, createGraph);
         }
 
-        Discover(rootNodes, states, inputs is not null);
+        Discover(run, rootNodes, inputs is not null);
 
-        var ready = new Stack<Node>();
+        var ready = run.Ready;
         for (int i = 0; i < rootNodes.Length; i++)
         {
             var st = states[rootNodes[i]];
@@ -164,17 +222,18 @@ internal static class Engine
     }
 
     /// <summary>Iterative depth-first walk: registers every node, marks which are needed, then counts dependencies.</summary>
-    private static void Discover(Node[] roots, Dictionary<Node, NodeState> states, bool onlyTowardInputs)
+    private static void Discover(RunState run, Node[] roots, bool onlyTowardInputs)
     {
-        var stack = new Stack<(Node Node, int NextEdge)>();
-        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var states = run.States;
+        var stack = run.Walk;
+        var visited = run.Visited;
         foreach (var root in roots)
         {
             if (!visited.Add(root))
             {
                 continue;
             }
-            State(states, root);
+            State(run, root);
             stack.Push((root, 0));
             while (stack.Count > 0)
             {
@@ -185,7 +244,7 @@ internal static class Engine
                     var child = node.Edges[e].Node;
                     if (child is not null && visited.Add(child))
                     {
-                        State(states, child);
+                        State(run, child);
                         stack.Push((child, 0));
                     }
                     continue;
@@ -223,12 +282,12 @@ internal static class Engine
         return false;
     }
 
-    private static NodeState State(Dictionary<Node, NodeState> states, Node node)
+    private static NodeState State(RunState run, Node node)
     {
-        if (!states.TryGetValue(node, out var st))
+        if (!run.States.TryGetValue(node, out var st))
         {
-            st = new NodeState();
-            states[node] = st;
+            st = run.NewNodeState();
+            run.States[node] = st;
         }
         return st;
     }

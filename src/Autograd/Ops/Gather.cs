@@ -106,16 +106,18 @@ public partial class Tensor
     /// <summary>For every element of <paramref name="index"/> (row-major), the storage offset of the element of this tensor it names.</summary>
     private int[] ScatterGatherOffsets(string op, int dim, Tensor index)
     {
-        var values = index.ToDoubleArray();
-        var positions = new int[values.Length];
-        if (values.Length == 0)
+        int count = index.Numel;
+        var positions = new int[count];
+        if (count == 0)
         {
             return positions;
         }
+        // A scratch copy from ArrayPool: read once here, so a gather per training step allocates no copy of the index.
+        var values = index.RentDoubles();
         int rank = Rank;
         var counter = new int[rank];
         int size = rank == 0 ? 1 : _shape[dim];
-        for (int n = 0; n < values.Length; n++)
+        for (int n = 0; n < count; n++)
         {
             int i = ToIndex(op, values[n], size, dim);
             int offset = Offset;
@@ -133,6 +135,8 @@ public partial class Tensor
                 counter[k] = 0;
             }
         }
+        // Not returned when an index is invalid and ToIndex throws: ArrayPool tolerates that, the GC takes the array.
+        System.Buffers.ArrayPool<double>.Shared.Return(values);
         return positions;
     }
 

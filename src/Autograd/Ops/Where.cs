@@ -10,7 +10,7 @@ public partial class Tensor
     {
         Kernels.Elementwise.CheckSameDType("Where", a, b);
         var shape = Shapes.Broadcast("Where", Shapes.Broadcast("Where", condition._shape, a._shape), b._shape);
-        var mask = condition.ExpandRaw(shape).ToDoubleArray();
+        var mask = condition.ExpandRaw(shape).RentDoubles();
         var r = Empty(shape, a.DType);
         if (a.DType == DType.Float32)
         {
@@ -20,6 +20,7 @@ public partial class Tensor
         {
             Select(mask, a.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<double>(), b.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<double>(), r.ContiguousSpan<double>());
         }
+        System.Buffers.ArrayPool<double>.Shared.Return(mask);
         if (Node.IsNeeded(a, b))
         {
             new WhereBackward(condition).Connect(r, a, b);

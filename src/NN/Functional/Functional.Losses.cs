@@ -107,9 +107,11 @@ public static partial class Functional
         }
         CheckClassWeight(op, weight, input, classDim);
         int classes = input.Size(classDim);
-        var (safe, counted) = ClassIndices(op, target, classes, ignoreIndex, input.Shape);
-        var index = Tensor.FromArray(safe, target.Shape).To(input.DType);
-        var keep = Tensor.FromArray(counted, target.Shape).To(input.DType);
+        CheckClassIndices(op, target, classes, ignoreIndex, input.Shape);
+        // Built with tensor ops rather than arrays so that, inside a TensorScope, their memory comes from the pool.
+        var targetValues = target.Detach().To(input.DType);
+        var keep = targetValues.Ne(ignoreIndex);
+        var index = targetValues * keep; // ignored positions read class 0, and count for nothing
         var picked = input.Gather(classDim, index.Unsqueeze(classDim)).Squeeze(classDim);
         var weights = weight is null ? keep : weight.Detach().IndexSelect(0, index.Reshape(-1)).Reshape(target.Shape) * keep;
         var losses = -picked * weights;
@@ -117,12 +119,10 @@ public static partial class Functional
         return reduction == Reduction.Mean ? losses.Sum() / weights.Sum() : Reduce(losses, reduction);
     }
 
-    /// <summary>Validated class indices (ignored positions mapped to 0) and a 1/0 mask of the positions that count.</summary>
-    private static (double[] Safe, double[] Counted) ClassIndices(string op, Tensor target, int classes, int ignoreIndex, int[] inputShape)
+    /// <summary>Checks that every target is a class index in [0, classes) or <paramref name="ignoreIndex"/>.</summary>
+    private static void CheckClassIndices(string op, Tensor target, int classes, int ignoreIndex, int[] inputShape)
     {
         var values = target.ToDoubleArray();
-        var safe = new double[values.Length];
-        var counted = new double[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             double v = values[i];
@@ -138,10 +138,7 @@ public static partial class Functional
             {
                 throw new ArgumentOutOfRangeException(nameof(target), v, $"{op}: target {v} at position {Position(target.Shape, i)} is out of bounds: class indices must be in [0, {classes - 1}] for an input of {classes} classes (shape {Format(inputShape)}); positions to skip must hold ignoreIndex ({ignoreIndex}).");
             }
-            safe[i] = v;
-            counted[i] = 1;
         }
-        return (safe, counted);
     }
 
     private static int ClassDim(string op, Tensor input)

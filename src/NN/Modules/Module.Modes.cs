@@ -67,7 +67,9 @@ public abstract partial class Module
     /// <summary>
     /// Clears the gradients of every parameter (PyTorch's <c>zero_grad()</c>): by default sets them to null, as
     /// PyTorch 2 does, which saves memory and lets optimizers skip parameters that get no gradient; with
-    /// <paramref name="setToNone"/> false, fills existing gradients with zeros instead.
+    /// <paramref name="setToNone"/> false, fills existing gradients with zeros instead. Inside a <see cref="TensorScope"/>,
+    /// gradients set to null are disposed when the scope ends (read them before, or keep them with
+    /// <see cref="Tensor.DetachFromScope"/>), so a training step that begins with ZeroGrad reuses their memory.
     /// </summary>
     public void ZeroGrad(bool setToNone = true)
     {
@@ -80,6 +82,8 @@ public abstract partial class Module
             if (setToNone)
             {
                 p.Grad = null;
+                // Inside a scope the dropped gradient is disposed when the scope ends, so the next backward reuses its memory.
+                TensorScope.Current?.Include(grad);
             }
             else if (grad.RequiresGrad)
             {

@@ -75,6 +75,8 @@ public abstract partial class Module
     public Tensor? RegisterBuffer(string name, Tensor? buffer, bool persistent = true)
     {
         CheckNewName(name, "buffer");
+        // Module state outlives any TensorScope it was made in (a model built inside a training scope).
+        buffer?.DetachFromScope();
         _buffers.Add(name, buffer);
         if (!persistent)
         {
@@ -113,6 +115,7 @@ public abstract partial class Module
         {
             throw new KeyNotFoundException($"{Describe()}: has no buffer '{name}' to set; register it first with RegisterBuffer.");
         }
+        buffer?.DetachFromScope();
         _buffers[name] = buffer;
     }
 

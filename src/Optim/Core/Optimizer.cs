@@ -119,7 +119,9 @@ public abstract partial class Optimizer
 
     /// <summary>
     /// Clears the gradients of every parameter: sets them to null by default, as PyTorch 2 does (saves memory, and
-    /// a parameter that receives no gradient is then skipped by <see cref="Step"/>), or fills them with zeros.
+    /// a parameter that receives no gradient is then skipped by <see cref="Step"/>), or fills them with zeros. Inside a
+    /// <see cref="TensorScope"/>, gradients set to null are disposed when the scope ends (read them before, or keep them
+    /// with <see cref="Tensor.DetachFromScope"/>), so a training step that begins with ZeroGrad reuses their memory.
     /// </summary>
     public void ZeroGrad(bool setToNull = true)
     {
@@ -136,6 +138,8 @@ public abstract partial class Optimizer
                 if (setToNull)
                 {
                     p.Grad = null;
+                    // Inside a scope the dropped gradient is disposed when the scope ends, so the next backward reuses its memory.
+                    TensorScope.Current?.Include(grad);
                     continue;
                 }
                 if (!grad.IsLeaf)

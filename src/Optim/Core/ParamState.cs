@@ -40,6 +40,8 @@ public sealed class ParamState
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(buffer);
+        // Optimizer state outlives the TensorScope of the step that created it.
+        buffer.DetachFromScope();
         _buffers[name] = buffer;
     }
 
@@ -49,7 +51,8 @@ public sealed class ParamState
         ArgumentNullException.ThrowIfNull(parameter);
         if (!_buffers.TryGetValue(name, out var buffer))
         {
-            buffer = Tensor.ZerosLike(parameter);
+            // Made lazily by the first Step, usually inside a training step's TensorScope, which must not dispose it.
+            buffer = Tensor.ZerosLike(parameter).DetachFromScope();
             _buffers[name] = buffer;
         }
         return buffer;
@@ -63,7 +66,7 @@ public sealed class ParamState
         {
             foreach (var (name, buffer) in _buffers)
             {
-                copy._buffers[name] = buffer.Clone();
+                copy._buffers[name] = buffer.Clone().DetachFromScope();
             }
         }
         return copy;
