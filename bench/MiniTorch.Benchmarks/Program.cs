@@ -1,6 +1,19 @@
 using BenchmarkDotNet.Running;
 using MiniTorch.Benchmarks;
+using MiniTorch.Benchmarks.Runner;
 
-// `dotnet run -c Release --project bench/MiniTorch.Benchmarks -- --filter '*'` runs every suite;
-// without arguments the switcher asks which one to run.
+// `--out results.json`: the JSON runner, on the libtorch-baseline workloads (see docs/benchmarks.md).
+// `--mem-probe`: the runner's child process for the memory figure.
+// Otherwise BenchmarkDotNet: `-- --filter '*'` runs every suite; without arguments the switcher asks which one.
+if (args.Contains(MemoryProbe.ChildFlag))
+{
+    MemoryProbe.RunChild();
+    return;
+}
+int outIndex = Array.IndexOf(args, "--out");
+if (outIndex >= 0)
+{
+    JsonRunner.Run(outIndex + 1 < args.Length ? args[outIndex + 1] : "results.json");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(ShortRunConfig).Assembly).Run(args, new ShortRunConfig());
