@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using MiniTorch.Benchmarks;
 using MiniTorch.Benchmarks.Runner;
 
-// `--out results.json`: the JSON runner, on the libtorch-baseline workloads (see docs/benchmarks.md).
+// `--out results.json [--only bench,...]`: the JSON runner, on the libtorch-baseline workloads (see docs/benchmarks.md).
 // `--mem-probe`: the runner's child process for the memory figure.
 // Otherwise BenchmarkDotNet: `-- --filter '*'` runs every suite; without arguments the switcher asks which one.
 if (args.Contains(MemoryProbe.ChildFlag))
@@ -13,7 +13,10 @@ if (args.Contains(MemoryProbe.ChildFlag))
 int outIndex = Array.IndexOf(args, "--out");
 if (outIndex >= 0)
 {
-    JsonRunner.Run(outIndex + 1 < args.Length ? args[outIndex + 1] : "results.json");
+    // `--only sgemm,elementwise_4M,memory` runs a subset (bench names; "memory" for the memory figures).
+    int onlyIndex = Array.IndexOf(args, "--only");
+    var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? new HashSet<string>(args[onlyIndex + 1].Split(',')) : null;
+    JsonRunner.Run(outIndex + 1 < args.Length ? args[outIndex + 1] : "results.json", only);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(ShortRunConfig).Assembly).Run(args, new ShortRunConfig());

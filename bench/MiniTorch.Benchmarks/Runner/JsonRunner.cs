@@ -10,8 +10,10 @@ namespace MiniTorch.Benchmarks.Runner;
 /// </summary>
 internal static class JsonRunner
 {
-    public static void Run(string outPath)
+    /// <summary>Runs every case (or only the benches named in <paramref name="only"/>) and writes the JSON to <paramref name="outPath"/>.</summary>
+    public static void Run(string outPath, IReadOnlySet<string>? only = null)
     {
+        bool Wanted(string bench) => only is null || only.Contains(bench);
         var cpu = CpuInfo.Collect();
         Console.WriteLine($"CPU: {cpu["model_name"]}, {cpu["logical_cpus"]} logical CPUs, flags: {cpu["relevant_flags"]}");
         Console.WriteLine($"Theoretical FP32 peak: {cpu["peak_gflops_machine"]:F1} GFLOP/s ({cpu["peak_assumption"]})");
@@ -28,7 +30,7 @@ internal static class JsonRunner
 
         // 0. Measured FMA peak: the baseline's AVX-512 loop and this CPU's AVX2 loop. Without AVX-512 the baseline
         //    writes NaN rows, which compare-bench.py cannot divide ("NaN" / "NaN"), so those rows are left out here.
-        foreach (int t in new[] { 1, Environment.ProcessorCount })
+        foreach (int t in Wanted("fma_peak_avx2") || Wanted("fma_peak_avx512") ? new[] { 1, Environment.ProcessorCount } : [])
         {
             if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
@@ -47,18 +49,18 @@ internal static class JsonRunner
             string? note = applied ? null : $"thread setting unsupported: ran on {Threads.Default} threads";
             Add("sgemm", $"n={n}, {threads} thr", s, "ms", 1e3, sec => 2.0 * n * n * n / sec / 1e9, "GFLOP/s", note);
         }
-        foreach (int n in new[] { 64, 128, 256, 512, 1024, 2048 })
+        foreach (int n in Wanted("sgemm") ? new[] { 64, 128, 256, 512, 1024, 2048 } : [])
         {
             Sgemm(n, Threads.Default);
         }
-        foreach (int n in new[] { 512, 1024 })
+        foreach (int n in Wanted("sgemm") ? new[] { 512, 1024 } : [])
         {
             Sgemm(n, 1);
         }
         Threads.Set(Threads.Default);
 
         // 2. MLP + Adam step.
-        foreach (int batch in new[] { 64, 256 })
+        foreach (int batch in Wanted("mlp_adam_step") ? new[] { 64, 256 } : [])
         {
             var mlp = new MlpCase(batch);
             var s = Timing.Time(mlp.Step);
@@ -66,14 +68,14 @@ internal static class JsonRunner
         }
 
         // 3. Linear regression, 100 SGD steps; the case name embeds the final loss as the baseline formats it.
-        foreach (bool column in new[] { true, false })
+        foreach (bool column in Wanted("linreg_sgd_step") ? new[] { true, false } : [])
         {
             var s = Workloads.LinReg(column, out float finalLoss).Per(Workloads.LinRegSteps);
             Add("linreg_sgd_step", $"w{(column ? "[100,1]" : "[100]")} loss100={finalLoss:G3}", s, "us", 1e6);
         }
 
         // 4. Per-op overhead: the 1000-op chain.
-        foreach (int size in new[] { 1, 16, 1024 })
+        foreach (int size in Wanted("autograd_chain") ? new[] { 1, 16, 1024 } : [])
         {
             var (fwd, full) = Workloads.Chain(size);
             Add("autograd_chain", $"[{size}] fwd only", fwd, "us/op", 1e6);
@@ -81,6 +83,7 @@ internal static class JsonRunner
         }
 
         // 5. Large elementwise, forward only, fresh output each call; then what the fresh 16 MiB output alone costs.
+        if (Wanted("elementwise_4M"))
         {
             const int N = 4 << 20;
             var g = new Generator(0);
@@ -100,8 +103,9 @@ internal static class JsonRunner
         }
 
         // 6. Memory: a fresh child process's peak working set, and steady-state managed allocation per MLP step.
-        var mem = MemoryProbe.RunInChild();
-        var steady = new[] { MemoryProbe.SteadyStateAllocation(64), MemoryProbe.SteadyStateAllocation(256) };
+        bool memory = Wanted("memory");
+        var mem = memory ? MemoryProbe.RunInChild() : [];
+        var steady = memory ? new[] { MemoryProbe.SteadyStateAllocation(64), MemoryProbe.SteadyStateAllocation(256) } : [];
         Console.WriteLine();
         Console.WriteLine($"Memory (fresh process, MLP batch 256, {mem.GetValueOrDefault("steps")} steps): " +
                           $"peak working set {mem.GetValueOrDefault("peak_working_set_mib")} MiB, " +
