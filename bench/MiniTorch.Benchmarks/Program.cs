@@ -1,6 +1,22 @@
 using BenchmarkDotNet.Running;
 using MiniTorch.Benchmarks;
+using MiniTorch.Benchmarks.Runner;
 
-// `dotnet run -c Release --project bench/MiniTorch.Benchmarks -- --filter '*'` runs every suite;
-// without arguments the switcher asks which one to run.
+// `--out results.json [--only bench,...]`: the JSON runner, on the libtorch-baseline workloads (see docs/benchmarks.md).
+// `--mem-probe`: the runner's child process for the memory figure.
+// Otherwise BenchmarkDotNet: `-- --filter '*'` runs every suite; without arguments the switcher asks which one.
+if (args.Contains(MemoryProbe.ChildFlag))
+{
+    MemoryProbe.RunChild();
+    return;
+}
+int outIndex = Array.IndexOf(args, "--out");
+if (outIndex >= 0)
+{
+    // `--only sgemm,elementwise_4M,memory` runs a subset (bench names; "memory" for the memory figures).
+    int onlyIndex = Array.IndexOf(args, "--only");
+    var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? new HashSet<string>(args[onlyIndex + 1].Split(',')) : null;
+    JsonRunner.Run(outIndex + 1 < args.Length ? args[outIndex + 1] : "results.json", only);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(ShortRunConfig).Assembly).Run(args, new ShortRunConfig());

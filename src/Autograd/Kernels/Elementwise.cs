@@ -14,13 +14,26 @@ internal static class Elementwise
         var src = x.ContiguousRaw();
         if (x.DType == DType.Float32)
         {
-            op.Apply<float>(src.ContiguousSpan<float>(), y.ContiguousSpan<float>());
+            Map<float, TOp>(src, y, op);
         }
         else
         {
-            op.Apply<double>(src.ContiguousSpan<double>(), y.ContiguousSpan<double>());
+            Map<double, TOp>(src, y, op);
         }
         return y;
+    }
+
+    private static void Map<T, TOp>(Tensor src, Tensor y, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IUnaryOp
+    {
+        int n = y.Numel;
+        if (ParallelElementwise.ChunkCount(n) > 1)
+        {
+            ParallelElementwise.For(n, new UnaryChunk<T, TOp>(src.Data<T>(), src.Offset, y.Data<T>(), y.Offset, op));
+            return;
+        }
+        op.Apply<T>(src.ContiguousSpan<T>(), y.ContiguousSpan<T>());
     }
 
     public static void CheckSameDType(string op, Tensor a, Tensor b)
@@ -57,10 +70,20 @@ internal static class Elementwise
         {
             return;
         }
-        Span<T> dst = result.ContiguousSpan<T>();
         bool aFull = a.Numel == n && a.IsContiguous;
         bool bFull = b.Numel == n && b.IsContiguous;
-        if (aFull && bFull && Shapes.SameShape(a.ShapeSpan, b.ShapeSpan))
+        bool bothFull = aFull && bFull && Shapes.SameShape(a.ShapeSpan, b.ShapeSpan);
+        if ((bothFull || (aFull && b.Numel == 1) || (bFull && a.Numel == 1)) && ParallelElementwise.ChunkCount(n) > 1)
+        {
+            // The contiguous forms below, split over the cores; a length-1 operand is the scalar.
+            bool aScalar = !bothFull && !aFull;
+            bool bScalar = !bothFull && aFull;
+            ParallelElementwise.For(n, new BinaryChunk<T, TOp>(
+                a.Data<T>(), a.Offset, aScalar, b.Data<T>(), b.Offset, bScalar, result.Data<T>(), result.Offset, op));
+            return;
+        }
+        Span<T> dst = result.ContiguousSpan<T>();
+        if (bothFull)
         {
             op.Apply<T>(a.ContiguousSpan<T>(), b.ContiguousSpan<T>(), dst);
             return;

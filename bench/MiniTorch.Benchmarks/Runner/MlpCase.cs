@@ -1,0 +1,42 @@
+using MiniTorch.NN;
+using MiniTorch.Optim;
+
+namespace MiniTorch.Benchmarks.Runner;
+
+/// <summary>
+/// The baseline's <c>mlp_adam_step</c>: Linear(784,256)-ReLU-Linear(256,256)-ReLU-Linear(256,10), cross-entropy,
+/// Adam(lr 1e-3); one step = zero grad, forward, backward, step on a fixed random batch.
+/// </summary>
+internal sealed class MlpCase
+{
+    private readonly Sequential _model;
+    private readonly Adam _optimizer;
+    private readonly CrossEntropyLoss _loss = new();
+    private readonly Tensor _x;
+    private readonly Tensor _y;
+
+    public MlpCase(int batch)
+    {
+        var g = new Generator(0);
+        _model = new Sequential(
+            new Linear(784, 256, generator: g), new ReLU(),
+            new Linear(256, 256, generator: g), new ReLU(),
+            new Linear(256, 10, generator: g));
+        _optimizer = new Adam(_model.Parameters(), lr: 1e-3);
+        _x = Tensor.Randn([batch, 784], generator: g);
+        var labels = new float[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            labels[i] = g.NextInt(10);
+        }
+        _y = Tensor.FromArray(labels);
+    }
+
+    public void Step()
+    {
+        _optimizer.ZeroGrad();
+        var loss = _loss.Call(_model.Call(_x), _y);
+        loss.Backward();
+        _optimizer.Step();
+    }
+}

@@ -1,0 +1,81 @@
+namespace MiniTorch.Benchmarks.Runner;
+
+/// <summary>The baseline's workloads other than the MLP, written with MiniTorch's API and the same data recipes.</summary>
+internal static class Workloads
+{
+    public const int LinRegSteps = 100;
+
+    public const int ChainLength = 1000;
+
+    /// <summary>Matmul of two random n×n float32 matrices, a fresh output each call.</summary>
+    public static Stats Sgemm(int n)
+    {
+        var g = new Generator(0);
+        var a = Tensor.Randn([n, n], generator: g);
+        var b = Tensor.Randn([n, n], generator: g);
+        return Timing.Time(() => Tensor.Matmul(a, b), reps: n >= 1024 ? 5 : 7);
+    }
+
+    /// <summary>
+    /// Seconds per 100-step run of plain SGD on ((X w − y)²).sum(), w reset to zero each run. Data: X ~ N(0,1)
+    /// [10000,100], w_true ~ N(0,1), y = X w_true + 0.01·N(0,1); lr 1e-5 (lr·λmax(2XᵀX) ≈ 0.24 &lt; 2, so it converges).
+    /// </summary>
+    public static Stats LinReg(bool column, out float finalLoss)
+    {
+        var g = new Generator(0);
+        int[] wShape = column ? [100, 1] : [100];
+        var x = Tensor.Randn([10000, 100], generator: g);
+        var wTrue = Tensor.Randn(wShape, generator: g);
+        var y = Tensor.Matmul(x, wTrue) + 0.01 * Tensor.Randn(column ? [10000, 1] : [10000], generator: g);
+        var w = Tensor.Zeros(wShape, requiresGrad: true);
+        const double lr = 1e-5;
+        float last = float.NaN;
+        void Run()
+        {
+            using (Autograd.NoGrad())
+            {
+                w.ZeroInPlace();
+            }
+            for (int i = 0; i < LinRegSteps; i++)
+            {
+                var loss = (Tensor.Matmul(x, w) - y).Pow(2).Sum();
+                loss.Backward();
+                using (Autograd.NoGrad())
+                {
+                    var grad = w.Grad!;
+                    w.SubInPlace(grad * lr);
+                    grad.ZeroInPlace();
+                }
+                if (i == LinRegSteps - 1)
+                {
+                    last = (float)loss.Item();
+                }
+            }
+        }
+        var s = Timing.Time(Run, warmup: 1);
+        finalLoss = last;
+        return s;
+    }
+
+    /// <summary>Per-op seconds of a 1000-op chain (x·1.0001, x+0.001, tanh): forward only, and forward + Sum().Backward().</summary>
+    public static (Stats Forward, Stats Full) Chain(int size)
+    {
+        Tensor Forward()
+        {
+            var t = Tensor.Ones([size], requiresGrad: true);
+            for (int i = 0; i < ChainLength; i++)
+            {
+                t = (i % 3) switch
+                {
+                    0 => t * 1.0001,
+                    1 => t + 0.001,
+                    _ => t.Tanh(),
+                };
+            }
+            return t;
+        }
+        var fwd = Timing.Time(() => Forward());
+        var full = Timing.Time(() => Forward().Sum().Backward());
+        return (fwd.Per(ChainLength), full.Per(ChainLength));
+    }
+}
