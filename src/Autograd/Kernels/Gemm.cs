@@ -10,7 +10,7 @@ namespace MiniTorch.Kernels;
 /// its strips in L1 while an A block stays in L2), and <see cref="GemmMicroKernel"/> computes MR × NR tiles of C
 /// from them. A and B are read through arbitrary strides, so transposed operands need no copy; C has unit column
 /// stride. Products with one row or one column go to <see cref="Gemv"/> instead, where packing would only add
-/// traffic. Large products are split over <see cref="Parallelism.MaxThreads"/> threads by columns or rows of C,
+/// traffic. Large products are split over <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C,
 /// each thread with its own packing buffers and no synchronisation until the end.
 /// </summary>
 internal static unsafe class Gemm
@@ -66,15 +66,16 @@ internal static unsafe class Gemm
             job.Clear();
             return;
         }
-        // Split the longer side of C, in whole tiles, so each thread's share keeps full-width strips.
+        // Split the rows of C in whole tiles: each thread then packs its own rows of A (a strided gather, the slower
+        // packing) and repeats only the packing of B (a vector copy). Too few rows: split the columns instead.
         int nr = 2 * VectorCount<T>();
-        if (n >= m && n >= threads * nr)
+        if (m >= threads * 4 * MR || n < threads * nr)
         {
-            job.SplitColumns(threads, nr);
+            job.SplitRows(Math.Min(threads, (m + MR - 1) / MR), MR);
         }
         else
         {
-            job.SplitRows(Math.Min(threads, (m + MR - 1) / MR), MR);
+            job.SplitColumns(threads, nr);
         }
         ParallelRunner.Run(job, job.Parts, threads);
         job.Clear();
@@ -144,10 +145,10 @@ internal static unsafe class Gemm
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Count;
-        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1. MC: an A block (MC × KC) about a quarter of a
-        // 512 KiB L2. NC: a B panel (KC × NC) about 2 MiB of L3.
+        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1. MC: an A block (MC × KC) about a third of a
+        // 512 KiB L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
         int kcMax = 16384 / (nr * sizeof(T));
-        int mcMax = Math.Max(MR, 131072 / (kcMax * sizeof(T)) / MR * MR);
+        int mcMax = Math.Max(MR, 172032 / (kcMax * sizeof(T)) / MR * MR);
         int ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
         int kcBlock = Math.Min(k, kcMax);
         int mcBlock = Math.Min(RoundUp(m, MR), mcMax);

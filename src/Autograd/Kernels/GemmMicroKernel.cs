@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -24,6 +25,17 @@ internal static unsafe class GemmMicroKernel
         where TSimd : IGemmSimd<TVec, T>
     {
         nint w = TSimd.Count;
+        if (Sse.IsSupported)
+        {
+            // C's rows are far apart (often a power-of-two stride) and usually outside L1 by now: ask for them while
+            // the k loop runs, so the update at the end does not stall on six cache misses.
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + ldc);
+            Sse.Prefetch0(c + 2 * ldc);
+            Sse.Prefetch0(c + 3 * ldc);
+            Sse.Prefetch0(c + 4 * ldc);
+            Sse.Prefetch0(c + 5 * ldc);
+        }
         TVec c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVec c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
