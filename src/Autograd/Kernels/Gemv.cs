@@ -8,7 +8,7 @@ namespace MiniTorch.Kernels;
 /// linear regression) or one row (its backward, gᵀ·X, is served as Xᵀ·g). Each element of A is used once, so the
 /// speed is the speed of reading A: rows of A that are contiguous are reduced four at a time against x, columns that
 /// are contiguous are added four at a time into y, and only a fully strided A takes the scalar loop. Large products
-/// are split by rows of y over the threads.
+/// are split over the threads by rows of y, or by ranges of k when y is short and A column-contiguous (see <see cref="GemvJob{T}"/>).
 /// </summary>
 internal static unsafe class Gemv
 {
@@ -19,10 +19,13 @@ internal static unsafe class Gemv
         bool accumulate, int maxThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int threads = (int)Math.Clamp((long)m * k / ParallelWorkPerThread, 1, Math.Max(1, Math.Min(maxThreads, m / 16)));
+        bool splitK = a.RowStride == 1 && m < GemvJob<T>.SplitKMaxRows;
+        int parts = splitK ? k / 64 : m / 16; // enough work per part that the split pays
+        int threads = (int)Math.Clamp((long)m * k / ParallelWorkPerThread, 1, Math.Max(1, Math.Min(maxThreads, parts)));
         var job = GemvJob<T>.ForThisThread;
         job.Set(m, k, a, x, xOffset, incx, y, yOffset, incy, accumulate, threads);
         ParallelRunner.Run(job, threads, threads);
+        job.Finish(threads);
         job.Clear();
     }
 

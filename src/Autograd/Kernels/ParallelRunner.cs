@@ -23,7 +23,9 @@ internal static class ParallelRunner
 {
     // A claim counter that can never index a task: set between runs so that a worker waking late claims nothing.
     private const int Idle = int.MaxValue / 2;
-    private const int SpinIterations = 20_000; // about 50–100 µs of pause instructions before a worker sleeps
+    // How long a worker keeps polling for the next run before it sleeps: long enough to bridge the gap between the
+    // matrix products of a training step, short enough not to hold a core that other processes need.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000; // 200 µs
 
     private static readonly object s_startLock = new();
     private static readonly SemaphoreSlim s_wake = new(0);
@@ -131,15 +133,16 @@ internal static class ParallelRunner
             s_wake.Wait();
             WorkerDrain();
             // Stay awake a little for the next run; if one starts, take its wake-up token so it is not left over.
-            for (int spin = 0; spin < SpinIterations; spin++)
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
             {
                 if (Volatile.Read(ref s_next) < Volatile.Read(ref s_taskCount))
                 {
                     s_wake.Wait(0);
                     WorkerDrain();
-                    spin = 0;
+                    deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
                 }
-                Thread.SpinWait(1);
+                Thread.SpinWait(4);
             }
         }
     }
