@@ -137,8 +137,16 @@ public partial class Tensor
         {
             var batch = Shapes.Broadcast("Matmul", a3._shape[..^2], b3._shape[..^2]);
             int count = Shapes.Numel(batch);
-            var ae = a3.Expand([.. batch, n, k]).Reshape(count, n, k);
-            var be = b3.Expand([.. batch, k, m]).Reshape(count, k, m);
+            var ae = a3.Expand([.. batch, n, k]);
+            var be = b3.Expand([.. batch, k, m]);
+            if (batch.Length != 1)
+            {
+                // Several batch dims are folded into one; Reshape copies a broadcast or transposed operand. With one
+                // batch dim Bmm takes the views as they are: the GEMM reads a stride-0 batch (a convolution's weight)
+                // or transposed matrices (the backward's) in place.
+                ae = ae.Reshape(count, n, k);
+                be = be.Reshape(count, k, m);
+            }
             r = Bmm(ae, be).Reshape([.. batch, n, m]);
         }
         if (aVector)
