@@ -6,7 +6,7 @@ namespace MiniTorch.Benchmarks;
 /// <summary>
 /// Square float32 matmul, a fresh output each call: libtorch-baseline's <c>sgemm</c> (2 threads there, all
 /// cores here, which is 2 on the reference machine). 512 is the headline size; 64–256 show where the
-/// per-call and threading overheads stop dominating.
+/// per-call and threading overheads stop dominating, 1024–2048 where the cache blocking has to hold.
 /// </summary>
 [Config(typeof(Columns))]
 [MemoryDiagnoser]
@@ -15,7 +15,7 @@ public class MatmulBenchmarks
     private Tensor _a = null!;
     private Tensor _b = null!;
 
-    [Params(64, 128, 256, 512)]
+    [Params(64, 128, 256, 512, 1024, 2048)]
     public int N { get; set; }
 
     [GlobalSetup]
@@ -30,7 +30,7 @@ public class MatmulBenchmarks
     public Tensor Matmul() => Tensor.Matmul(_a, _b);
 
     /// <summary>GFLOP/s = 2n³ / t, the baseline's definition.</summary>
-    private sealed class Columns : ManualConfig
+    internal sealed class Columns : ManualConfig
     {
         public Columns() => AddColumn(new ThroughputColumn("GFLOP/s", 1e9, c =>
         {
@@ -38,4 +38,36 @@ public class MatmulBenchmarks
             return 2 * n * n * n;
         }));
     }
+}
+
+/// <summary>
+/// The same products on one thread (<see cref="Parallelism.MaxThreads"/> = 1): libtorch-baseline's
+/// <c>sgemm n=512, 1 thr</c> and <c>n=1024, 1 thr</c>, which measure the kernel without the split.
+/// </summary>
+[Config(typeof(MatmulBenchmarks.Columns))]
+[MemoryDiagnoser]
+public class MatmulOneThreadBenchmarks
+{
+    private Tensor _a = null!;
+    private Tensor _b = null!;
+    private int _savedThreads;
+
+    [Params(512, 1024)]
+    public int N { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var generator = new Generator(0);
+        _a = Tensor.Randn([N, N], generator: generator);
+        _b = Tensor.Randn([N, N], generator: generator);
+        _savedThreads = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = 1;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Parallelism.MaxThreads = _savedThreads;
+
+    [Benchmark]
+    public Tensor Matmul() => Tensor.Matmul(_a, _b);
 }

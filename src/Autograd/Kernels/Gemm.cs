@@ -5,19 +5,29 @@ using System.Runtime.Intrinsics;
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// C = A·B for contiguous row-major A (M×K), B (K×N), C (M×N). A register-blocked kernel: 4 rows of C
-/// by 2 vectors of columns (8 accumulators) stay in registers across the whole K loop, so each loaded B
-/// vector feeds 4 FMAs. The block is built from Vector512 where AVX-512 is available and from Vector256
-/// otherwise (AVX2 machines, such as the Zen 3 benchmark machine, would else fall back to one axpy per row
-/// and k, which reloads and stores the C row every step). Rows are split over cores for large products.
-/// (The packed, cache-blocked GEMM is a later step.)
+/// C = A·B (or C += A·B) for float and double, the GotoBLAS/BLIS way: B is cut into KC × NC panels and A into
+/// MC × KC blocks, each packed into the strip layout of <see cref="GemmPacking"/> (a B panel stays in L3 and
+/// its strips in L1 while an A block stays in L2), and <see cref="GemmMicroKernel"/> computes MR × NR tiles of C
+/// from them. A and B are read through arbitrary strides, so transposed operands need no copy; C has unit column
+/// stride. Products with one row or one column go to <see cref="Gemv"/> instead, where packing would only add
+/// traffic. Large products are split over <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C,
+/// each thread with its own packing buffers and no synchronisation until the end.
 /// </summary>
-internal static class Gemm
+internal static unsafe class Gemm
 {
-    private const int RowBlock = 4;
-    private const long ParallelThreshold = 1L << 21; // multiply-adds; below this a second thread costs more than it saves
+    private const int MR = GemmMicroKernel.MR;
 
-    public static void Multiply<T>(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int m, int k, int n)
+    // Multiply-adds per thread below which a split costs more than it saves. On the 2-core Zen 3, with the worker
+    // awake, two threads start to win from about 80³ (and clearly at 96³: 18 µs against 23 µs); a worker that is
+    // asleep costs little, as the caller takes its task if it has not started.
+    private const long ParallelWorkPerThread = 1L << 18;
+
+    /// <summary>
+    /// C[m × n] (row stride <paramref name="ldc"/>, column stride 1, from <paramref name="cOffset"/>) = A[m × k]·B[k × n],
+    /// or C += A·B when <paramref name="accumulate"/>. <paramref name="maxThreads"/> ≤ 0 means <see cref="Parallelism.MaxThreads"/>.
+    /// </summary>
+    public static void Multiply<T>(int m, int n, int k, StridedMatrix<T> a, StridedMatrix<T> b, T[] c, int cOffset, int ldc,
+        bool accumulate = false, int maxThreads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m == 0 || n == 0)
@@ -26,176 +36,204 @@ internal static class Gemm
         }
         if (k == 0)
         {
-            c.AsSpan(cOffset, m * n).Clear();
+            if (!accumulate)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    c.AsSpan(cOffset + i * ldc, n).Clear();
+                }
+            }
             return;
         }
-        int blocks = (m + RowBlock - 1) / RowBlock;
-        if ((long)m * n * k >= ParallelThreshold && blocks > 1 && Environment.ProcessorCount > 1)
+        int threads = maxThreads > 0 ? maxThreads : Parallelism.MaxThreads;
+        if (n == 1)
         {
-            Parallel.For(0, blocks, blk => RowBlockKernel(a, aOffset, b, bOffset, c, cOffset, blk * RowBlock, Math.Min(RowBlock, m - blk * RowBlock), k, n));
+            Gemv.Multiply(m, k, a, b.Data, b.Offset, b.RowStride, c, cOffset, ldc, accumulate, threads);
+            return;
+        }
+        if (m == 1)
+        {
+            // A row times B is Bᵀ times a column: the same GEMV.
+            Gemv.Multiply(n, k, b.Transposed, a.Data, a.Offset, a.ColStride, c, cOffset, 1, accumulate, threads);
+            return;
+        }
+        long work = (long)m * n * k;
+        threads = (int)Math.Clamp(work / ParallelWorkPerThread, 1, threads);
+        var job = GemmJob<T>.ForThisThread;
+        job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
+        if (threads == 1)
+        {
+            job.Execute(0);
+            job.Clear();
+            return;
+        }
+        // Split the rows of C in whole tiles: each thread then packs its own rows of A (a strided gather, the slower
+        // packing) and repeats only the packing of B (a vector copy). Too few rows: split the columns instead.
+        int nr = 2 * VectorCount<T>();
+        if (m >= threads * 4 * MR || n < threads * nr)
+        {
+            job.SplitRows(Math.Min(threads, (m + MR - 1) / MR), MR);
         }
         else
         {
-            for (int blk = 0; blk < blocks; blk++)
-            {
-                RowBlockKernel(a, aOffset, b, bOffset, c, cOffset, blk * RowBlock, Math.Min(RowBlock, m - blk * RowBlock), k, n);
-            }
+            job.SplitColumns(threads, nr);
+        }
+        ParallelRunner.Run(job, job.Parts, threads);
+        job.Clear();
+    }
+
+    /// <summary>
+    /// C[i] = A[i]·B[i] for i &lt; <paramref name="batch"/>, matrix i of each operand <c>i · batch stride</c> elements after
+    /// the first (a stride of 0 reuses one matrix for the whole batch). Products too small to split are spread over
+    /// the threads by batch index instead.
+    /// </summary>
+    public static void MultiplyBatched<T>(int batch, int m, int n, int k, StridedMatrix<T> a, int aBatchStride, StridedMatrix<T> b, int bBatchStride,
+        T[] c, int cOffset, int cBatchStride, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long work = (long)m * n * k;
+        int threads = (int)Math.Clamp(work * batch / ParallelWorkPerThread, 1, Math.Min(batch, Parallelism.MaxThreads));
+        if (threads > 1 && work < 2 * ParallelWorkPerThread)
+        {
+            var job = GemmBatchJob<T>.ForThisThread;
+            job.Set(batch, m, n, k, a, aBatchStride, b, bBatchStride, c, cOffset, cBatchStride, ldc, threads);
+            ParallelRunner.Run(job, threads, threads);
+            job.Clear();
+            return;
+        }
+        for (int i = 0; i < batch; i++)
+        {
+            Multiply(m, n, k, a with { Offset = a.Offset + i * aBatchStride }, b with { Offset = b.Offset + i * bBatchStride },
+                c, cOffset + i * cBatchStride, ldc);
         }
     }
 
-    private static void RowBlockKernel<T>(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int row0, int rows, int k, int n)
+    /// <summary>Elements per vector of the width the micro-kernel uses on this machine.</summary>
+    internal static int VectorCount<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : Vector128<T>.Count;
+
+    /// <summary>C[rows, cols] = (or +=) A[rows, :]·B[:, cols] on the calling thread.</summary>
+    internal static void MultiplyBlock<T>(int m0, int m1, int n0, int n1, int k, StridedMatrix<T> a, StridedMatrix<T> b,
+        T[] c, int cOffset, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int j = 0;
-        if (rows == RowBlock)
+        fixed (T* ap = a.Data, bp = b.Data, cp = c)
         {
+            T* aOrigin = ap + a.Offset + (nint)m0 * a.RowStride;
+            T* bOrigin = bp + b.Offset + (nint)n0 * b.ColStride;
+            T* cOrigin = cp + cOffset + (nint)m0 * ldc + n0;
             if (Vector512.IsHardwareAccelerated)
             {
-                int w = Vector512<T>.Count;
-                for (; j + 2 * w <= n; j += 2 * w)
-                {
-                    Block4x2(a, aOffset, b, bOffset, c, cOffset, row0, j, k, n);
-                }
+                Blocked<T, Vector512<T>, GemmSimd512<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                int w = Vector256<T>.Count;
-                for (; j + 2 * w <= n; j += 2 * w)
-                {
-                    Block4x2Vector256(a, aOffset, b, bOffset, c, cOffset, row0, j, k, n);
-                }
+                Blocked<T, Vector256<T>, GemmSimd256<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
             }
-        }
-        // Remaining columns, short row blocks, and machines without 256-bit SIMD: one row at a time, a
-        // vectorised axpy (TensorPrimitives picks the widest vector it can, or scalar) per k.
-        if (j < n)
-        {
-            int width = n - j;
-            for (int r = 0; r < rows; r++)
+            else
             {
-                var cRow = c.AsSpan(cOffset + (row0 + r) * n + j, width);
-                cRow.Clear();
-                int aRow = aOffset + (row0 + r) * k;
-                for (int p = 0; p < k; p++)
+                Blocked<T, Vector128<T>, GemmSimd128<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+            }
+        }
+    }
+
+    [SkipLocalsInit]
+    private static void Blocked<T, TVec, TSimd>(int m, int n, int k, T* a, nint ars, nint acs, T* b, nint brs, nint bcs,
+        T* c, nint ldc, bool accumulate)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Count;
+        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1. MC: an A block (MC × KC) about a third of a
+        // 512 KiB L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
+        int kcMax = 16384 / (nr * sizeof(T));
+        int mcMax = Math.Max(MR, 172032 / (kcMax * sizeof(T)) / MR * MR);
+        int ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
+        int kcBlock = Math.Min(k, kcMax);
+        int mcBlock = Math.Min(RoundUp(m, MR), mcMax);
+        int ncBlock = Math.Min(RoundUp(n, nr), ncMax);
+        T* packA = GemmBuffers<T>.PackA(mcBlock * kcBlock);
+        T* packB = GemmBuffers<T>.PackB(ncBlock * kcBlock);
+        T* tile = stackalloc T[MR * nr];
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                bool add = accumulate || pc > 0;
+                GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, packB);
+                for (int ic = 0; ic < m; ic += mcMax)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(b.AsSpan(bOffset + p * n + j, width), a[aRow + p], cRow, cRow);
+                    int mc = Math.Min(mcMax, m - ic);
+                    GemmPacking.PackA(mc, kc, a + ic * ars + pc * acs, ars, acs, packA);
+                    MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, packB, c + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x2<T>(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int row0, int col, int k, int n)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void MacroKernel<T, TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
     {
-        int w = Vector512<T>.Count;
-        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
-        ref T bRef = ref b[0];
-        int a0 = aOffset + row0 * k;
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
-        int bi = bOffset + col;
-        for (int p = 0; p < k; p++, bi += n)
+        int nr = 2 * TSimd.Count;
+        for (int j = 0; j < nc; j += nr)
         {
-            var b0 = Vector512.LoadUnsafe(ref bRef, (nuint)bi);
-            var b1 = Vector512.LoadUnsafe(ref bRef, (nuint)(bi + w));
-            var v = Vector512.Create(a[a0 + p]);
-            c00 = Fma(v, b0, c00);
-            c01 = Fma(v, b1, c01);
-            v = Vector512.Create(a[a1 + p]);
-            c10 = Fma(v, b0, c10);
-            c11 = Fma(v, b1, c11);
-            v = Vector512.Create(a[a2 + p]);
-            c20 = Fma(v, b0, c20);
-            c21 = Fma(v, b1, c21);
-            v = Vector512.Create(a[a3 + p]);
-            c30 = Fma(v, b0, c30);
-            c31 = Fma(v, b1, c31);
+            int cols = Math.Min(nr, nc - j);
+            T* bStrip = packB + j * kc;
+            for (int i = 0; i < mc; i += MR)
+            {
+                int rows = Math.Min(MR, mc - i);
+                T* aStrip = packA + i * kc;
+                T* cTile = c + i * ldc + j;
+                if (rows == MR && cols == nr)
+                {
+                    GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, bStrip, cTile, ldc, add);
+                }
+                else
+                {
+                    // An edge tile: compute the full padded tile aside and write back only the part inside C.
+                    GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, bStrip, tile, nr, false);
+                    WriteBack(rows, cols, tile, nr, cTile, ldc, add);
+                }
+            }
         }
-        ref T cRef = ref c[0];
-        int ci = cOffset + row0 * n + col;
-        c00.StoreUnsafe(ref cRef, (nuint)ci);
-        c01.StoreUnsafe(ref cRef, (nuint)(ci + w));
-        ci += n;
-        c10.StoreUnsafe(ref cRef, (nuint)ci);
-        c11.StoreUnsafe(ref cRef, (nuint)(ci + w));
-        ci += n;
-        c20.StoreUnsafe(ref cRef, (nuint)ci);
-        c21.StoreUnsafe(ref cRef, (nuint)(ci + w));
-        ci += n;
-        c30.StoreUnsafe(ref cRef, (nuint)ci);
-        c31.StoreUnsafe(ref cRef, (nuint)(ci + w));
     }
 
-    /// <summary>The same 4×2-vector block as <see cref="Block4x2{T}"/>, in 256-bit vectors for machines without AVX-512.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x2Vector256<T>(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int row0, int col, int k, int n)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteBack<T>(int rows, int cols, T* tile, int nr, T* c, nint ldc, bool add)
+        where T : unmanaged
     {
-        int w = Vector256<T>.Count;
-        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
-        ref T bRef = ref b[0];
-        int a0 = aOffset + row0 * k;
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
-        int bi = bOffset + col;
-        for (int p = 0; p < k; p++, bi += n)
+        for (int i = 0; i < rows; i++)
         {
-            var b0 = Vector256.LoadUnsafe(ref bRef, (nuint)bi);
-            var b1 = Vector256.LoadUnsafe(ref bRef, (nuint)(bi + w));
-            var v = Vector256.Create(a[a0 + p]);
-            c00 = Fma(v, b0, c00);
-            c01 = Fma(v, b1, c01);
-            v = Vector256.Create(a[a1 + p]);
-            c10 = Fma(v, b0, c10);
-            c11 = Fma(v, b1, c11);
-            v = Vector256.Create(a[a2 + p]);
-            c20 = Fma(v, b0, c20);
-            c21 = Fma(v, b1, c21);
-            v = Vector256.Create(a[a3 + p]);
-            c30 = Fma(v, b0, c30);
-            c31 = Fma(v, b1, c31);
+            var source = new ReadOnlySpan<T>(tile + i * nr, cols);
+            var destination = new Span<T>(c + i * ldc, cols);
+            if (add)
+            {
+                if (typeof(T) == typeof(float))
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source),
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(destination),
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(destination));
+                }
+                else
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(source),
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(destination),
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(destination));
+                }
+            }
+            else
+            {
+                source.CopyTo(destination);
+            }
         }
-        ref T cRef = ref c[0];
-        int ci = cOffset + row0 * n + col;
-        c00.StoreUnsafe(ref cRef, (nuint)ci);
-        c01.StoreUnsafe(ref cRef, (nuint)(ci + w));
-        ci += n;
-        c10.StoreUnsafe(ref cRef, (nuint)ci);
-        c11.StoreUnsafe(ref cRef, (nuint)(ci + w));
-        ci += n;
-        c20.StoreUnsafe(ref cRef, (nuint)ci);
-        c21.StoreUnsafe(ref cRef, (nuint)(ci + w));
-        ci += n;
-        c30.StoreUnsafe(ref cRef, (nuint)ci);
-        c31.StoreUnsafe(ref cRef, (nuint)(ci + w));
     }
 
-    /// <summary>a·b + c with one rounding; the type tests are JIT-time constants, so this compiles to one instruction.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        }
-        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
-
-    /// <summary>The 256-bit form of <see cref="Fma{T}(Vector512{T}, Vector512{T}, Vector512{T})"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        }
-        return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

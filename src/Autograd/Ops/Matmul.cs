@@ -149,8 +149,16 @@ public partial class Tensor
         {
             var batch = Shapes.Broadcast("Matmul", a3._shape[..^2], b3._shape[..^2]);
             int count = Shapes.Numel(batch);
-            var ae = a3.Expand([.. batch, n, k]).Reshape(count, n, k);
-            var be = b3.Expand([.. batch, k, m]).Reshape(count, k, m);
+            var ae = a3.Expand([.. batch, n, k]);
+            var be = b3.Expand([.. batch, k, m]);
+            if (batch.Length != 1)
+            {
+                // Several batch dims are folded into one; Reshape copies a broadcast or transposed operand. With one
+                // batch dim Bmm takes the views as they are: the GEMM reads a stride-0 batch (a convolution's weight)
+                // or transposed matrices (the backward's) in place.
+                ae = ae.Reshape(count, n, k);
+                be = be.Reshape(count, k, m);
+            }
             r = Bmm(ae, be).Reshape([.. batch, n, m]);
         }
         if (aVector)
@@ -172,22 +180,33 @@ public partial class Tensor
         }
     }
 
-    /// <summary>r[i] = a[i]·b[i] for each of <paramref name="batch"/> matrices, via the GEMM kernel on contiguous copies.</summary>
+    /// <summary>
+    /// r[i] = a[i]·b[i] for each of <paramref name="batch"/> matrices (r contiguous). The GEMM reads a and b through
+    /// their strides, so transposed views (the backward's G·Bᵀ and Aᵀ·G, Linear's x·Wᵀ) and broadcast batches
+    /// (stride 0, as a convolution's weight against a batch of column matrices) are multiplied without a copy.
+    /// </summary>
     private static void MultiplyInto(Tensor a, Tensor b, Tensor r, int batch, int n, int k, int m)
     {
-        var ac = a.ContiguousRaw();
-        var bc = b.ContiguousRaw();
-        for (int i = 0; i < batch; i++)
+        if (a.DType == DType.Float32)
         {
-            if (a.DType == DType.Float32)
-            {
-                Gemm.Multiply(ac.Data<float>(), ac.Offset + i * n * k, bc.Data<float>(), bc.Offset + i * k * m, r.Data<float>(), i * n * m, n, k, m);
-            }
-            else
-            {
-                Gemm.Multiply(ac.Data<double>(), ac.Offset + i * n * k, bc.Data<double>(), bc.Offset + i * k * m, r.Data<double>(), i * n * m, n, k, m);
-            }
+            MultiplyInto<float>(a, b, r, batch, n, k, m);
         }
+        else
+        {
+            MultiplyInto<double>(a, b, r, batch, n, k, m);
+        }
+    }
+
+    private static void MultiplyInto<T>(Tensor a, Tensor b, Tensor r, int batch, int n, int k, int m)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var sa = a.StridesArray;
+        var sb = b.StridesArray;
+        var am = new StridedMatrix<T>(a.Data<T>(), a.Offset, sa[^2], sa[^1]);
+        var bm = new StridedMatrix<T>(b.Data<T>(), b.Offset, sb[^2], sb[^1]);
+        int aBatch = a.Rank == 3 ? sa[0] : 0;
+        int bBatch = b.Rank == 3 ? sb[0] : 0;
+        Gemm.MultiplyBatched(batch, n, m, k, am, aBatch, bm, bBatch, r.Data<T>(), 0, n * m, m);
     }
 }
 

@@ -128,8 +128,8 @@ public class MatmulTests
     [Fact]
     public void Mm_LargerAndOddSizes_MatchTheReference()
     {
-        // Sizes that are not multiples of the kernel's 4-row blocks or vector widths, and one product big enough
-        // (≥ 2²¹ multiply-adds) to take the multi-threaded path.
+        // Sizes that are not multiples of the kernel's 6-row tiles or vector widths, and one product big enough
+        // (≥ 2¹⁹ multiply-adds) to take the multi-threaded path.
         var g = new Generator(95);
         foreach (var (n, k, m) in new[] { (7, 33, 21), (5, 1, 40), (1, 17, 1), (130, 128, 130) })
         {
@@ -140,6 +140,23 @@ public class MatmulTests
             AssertClose(expected, Tensor.Mm(a.To(DType.Float32), b.To(DType.Float32)), 1e-4);
             AssertClose(Reference(b.T, a.T), Tensor.Mm(b.T, a.T), 1e-12);
         }
+    }
+
+    [Fact]
+    public void Matmul_BroadcastWeightAndTransposedBatches_MatchTheReference()
+    {
+        // A convolution's product: one weight (O, K) against a batch of column matrices (N, K, L). The GEMM reads the
+        // broadcast weight (batch stride 0) and transposed batches in place, as the backward's products are.
+        var g = new Generator(96);
+        var w = Uniform(g, [7, 20], requiresGrad: false);
+        var cols = Uniform(g, [3, 20, 33], requiresGrad: false);
+        AssertClose(Reference(w, cols), Tensor.Matmul(w, cols), 1e-12);
+        var colsT = Uniform(g, [3, 33, 20], requiresGrad: false).Transpose(1, 2);
+        AssertClose(Reference(w, colsT), Tensor.Matmul(w, colsT), 1e-12);
+        AssertClose(Reference(colsT.Transpose(1, 2), w.T), Tensor.Matmul(colsT.Transpose(1, 2), w.T), 1e-12);
+        AssertClose(Reference(w, colsT).To(DType.Float32), Tensor.Matmul(w.To(DType.Float32), colsT.To(DType.Float32)), 1e-5);
+        CheckGradients(t => Tensor.Matmul(t[0], t[1].Transpose(1, 2)), Uniform(g, [2, 3]), Uniform(g, [2, 4, 3]));
+        CheckGradients(t => Tensor.Matmul(t[1].Transpose(1, 2), t[0].T), Uniform(g, [5, 2]), Uniform(g, [3, 2, 4]));
     }
 
     [Fact]

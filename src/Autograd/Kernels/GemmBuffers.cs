@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// Per-thread packing buffers for the GEMM, kept for the thread's lifetime so that steady-state calls allocate
+/// nothing. They live on the pinned object heap (no <c>fixed</c> needed, and the GC never moves them) and are
+/// used from a 64-byte boundary so that packed strips do not straddle cache lines.
+/// </summary>
+internal static unsafe class GemmBuffers<T>
+    where T : unmanaged
+{
+    private const int Alignment = 64;
+
+    [ThreadStatic]
+    private static T[]? t_packA;
+
+    [ThreadStatic]
+    private static T[]? t_packB;
+
+    [ThreadStatic]
+    private static T[]? t_vector;
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements for packed A.</summary>
+    public static T* PackA(int length) => Aligned(ref t_packA, length);
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements for packed B.</summary>
+    public static T* PackB(int length) => Aligned(ref t_packB, length);
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements for a gathered vector (GEMV).</summary>
+    public static T* Vector(int length) => Aligned(ref t_vector, length);
+
+    private static T* Aligned(ref T[]? buffer, int length)
+    {
+        int padded = length + Alignment / sizeof(T);
+        if (buffer is null || buffer.Length < padded)
+        {
+            buffer = GC.AllocateUninitializedArray<T>(padded, pinned: true);
+        }
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((address + Alignment - 1) & ~(nuint)(Alignment - 1));
+    }
+}
