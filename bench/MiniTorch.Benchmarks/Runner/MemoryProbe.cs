@@ -52,7 +52,7 @@ internal static class MemoryProbe
         return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
     }
 
-    /// <summary>Managed bytes allocated per step and gen-0/1/2 collections over <paramref name="steps"/> steady-state steps.</summary>
+    /// <summary>Managed bytes allocated per step (whole process, and the training thread alone) and gen-0/1/2 collections over <paramref name="steps"/> steady-state steps.</summary>
     public static Dictionary<string, object> SteadyStateAllocation(int batch, int steps = 1000, int warmup = 20)
     {
         var mlp = new MlpCase(batch);
@@ -63,6 +63,7 @@ internal static class MemoryProbe
         GC.Collect();
         GC.WaitForPendingFinalizers();
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        long beforeThread = GC.GetAllocatedBytesForCurrentThread();
         long before = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
@@ -71,15 +72,18 @@ internal static class MemoryProbe
         }
         sw.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        long allocatedThread = GC.GetAllocatedBytesForCurrentThread() - beforeThread;
         return new Dictionary<string, object>
         {
             ["batch"] = batch,
             ["steps"] = steps,
             ["bytes_allocated_per_step"] = allocated / steps,
+            ["bytes_allocated_per_step_training_thread"] = allocatedThread / steps,
             ["gen0_collections"] = GC.CollectionCount(0) - g0,
             ["gen1_collections"] = GC.CollectionCount(1) - g1,
             ["gen2_collections"] = GC.CollectionCount(2) - g2,
             ["mean_step_ms"] = Math.Round(sw.Elapsed.TotalMilliseconds / steps, 3),
+            ["final_loss"] = mlp.LastLoss,
         };
     }
 }

@@ -5,7 +5,9 @@ namespace MiniTorch.Benchmarks.Runner;
 
 /// <summary>
 /// The baseline's <c>mlp_adam_step</c>: Linear(784,256)-ReLU-Linear(256,256)-ReLU-Linear(256,10), cross-entropy,
-/// Adam(lr 1e-3); one step = zero grad, forward, backward, step on a fixed random batch.
+/// Adam(lr 1e-3); one step = zero grad, forward, backward, step on a fixed random batch. Like the baseline's step
+/// (inside <c>torch.NewDisposeScope()</c>), each step runs in a <see cref="TensorScope"/>, so its tensors' memory goes
+/// back to the pool at the end of the step instead of waiting for the GC.
 /// </summary>
 internal sealed class MlpCase
 {
@@ -32,11 +34,16 @@ internal sealed class MlpCase
         _y = Tensor.FromArray(labels);
     }
 
+    /// <summary>The loss of the last step (read inside its scope).</summary>
+    public double LastLoss { get; private set; }
+
     public void Step()
     {
+        using var scope = TensorScope.Enter();
         _optimizer.ZeroGrad();
         var loss = _loss.Call(_model.Call(_x), _y);
         loss.Backward();
         _optimizer.Step();
+        LastLoss = loss.Item();
     }
 }

@@ -7,13 +7,13 @@ internal static class Workloads
 
     public const int ChainLength = 1000;
 
-    /// <summary>Matmul of two random n×n float32 matrices, a fresh output each call.</summary>
+    /// <summary>Matmul of two random n×n float32 matrices, a fresh output each call, disposed as the baseline disposes it.</summary>
     public static Stats Sgemm(int n)
     {
         var g = new Generator(0);
         var a = Tensor.Randn([n, n], generator: g);
         var b = Tensor.Randn([n, n], generator: g);
-        return Timing.Time(() => Tensor.Matmul(a, b), reps: n >= 1024 ? 5 : 7);
+        return Timing.Time(() => Tensor.Matmul(a, b).Dispose(), reps: n >= 1024 ? 5 : 7);
     }
 
     /// <summary>
@@ -38,6 +38,7 @@ internal static class Workloads
             }
             for (int i = 0; i < LinRegSteps; i++)
             {
+                using var scope = TensorScope.Enter(); // the baseline's torch.NewDisposeScope() per step
                 var loss = (Tensor.Matmul(x, w) - y).Pow(2).Sum();
                 loss.Backward();
                 using (Autograd.NoGrad())
@@ -74,8 +75,17 @@ internal static class Workloads
             }
             return t;
         }
-        var fwd = Timing.Time(() => Forward());
-        var full = Timing.Time(() => Forward().Sum().Backward());
+        // Each run in a scope, as the baseline runs each in torch.NewDisposeScope().
+        var fwd = Timing.Time(() =>
+        {
+            using var scope = TensorScope.Enter();
+            Forward();
+        });
+        var full = Timing.Time(() =>
+        {
+            using var scope = TensorScope.Enter();
+            Forward().Sum().Backward();
+        });
         return (fwd.Per(ChainLength), full.Per(ChainLength));
     }
 }

@@ -31,11 +31,8 @@ internal static class ParallelElementwise
     /// <summary>64 elements: a whole number of Vector512 of float64 and of every narrower vector, and of cache lines.</summary>
     private const int Alignment = 64;
 
-    /// <summary>
-    /// The most threads a kernel is split over. TODO(thread setting): follow the library's public thread-count
-    /// setting once it exists (it is being added with the packed GEMM).
-    /// </summary>
-    public static int MaxThreads => Environment.ProcessorCount;
+    /// <summary>The most threads a kernel is split over: the library-wide <see cref="Parallelism.MaxThreads"/>.</summary>
+    public static int MaxThreads => Parallelism.MaxThreads;
 
     /// <summary>How many chunks <paramref name="n"/> elements are split into; 1 means run serially.</summary>
     public static int ChunkCount(int n) =>
@@ -51,17 +48,55 @@ internal static class ParallelElementwise
             return;
         }
         int per = ChunkLength(n, chunks);
-        // One delegate per call (not per element). Threads take chunks as they come free and the calling thread takes
-        // them too, so on a busy machine the work drifts to whoever runs, and a busy pool degrades to serial.
-        Parallel.For(0, chunks, i =>
+        // The GEMM's persistent workers (no delegate, task or closure per call): threads take chunks as they come free
+        // and the calling thread takes them too, so on a busy machine the work drifts to whoever runs.
+        var job = ChunkJob<TBody>.Rent(body, n, per);
+        try
         {
-            int start = i * per;
-            int length = Math.Min(per, n - start);
+            ParallelRunner.Run(job, chunks, MaxThreads);
+        }
+        finally
+        {
+            job.Return();
+        }
+    }
+
+    /// <summary>One split kernel call as numbered chunks; one cached instance per thread and body type, so a call allocates nothing.</summary>
+    private sealed class ChunkJob<TBody> : IParallelWork where TBody : struct, IChunkBody
+    {
+        [ThreadStatic]
+        private static ChunkJob<TBody>? t_cached;
+
+        private TBody _body;
+        private int _n;
+        private int _per;
+
+        public static ChunkJob<TBody> Rent(TBody body, int n, int per)
+        {
+            var job = t_cached ?? new ChunkJob<TBody>();
+            t_cached = null; // a kernel called from inside a chunk gets its own instance
+            job._body = body;
+            job._n = n;
+            job._per = per;
+            return job;
+        }
+
+        /// <summary>Drops the body (it holds the tensors' arrays, which must not be kept alive) and caches the job.</summary>
+        public void Return()
+        {
+            _body = default;
+            t_cached = this;
+        }
+
+        public void Execute(int index)
+        {
+            int start = index * _per;
+            int length = Math.Min(_per, _n - start);
             if (length > 0)
             {
-                body.Run(start, length);
+                _body.Run(start, length);
             }
-        });
+        }
     }
 
     /// <summary>The length of every chunk but the last: n / chunks rounded up to a multiple of <see cref="Alignment"/>.</summary>

@@ -100,7 +100,7 @@ public class ScopedTrainingTests
     }
 
     /// <summary>
-    /// The workload (batch 256, 784-256-256-10, Adam). The bound is generous (bench/MlpAllocationProbe reports
+    /// The workload (batch 256, 784-256-256-10, Adam). The bound is generous (the bench runner's memory figures report
     /// the exact figure, about 45 KB); without the scope a step allocates about 9.5 MB. Only this thread's bytes are
     /// counted: the parallel GEMM's worker threads and other tests in the process do not disturb the figure.
     /// </summary>
