@@ -36,13 +36,18 @@ internal static class AdamUpdate
             g = DirectionTerms.Gradient(parameter, grad, weightDecay, group.Maximize);
         }
 
-        // m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
-        expAvg.MulInPlace(beta1).AddInPlace(g, 1 - beta1);
-        expAvgSq.MulInPlace(beta2).AddcmulInPlace(g, g, 1 - beta2);
-
         double biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
         double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
         double stepSize = lr / biasCorrection1;
+        // The common case in one pass over the four tensors, bit-identical to the ops below.
+        if (!group.Amsgrad && Tensor.TryFusedAdamStep(parameter, g, expAvg, expAvgSq, beta1, beta2, biasCorrection2, eps, stepSize))
+        {
+            return;
+        }
+
+        // m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
+        expAvg.MulInPlace(beta1).AddInPlace(g, 1 - beta1);
+        expAvgSq.MulInPlace(beta2).AddcmulInPlace(g, g, 1 - beta2);
 
         // AMSGrad normalizes by the largest second moment seen so far rather than the current one.
         Tensor secondMoment = expAvgSq;
