@@ -27,39 +27,27 @@ public static class Newton
 
     /// <summary>Newton steps w ← w − H⁻¹∇f from w = 0 until |∇f| ≤ tolerance (or maxSteps).</summary>
     public static List<Iterate> Minimise(Func<Tensor, Tensor> f, int dims, double tolerance, int maxSteps)
-    {
-        var w = Tensor.Zeros([dims], DType.Float64);
-        var history = new List<Iterate>();
-        for (int step = 0; step <= maxSteps; step++)
-        {
-            var (loss, gradient) = Autograd.Functional.Vjp(f, w);
-            double norm = gradient.Pow(2).Sum().Sqrt().Item();
-            history.Add(new Iterate(step, loss.Item(), norm));
-            if (norm <= tolerance || step == maxSteps)
-            {
-                break;
-            }
-            var hessian = Autograd.Functional.Hessian(f, w);
-            w = w - Solve(hessian, gradient);
-        }
-        return history;
-    }
+        => Descend(f, dims, tolerance, maxSteps, (w, gradient) => w - Solve(Autograd.Functional.Hessian(f, w), gradient));
 
     /// <summary>Gradient descent with a fixed step from w = 0, for comparison.</summary>
     public static List<Iterate> GradientDescent(Func<Tensor, Tensor> f, int dims, double learningRate, double tolerance, int maxSteps)
+        => Descend(f, dims, tolerance, maxSteps, (w, gradient) => w - gradient * learningRate);
+
+    /// <summary>Applies <paramref name="step"/> from w = 0 until |∇f| ≤ tolerance (or maxSteps), recording every iterate.</summary>
+    private static List<Iterate> Descend(Func<Tensor, Tensor> f, int dims, double tolerance, int maxSteps, Func<Tensor, Tensor, Tensor> step)
     {
         var w = Tensor.Zeros([dims], DType.Float64);
         var history = new List<Iterate>();
-        for (int step = 0; step <= maxSteps; step++)
+        for (int i = 0; i <= maxSteps; i++)
         {
             var (loss, gradient) = Autograd.Functional.Vjp(f, w);
             double norm = gradient.Pow(2).Sum().Sqrt().Item();
-            history.Add(new Iterate(step, loss.Item(), norm));
-            if (norm <= tolerance || step == maxSteps)
+            history.Add(new Iterate(i, loss.Item(), norm));
+            if (norm <= tolerance || i == maxSteps)
             {
                 break;
             }
-            w = w - gradient * learningRate;
+            w = step(w, gradient);
         }
         return history;
     }

@@ -21,7 +21,7 @@ public static partial class Autograd
         {
             ArgumentNullException.ThrowIfNull(f);
             ArgumentNullException.ThrowIfNull(v);
-            var xs = PrepareForwardInputs("Jvp", inputs, createGraph);
+            var xs = PrepareInputs("Jvp", inputs, createGraph, forReverseMode: false);
             if (v.Length != xs.Length)
             {
                 throw new ArgumentException($"Jvp: got {xs.Length} inputs but {v.Length} tangents; pass one tangent per input.", nameof(v));
@@ -124,23 +124,6 @@ public static partial class Autograd
                     : Finish(Tensor.Stack(columns[j], dim: outShape.Length).View(shape), createGraph);
             }
             return result;
-        }
-
-        /// <summary>Inputs for forward mode: the caller's graph is kept only with createGraph; no reverse graph is needed otherwise.</summary>
-        private static Tensor[] PrepareForwardInputs(string op, Tensor[] inputs, bool createGraph)
-        {
-            ArgumentNullException.ThrowIfNull(inputs);
-            if (inputs.Length == 0)
-            {
-                throw new ArgumentException($"{op}: inputs is empty; pass the tensors to differentiate with respect to.", nameof(inputs));
-            }
-            var xs = new Tensor[inputs.Length];
-            for (int i = 0; i < inputs.Length; i++)
-            {
-                var x = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"{op}: input {i} is null.");
-                xs[i] = createGraph ? x : x.Detach();
-            }
-            return xs;
         }
     }
 }

@@ -64,7 +64,7 @@ public static partial class Autograd
                 return mode switch
                 {
                     JacobianMode.Reverse => ReverseJacobian(f, PrepareInputs("Jacobian", inputs, createGraph), createGraph),
-                    JacobianMode.Forward => ForwardJacobian(f, PrepareForwardInputs("Jacobian", inputs, createGraph), createGraph),
+                    JacobianMode.Forward => ForwardJacobian(f, PrepareInputs("Jacobian", inputs, createGraph, forReverseMode: false), createGraph),
                     _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Jacobian: mode must be JacobianMode.Reverse or JacobianMode.Forward."),
                 };
             }
@@ -107,9 +107,10 @@ public static partial class Autograd
 
         /// <summary>
         /// Fresh inputs for the function: detached leaves requiring grad, or, with createGraph, views that keep the
-        /// caller's graph so the result can be differentiated further (as PyTorch's <c>_grad_preprocess</c>).
+        /// caller's graph so the result can be differentiated further (as PyTorch's <c>_grad_preprocess</c>). Forward
+        /// mode needs no reverse graph: its inputs are detached, or with createGraph the caller's tensors themselves.
         /// </summary>
-        private static Tensor[] PrepareInputs(string op, Tensor[] inputs, bool createGraph)
+        private static Tensor[] PrepareInputs(string op, Tensor[] inputs, bool createGraph, bool forReverseMode = true)
         {
             ArgumentNullException.ThrowIfNull(inputs);
             if (inputs.Length == 0)
@@ -120,7 +121,8 @@ public static partial class Autograd
             for (int i = 0; i < inputs.Length; i++)
             {
                 var x = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"{op}: input {i} is null.");
-                xs[i] = createGraph && x.RequiresGrad ? x.View(x.ShapeArray) : x.Detach().SetRequiresGrad();
+                xs[i] = !forReverseMode ? (createGraph ? x : x.Detach())
+                    : createGraph && x.RequiresGrad ? x.View(x.ShapeArray) : x.Detach().SetRequiresGrad();
             }
             return xs;
         }
