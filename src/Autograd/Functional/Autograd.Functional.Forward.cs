@@ -22,20 +22,9 @@ public static partial class Autograd
             ArgumentNullException.ThrowIfNull(f);
             ArgumentNullException.ThrowIfNull(v);
             var xs = PrepareInputs("Jvp", inputs, createGraph, forReverseMode: false);
-            if (v.Length != xs.Length)
-            {
-                throw new ArgumentException($"Jvp: got {xs.Length} inputs but {v.Length} tangents; pass one tangent per input.", nameof(v));
-            }
             using (ForwardAD.Enter())
             {
-                var duals = new Tensor[xs.Length];
-                for (int i = 0; i < xs.Length; i++)
-                {
-                    var vi = v[i] ?? throw new ArgumentNullException(nameof(v), $"Jvp: tangent {i} is null.");
-                    RequireSameShape("Jvp", $"v[{i}]", vi, $"input {i}", xs[i]);
-                    duals[i] = ForwardAD.MakeDual(xs[i], vi);
-                }
-                var (primal, tangent) = ForwardAD.Unpack(Call("Jvp", f, duals));
+                var (primal, tangent) = ForwardAD.Unpack(Call("Jvp", f, MakeDuals("Jvp", xs, v, "tangent")));
                 return (Finish(primal, createGraph), Finish(tangent ?? Tensor.ZerosLike(primal), createGraph));
             }
         }
@@ -61,20 +50,9 @@ public static partial class Autograd
             using (EnableGrad())
             {
                 var xs = PrepareInputs("Hvp", inputs, createGraph);
-                if (v.Length != xs.Length)
-                {
-                    throw new ArgumentException($"Hvp: got {xs.Length} inputs but {v.Length} vectors; pass one vector per input.", nameof(v));
-                }
                 using (ForwardAD.Enter())
                 {
-                    var duals = new Tensor[xs.Length];
-                    for (int i = 0; i < xs.Length; i++)
-                    {
-                        var vi = v[i] ?? throw new ArgumentNullException(nameof(v), $"Hvp: vector {i} is null.");
-                        RequireSameShape("Hvp", $"v[{i}]", vi, $"input {i}", xs[i]);
-                        duals[i] = ForwardAD.MakeDual(xs[i], vi);
-                    }
-                    var y = Call("Hvp", f, duals);
+                    var y = Call("Hvp", f, MakeDuals("Hvp", xs, v, "vector"));
                     RequireScalar("Hvp", y);
                     var grads = y.RequiresGrad
                         ? Grad([y], xs, retainGraph: createGraph, createGraph: true, allowUnused: true)
@@ -88,6 +66,23 @@ public static partial class Autograd
                     return (Finish(ForwardAD.Unpack(y).Primal, createGraph), hvp);
                 }
             }
+        }
+
+        /// <summary>Dual tensors at the open level: each input with its vector as tangent, after checking there is one per input of its shape and dtype.</summary>
+        private static Tensor[] MakeDuals(string op, Tensor[] xs, Tensor[] v, string vectorName)
+        {
+            if (v.Length != xs.Length)
+            {
+                throw new ArgumentException($"{op}: got {xs.Length} inputs but {v.Length} {vectorName}s; pass one {vectorName} per input.", nameof(v));
+            }
+            var duals = new Tensor[xs.Length];
+            for (int i = 0; i < xs.Length; i++)
+            {
+                var vi = v[i] ?? throw new ArgumentNullException(nameof(v), $"{op}: {vectorName} {i} is null.");
+                RequireSameShape(op, $"v[{i}]", vi, $"input {i}", xs[i]);
+                duals[i] = ForwardAD.MakeDual(xs[i], vi);
+            }
+            return duals;
         }
 
         /// <summary>Columns of the Jacobian, one forward-mode pass per input element, reshaped per input.</summary>

@@ -72,8 +72,7 @@ internal static unsafe class Gemm
         // Linear layer's forward (batch 64 × 784 by 784 × 256, B a transposed view) packs B in ~120 µs: repeating
         // that on each thread costs more than the split gains.
         int nr = 2 * VectorCount<T>();
-        bool rowsCheaper = m >= n || n < threads * nr;
-        if ((rowsCheaper && m >= threads * 4 * MR) || n < threads * nr)
+        if (n < threads * nr || (m >= n && m >= threads * 4 * MR))
         {
             job.SplitRows(Math.Min(threads, (m + MR - 1) / MR), MR);
         }
