@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using MiniTorch.Benchmarks.Runner;
 
 namespace MiniTorch.Benchmarks;
 
@@ -11,34 +12,19 @@ namespace MiniTorch.Benchmarks;
 [MemoryDiagnoser]
 public class AutogradChainBenchmarks
 {
-    public const int ChainLength = 1000;
+    private const int ChainLength = Workloads.ChainLength;
 
     [Params(1, 16, 1024)]
     public int Size { get; set; }
 
     [Benchmark(OperationsPerInvoke = ChainLength)]
-    public Tensor ForwardOnly() => Forward(Size);
+    public Tensor ForwardOnly() => Workloads.ChainForward(Size);
 
     [Benchmark(OperationsPerInvoke = ChainLength)]
     public Tensor ForwardBackward()
     {
-        var x = Forward(Size);
+        var x = Workloads.ChainForward(Size);
         x.Sum().Backward();
-        return x;
-    }
-
-    private static Tensor Forward(int size)
-    {
-        var x = Tensor.Ones([size], requiresGrad: true);
-        for (int i = 0; i < ChainLength; i++)
-        {
-            x = (i % 3) switch
-            {
-                0 => x * 1.0001,
-                1 => x + 0.001,
-                _ => x.Tanh(),
-            };
-        }
         return x;
     }
 }

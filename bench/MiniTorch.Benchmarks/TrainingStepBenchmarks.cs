@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using MiniTorch.Benchmarks.Runner;
 using MiniTorch.NN;
-using MiniTorch.Optim;
 
 namespace MiniTorch.Benchmarks;
 
@@ -11,11 +11,8 @@ namespace MiniTorch.Benchmarks;
 [MemoryDiagnoser]
 public class MlpAdamStepBenchmarks
 {
-    private Sequential _model = null!;
-    private Adam _optimizer = null!;
-    private CrossEntropyLoss _loss = null!;
-    private Tensor _x = null!;
-    private Tensor _y = null!;
+    private MlpCase _plain = null!;
+    private MlpCase _scoped = null!;
 
     [Params(64, 256)]
     public int Batch { get; set; }
@@ -23,39 +20,24 @@ public class MlpAdamStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var g = new Generator(0);
-        _model = new Sequential(new Linear(784, 256, generator: g), new ReLU(), new Linear(256, 256, generator: g), new ReLU(), new Linear(256, 10, generator: g));
-        _optimizer = new Adam(_model.Parameters(), lr: 1e-3);
-        _loss = new CrossEntropyLoss();
-        _x = Tensor.Randn([Batch, 784], generator: g);
-        var labels = new float[Batch];
-        for (int i = 0; i < Batch; i++)
-        {
-            labels[i] = g.NextInt(10);
-        }
-        _y = Tensor.FromArray(labels);
+        _plain = new MlpCase(Batch, useScope: false);
+        _scoped = new MlpCase(Batch);
     }
 
+    /// <summary>The step with every buffer left to the GC.</summary>
     [Benchmark]
-    public Tensor Step()
+    public double Step()
     {
-        _optimizer.ZeroGrad();
-        var loss = _loss.Call(_model.Call(_x), _y);
-        loss.Backward();
-        _optimizer.Step();
-        return loss;
+        _plain.Step();
+        return _plain.LastLoss;
     }
 
     /// <summary>The same step inside a <see cref="TensorScope"/>: its tensors' memory is pooled and reused by the next step.</summary>
     [Benchmark]
     public double StepInScope()
     {
-        using var scope = TensorScope.Enter();
-        _optimizer.ZeroGrad();
-        var loss = _loss.Call(_model.Call(_x), _y);
-        loss.Backward();
-        _optimizer.Step();
-        return loss.Item();
+        _scoped.Step();
+        return _scoped.LastLoss;
     }
 }
 

@@ -7,7 +7,8 @@ namespace MiniTorch.Benchmarks.Runner;
 /// The baseline's <c>mlp_adam_step</c>: Linear(784,256)-ReLU-Linear(256,256)-ReLU-Linear(256,10), cross-entropy,
 /// Adam(lr 1e-3); one step = zero grad, forward, backward, step on a fixed random batch. Like the baseline's step
 /// (inside <c>torch.NewDisposeScope()</c>), each step runs in a <see cref="TensorScope"/>, so its tensors' memory goes
-/// back to the pool at the end of the step instead of waiting for the GC.
+/// back to the pool at the end of the step instead of waiting for the GC; <c>useScope: false</c> leaves every buffer
+/// to the GC, for comparison (<see cref="MlpAdamStepBenchmarks"/>).
 /// </summary>
 internal sealed class MlpCase
 {
@@ -16,9 +17,11 @@ internal sealed class MlpCase
     private readonly CrossEntropyLoss _loss = new();
     private readonly Tensor _x;
     private readonly Tensor _y;
+    private readonly bool _useScope;
 
-    public MlpCase(int batch)
+    public MlpCase(int batch, bool useScope = true)
     {
+        _useScope = useScope;
         var g = new Generator(0);
         _model = new Sequential(
             new Linear(784, 256, generator: g), new ReLU(),
@@ -39,7 +42,7 @@ internal sealed class MlpCase
 
     public void Step()
     {
-        using var scope = TensorScope.Enter();
+        using var scope = _useScope ? TensorScope.Enter() : null;
         _optimizer.ZeroGrad();
         var loss = _loss.Call(_model.Call(_x), _y);
         loss.Backward();
