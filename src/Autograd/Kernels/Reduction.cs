@@ -11,11 +11,15 @@ internal enum ReduceKind
     Min,
     ArgMax,
     ArgMin,
+
+    /// <summary>The Euclidean norm, √Σx², accurate and free of overflow and underflow in the squares.</summary>
+    Norm2,
 }
 
 /// <summary>
-/// Reductions over any set of dims: the reduced dims are moved last and made contiguous, so each output
-/// element reduces one contiguous run with TensorPrimitives.
+/// Reductions over any set of dims. Sums over one consecutive block of dims read the input in place (contiguous runs
+/// or whole rows, always with the accurate cascade of <see cref="CascadeSum"/>); otherwise the reduced dims are moved
+/// last and made contiguous, so each output element reduces one contiguous run.
 /// </summary>
 internal static class Reduction
 {
@@ -49,12 +53,16 @@ internal static class Reduction
                 outShape.Add(x.ShapeArray[d]);
             }
         }
-        if (inner == 0 && kind != ReduceKind.Sum)
+        if (inner == 0 && kind is not (ReduceKind.Sum or ReduceKind.Norm2))
         {
             throw new ArgumentException($"{op}: cannot reduce over a dimension of size 0 (shape {Shapes.Format(x.ShapeSpan)}); the operation has no identity.");
         }
-        var permuted = new Tensor(x.Storage, Permute(x.ShapeArray, order), Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
         var result = Tensor.Empty(outShape.ToArray(), x.DType);
+        if (kind == ReduceKind.Sum && TrySumInOrder(x, reduced, result))
+        {
+            return result;
+        }
+        var permuted = new Tensor(x.Storage, Permute(x.ShapeArray, order), Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
         if (x.DType == DType.Float32)
         {
             Run<float>(permuted.ContiguousSpan<float>(), result.ContiguousSpan<float>(), inner, kind);
@@ -66,6 +74,79 @@ internal static class Reduction
         return result;
     }
 
+    /// <summary>
+    /// Sums without moving the reduced dims last when they are one consecutive block of the (contiguous) layout,
+    /// [outer, rows, inner]: a trailing block sums contiguous runs, a leading or middle one adds whole rows.
+    /// Returns false for other layouts (reduced dims apart), which the permuted copy handles.
+    /// </summary>
+    private static bool TrySumInOrder(Tensor x, bool[] reduced, Tensor result)
+    {
+        int first = -1, last = -1;
+        for (int d = 0; d < x.Rank; d++)
+        {
+            if (reduced[d] && x.ShapeArray[d] != 1)
+            {
+                first = first < 0 ? d : first;
+                last = d;
+            }
+        }
+        for (int d = first + 1; d < last; d++)
+        {
+            if (!reduced[d] && x.ShapeArray[d] != 1)
+            {
+                return false;
+            }
+        }
+        int outer = 1, rows = 1, inner = 1;
+        for (int d = 0; d < x.Rank; d++)
+        {
+            int n = x.ShapeArray[d];
+            if (first >= 0 && d >= first && d <= last)
+            {
+                rows *= n;
+            }
+            else if (first >= 0 && d > last)
+            {
+                inner *= n;
+            }
+            else
+            {
+                outer *= n;
+            }
+        }
+        var c = x.ContiguousRaw();
+        if (x.DType == DType.Float32)
+        {
+            SumInOrder(c.Data<float>(), c.Offset, result.Data<float>(), result.Offset, outer, rows, inner);
+        }
+        else
+        {
+            SumInOrder(c.Data<double>(), c.Offset, result.Data<double>(), result.Offset, outer, rows, inner);
+        }
+        return true;
+    }
+
+    private static void SumInOrder<T>(T[] src, int srcOffset, T[] dst, int dstOffset, int outer, int rows, int inner)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows == 0 || outer * inner == 0)
+        {
+            dst.AsSpan(dstOffset, outer * inner).Clear(); // an empty sum is 0, as in PyTorch
+        }
+        else if (inner > 1)
+        {
+            RowCascadeSum.Sum(src, srcOffset, dst, dstOffset, outer, rows, inner);
+        }
+        else if (outer == 1)
+        {
+            dst[dstOffset] = CascadeSum.Sum(src, srcOffset, rows);
+        }
+        else
+        {
+            RunSums.Sum(src, srcOffset, dst, dstOffset, outer, rows);
+        }
+    }
+
     private static void Run<T>(ReadOnlySpan<T> src, Span<T> dst, int inner, ReduceKind kind) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int o = 0; o < dst.Length; o++)
@@ -73,13 +154,42 @@ internal static class Reduction
             var run = src.Slice(o * inner, inner);
             dst[o] = kind switch
             {
-                ReduceKind.Sum => TensorPrimitives.Sum(run),
+                ReduceKind.Sum => CascadeSum.Sum<T, ValueTerm<T>>(new ValueTerm<T>(run), run.Length),
                 ReduceKind.Max => TensorPrimitives.Max(run),
                 ReduceKind.Min => TensorPrimitives.Min(run),
+                ReduceKind.Norm2 => Norm2(run),
                 ReduceKind.ArgMax => T.CreateTruncating(TensorPrimitives.IndexOfMax(run)),
                 _ => T.CreateTruncating(TensorPrimitives.IndexOfMin(run)),
             };
         }
+    }
+
+    /// <summary>
+    /// √Σx² with the cascade sum. Where the largest |x| is so large that the squares overflow, or so small that they
+    /// underflow, the elements are scaled by a power of two (exact) first, as LAPACK's nrm2 does.
+    /// </summary>
+    private static T Norm2<T>(ReadOnlySpan<T> run) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (run.IsEmpty)
+        {
+            return T.Zero;
+        }
+        T amax = T.Abs(TensorPrimitives.MaxMagnitude(run));
+        if (!T.IsFinite(amax) || T.IsZero(amax))
+        {
+            return amax; // NaN, +∞ or 0: the norm itself
+        }
+        // The squares of the safe range and their sum over 2³¹ terms stay normal and finite.
+        int safe = typeof(T) == typeof(float) ? 48 : 480;
+        int exponent = T.ILogB(amax);
+        if (exponent >= -safe && exponent <= safe)
+        {
+            return T.Sqrt(CascadeSum.Sum<T, ProductTerm<T>>(new ProductTerm<T>(run, run), run.Length));
+        }
+        // 2^−exponent itself must be finite: for a subnormal largest element, the biggest power of two will do.
+        exponent = Math.Max(exponent, typeof(T) == typeof(float) ? -127 : -1023);
+        var scaled = CascadeSum.Sum<T, ScaledSquareTerm<T>>(new ScaledSquareTerm<T>(run, T.ScaleB(T.One, -exponent)), run.Length);
+        return T.ScaleB(T.Sqrt(scaled), exponent);
     }
 
     private static int[] Permute(int[] values, int[] order)

@@ -48,12 +48,9 @@ public partial class Tensor
         var reduced = Shapes.ReducedDims("Norm", dims, Rank);
         if (p == 2)
         {
-            Tensor r;
-            using (Autograd.NoGrad())
-            using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
-            {
-                r = (this * this).Sum(dims, keepDim).Sqrt();
-            }
+            // One accurate kernel (cascade sum of squares, scaled by a power of two where the squares would overflow
+            // or underflow), rather than Sqrt(Sum(x·x)), which is +∞ in float32 once an element passes 1.8e19.
+            var r = Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Norm2);
             if (Node.IsNeeded(this))
             {
                 new ReductionBackward("NormBackward", this, r, reduced, keepDim, static (g, x, norm, _) =>
@@ -72,6 +69,10 @@ public partial class Tensor
                     var zero = s.r.Eq(0);
                     return Where(zero, 0, (s.x * t).Sum(s.dims, s.keepDim) / Where(zero, 1, s.r));
                 });
+            }
+            if (Tracing.IsActive)
+            {
+                Tracing.Record("Norm", [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
             }
             return r;
         }

@@ -10,6 +10,15 @@ internal static partial class BuiltinLowerings
         table["Max"] = Reduce("ReduceMax");
         table["Min"] = Reduce("ReduceMin");
         table["LogSumExp"] = Reduce("ReduceLogSumExp");
+        table["Norm"] = c =>
+        {
+            if (c.Op.Attributes.GetInts("dims").Length == 0)
+            {
+                c.AddNode("Abs", [c.Input(0)], c.Output(0)); // the 2-norm of a 0-d tensor is its magnitude
+                return;
+            }
+            Reduce("ReduceL2")(c);
+        };
         table["MaxDim"] = ExtremeDim("ReduceMax", "ArgMax");
         table["MinDim"] = ExtremeDim("ReduceMin", "ArgMin");
         table["ArgMax"] = ArgExtreme("ArgMax");
