@@ -17,6 +17,9 @@ internal abstract class Storage
 
     private int _views;
 
+    /// <summary>The automatic-reuse tracker's claim on the array (<see cref="MemoryReuse"/>), or null when untracked.</summary>
+    public ReuseLease? Lease;
+
     /// <summary>Whether the array was rented from <see cref="BufferPool"/> (and so may go back to it).</summary>
     protected readonly bool Pooled;
 
@@ -64,7 +67,12 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     private Storage(T[] data, bool pooled) : base(pooled) => Data = data;
 
     /// <summary>Storage over an array of <paramref name="length"/> elements from <see cref="BufferPool"/>, contents arbitrary.</summary>
-    public static Storage<T> Rent(int length) => new(BufferPool.Rent<T>(length), pooled: true);
+    public static Storage<T> Rent(int length)
+    {
+        var storage = new Storage<T>(BufferPool.Rent<T>(length), pooled: true);
+        StorageReclaimer.Track(storage, storage.Data, (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        return storage;
+    }
 
     public override DType DType => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
 
@@ -72,6 +80,8 @@ internal sealed class Storage<T> : Storage where T : unmanaged
 
     protected override void ReturnArray()
     {
+        // Revoke the tracker's lease first: the array goes back once, here, never again when the storage dies.
+        Lease?.Take();
         var data = Data;
         Data = [];
         BufferPool.Return(data);

@@ -71,6 +71,7 @@ internal static class Engine
             throw new ArgumentException($"Backward: got {roots.Count} outputs but {rootGrads.Count} gradients; pass one gradient (or null) per output.");
         }
         var run = RunState.Take();
+        StorageReclaimer.EnterBackward();
         try
         {
             return Run(run, roots, rootGrads, retainGraph, createGraph, inputs);
@@ -78,6 +79,7 @@ internal static class Engine
         finally
         {
             run.Return();
+            StorageReclaimer.ExitBackward(); // the end of an outermost pass recycles unreachable tensors' arrays
         }
     }
 

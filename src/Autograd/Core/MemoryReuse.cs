@@ -1,0 +1,53 @@
+namespace MiniTorch;
+
+/// <summary>
+/// Automatic reuse of tensor memory without <see cref="TensorScope"/>: PyTorch frees an activation as soon as its
+/// reference count drops; .NET has no reference counts, so MiniTorch recycles the arrays of tensors that the GC
+/// found unreachable, at the end of each backward pass of a training thread. A training loop written as in
+/// PyTorch then reuses the same arrays step after step instead of feeding the large-object heap (and a gen-2
+/// collection about every step). <see cref="TensorScope"/> remains the zero-overhead path; the two compose.
+/// </summary>
+/// <remarks>
+/// How it works: a thread that has run a backward pass tracks the storage it allocates (arrays of at least
+/// <see cref="MinTrackedBytes"/>) through weak handles. At the end of the next outermost backward pass, after a
+/// young-generation collection (forced once <see cref="CollectThresholdBytes"/> were tracked since the last one),
+/// every array whose storage is unreachable goes back to the buffer pool. An array is never reused while any tensor
+/// (view, saved tensor, gradient, optimizer state, tensor in a closure or a collection) can reach its storage: a
+/// reachable storage keeps its weak handle alive. The end of a backward pass is a point where the thread runs no
+/// kernel, so no span over a recycled array is in use.
+/// </remarks>
+public static class MemoryReuse
+{
+    private static volatile bool s_enabled = true;
+    private static long s_collectThresholdBytes = 32L << 20;
+    internal static long s_reclaimedBytes;
+
+    /// <summary>The smallest array that is tracked: smaller ones cost the GC little and are left to it.</summary>
+    public const int MinTrackedBytes = 4096;
+
+    /// <summary>Whether unreachable tensors' arrays are recycled (true by default). Turning it off stops tracking new arrays.</summary>
+    public static bool Enabled
+    {
+        get => s_enabled;
+        set => s_enabled = value;
+    }
+
+    /// <summary>
+    /// How many bytes of tracked arrays a thread allocates before the end of a backward pass forces a young-generation
+    /// collection (gen 0 and 1, never gen 2) to find the unreachable ones: 32 MiB by default. Larger values collect
+    /// less often and keep more arrays in flight.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public static long CollectThresholdBytes
+    {
+        get => Interlocked.Read(ref s_collectThresholdBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Interlocked.Exchange(ref s_collectThresholdBytes, value);
+        }
+    }
+
+    /// <summary>The bytes of arrays recycled so far because their tensors became unreachable (all threads).</summary>
+    public static long ReclaimedBytes => Interlocked.Read(ref s_reclaimedBytes);
+}

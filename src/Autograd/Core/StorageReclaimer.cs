@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+
+namespace MiniTorch;
+
+/// <summary>The tracker's claim on a pooled array: taken once, either by the storage's own release or by the tracker.</summary>
+internal sealed class ReuseLease(Array array)
+{
+    private Array? _array = array;
+
+    /// <summary>The array, the first time only; null once taken.</summary>
+    public Array? Take() => Interlocked.Exchange(ref _array, null);
+}
+
+/// <summary>
+/// The mechanism behind <see cref="MemoryReuse"/>: per thread, weak handles to the pooled storages it allocated,
+/// each with a lease on its array; at a safe point, arrays of unreachable storages go back to <see cref="BufferPool"/>.
+/// </summary>
+internal static class StorageReclaimer
+{
+    /// <summary>A thread holds at most this many bytes of tracked arrays; beyond it (no safe point for long, as in an
+    /// inference loop on a thread that once trained) it stops tracking until the next safe point.</summary>
+    private const long MaxTrackedBytes = 1L << 30;
+
+    [ThreadStatic]
+    private static Tracker? t_tracker;
+
+    [ThreadStatic]
+    private static int t_backwardDepth;
+
+    /// <summary>Tracks <paramref name="storage"/>'s array if this thread reaches safe points and the array is large enough.</summary>
+    public static void Track(Storage storage, Array array, long bytes)
+    {
+        if (t_tracker is { } tracker && bytes >= MemoryReuse.MinTrackedBytes && MemoryReuse.Enabled)
+        {
+            tracker.Add(storage, array, bytes);
+        }
+    }
+
+    /// <summary>Marks the start of a backward pass on this thread (passes may nest).</summary>
+    public static void EnterBackward() => t_backwardDepth++;
+
+    /// <summary>Marks the end of a backward pass; the end of an outermost one is a safe point.</summary>
+    public static void ExitBackward()
+    {
+        if (--t_backwardDepth == 0 && MemoryReuse.Enabled)
+        {
+            (t_tracker ??= new Tracker()).Reclaim();
+        }
+    }
+
+    private readonly record struct Entry(GCHandle Storage, ReuseLease Lease, long Bytes);
+
+    private sealed class Tracker
+    {
+        private readonly List<Entry> _entries = [];
+        private long _trackedBytes;
+        private long _bytesSinceCollect;
+        private int _collectionsSeen = -1;
+
+        public void Add(Storage storage, Array array, long bytes)
+        {
+            if (_trackedBytes + bytes > MaxTrackedBytes)
+            {
+                return;
+            }
+            var lease = new ReuseLease(array);
+            storage.Lease = lease;
+            _entries.Add(new Entry(GCHandle.Alloc(storage, GCHandleType.Weak), lease, bytes));
+            _trackedBytes += bytes;
+            _bytesSinceCollect += bytes;
+        }
+
+        public void Reclaim()
+        {
+            if (_bytesSinceCollect >= MemoryReuse.CollectThresholdBytes && _entries.Count > 0)
+            {
+                // Young generations only: the step's storages are there, and a gen-2 collection is what this avoids.
+                GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
+                _bytesSinceCollect = 0;
+            }
+            int collections = GC.CollectionCount(0);
+            if (collections == _collectionsSeen)
+            {
+                return; // no collection since the last look: no handle can have been cleared
+            }
+            _collectionsSeen = collections;
+            int kept = 0;
+            long reclaimed = 0;
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                var e = _entries[i];
+                if (e.Storage.Target is not null)
+                {
+                    _entries[kept++] = e;
+                    continue;
+                }
+                e.Storage.Free();
+                _trackedBytes -= e.Bytes;
+                // Null when the storage gave its array back itself (the last view disposed, e.g. by a TensorScope).
+                switch (e.Lease.Take())
+                {
+                    case float[] f:
+                        BufferPool.Return(f);
+                        reclaimed += e.Bytes;
+                        break;
+                    case double[] d:
+                        BufferPool.Return(d);
+                        reclaimed += e.Bytes;
+                        break;
+                }
+            }
+            _entries.RemoveRange(kept, _entries.Count - kept);
+            Interlocked.Add(ref MemoryReuse.s_reclaimedBytes, reclaimed);
+        }
+
+        // A thread that trained and then ended: free the handles (its arrays are simply left to the GC).
+        ~Tracker()
+        {
+            foreach (var e in _entries)
+            {
+                e.Storage.Free();
+            }
+        }
+    }
+}
