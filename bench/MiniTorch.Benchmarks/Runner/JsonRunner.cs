@@ -10,7 +10,17 @@ namespace MiniTorch.Benchmarks.Runner;
 /// </summary>
 internal static class JsonRunner
 {
+    /// <summary>The names <c>--only</c> accepts: every bench the runner writes, plus "memory" for the memory figures.</summary>
+    public static IReadOnlyList<string> BenchNames { get; } =
+    [
+        "fma_peak_avx512", "fma_peak_avx2", "sgemm", "mlp_adam_step", "mlp_adam_step_noscope", "linreg_sgd_step",
+        "autograd_chain", "elementwise_4M", "strided", "cnn_sgd_step", "cnn_sgd_step_noscope", "conv2d_fwd_bwd",
+        "transformer_adam_step", "memory",
+    ];
+
     /// <summary>Runs every case (or only the benches named in <paramref name="only"/>) and writes the JSON to <paramref name="outPath"/>.</summary>
+    /// <remarks>The caller checks <paramref name="only"/> against <see cref="BenchNames"/>: a misspelt name would
+    /// otherwise write a JSON without its rows, which <c>compare-bench.py</c> reports as "missing".</remarks>
     public static void Run(string outPath, IReadOnlySet<string>? only = null)
     {
         bool Wanted(string bench) => only is null || only.Contains(bench);
