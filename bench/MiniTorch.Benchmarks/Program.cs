@@ -16,6 +16,13 @@ if (outIndex >= 0)
     // `--only sgemm,elementwise_4M,memory` runs a subset (bench names; "memory" for the memory figures).
     int onlyIndex = Array.IndexOf(args, "--only");
     var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? new HashSet<string>(args[onlyIndex + 1].Split(',')) : null;
+    string? unknown = only?.FirstOrDefault(name => !JsonRunner.BenchNames.Contains(name));
+    if (unknown is not null)
+    {
+        Console.Error.WriteLine($"--only: unknown bench '{unknown}'; the names are {string.Join(", ", JsonRunner.BenchNames)}.");
+        Environment.ExitCode = 2;
+        return;
+    }
     JsonRunner.Run(outIndex + 1 < args.Length ? args[outIndex + 1] : "results.json", only);
     return;
 }

@@ -10,7 +10,17 @@ namespace MiniTorch.Benchmarks.Runner;
 /// </summary>
 internal static class JsonRunner
 {
+    /// <summary>The names <c>--only</c> accepts: every bench the runner writes, plus "memory" for the memory figures.</summary>
+    public static IReadOnlyList<string> BenchNames { get; } =
+    [
+        "fma_peak_avx512", "fma_peak_avx2", "sgemm", "mlp_adam_step", "mlp_adam_step_noscope", "linreg_sgd_step",
+        "autograd_chain", "elementwise_4M", "strided", "cnn_sgd_step", "cnn_sgd_step_noscope", "conv2d_fwd_bwd",
+        "transformer_adam_step", "memory",
+    ];
+
     /// <summary>Runs every case (or only the benches named in <paramref name="only"/>) and writes the JSON to <paramref name="outPath"/>.</summary>
+    /// <remarks>The caller checks <paramref name="only"/> against <see cref="BenchNames"/>: a misspelt name would
+    /// otherwise write a JSON without its rows, which <c>compare-bench.py</c> reports as "missing".</remarks>
     public static void Run(string outPath, IReadOnlySet<string>? only = null)
     {
         bool Wanted(string bench) => only is null || only.Contains(bench);
@@ -59,12 +69,19 @@ internal static class JsonRunner
         }
         Threads.Set(Threads.Default);
 
-        // 2. MLP + Adam step.
-        foreach (int batch in Wanted("mlp_adam_step") ? new[] { 64, 256 } : [])
+        // 2. MLP + Adam step, in a TensorScope as the baseline's step is in a dispose scope; then the same step as a
+        //    PyTorch user writes it, without a scope (issue #18).
+        foreach (int batch in Wanted("mlp_adam_step") ? new[] { 1, 16, 64, 256 } : [])
         {
             var mlp = new MlpCase(batch);
-            var s = Timing.Time(mlp.Step);
-            Add("mlp_adam_step", $"batch={batch}", s, "ms", 1e3, sec => batch / sec, "samples/s");
+            var s = TimeTrainingStep(mlp.Step, () => mlp.LastLoss, out string loss);
+            Add("mlp_adam_step", $"batch={batch}", s, "ms", 1e3, sec => batch / sec, "samples/s", loss);
+        }
+        foreach (int batch in Wanted("mlp_adam_step_noscope") ? new[] { 64, 256 } : [])
+        {
+            var mlp = new MlpCase(batch, useScope: false);
+            var s = TimeTrainingStep(mlp.Step, () => mlp.LastLoss, out string loss);
+            Add("mlp_adam_step_noscope", $"batch={batch}", s, "ms", 1e3, sec => batch / sec, "samples/s", loss);
         }
 
         // 3. Linear regression, 100 SGD steps; the case name embeds the final loss as the baseline formats it.
@@ -103,14 +120,50 @@ internal static class JsonRunner
             Add("alloc_16MiB", "reused + x+=1", reused, "ms", 1e3, sec => 8.0 * N / sec / 1e9, "GB/s");
         }
 
-        // 6. Memory: a fresh child process's peak working set, and steady-state managed allocation per MLP step.
+        // 5b. Strided and reduced-dim kernels, forward only, fresh output each call.
+        foreach (var (name, s) in Wanted("strided") ? Workloads.Strided() : [])
+        {
+            Add("strided", name, s, "ms", 1e3);
+        }
+
+        // 6a. Small CNN: conv-relu-pool ×2, linear, cross-entropy, SGD with momentum; scoped, then unscoped (issue #18).
+        foreach (var (bench, useScope) in new[] { ("cnn_sgd_step", true), ("cnn_sgd_step_noscope", false) })
+        {
+            foreach (int batch in Wanted(bench) ? new[] { 32 } : [])
+            {
+                var cnn = new CnnCase(batch, useScope);
+                var s = TimeTrainingStep(cnn.Step, () => cnn.LastLoss, out string loss);
+                Add(bench, $"batch={batch}", s, "ms", 1e3, sec => batch / sec, "samples/s", loss);
+            }
+        }
+
+        // 6b. One conv2d, forward + backward; the GFLOP/s count the forward and the two backward products.
+        foreach (var (n, cin, cout, hw) in Wanted("conv2d_fwd_bwd") ? new[] { (32, 3, 32, 32), (32, 32, 64, 16) } : [])
+        {
+            var s = Workloads.Conv2dForwardBackward(n, cin, cout, hw);
+            double flop = 3 * 2.0 * n * cout * hw * hw * cin * 9;
+            Add("conv2d_fwd_bwd", $"[{n},{cin},{hw},{hw}] {cin}->{cout} k3 p1", s, "ms", 1e3, sec => flop / sec / 1e9, "GFLOP/s");
+        }
+
+        // 6c. One pre-LayerNorm transformer block (4 heads), MSE to a fixed target, Adam.
+        if (Wanted("transformer_adam_step"))
+        {
+            var block = new TransformerBlockCase(16, 64, 128, 4);
+            var s = TimeTrainingStep(block.Step, () => block.LastLoss, out string loss);
+            Add("transformer_adam_step", "b=16 t=64 d=128 h=4", s, "ms", 1e3, sec => 16 * 64 / sec, "tokens/s", loss);
+        }
+
+        // 7. Memory: a fresh child process's peak working set, and steady-state managed allocation per MLP step.
         bool memory = Wanted("memory");
         var mem = memory ? MemoryProbe.RunInChild() : [];
         var steady = memory ? new[] { MemoryProbe.SteadyStateAllocation(64), MemoryProbe.SteadyStateAllocation(256) } : [];
         Console.WriteLine();
-        Console.WriteLine($"Memory (fresh process, MLP batch 256, {mem.GetValueOrDefault("steps")} steps): " +
-                          $"peak working set {mem.GetValueOrDefault("peak_working_set_mib")} MiB, " +
-                          $"after library init {mem.GetValueOrDefault("baseline_working_set_mib")} MiB");
+        if (memory)
+        {
+            Console.WriteLine($"Memory (fresh process, MLP batch 256, {mem.GetValueOrDefault("steps")} steps): " +
+                              $"peak working set {mem.GetValueOrDefault("peak_working_set_mib")} MiB, " +
+                              $"after library init {mem.GetValueOrDefault("baseline_working_set_mib")} MiB");
+        }
         foreach (var st in steady)
         {
             Console.WriteLine($"Steady-state MLP batch {st["batch"]}: {st["bytes_allocated_per_step"]:N0} B allocated per step, " +
@@ -141,6 +194,25 @@ internal static class JsonRunner
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         }));
         Console.WriteLine($"Wrote {Path.GetFullPath(outPath)}");
+    }
+
+    /// <summary>
+    /// Times a training step and notes its loss at the first and the last call: the steps train on a fixed batch, so a
+    /// loss that is not finite or does not fall flags a broken kernel before anyone reads the timings.
+    /// </summary>
+    private static Stats TimeTrainingStep(Action step, Func<double> lastLoss, out string lossNote)
+    {
+        double first = double.NaN;
+        var s = Timing.Time(() =>
+        {
+            step();
+            if (double.IsNaN(first))
+            {
+                first = lastLoss();
+            }
+        });
+        lossNote = $"loss {first:G4} -> {lastLoss():G4}";
+        return s;
     }
 
     private static string? GitCommit()

@@ -7,8 +7,9 @@ namespace MiniTorch.Benchmarks.Runner;
 /// The baseline's <c>mlp_adam_step</c>: Linear(784,256)-ReLU-Linear(256,256)-ReLU-Linear(256,10), cross-entropy,
 /// Adam(lr 1e-3); one step = zero grad, forward, backward, step on a fixed random batch. Like the baseline's step
 /// (inside <c>torch.NewDisposeScope()</c>), each step runs in a <see cref="TensorScope"/>, so its tensors' memory goes
-/// back to the pool at the end of the step instead of waiting for the GC; <c>useScope: false</c> leaves every buffer
-/// to the GC, for comparison (<see cref="MlpAdamStepBenchmarks"/>).
+/// back to the pool at the end of the step instead of waiting for the GC; <c>useScope: false</c> is the same loop as a
+/// PyTorch user writes it, every buffer left to the GC (<c>mlp_adam_step_noscope</c>, issue #18, and
+/// <see cref="MlpAdamStepBenchmarks"/>).
 /// </summary>
 internal sealed class MlpCase
 {
@@ -29,12 +30,7 @@ internal sealed class MlpCase
             new Linear(256, 10, generator: g));
         _optimizer = new Adam(_model.Parameters(), lr: 1e-3);
         _x = Tensor.Randn([batch, 784], generator: g);
-        var labels = new float[batch];
-        for (int i = 0; i < batch; i++)
-        {
-            labels[i] = g.NextInt(10);
-        }
-        _y = Tensor.FromArray(labels);
+        _y = BenchData.RandomLabels(batch, 10, g);
     }
 
     /// <summary>The loss of the last step (read inside its scope).</summary>

@@ -1,6 +1,8 @@
+using MiniTorch.NN;
+
 namespace MiniTorch.Benchmarks.Runner;
 
-/// <summary>The baseline's workloads other than the MLP, written with MiniTorch's API and the same data recipes.</summary>
+/// <summary>The baseline's workloads other than the training steps, written with MiniTorch's API and the same data recipes.</summary>
 internal static class Workloads
 {
     public const int LinRegSteps = 100;
@@ -89,5 +91,50 @@ internal static class Workloads
             };
         }
         return t;
+    }
+
+    /// <summary>
+    /// The baseline's <c>conv2d_fwd_bwd</c>: <c>Conv2d(x, w, b, padding 1).Sum().Backward()</c> with x [n,cin,hw,hw],
+    /// w [cout,cin,3,3] and b [cout] ~ N(0,1), all requiring grad, then their gradients zeroed in place; each call in a
+    /// scope, as the baseline's in <c>torch.NewDisposeScope()</c>.
+    /// </summary>
+    public static Stats Conv2dForwardBackward(int n, int cin, int cout, int hw)
+    {
+        var g = new Generator(0);
+        var x = Tensor.Randn([n, cin, hw, hw], generator: g, requiresGrad: true);
+        var w = Tensor.Randn([cout, cin, 3, 3], generator: g, requiresGrad: true);
+        var b = Tensor.Randn([cout], generator: g, requiresGrad: true);
+        return Timing.Time(() =>
+        {
+            using var scope = TensorScope.Enter();
+            Functional.Conv2d(x, w, b, padding: 1).Sum().Backward();
+            x.Grad!.ZeroInPlace();
+            w.Grad!.ZeroInPlace();
+            b.Grad!.ZeroInPlace();
+        });
+    }
+
+    /// <summary>
+    /// The baseline's <c>strided</c> cases, forward only, a fresh output each call (disposed, as the baseline disposes
+    /// libtorch's): a sum over the middle dim of c [64,512,256], a contiguous copy of mᵀ, mᵀ + m (m [2048,2048]), and
+    /// a last-dim softmax of c; inputs ~ N(0,1).
+    /// </summary>
+    public static IEnumerable<(string Case, Stats Stats)> Strided()
+    {
+        var g = new Generator(0);
+        var c = Tensor.Randn([64, 512, 256], generator: g);
+        var m = Tensor.Randn([2048, 2048], generator: g);
+        var mt = m.T;
+        var ops = new (string Name, Func<Tensor> F)[]
+        {
+            ("sum(1) [64,512,256]", () => c.Sum(1)),
+            ("T.contiguous() [2048,2048]", () => mt.Contiguous()),
+            ("T + x [2048,2048]", () => mt + m),
+            ("softmax(-1) [64,512,256]", () => c.Softmax(-1)),
+        };
+        foreach (var (name, f) in ops)
+        {
+            yield return (name, Timing.Time(() => f().Dispose()));
+        }
     }
 }
