@@ -98,8 +98,20 @@ internal static class Elementwise
             op.Apply(a.Data<T>()[a.Offset], b.ContiguousSpan<T>(), dst);
             return;
         }
+        if (n >= MinElementsToPack && (IsPermutedFull(a, n) || IsPermutedFull(b, n)))
+        {
+            // A transposed or permuted operand of the full shape (x.T + y): one tiled copy into the result's
+            // layout, then the contiguous (and parallel) path, instead of gathering one strided row at a time.
+            Run<T, TOp>(IsPermutedFull(a, n) ? a.ContiguousRaw() : a, IsPermutedFull(b, n) ? b.ContiguousRaw() : b, result, op);
+            return;
+        }
         RunBroadcast<T, TOp>(a, b, result, op);
     }
+
+    /// <summary>Below this many elements a strided operand is gathered row by row rather than copied whole.</summary>
+    private const int MinElementsToPack = 1 << 12;
+
+    private static bool IsPermutedFull(Tensor t, int n) => t.Numel == n && !t.IsContiguous && Array.IndexOf(t.StridesArray, 0) < 0;
 
     private static void RunBroadcast<T, TOp>(Tensor a, Tensor b, Tensor result, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -16,6 +16,12 @@ internal static class StridedCopy
             dst[dstOffset] = src[srcOffset];
             return;
         }
+        int p = TiledTranspose.FindContiguousSourceDim(shape, srcStrides, dstStrides);
+        if (p >= 0)
+        {
+            TiledTranspose.Copy(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape, p);
+            return;
+        }
         int inner = shape[rank - 1];
         int si = srcStrides[rank - 1];
         int di = dstStrides[rank - 1];

@@ -1,0 +1,81 @@
+namespace MiniTorch.Tests.Kernels;
+
+/// <summary>
+/// Permuted copies (the tiled path when the destination's last dim is not the source's contiguous one) and
+/// elementwise ops on permuted operands, against values computed from the indices, on sizes that leave partial
+/// 32×32 tiles, in both dtypes and on one and two threads.
+/// </summary>
+public class TiledTransposeTests
+{
+    public static TheoryData<int[], int[]> Permutations() => new()
+    {
+        { [37, 45], [1, 0] },
+        { [64, 64], [1, 0] },
+        { [3, 17, 33], [0, 2, 1] },
+        { [3, 17, 33], [2, 1, 0] },
+        { [3, 17, 33], [1, 2, 0] },
+        { [3, 17, 33], [2, 0, 1] },
+        { [2, 9, 10, 11], [3, 1, 2, 0] },
+        { [2, 9, 10, 11], [0, 3, 2, 1] },
+        { [5, 300, 9], [0, 2, 1] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Permutations))]
+    public void PermutedContiguousCopy_HasEveryElementInPlace(int[] shape, int[] perm)
+    {
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                int saved = Parallelism.MaxThreads;
+                try
+                {
+                    Parallelism.MaxThreads = threads;
+                    int n = shape.Aggregate(1, (a, b) => a * b);
+                    var x = Tensor.Arange(n).To(dtype).Reshape(shape);
+                    var y = x.Permute(perm).Contiguous();
+                    Assert.Equal(Expected(shape, perm), y.ToDoubleArray());
+                    var sum = x.Permute(perm) + Tensor.Ones(y.Shape.ToArray(), dtype);
+                    Assert.Equal(Expected(shape, perm).Select(v => v + 1).ToArray(), sum.ToDoubleArray());
+                }
+                finally
+                {
+                    Parallelism.MaxThreads = saved;
+                }
+            }
+        }
+    }
+
+    /// <summary>Element i of the permuted tensor in row-major order is the source element at the permuted index (source values = flat index).</summary>
+    private static double[] Expected(int[] shape, int[] perm)
+    {
+        int rank = shape.Length;
+        var outShape = perm.Select(p => shape[p]).ToArray();
+        var srcStrides = new int[rank];
+        srcStrides[rank - 1] = 1;
+        for (int d = rank - 2; d >= 0; d--)
+        {
+            srcStrides[d] = srcStrides[d + 1] * shape[d + 1];
+        }
+        int n = shape.Aggregate(1, (a, b) => a * b);
+        var result = new double[n];
+        var index = new int[rank];
+        for (int i = 0; i < n; i++)
+        {
+            int rem = i;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                index[d] = rem % outShape[d];
+                rem /= outShape[d];
+            }
+            int src = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                src += index[d] * srcStrides[perm[d]];
+            }
+            result[i] = src;
+        }
+        return result;
+    }
+}
