@@ -20,7 +20,11 @@ internal static unsafe class GemmPacking
         {
             int rows = Math.Min(MR, mc - i0);
             T* source = a + i0 * rs;
-            if (rows == MR && cs == 1)
+            if (rows == MR && cs == 1 && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                GemmPackingAvx.PackRowMajorStrip(kc, (float*)source, rs, (float*)destination);
+            }
+            else if (rows == MR && cs == 1)
             {
                 PackRowMajorStrip(kc, source, rs, destination);
             }
@@ -95,6 +99,10 @@ internal static unsafe class GemmPacking
                     TSimd.Store(TSimd.Load(s), d);
                     TSimd.Store(TSimd.Load(s + w), d + w);
                 }
+            }
+            else if (rs == 1 && cols == nr && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                GemmPackingAvx.PackTransposedB(kc, nr, (float*)source, cs, (float*)d);
             }
             else if (rs == 1)
             {
