@@ -145,9 +145,15 @@ internal static class CsvTableReader
         {
             int c = indices[k];
             var text = csv.GetSpan(c);
+            if (TryParseSpecial(text, out T value))
+            {
+                values.Add(value);
+                continue;
+            }
             // Parsed here rather than by CsvHelper's Parse<T>, which also accepts thousands separators:
-            // with the invariant culture a quoted "1,5" would silently read as 15.
-            if (!T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out T value))
+            // with the invariant culture a quoted "1,5" would silently read as 15. .NET's parser also ignores
+            // trailing NUL characters ("1\0" would read as 1), so a field holding one is refused first.
+            if (text.Contains((byte)0) || !T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             {
                 throw new DataFormatException(path, line, row, c, columns.NameOf(c), NotANumber(text));
             }
@@ -163,6 +169,34 @@ internal static class CsvTableReader
     private static string NotANumber(ReadOnlySpan<byte> text) => text.IsEmpty
         ? "the field is empty (a missing value); every chosen field must hold a number."
         : $"'{Shorten(text)}' is not a number (expected a decimal number such as -1.5 or 2e-3, with '.' as the decimal point).";
+
+    /// <summary>
+    /// The literals that pandas, NumPy and spreadsheets write for the special values, which .NET's parser refuses:
+    /// "inf", "infinity" and "∞" in any case with an optional sign, and "nan" in any case (surrounding spaces allowed,
+    /// as for numbers).
+    /// </summary>
+    private static bool TryParseSpecial<T>(ReadOnlySpan<byte> text, out T value) where T : IFloatingPointIeee754<T>
+    {
+        var t = text.Trim(" \t"u8);
+        bool negative = false;
+        if (!t.IsEmpty && (t[0] == (byte)'-' || t[0] == (byte)'+'))
+        {
+            negative = t[0] == (byte)'-';
+            t = t[1..];
+        }
+        if (System.Text.Ascii.EqualsIgnoreCase(t, "inf"u8) || System.Text.Ascii.EqualsIgnoreCase(t, "infinity"u8) || t.SequenceEqual("∞"u8))
+        {
+            value = negative ? T.NegativeInfinity : T.PositiveInfinity;
+            return true;
+        }
+        if (System.Text.Ascii.EqualsIgnoreCase(t, "nan"u8))
+        {
+            value = T.NaN;
+            return true;
+        }
+        value = T.Zero;
+        return false;
+    }
 
     /// <summary>Whether the text is an infinity literal ("Infinity", "-inf", "∞"), not a finite number that overflowed.</summary>
     private static bool NamesInfinity(ReadOnlySpan<byte> text)

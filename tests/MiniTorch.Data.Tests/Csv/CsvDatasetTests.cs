@@ -137,6 +137,25 @@ public sealed class CsvDatasetTests : IDisposable
     }
 
     [Fact]
+    public void PandasAndNumPyInfinityAndNaNSpellingsAreKept()
+    {
+        // pandas' to_csv and NumPy's savetxt write inf, -inf and nan; "∞" comes from spreadsheets.
+        var path = _files.Write("a.csv", "a,b,c,d,e,f,g\ninf,-inf,\u221e,-\u221e,INF,+Infinity,nan\n");
+        var values = new CsvDataset(path).Features.ToArray();
+        Assert.Equal([float.PositiveInfinity, float.NegativeInfinity, float.PositiveInfinity, float.NegativeInfinity, float.PositiveInfinity, float.PositiveInfinity], values[..6]);
+        Assert.True(float.IsNaN(values[6]));
+    }
+
+    [Fact]
+    public void AFieldWithANulCharacterIsNotANumber()
+    {
+        var path = _files.Write("a.csv", "a,b\n1\u0000,2\n");
+        var e = Assert.Throws<DataFormatException>(() => new CsvDataset(path));
+        Assert.Contains("is not a number", e.Message);
+        Assert.Contains("line 2", e.Message);
+    }
+
+    [Fact]
     public void SpaceAndTabSeparators()
     {
         var spaces = _files.Write("s.txt", "59 2 32.1\n48 1 21.6\n");
