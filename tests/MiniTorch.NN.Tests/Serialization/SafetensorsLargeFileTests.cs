@@ -144,6 +144,29 @@ public class SafetensorsLargeFileTests(ITestOutputHelper output)
         Assert.InRange(allocated, 2 * bytes, 2 * bytes + (16 << 20));
     }
 
+    [Fact]
+    public void ATensorTooLargeForOneArrayIsAClearErrorAndLoadsBySlices()
+    {
+        // 2^31 floats (8 GiB, sparse on disk): a valid file, but more elements than one .NET array holds.
+        const long count = 1L << 31, bytes = count * 4;
+        using var dir = new TempDirectory();
+        string path = dir.File("huge.safetensors");
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            long dataStart = WriteHeader(file, $"{{\"h\":{{\"dtype\":\"F32\",\"shape\":[{count / 4},4],\"data_offsets\":[0,{bytes}]}}}}");
+            file.SetLength(dataStart + bytes);
+            Put(file, dataStart + bytes - 4, BitConverter.GetBytes(2.5f));
+        }
+        using var lazy = Safetensors.Open(path);
+        Assert.Equal([(int)(count / 4), 4], lazy.GetInfo("h").Shape);
+        var e = Assert.Throws<NotSupportedException>(() => lazy.GetTensor("h"));
+        Assert.Contains($"tensor 'h' of shape [{count / 4}, 4] has {count} elements ({bytes} bytes), more than the {Array.MaxLength} elements one .NET array", e.Message);
+        Assert.Contains("huge.safetensors", e.Message);
+        Assert.Throws<NotSupportedException>(() => Safetensors.Load(path));
+        var last = lazy.GetSlice("h", -2, int.MaxValue);
+        Assert.Equal(new double[] { 0, 0, 0, 0, 0, 0, 0, 2.5 }, last.ToDoubleArray());
+    }
+
     private static long PeakResidentBytes()
     {
         foreach (string line in File.ReadLines("/proc/self/status"))
