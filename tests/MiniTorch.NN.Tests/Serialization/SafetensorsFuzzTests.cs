@@ -18,7 +18,7 @@ public class SafetensorsFuzzTests
         var random = new Random(20);
         string path = dir.File("mutant.safetensors");
         int rejected = 0;
-        for (int trial = 0; trial < 800; trial++)
+        for (int trial = 0; trial < 500; trial++)
         {
             byte[] mutant = Mutate(bytes, random);
             File.WriteAllBytes(path, mutant);
@@ -41,7 +41,7 @@ public class SafetensorsFuzzTests
                 rejected++;
             }
         }
-        Assert.InRange(rejected, 250, 800); // most mutations break the file; the ones that do not still load
+        Assert.InRange(rejected, 150, 500); // most mutations break the file; the ones that do not still load
     }
 
     [Fact]

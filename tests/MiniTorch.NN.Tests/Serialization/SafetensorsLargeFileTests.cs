@@ -21,8 +21,9 @@ public class SafetensorsLargeFileTests(ITestOutputHelper output)
     [Fact]
     public void ATensorOver2GBRoundTrips()
     {
-        // 550M floats = 2.2 GB: one tensor whose byte length overflows an int, in a file over 2 GB. Segment k of 1M
-        // elements holds k, so a chunk written or read at the wrong offset cannot go unnoticed.
+        // 550M floats = 2.2 GB: one tensor whose byte length overflows an int, in a file over 2 GB, between a tensor
+        // before it and one after byte 2^31, so three tensors lie across the 2 GB offset. Segment k of 1M elements
+        // holds k, so a chunk written or read at the wrong offset cannot go unnoticed.
         const int segment = 1 << 20, segments = 525, n = segment * segments;
         var total = Stopwatch.StartNew();
         using var dir = new TempDirectory();
@@ -34,7 +35,12 @@ public class SafetensorsLargeFileTests(ITestOutputHelper output)
         }
         tensor.Narrow(0, n - 1, 1).FillInPlace(-3);
         var clock = Stopwatch.StartNew();
-        Safetensors.Save(path, new Dictionary<string, Tensor> { ["w"] = tensor, ["b"] = Tensor.FromArray(new double[] { 7, 8 }) });
+        Safetensors.Save(path, new OrderedDictionary<string, Tensor>
+        {
+            ["a"] = Tensor.FromArray(new double[] { 7, 8 }),
+            ["w"] = tensor,
+            ["c"] = Tensor.FromArray(new double[] { -1.5, 0, 2.25 }),
+        });
         double saveSeconds = clock.Elapsed.TotalSeconds;
         long fileLength = new FileInfo(path).Length;
         Assert.True(fileLength > (long)n * 4 && fileLength > TwoGB);
@@ -46,11 +52,18 @@ public class SafetensorsLargeFileTests(ITestOutputHelper output)
         double loadSeconds = clock.Elapsed.TotalSeconds;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         output.WriteLine($"{fileLength / 1e9:F2} GB: save {saveSeconds:F1} s ({fileLength / 1e6 / saveSeconds:F0} MB/s, fsync included), load {loadSeconds:F1} s ({fileLength / 1e6 / loadSeconds:F0} MB/s); load allocated {allocated / 1e9:F2} GB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F2} GB");
+        using (var lazy = Safetensors.Open(path))
+        {
+            Assert.Equal((16L, 16L + 4L * n), (lazy.GetInfo("w").DataBegin, lazy.GetInfo("w").DataEnd));
+            Assert.True(lazy.GetInfo("c").DataBegin > TwoGB);
+        }
         File.Delete(path);
 
-        Assert.Equal(["w", "b"], loaded.Keys);
-        Assert.Equal(new double[] { 7, 8 }, loaded["b"].ToDoubleArray());
+        Assert.Equal(["a", "w", "c"], loaded.Keys);
+        Assert.Equal(new double[] { 7, 8 }, loaded["a"].ToDoubleArray());
+        Assert.Equal(new double[] { -1.5, 0, 2.25 }, loaded["c"].ToDoubleArray());
         var w = loaded["w"];
+        Assert.Equal((0, 1, 2), (w.GetValue(0), w.GetValue(segment), w.GetValue(2 * segment)));
         Assert.Equal([n], w.Shape);
         Assert.Equal(DType.Float32, w.DType);
         // Row k of the segments holds k everywhere exactly when its minimum and maximum are both k.
@@ -69,10 +82,11 @@ public class SafetensorsLargeFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TensorsAcrossThe2GBOffsetLoadWithTheirValuesAtBothEnds()
+    public void TensorsPastThe2GBOffsetReadLazilyWithTheirValuesAtBothEnds()
     {
-        // a: F32 [100M] in [0, 400 MB); b: F64 [225M] in [400 MB, 2.2 GB), across byte 2^31; c: I64 [3] after it.
-        // The file is written sparse, by hand: only the values at each tensor's ends are stored.
+        // a: F32 [100M] in [0, 400 MB); b: F64 [225k, 1000] in [400 MB, 2.2 GB), across byte 2^31; c: I64 [3] after it.
+        // The file is written sparse, by hand: only the values at each tensor's ends are stored. The lazy handle reads
+        // the ends alone (the full load of a file this size is ATensorOver2GBRoundTrips).
         const long aCount = 100_000_000, bCount = 225_000_000;
         long bBegin = aCount * 4, cBegin = bBegin + bCount * 8, end = cBegin + 24;
         Assert.True(bBegin < TwoGB && cBegin > TwoGB);
@@ -89,29 +103,27 @@ public class SafetensorsLargeFileTests(ITestOutputHelper output)
             Put(file, dataStart, BitConverter.GetBytes(1.5f));
             Put(file, dataStart + bBegin - 4, BitConverter.GetBytes(-2.5f));
             Put(file, dataStart + bBegin, BitConverter.GetBytes(3.25));
+            Put(file, dataStart + TwoGB, BitConverter.GetBytes(0.75)); // the first element of b past byte 2^31
             Put(file, dataStart + cBegin - 8, BitConverter.GetBytes(-4.125));
             Put(file, dataStart + cBegin, BitConverter.GetBytes(1L << 40));
             Put(file, dataStart + end - 8, BitConverter.GetBytes(-9L));
         }
-        var loaded = Safetensors.Load(path);
-        var (a, b, c) = (loaded["a"], loaded["b"], loaded["c"]);
-        Assert.Equal(1.5, a.GetValue(0));
-        Assert.Equal(0, a.GetValue(1));
-        Assert.Equal(-2.5, a.GetValue((int)aCount - 1));
-        Assert.Equal([(int)(bCount / 1000), 1000], b.Shape);
-        Assert.Equal(3.25, b.GetValue(0, 0));
-        Assert.Equal(0, b.GetValue(1_000, 500)); // element 1,000,500 lies past byte 2^31 of the data section... of b's start, and is zero
-        Assert.Equal(-4.125, b.GetValue((int)(bCount / 1000) - 1, 999));
-        Assert.Equal(new double[] { 1L << 40, 0, -9 }, c.ToDoubleArray());
-
-        // The lazy handle reads the rows around byte 2^31 alone: row r of b starts at bBegin + 8000 r.
         using var lazy = Safetensors.Open(path);
-        int row = (int)((TwoGB - bBegin) / 8000);
-        var rows = lazy.GetSlice("b", row - 1, row + 2);
+        Assert.Equal(new double[] { 1.5 }, lazy.GetSlice("a", 0, 1).ToDoubleArray());
+        Assert.Equal(new double[] { 0, -2.5 }, lazy.GetSlice("a", -2, (int)aCount).ToDoubleArray());
+        Assert.Equal([(int)(bCount / 1000), 1000], lazy.GetInfo("b").Shape);
+        var first = lazy.GetSlice("b", 0, 1);
+        Assert.Equal((3.25, 0.0), (first.GetValue(0, 0), first.GetValue(0, 999)));
+        // Row r of b starts at byte bBegin + 8000 r of the data section: read the rows around 2^31.
+        long past = (TwoGB - bBegin) / 8, row = past / 1000;
+        var rows = lazy.GetSlice("b", (int)row - 1, (int)row + 2);
         Assert.Equal([3, 1000], rows.Shape);
-        Assert.Equal(b.Narrow(0, row - 1, 3).ToDoubleArray(), rows.ToDoubleArray());
+        double[] around = rows.ToDoubleArray();
+        Assert.Equal(0.75, around[1000 + past % 1000]);
+        Assert.Equal(0.75, around.Sum());
         Assert.Equal(-4.125, lazy.GetSlice("b", -1, int.MaxValue).GetValue(0, 999));
-        Assert.Equal(dataStart + 3 * 8000 + 8000, lazy.BytesRead);
+        Assert.Equal(new double[] { 1L << 40, 0, -9 }, lazy.GetTensor("c").ToDoubleArray());
+        Assert.Equal(dataStart + 4 + 8 + 8000 + 3 * 8000 + 8000 + 24, lazy.BytesRead);
     }
 
     [Fact]
