@@ -11,6 +11,12 @@ Outputs (under tests/MiniTorch.NN.Tests/Golden/sharded/):
   model.safetensors.index.json       {"metadata": {"total_size": ...}, "weight_map": {name: shard}}
   expected.json                      the state dict's keys, an input and the model's eval-mode output on it
 
+    /usr/bin/python3 tools/golden/generate_sharded_golden.py --check DIR
+
+checks the other direction: DIR, a TinyModel checkpoint saved by MiniTorch with Module.Save(DIR, maxShardSize: ...)
+after Module.Load of the golden directory, is read through its index with this script's own parser (the checks a
+reader must make), loaded strictly into the PyTorch TinyModel and must reproduce expected.json's output.
+
 The conventions are those of transformers' save_pretrained(max_shard_size=...) with huggingface_hub's
 split_torch_state_dict_into_shards: tensors are taken in state-dict order into shards of at most max_shard_size bytes,
 a tensor larger than that gets a shard of its own (placed before the shard being filled), files are named
@@ -119,5 +125,62 @@ def main():
     print("wrote", len(shards), "shards to", OUT)
 
 
+def read_safetensors(path):
+    """The format by hand, with the checks a reader must make: header length, ranges that tile the data section."""
+    codes = {"F32": ("f", 4, torch.float32), "F64": ("d", 8, torch.float64), "I64": ("q", 8, torch.int64)}
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    assert 8 + n <= len(data), "header length past the end of " + path
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    metadata = header.pop("__metadata__", {})
+    body, position, tensors = data[8 + n:], 0, {}
+    for name, info in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"]):
+        fmt, size, dtype = codes[info["dtype"]]
+        begin, stop = info["data_offsets"]
+        assert begin == position, "hole or overlap before " + name
+        numel = 1
+        for d in info["shape"]:
+            numel *= d
+        assert stop - begin == numel * size, "wrong byte length for " + name
+        values = struct.unpack("<%d%s" % (numel, fmt), body[begin:stop])
+        tensors[name] = torch.tensor(values, dtype=dtype).reshape(info["shape"])
+        position = stop
+    assert position == len(body), "trailing bytes in " + path
+    return tensors, metadata
+
+
+def check_minitorch_checkpoint(directory):
+    with open(os.path.join(directory, "model.safetensors.index.json")) as f:
+        index = json.load(f)
+    state, total = {}, 0
+    for shard in sorted(set(index["weight_map"].values())):
+        tensors, metadata = read_safetensors(os.path.join(directory, shard))
+        assert metadata.get("format") == "pt", "transformers needs format=pt in " + shard
+        for name, tensor in tensors.items():
+            assert index["weight_map"][name] == shard, name + " is not where the index says"
+            assert name not in state, name + " stored twice"
+            state[name] = tensor
+            total += tensor.numel() * tensor.element_size()
+    assert set(state) == set(index["weight_map"]), "the index and the shards disagree"
+    assert index["metadata"]["total_size"] == total, "total_size %d, tensors %d" % (index["metadata"]["total_size"], total)
+    with open(os.path.join(OUT, "expected.json")) as f:
+        expected = json.load(f)
+    model = TinyModel()
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    x = torch.tensor(expected["input"]["data"], dtype=torch.float32).reshape(expected["input"]["shape"])
+    with torch.no_grad():
+        y = model(x)
+    want = torch.tensor(expected["output"]["data"], dtype=torch.float32).reshape(expected["output"]["shape"])
+    assert torch.allclose(y, want, rtol=1e-5, atol=1e-5), "output differs by %g" % (y - want).abs().max()
+    print("ok:", len(state), "tensors in", len(set(index["weight_map"].values())), "shards load into PyTorch and give its output")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        check_minitorch_checkpoint(sys.argv[2])
+    else:
+        main()
