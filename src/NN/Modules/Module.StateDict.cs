@@ -36,37 +36,7 @@ public abstract partial class Module
     {
         ArgumentNullException.ThrowIfNull(stateDict);
         var targets = StateEntries("");
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        var missing = new List<string>();
-        var mismatches = new List<string>();
-        foreach (var (name, target) in targets)
-        {
-            known.Add(name);
-            if (!stateDict.TryGetValue(name, out var source))
-            {
-                missing.Add(name);
-            }
-            else if (source is null)
-            {
-                mismatches.Add($"{name}: the state dict holds null instead of a tensor");
-            }
-            else if (!source.Shape.AsSpan().SequenceEqual(target.Shape))
-            {
-                mismatches.Add($"size mismatch for {name}: copying a param with shape {FormatShape(source.Shape)} from checkpoint, the shape in current model is {FormatShape(target.Shape)}");
-            }
-        }
-        var unexpected = new List<string>();
-        foreach (var key in stateDict.Keys)
-        {
-            if (!known.Contains(key))
-            {
-                unexpected.Add(key);
-            }
-        }
-        if (mismatches.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
-        {
-            throw LoadError(strict ? missing : [], strict ? unexpected : [], mismatches);
-        }
+        var result = CheckStateDict(targets, stateDict.Keys, name => stateDict.TryGetValue(name, out var t) ? (true, t?.Shape) : (false, null), strict);
         using (Autograd.NoGrad())
         {
             foreach (var (name, target) in targets)
@@ -77,14 +47,91 @@ public abstract partial class Module
                 }
             }
         }
-        return new LoadStateDictResult(missing, unexpected);
+        return result;
     }
 
     /// <summary>Saves <see cref="StateDict"/> as a safetensors file (atomically), loadable by PyTorch with <c>safetensors.torch.load_file</c>.</summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null) => Safetensors.Save(path, StateDict(), metadata);
 
-    /// <summary>Loads a safetensors file into this module with <see cref="LoadStateDict"/>.</summary>
-    public LoadStateDictResult Load(string path, bool strict = true) => LoadStateDict(Safetensors.Load(path), strict);
+    /// <summary>
+    /// Saves <see cref="StateDict"/> as a checkpoint directory in Hugging Face's layout, as transformers'
+    /// <c>save_pretrained(directory, max_shard_size=...)</c>: shards <c>model-00001-of-0000N.safetensors</c> of at most
+    /// <paramref name="maxShardSize"/> bytes and <c>model.safetensors.index.json</c>, written last (or one
+    /// <c>model.safetensors</c> when everything fits one shard). See <see cref="Safetensors.SaveSharded"/>.
+    /// </summary>
+    /// <returns>The files written, the index last.</returns>
+    public IReadOnlyList<string> Save(string directory, long maxShardSize, IReadOnlyDictionary<string, string>? metadata = null)
+        => Safetensors.SaveSharded(directory, StateDict(), maxShardSize, metadata);
+
+    /// <summary>
+    /// Loads a checkpoint into this module with <see cref="LoadStateDict"/>'s rules: a safetensors file, a checkpoint
+    /// directory (<c>model.safetensors</c> or a sharded <c>model.safetensors.index.json</c>) or an index file. The files
+    /// are opened lazily: keys and shapes are checked against the module from the headers before any data is read
+    /// (nothing is modified when that fails), then only the tensors the module has are read, one at a time, so with
+    /// <paramref name="strict"/> false a checkpoint's other tensors cost nothing and peak memory is one tensor.
+    /// </summary>
+    /// <exception cref="StateDictException">The checkpoint does not fit the module; the message lists every key at fault.</exception>
+    /// <exception cref="SafetensorsFormatException">A file of the checkpoint is corrupted, or the index does not match its shards.</exception>
+    public LoadStateDictResult Load(string path, bool strict = true)
+    {
+        using var checkpoint = Safetensors.OpenCheckpoint(path);
+        var targets = StateEntries("");
+        var result = CheckStateDict(targets, checkpoint.Keys, name => checkpoint.Contains(name) ? (true, checkpoint.GetInfo(name).Shape) : (false, null), strict);
+        using (Autograd.NoGrad())
+        {
+            foreach (var (name, target) in targets)
+            {
+                if (checkpoint.Contains(name))
+                {
+                    using var source = checkpoint.GetTensor(name);
+                    target.CopyFromInPlace(source.DType == target.DType ? source : source.To(target.DType));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Matches the module's entries against a state dict's keys and shapes, reporting every problem at once: a shape
+    /// mismatch is always an error, a missing or unexpected key only with <paramref name="strict"/>.
+    /// </summary>
+    /// <remarks><paramref name="shapeOf"/> says for a key whether the state dict has it, and its shape (null when it holds null instead of a tensor).</remarks>
+    private LoadStateDictResult CheckStateDict(List<(string Name, Tensor Tensor)> targets, IEnumerable<string> keys, Func<string, (bool Found, int[]? Shape)> shapeOf, bool strict)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        var mismatches = new List<string>();
+        foreach (var (name, target) in targets)
+        {
+            known.Add(name);
+            var (found, shape) = shapeOf(name);
+            if (!found)
+            {
+                missing.Add(name);
+            }
+            else if (shape is null)
+            {
+                mismatches.Add($"{name}: the state dict holds null instead of a tensor");
+            }
+            else if (!shape.AsSpan().SequenceEqual(target.Shape))
+            {
+                mismatches.Add($"size mismatch for {name}: copying a param with shape {FormatShape(shape)} from checkpoint, the shape in current model is {FormatShape(target.Shape)}");
+            }
+        }
+        var unexpected = new List<string>();
+        foreach (var key in keys)
+        {
+            if (!known.Contains(key))
+            {
+                unexpected.Add(key);
+            }
+        }
+        if (mismatches.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
+        {
+            throw LoadError(strict ? missing : [], strict ? unexpected : [], mismatches);
+        }
+        return new LoadStateDictResult(missing, unexpected);
+    }
 
     /// <summary>The (name, tensor) pairs of the state dict, recursing into children; shared modules appear under each name, as in PyTorch.</summary>
     private List<(string Name, Tensor Tensor)> StateEntries(string prefix)

@@ -9,17 +9,20 @@ namespace MiniTorch.NN;
 /// Files are written with dtype <c>F32</c> or <c>F64</c>. Loading accepts those and also <c>I64</c> (PyTorch writes
 /// BatchNorm's <c>num_batches_tracked</c> as int64), which becomes a Float64 tensor of whole numbers, MiniTorch's
 /// convention for integer data. A file is never trusted: every header field and byte range is checked before
-/// any data is read.
+/// any data is read. Sizes and offsets are 64-bit: files of any size, and tensors up to .NET's array limit.
 /// </remarks>
 public static class Safetensors
 {
     /// <summary>The largest header accepted, as in the reference implementation (a guard against hostile files).</summary>
     public const int MaxHeaderLength = 100_000_000;
 
+    /// <summary>The default largest shard of <see cref="SaveSharded"/>: 5 GB, as in transformers' <c>save_pretrained</c>.</summary>
+    public const long DefaultMaxShardSize = 5_000_000_000;
+
     /// <summary>
     /// Writes <paramref name="tensors"/> to <paramref name="path"/> atomically: the file is written to a temporary
-    /// file in the same directory and moved over the target only when complete, so a crash never leaves a
-    /// half-written model behind.
+    /// file in the same directory, flushed to disk and moved over the target only when complete, so a crash never
+    /// leaves a half-written model behind.
     /// </summary>
     /// <param name="path">The file to write (replaced if it exists).</param>
     /// <param name="tensors">Name → tensor, written in this order. Names must be unique and not <c>__metadata__</c>.</param>
@@ -33,4 +36,36 @@ public static class Safetensors
     /// <summary>Reads every tensor and the <c>__metadata__</c> map (empty if absent) of a safetensors file.</summary>
     public static (OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
         => SafetensorsReader.Read(path);
+
+    /// <summary>
+    /// Opens a safetensors file lazily, as Python's <c>safetensors.safe_open(path, "pt")</c>: the header is read and
+    /// validated now, tensors only when asked for (<see cref="SafetensorsFile.GetTensor"/>, <see cref="SafetensorsFile.GetSlice"/>).
+    /// Dispose the handle to close the file.
+    /// </summary>
+    /// <exception cref="SafetensorsFormatException">The file is truncated or its header is invalid.</exception>
+    public static SafetensorsFile Open(string path) => SafetensorsFile.Open(path);
+
+    /// <summary>
+    /// Opens a checkpoint lazily: a directory holding <c>model.safetensors</c> or a sharded
+    /// <c>model.safetensors.index.json</c> (transformers' <c>from_pretrained</c> looks for them in that order), an index
+    /// file, or a single safetensors file. Every shard's header is validated, and the index checked against them, now.
+    /// </summary>
+    /// <exception cref="SafetensorsFormatException">The index or a shard is invalid, names a missing shard, or places a tensor twice.</exception>
+    public static SafetensorsCheckpoint OpenCheckpoint(string path) => SafetensorsCheckpoint.Open(path);
+
+    /// <summary>
+    /// Writes a checkpoint into <paramref name="directory"/> in Hugging Face's layout: tensors are taken in order into
+    /// shards of at most <paramref name="maxShardSize"/> bytes (a larger tensor gets a shard of its own), written as
+    /// <c>model-00001-of-0000N.safetensors</c>, …, each atomically, and then <c>model.safetensors.index.json</c>
+    /// (<c>metadata.total_size</c>, <c>weight_map</c>), last, so a checkpoint with an index is complete. When everything fits
+    /// one shard, a single <c>model.safetensors</c> is written and no index, as transformers does. Files of an earlier
+    /// checkpoint in the other layout or with another shard count are deleted afterwards.
+    /// </summary>
+    /// <param name="directory">The checkpoint directory (created if missing).</param>
+    /// <param name="tensors">Name → tensor, in order.</param>
+    /// <param name="maxShardSize">The largest shard in bytes of tensor data; transformers' default is 5 GB.</param>
+    /// <param name="metadata">Optional string map stored in every shard's <c>__metadata__</c>; <c>format: pt</c> is added unless given, as transformers requires it.</param>
+    /// <returns>The files written, the index last when there is one.</returns>
+    public static IReadOnlyList<string> SaveSharded(string directory, IEnumerable<KeyValuePair<string, Tensor>> tensors, long maxShardSize = DefaultMaxShardSize, IReadOnlyDictionary<string, string>? metadata = null)
+        => ShardedSafetensorsWriter.Write(directory, tensors, maxShardSize, metadata);
 }

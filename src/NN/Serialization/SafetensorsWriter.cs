@@ -1,15 +1,27 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace MiniTorch.NN;
 
-/// <summary>Writes safetensors files atomically (temporary file in the same directory, then a rename over the target).</summary>
+/// <summary>
+/// Writes safetensors files atomically (temporary file in the same directory, then a rename over the target). The
+/// file is preallocated to its final size, each tensor's elements are written in large positioned writes straight
+/// from its memory (no copy for a contiguous tensor), and the file is flushed to disk once, before the rename.
+/// </summary>
 internal static class SafetensorsWriter
 {
+    /// <summary>Bytes per write call: large writes keep the disk streaming; 64 MiB keeps every span far below 2 GB.</summary>
+    private const int ChunkBytes = 1 << 26;
+
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
+        => Write(path, Entries(tensors), metadata);
+
+    /// <summary>Checks names (non-empty, unique, not <c>__metadata__</c>) and tensors (not null) before anything is written.</summary>
+    public static List<(string Name, Tensor Tensor)> Entries(IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
         var entries = new List<(string Name, Tensor Tensor)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -25,23 +37,27 @@ internal static class SafetensorsWriter
             }
             entries.Add((name, tensor ?? throw new ArgumentNullException(nameof(tensors), $"Safetensors.Save: tensor '{name}' is null.")));
         }
-        byte[] header = Header(entries, metadata);
+        return entries;
+    }
+
+    public static void Write(string path, List<(string Name, Tensor Tensor)> entries, IReadOnlyDictionary<string, string>? metadata)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] prefix = Prefix(entries, metadata, out long total);
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: total))
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
+                RandomAccess.Write(handle, prefix, 0);
+                long position = prefix.Length;
                 foreach (var (_, tensor) in entries)
                 {
-                    WriteData(stream, tensor);
+                    position = tensor.DType == DType.Float32 ? WriteData<float>(handle, tensor, position) : WriteData<double>(handle, tensor, position);
                 }
-                stream.Flush(flushToDisk: true);
+                RandomAccess.FlushToDisk(handle);
             }
             File.Move(temp, full, overwrite: true);
         }
@@ -52,10 +68,18 @@ internal static class SafetensorsWriter
         }
     }
 
-    /// <summary>The JSON header, padded with spaces so the data section starts 8-byte aligned (as the reference writer does).</summary>
-    private static byte[] Header(List<(string Name, Tensor Tensor)> entries, IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>The bytes of the data section of one tensor.</summary>
+    public static long DataSize(Tensor tensor) => (long)tensor.Numel * tensor.DType.ElementSize();
+
+    /// <summary>
+    /// The 8-byte header length and the JSON header, padded with spaces so the data section starts 8-byte aligned (as
+    /// the reference writer does); <paramref name="total"/> is the size of the whole file.
+    /// </summary>
+    private static byte[] Prefix(List<(string Name, Tensor Tensor)> entries, IReadOnlyDictionary<string, string>? metadata, out long total)
     {
         using var buffer = new MemoryStream();
+        buffer.Write(new byte[8]);
+        long offset = 0;
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -68,14 +92,13 @@ internal static class SafetensorsWriter
                 }
                 json.WriteEndObject();
             }
-            long offset = 0;
             foreach (var (name, tensor) in entries)
             {
-                long size = (long)tensor.Numel * tensor.DType.ElementSize();
+                long size = DataSize(tensor);
                 json.WriteStartObject(name);
                 json.WriteString("dtype", tensor.DType == DType.Float32 ? "F32" : "F64");
                 json.WriteStartArray("shape");
-                foreach (int d in tensor.Shape)
+                foreach (int d in tensor.ShapeSpan)
                 {
                     json.WriteNumberValue(d);
                 }
@@ -94,34 +117,56 @@ internal static class SafetensorsWriter
         {
             buffer.WriteByte((byte)' ');
         }
-        return buffer.ToArray();
+        byte[] prefix = buffer.ToArray();
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)(prefix.Length - 8));
+        total = prefix.Length + offset;
+        return prefix;
     }
 
-    private static void WriteData(Stream stream, Tensor tensor)
+    private static long WriteData<T>(SafeFileHandle handle, Tensor tensor, long position) where T : unmanaged
     {
-        if (tensor.DType == DType.Float32)
+        // A contiguous tensor (every parameter) is written from its own memory; a strided view is gathered once.
+        var source = tensor.Contiguous();
+        ReadOnlySpan<T> values = source.ContiguousSpan<T>();
+        int perChunk = ChunkBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        T[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<T>.Shared.Rent(Math.Min(perChunk, values.Length));
+        try
         {
-            float[] values = tensor.ToArray<float>();
-            if (!BitConverter.IsLittleEndian)
+            for (int i = 0; i < values.Length; i += perChunk)
             {
-                for (int i = 0; i < values.Length; i++)
+                var chunk = values.Slice(i, Math.Min(perChunk, values.Length - i));
+                if (swapped is not null)
                 {
-                    values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReverseEndianness(BitConverter.SingleToInt32Bits(values[i])));
+                    chunk.CopyTo(swapped);
+                    chunk = swapped.AsSpan(0, chunk.Length);
+                    SwapInPlace(swapped.AsSpan(0, chunk.Length));
                 }
+                var bytes = MemoryMarshal.AsBytes(chunk);
+                RandomAccess.Write(handle, bytes, position);
+                position += bytes.Length;
             }
-            stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+        finally
+        {
+            if (swapped is not null)
+            {
+                ArrayPool<T>.Shared.Return(swapped);
+            }
+        }
+        return position;
+    }
+
+    private static void SwapInPlace<T>(Span<T> values) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var bits = MemoryMarshal.Cast<T, int>(values);
+            BinaryPrimitives.ReverseEndianness(bits, bits);
         }
         else
         {
-            double[] values = tensor.ToArray<double>();
-            if (!BitConverter.IsLittleEndian)
-            {
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReverseEndianness(BitConverter.DoubleToInt64Bits(values[i])));
-                }
-            }
-            stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            var bits = MemoryMarshal.Cast<T, long>(values);
+            BinaryPrimitives.ReverseEndianness(bits, bits);
         }
     }
 }
