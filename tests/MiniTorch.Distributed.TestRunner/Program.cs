@@ -1,0 +1,23 @@
+using MiniTorch.Distributed;
+using MiniTorch.Distributed.TestRunner;
+
+// Usage: mpirun -np N dotnet MiniTorch.Distributed.TestRunner.dll <scenario-or-group>...
+// Prints one line per scenario and rank, "PASS rank=R name" or "FAIL rank=R name: message", and exits 0 only when
+// every scenario passed on this rank. The xunit tests read these lines.
+using var world = Distributed.Init();
+int failures = 0;
+foreach (var (name, run) in Scenarios.Select(args))
+{
+    try
+    {
+        run();
+        Console.WriteLine($"PASS rank={Distributed.Rank} {name}");
+    }
+    catch (Exception e) when (e is ScenarioFailedException or DistributedException or InvalidOperationException or ArgumentException)
+    {
+        failures++;
+        Console.WriteLine($"FAIL rank={Distributed.Rank} {name}: {e.Message.ReplaceLineEndings(" | ")}");
+    }
+    Console.Out.Flush();
+}
+return failures == 0 ? 0 : 3;
