@@ -5,7 +5,6 @@ using MiniTorch.Distributed.TestRunner;
 // Prints one line per scenario and rank, "PASS rank=R name" or "FAIL rank=R name: message", and exits 0 only when
 // every scenario passed on this rank. The xunit tests read these lines.
 using var world = Distributed.Init();
-int failures = 0;
 foreach (var (name, run) in Scenarios.Select(args))
 {
     try
@@ -15,9 +14,12 @@ foreach (var (name, run) in Scenarios.Select(args))
     }
     catch (Exception e) when (e is ScenarioFailedException or DistributedException or InvalidOperationException or ArgumentException)
     {
-        failures++;
+        // The ranks may now be out of step (one waits in a collective the failed one never joins): end the job at
+        // once rather than let the next scenario hang.
         Console.WriteLine($"FAIL rank={Distributed.Rank} {name}: {e.Message.ReplaceLineEndings(" | ")}");
+        Console.Out.Flush();
+        Distributed.Abort(3);
     }
     Console.Out.Flush();
 }
-return failures == 0 ? 0 : 3;
+return 0;

@@ -97,6 +97,9 @@ internal static class Engine
     [ThreadStatic]
     private static List<Action>? t_finalCallbacks;
 
+    /// <summary>Whether a backward pass is running on this thread (so <see cref="QueueCallback"/> may be called).</summary>
+    internal static bool IsRunning => t_depth > 0;
+
     /// <summary>
     /// Queues <paramref name="callback"/> to run once the backward pass running on this thread has finished every
     /// node (PyTorch's <c>Variable._execution_engine.queue_callback</c>, which DistributedDataParallel uses to wait
