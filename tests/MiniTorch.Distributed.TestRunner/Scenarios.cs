@@ -8,6 +8,7 @@ internal static class Scenarios
         .. CollectiveScenarios.All,
         .. DdpScenarios.All,
         .. FaultScenarios.All,
+        .. SingleProcessScenarios.All,
     ];
 
     public static IEnumerable<(string Name, Action Run)> Select(string[] names)
@@ -18,6 +19,10 @@ internal static class Scenarios
         }
         foreach (var name in names)
         {
+            if (name.StartsWith("--token=", StringComparison.Ordinal))
+            {
+                continue; // marks the job's processes for the tests' leftover check
+            }
             bool found = false;
             foreach (var scenario in All)
             {
