@@ -44,16 +44,24 @@ public static class MpiJob
 
     /// <summary>Runs the scenarios on <paramref name="ranks"/> processes under mpirun.</summary>
     public static JobResult Run(int ranks, TimeSpan timeout, params string[] scenarios)
+        => RunProgram(RunnerDll, ranks, timeout, scenarios);
+
+    /// <summary>Runs <paramref name="dll"/> (next to the tests) on <paramref name="ranks"/> processes under mpirun.</summary>
+    public static JobResult RunProgram(string dll, int ranks, TimeSpan timeout, params string[] arguments)
     {
         string token = "job-" + Guid.NewGuid().ToString("N");
         var start = new ProcessStartInfo(Mpirun());
         // --oversubscribe: three ranks on this two-core machine; --bind-to none: do not pin ranks to cores the other
         // work on the machine is using.
-        foreach (var a in new[] { "--oversubscribe", "--bind-to", "none", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", RunnerDll, "--token=" + token })
+        foreach (var a in new[] { "--oversubscribe", "--bind-to", "none", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", dll })
         {
             start.ArgumentList.Add(a);
         }
-        foreach (var s in scenarios)
+        if (dll == RunnerDll)
+        {
+            start.ArgumentList.Add("--token=" + token);
+        }
+        foreach (var s in arguments)
         {
             start.ArgumentList.Add(s);
         }
@@ -65,11 +73,18 @@ public static class MpiJob
 
     /// <summary>Runs the scenarios as one ordinary process (no mpirun), with extra environment variables.</summary>
     public static JobResult RunAlone(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] scenarios)
+        => RunProgramAlone(RunnerDll, timeout, environment, scenarios);
+
+    /// <summary>Runs <paramref name="dll"/> (next to the tests) as one ordinary process.</summary>
+    public static JobResult RunProgramAlone(string dll, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] scenarios)
     {
         string token = "job-" + Guid.NewGuid().ToString("N");
         var start = new ProcessStartInfo("dotnet");
-        start.ArgumentList.Add(RunnerDll);
-        start.ArgumentList.Add("--token=" + token);
+        start.ArgumentList.Add(dll);
+        if (dll == RunnerDll)
+        {
+            start.ArgumentList.Add("--token=" + token);
+        }
         foreach (var s in scenarios)
         {
             start.ArgumentList.Add(s);
