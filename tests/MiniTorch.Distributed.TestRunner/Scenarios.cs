@@ -9,6 +9,7 @@ internal static class Scenarios
         .. DdpScenarios.All,
         .. FaultScenarios.All,
         .. SingleProcessScenarios.All,
+        .. BenchScenarios.All,
     ];
 
     public static IEnumerable<(string Name, Action Run)> Select(string[] names)
