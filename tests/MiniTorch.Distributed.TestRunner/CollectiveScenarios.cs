@@ -157,6 +157,10 @@ internal static class CollectiveScenarios
             {
                 foreach (int n in Sizes)
                 {
+                    if (n == 1_000_000 && root > 0)
+                    {
+                        continue; // the largest size from rank 0 only: the other roots take the same code path
+                    }
                     var t = Filled(Distributed.Rank, n, dtype);
                     Distributed.Broadcast(t, root);
                     Check.Close(Filled(root, n, dtype).ToDoubleArray(), t, 0, $"Broadcast {dtype} n={n} from {root}");

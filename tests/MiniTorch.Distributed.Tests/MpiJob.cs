@@ -14,7 +14,7 @@ public sealed record JobResult(int ExitCode, string Output, TimeSpan Elapsed, st
         {
             for (int r = 0; r < ranks; r++)
             {
-                Assert.True(Output.Contains($"PASS rank={r} {scenario}\n", StringComparison.Ordinal), $"no PASS for {scenario} on rank {r}:\n{Output}");
+                Assert.True(Output.Contains($"PASS rank={r} {scenario} in ", StringComparison.Ordinal), $"no PASS for {scenario} on rank {r}:\n{Output}");
             }
         }
     }
