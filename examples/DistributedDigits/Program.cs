@@ -9,8 +9,9 @@ using MiniTorch.Optim;
 // Trains the digits CNN data-parallel: every rank trains on its own shard of each epoch (DistributedSampler), and
 // DistributedDataParallel averages the gradients, so the ranks together take the steps one process would take on the
 // global batch. Rank 0 prints progress and the test accuracy.
-//   one process:           dotnet run --project examples/DistributedDigits
-//   two ranks, one machine: mpirun -np 2 dotnet examples/DistributedDigits/bin/Debug/net10.0/DistributedDigits.dll
+//   one process:            dotnet run --project examples/DistributedDigits
+//   two ranks, one machine: dotnet build examples/DistributedDigits, then
+//                           mpirun -np 2 dotnet run --no-build --project examples/DistributedDigits
 // Options: --epochs N (default 8), --batch-size N (global, default 64), --train-limit N, --lr X, --seed N, --save FILE.
 var options = Options.Parse(args);
 using var world = Distributed.Init();
