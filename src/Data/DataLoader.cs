@@ -25,9 +25,12 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
     /// <param name="shuffle">Whether each epoch visits the samples in a new random order.</param>
     /// <param name="dropLast">Whether to leave out the last batch when it is smaller than <paramref name="batchSize"/>.</param>
     /// <param name="generator">The source of the shuffling order; <see cref="Generator.Default"/> when omitted.</param>
+    /// <param name="sampler">The order of the samples in each epoch (PyTorch's <c>sampler=</c>), such as a
+    /// <c>DistributedSampler</c>'s shard; excludes <paramref name="shuffle"/>, as in PyTorch.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">Both <paramref name="sampler"/> and <paramref name="shuffle"/> are given.</exception>
     public DataLoader(Dataset<TSample> dataset, int batchSize, Func<IReadOnlyList<TSample>, TBatch> collate,
-        bool shuffle = false, bool dropLast = false, Generator? generator = null)
+        bool shuffle = false, bool dropLast = false, Generator? generator = null, Sampler? sampler = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(collate);
@@ -36,6 +39,11 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
                 $"DataLoader: batchSize should be a positive integer value, but got batchSize={batchSize}.");
         }
+        if (sampler is not null && shuffle)
+        {
+            throw new ArgumentException("DataLoader: sampler option is mutually exclusive with shuffle (shuffle the sampler instead, e.g. DistributedSampler(shuffle: true)).", nameof(shuffle));
+        }
+        Sampler = sampler;
         Dataset = dataset;
         BatchSize = batchSize;
         Shuffle = shuffle;
@@ -59,12 +67,15 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
     /// <summary>The generator each shuffled epoch draws its order from.</summary>
     public Generator Generator { get; }
 
+    /// <summary>The sampler that orders each epoch, or null for sequential or shuffled order over the whole dataset.</summary>
+    public Sampler? Sampler { get; }
+
     /// <summary>The number of batches in one epoch (PyTorch's <c>len(loader)</c>).</summary>
     public int Count
     {
         get
         {
-            int n = Dataset.Count;
+            int n = Sampler?.Count ?? Dataset.Count;
             return DropLast ? n / BatchSize : (int)(((long)n + BatchSize - 1) / BatchSize);
         }
     }
@@ -72,10 +83,10 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
     /// <summary>Runs one epoch: draws the order (shuffled or sequential) and yields its batches.</summary>
     public IEnumerator<TBatch> GetEnumerator()
     {
-        int n = Dataset.Count;
-        // Drawn when the epoch starts (first MoveNext), so each epoch consumes the generator once, in order.
-        int[] order = Shuffle ? Permutation.Random(n, Generator) : Sequential(n);
-        int batches = Count;
+        // Drawn when the epoch starts (first MoveNext), so each epoch consumes the generator (or sampler) once, in order.
+        int[] order = Sampler is not null ? [.. Sampler] : Shuffle ? Permutation.Random(Dataset.Count, Generator) : Sequential(Dataset.Count);
+        int n = order.Length;
+        int batches = DropLast ? n / BatchSize : (int)(((long)n + BatchSize - 1) / BatchSize);
         for (int b = 0; b < batches; b++)
         {
             int start = b * BatchSize;
@@ -133,11 +144,12 @@ public class DataLoader<T> : DataLoader<T, T>
     /// <param name="dropLast">Whether to leave out a last batch smaller than <paramref name="batchSize"/>.</param>
     /// <param name="generator">The source of the shuffling order; <see cref="Generator.Default"/> when omitted.</param>
     /// <param name="collate">Makes a batch of samples; when omitted, the default for <see cref="Tensor"/> or <c>Tensor[]</c> samples.</param>
-    /// <exception cref="ArgumentException"><paramref name="collate"/> is omitted and <typeparamref name="T"/> is neither <see cref="Tensor"/> nor <c>Tensor[]</c>.</exception>
+    /// <param name="sampler">The order of the samples in each epoch (PyTorch's <c>sampler=</c>); excludes <paramref name="shuffle"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="collate"/> is omitted and <typeparamref name="T"/> is neither <see cref="Tensor"/> nor <c>Tensor[]</c>, or both <paramref name="sampler"/> and <paramref name="shuffle"/> are given.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     public DataLoader(Dataset<T> dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false,
-        Generator? generator = null, Func<IReadOnlyList<T>, T>? collate = null)
-        : base(dataset, batchSize, collate ?? DefaultCollate(), shuffle, dropLast, generator)
+        Generator? generator = null, Func<IReadOnlyList<T>, T>? collate = null, Sampler? sampler = null)
+        : base(dataset, batchSize, collate ?? DefaultCollate(), shuffle, dropLast, generator, sampler)
     {
         _defaultCollate = collate is null;
     }

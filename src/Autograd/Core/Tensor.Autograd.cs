@@ -119,7 +119,25 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(hook);
         var sink = GradientSink() ?? throw new AutogradException("cannot register a hook on a tensor that doesn't require gradient.");
         var hooks = sink.PreHooks ??= [];
-        hooks.Add(hook);
+        return new HookHandle(hooks, hook);
+    }
+
+    /// <summary>
+    /// Registers a hook called with this leaf after backward has accumulated its gradient into <see cref="Grad"/>
+    /// (PyTorch 2.1's <c>register_post_accumulate_grad_hook</c>): the hook sees the summed gradient, which is what
+    /// gradient synchronisation (DistributedDataParallel) and fused optimizers act on. It runs for
+    /// <see cref="Backward"/>, not for <c>Autograd.Grad</c>, which accumulates nothing. Dispose the handle to remove it.
+    /// </summary>
+    /// <exception cref="AutogradException">The tensor is not a leaf that requires grad.</exception>
+    public HookHandle RegisterPostAccumulateGradHook(Action<Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (_gradFn is not null || !_requiresGrad)
+        {
+            throw new AutogradException("post accumulate grad hooks cannot be registered on non-leaf tensors or tensors that don't require grad.");
+        }
+        var accumulator = (AccumulateGrad)GradientSink()!;
+        var hooks = accumulator.PostAccumulateHooks ??= [];
         return new HookHandle(hooks, hook);
     }
 }
@@ -127,17 +145,22 @@ public partial class Tensor
 /// <summary>Removes a registered hook when disposed.</summary>
 public sealed class HookHandle : IDisposable
 {
-    private readonly List<Func<Tensor, Tensor?>> _hooks;
-    private readonly Func<Tensor, Tensor?> _hook;
+    private readonly Action _remove;
 
     internal HookHandle(List<Func<Tensor, Tensor?>> hooks, Func<Tensor, Tensor?> hook)
     {
-        _hooks = hooks;
-        _hook = hook;
+        hooks.Add(hook);
+        _remove = () => hooks.Remove(hook);
+    }
+
+    internal HookHandle(List<Action<Tensor>> hooks, Action<Tensor> hook)
+    {
+        hooks.Add(hook);
+        _remove = () => hooks.Remove(hook);
     }
 
     /// <summary>Removes the hook; calling it again does nothing.</summary>
-    public void Remove() => _hooks.Remove(_hook);
+    public void Remove() => _remove();
 
     /// <inheritdoc />
     public void Dispose() => Remove();

@@ -9,9 +9,19 @@ internal sealed class AccumulateGrad : Node
 
     public override string Name => "AccumulateGrad";
 
+    /// <summary>Called with the leaf after its gradient was accumulated (see <see cref="Tensor.RegisterPostAccumulateGradHook"/>).</summary>
+    internal List<Action<Tensor>>? PostAccumulateHooks;
+
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
         Accumulate(Leaf, gradOutput);
+        if (PostAccumulateHooks is { Count: > 0 } hooks)
+        {
+            foreach (var hook in hooks.ToArray())
+            {
+                hook(Leaf);
+            }
+        }
         return [];
     }
 

@@ -71,16 +71,61 @@ internal static class Engine
             throw new ArgumentException($"Backward: got {roots.Count} outputs but {rootGrads.Count} gradients; pass one gradient (or null) per output.");
         }
         var run = RunState.Take();
+        t_depth++;
         StorageReclaimer.EnterBackward();
         try
         {
-            return Run(run, roots, rootGrads, retainGraph, createGraph, inputs);
+            var result = Run(run, roots, rootGrads, retainGraph, createGraph, inputs);
+            if (t_depth == 1)
+            {
+                RunFinalCallbacks();
+            }
+            return result;
         }
         finally
         {
+            if (--t_depth == 0)
+            {
+                t_finalCallbacks?.Clear();
+            }
             run.Return();
             StorageReclaimer.ExitBackward(); // the end of an outermost pass recycles unreachable tensors' arrays
         }
+    }
+
+    [ThreadStatic]
+    private static int t_depth;
+
+    [ThreadStatic]
+    private static List<Action>? t_finalCallbacks;
+
+    /// <summary>Whether a backward pass is running on this thread (so <see cref="QueueCallback"/> may be called).</summary>
+    internal static bool IsRunning => t_depth > 0;
+
+    /// <summary>
+    /// Queues <paramref name="callback"/> to run once the backward pass running on this thread has finished every
+    /// node (PyTorch's <c>Variable._execution_engine.queue_callback</c>, which DistributedDataParallel uses to wait
+    /// for its last gradient reductions). Callbacks run in the order queued, only when the backward succeeds.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backward pass is running on this thread.</exception>
+    internal static void QueueCallback(Action callback)
+    {
+        if (t_depth == 0)
+        {
+            throw new InvalidOperationException("Engine.QueueCallback: final callbacks can only be installed during the backward pass.");
+        }
+        (t_finalCallbacks ??= []).Add(callback);
+    }
+
+    private static void RunFinalCallbacks()
+    {
+        var callbacks = t_finalCallbacks;
+        // Index loop: a callback may queue another, which then runs in the same pass.
+        for (int i = 0; callbacks is not null && i < callbacks.Count; i++)
+        {
+            callbacks[i]();
+        }
+        callbacks?.Clear();
     }
 
     private static Tensor?[] Run(RunState run, IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor?>? rootGrads, bool retainGraph, bool createGraph, IReadOnlyList<Tensor>? inputs)

@@ -1,0 +1,109 @@
+namespace MiniTorch.Distributed;
+
+/// <summary>
+/// One bucket of DistributedDataParallel's gradient reduction: a flat buffer of one dtype that holds the gradients of
+/// several parameters back to back, reduced by one all-reduce once all of them have arrived.
+/// </summary>
+internal sealed class GradBucket
+{
+    public GradBucket(int index, DType dtype, int[] parameters, int[] offsets, int elements)
+    {
+        Index = index;
+        DType = dtype;
+        Parameters = parameters;
+        Offsets = offsets;
+        Elements = elements;
+        Flat = dtype == DType.Float32 ? Tensor.Wrap(new float[elements], [elements]) : Tensor.Wrap(new double[elements], [elements]);
+        Flat.DetachFromScope();
+    }
+
+    public int Index { get; }
+
+    public DType DType { get; }
+
+    /// <summary>Indices into the reducer's parameter list, in the order their gradients are laid out.</summary>
+    public int[] Parameters { get; }
+
+    /// <summary>Where each parameter's gradient starts in <see cref="Flat"/>.</summary>
+    public int[] Offsets { get; }
+
+    public int Elements { get; }
+
+    /// <summary>The flat buffer the all-reduce works on.</summary>
+    public Tensor Flat { get; }
+
+    /// <summary>Gradients still to arrive in this step.</summary>
+    public int Pending;
+
+    /// <summary>The running all-reduce, once launched.</summary>
+    public DistributedWork? Work;
+
+    /// <summary>Copies <paramref name="grad"/> (or zeros, for a parameter without one) into its slot.</summary>
+    public void CopyIn(int slot, Tensor? grad, int numel)
+    {
+        int offset = Offsets[slot];
+        if (DType == DType.Float32)
+        {
+            Fill(Flat.ContiguousSpan<float>().Slice(offset, numel), grad);
+        }
+        else
+        {
+            Fill(Flat.ContiguousSpan<double>().Slice(offset, numel), grad);
+        }
+    }
+
+    private static void Fill<T>(Span<T> target, Tensor? grad) where T : unmanaged
+    {
+        if (grad is null)
+        {
+            target.Clear();
+            return;
+        }
+        var contiguous = grad.ContiguousRaw();
+        contiguous.ContiguousSpan<T>().CopyTo(target);
+        if (!ReferenceEquals(contiguous, grad))
+        {
+            contiguous.Dispose();
+        }
+    }
+
+    /// <summary>Writes the reduced slot back into <paramref name="grad"/> (same shape, in place).</summary>
+    public void CopyOut(int slot, Tensor grad)
+    {
+        int offset = Offsets[slot];
+        if (grad.IsContiguous)
+        {
+            if (DType == DType.Float32)
+            {
+                Flat.ContiguousSpan<float>().Slice(offset, grad.Numel).CopyTo(grad.ContiguousSpan<float>());
+            }
+            else
+            {
+                Flat.ContiguousSpan<double>().Slice(offset, grad.Numel).CopyTo(grad.ContiguousSpan<double>());
+            }
+        }
+        else
+        {
+            using var slice = Flat.Narrow(0, offset, grad.Numel);
+            using var shaped = slice.Reshape(grad.ShapeArray);
+            Kernels.StridedCopy.Copy(shaped, grad);
+        }
+        grad.Storage.Version++;
+    }
+
+    /// <summary>A new tensor holding the reduced slot, for a parameter that had no gradient of its own.</summary>
+    public Tensor Extract(int slot, int[] shape)
+    {
+        var result = Tensor.Empty(shape, DType);
+        int n = result.Numel;
+        if (DType == DType.Float32)
+        {
+            Flat.ContiguousSpan<float>().Slice(Offsets[slot], n).CopyTo(result.ContiguousSpan<float>());
+        }
+        else
+        {
+            Flat.ContiguousSpan<double>().Slice(Offsets[slot], n).CopyTo(result.ContiguousSpan<double>());
+        }
+        return result;
+    }
+}
