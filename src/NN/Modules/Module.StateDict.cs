@@ -170,20 +170,42 @@ public abstract partial class Module
         var sb = new StringBuilder($"Error(s) in loading state_dict for {GetType().Name}:");
         if (missing.Count > 0)
         {
-            sb.Append("\n\tMissing key(s) in state_dict: ").Append(string.Join(", ", missing.ConvertAll(k => $"\"{k}\""))).Append('.');
+            sb.Append("\n\tMissing key(s) in state_dict: ");
+            AppendCapped(sb, missing, quote: true);
         }
         if (unexpected.Count > 0)
         {
-            sb.Append("\n\tUnexpected key(s) in state_dict: ").Append(string.Join(", ", unexpected.ConvertAll(k => $"\"{k}\""))).Append('.');
+            sb.Append("\n\tUnexpected key(s) in state_dict: ");
+            AppendCapped(sb, unexpected, quote: true);
         }
-        foreach (var m in mismatches)
+        for (int i = 0; i < Math.Min(mismatches.Count, MaxNamesInMessage); i++)
         {
-            sb.Append("\n\t").Append(m).Append('.');
+            sb.Append("\n\t").Append(mismatches[i]).Append('.');
+        }
+        if (mismatches.Count > MaxNamesInMessage)
+        {
+            sb.Append($"\n\t… and {mismatches.Count - MaxNamesInMessage} more size mismatch(es) (all of them are in the exception's Mismatches).");
         }
         if (missing.Count > 0 || unexpected.Count > 0)
         {
             sb.Append("\n\tCheck that the model is built the same way as the one saved; pass strict: false to load the matching keys only.");
         }
         return new StateDictException(sb.ToString(), missing, unexpected, mismatches);
+    }
+
+    /// <summary>How many names a load error lists per kind: a checkpoint of 100,000 tensors must not make a message of megabytes.</summary>
+    private const int MaxNamesInMessage = 20;
+
+    private static void AppendCapped(StringBuilder sb, List<string> names, bool quote)
+    {
+        for (int i = 0; i < Math.Min(names.Count, MaxNamesInMessage); i++)
+        {
+            sb.Append(i == 0 ? "" : ", ").Append(quote ? $"\"{names[i]}\"" : names[i]);
+        }
+        if (names.Count > MaxNamesInMessage)
+        {
+            sb.Append($", … and {names.Count - MaxNamesInMessage} more ({names.Count} in all; the exception lists every one)");
+        }
+        sb.Append('.');
     }
 }

@@ -64,6 +64,10 @@ public sealed class PluginHost : IDisposable
         options ??= PluginLoadOptions.Default;
         // LoadFromAssemblyPath needs an absolute path, and one spelling per file makes "already loaded" reliable.
         string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new PluginLoadException(fullPath, PluginLoadFailure.FileNotFound, "this is a folder, not a plugin assembly; pass the plugin's .dll, or use LoadFolder to load every plugin in a folder.");
+        }
         if (!File.Exists(fullPath))
         {
             throw new PluginLoadException(fullPath, PluginLoadFailure.FileNotFound, "the file does not exist.");

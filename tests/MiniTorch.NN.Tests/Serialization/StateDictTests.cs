@@ -75,6 +75,22 @@ public class StateDictTests
     }
 
     [Fact]
+    public void ErrorWithAHundredThousandUnexpectedKeys_ListsTwentyAndCountsTheRest()
+    {
+        var model = new Sequential(new Linear(2, 2));
+        var state = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        for (int i = 0; i < 100_000; i++)
+        {
+            state[$"extra.{i}"] = Tensor.Zeros(1);
+        }
+        var e = Assert.Throws<StateDictException>(() => model.LoadStateDict(state));
+        Assert.Equal(100_000, e.UnexpectedKeys.Count);
+        Assert.Contains("\"extra.19\", … and 99980 more (100000 in all; the exception lists every one).", e.Message);
+        Assert.DoesNotContain("extra.20\"", e.Message);
+        Assert.True(e.Message.Length < 2000, $"the message has {e.Message.Length} characters");
+    }
+
+    [Fact]
     public void NonStrictLoadingReportsButStillRejectsShapeMismatches()
     {
         var model = new Sequential(new Linear(4, 3), new Linear(3, 2));

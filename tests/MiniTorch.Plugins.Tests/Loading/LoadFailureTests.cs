@@ -57,6 +57,14 @@ public sealed class LoadFailureTests : IDisposable
     }
 
     [Fact]
+    public void AFolderInsteadOfAFile_SaysSoAndPointsToLoadFolder()
+    {
+        var e = LoadFails(PluginFiles.Folder, PluginLoadFailure.FileNotFound);
+        Assert.StartsWith("this is a folder, not a plugin assembly", e.Reason);
+        Assert.Contains("LoadFolder", e.Reason);
+    }
+
+    [Fact]
     public void APluginThatNeedsANewerMiniTorch()
     {
         var e = LoadFails(PluginFiles.Path("FuturePlugin"), PluginLoadFailure.IncompatibleMiniTorchVersion);
