@@ -2,6 +2,7 @@ using MiniTorch;
 using MiniTorch.Data;
 using MiniTorch.Examples;
 using MiniTorch.NN;
+using MiniTorch.Onnx;
 using MiniTorch.Optim;
 using MiniTorch.Plugins;
 
@@ -33,6 +34,9 @@ public sealed record TrainingSettings
 
     /// <summary>Where to save the loss curve; null saves none.</summary>
     public string? PlotPath { get; init; }
+
+    /// <summary>Where to save the trained model as ONNX; null exports it (and checks it in ONNX Runtime) without saving.</summary>
+    public string? OnnxPath { get; init; }
 }
 
 /// <summary>What a training run did and which plugin ops it used.</summary>
@@ -43,9 +47,12 @@ public sealed record TrainingSettings
 /// <param name="OpsUsed">The plugin ops the model called, with their call counts.</param>
 /// <param name="ModuleTypesUsed">The plugin module types the model was built from.</param>
 /// <param name="PlotPath">The saved loss curve, if one was asked for.</param>
+/// <param name="OnnxPath">The saved ONNX model, if one was asked for.</param>
+/// <param name="OnnxMaxError">The largest |ONNX Runtime − MiniTorch| over the held-out images' logits, for the exported model.</param>
 public sealed record TrainingResult(
     IReadOnlyList<LoadedPlugin> Plugins, IReadOnlyList<string> LoadFailures, IReadOnlyList<double> EpochLosses,
-    double TestAccuracy, IReadOnlyList<OpInfo> OpsUsed, IReadOnlyList<ModuleInfo> ModuleTypesUsed, string? PlotPath);
+    double TestAccuracy, IReadOnlyList<OpInfo> OpsUsed, IReadOnlyList<ModuleInfo> ModuleTypesUsed, string? PlotPath,
+    string? OnnxPath, double OnnxMaxError);
 
 /// <summary>Loads the activations plugin from disk and trains <see cref="PluginMlp"/> on the digits.</summary>
 public static class DigitsTraining
@@ -57,14 +64,16 @@ public static class DigitsTraining
         log ??= _ => { };
         using var host = new PluginHost();
         var failures = new List<string>();
+        // Validation also runs each op's declared ONNX lowering in ONNX Runtime and compares it with the op's forward.
+        var load = new PluginLoadOptions { Validation = new OpCheckOptions { CrossCheck = new OnnxRuntimeCrossCheck() } };
         if (Directory.Exists(settings.PluginPath))
         {
-            var folder = host.LoadFolder(settings.PluginPath);
+            var folder = host.LoadFolder(settings.PluginPath, load);
             failures.AddRange(folder.Failures.Select(f => f.Message));
         }
         else
         {
-            host.Load(settings.PluginPath);
+            host.Load(settings.PluginPath, load);
         }
         foreach (var plugin in host.Plugins)
         {
@@ -109,7 +118,15 @@ public static class DigitsTraining
             [new Plots.Series("cross-entropy", Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray(), losses.ToArray())]);
         var opsUsed = host.Ops.List().Where(o => o.InvocationCount > 0).ToArray();
         var modulesUsed = host.Modules.List().Where(m => m.Name == "Mish").ToArray();
-        return new TrainingResult(host.Plugins, failures, losses, accuracy, opsUsed, modulesUsed, plot);
+        // Exported while the plugin is loaded: the exporter reads the lowerings of linear_gelu and mish from it.
+        var (testImages, _) = new DataLoader<Tensor[]>(split[1], split[1].Count).First();
+        var onnx = OnnxExporter.Export(model, testImages.Narrow(0, 0, 1));
+        if (settings.OnnxPath is { } onnxPath)
+        {
+            onnx.Save(onnxPath);
+        }
+        double onnxError = OnnxCheck.Compare(onnx, model, testImages).MaxAbsoluteError;
+        return new TrainingResult(host.Plugins, failures, losses, accuracy, opsUsed, modulesUsed, plot, settings.OnnxPath, onnxError);
     }
 
     private static double Accuracy(Module model, Dataset<Tensor[]> test)

@@ -67,8 +67,10 @@ public abstract class Function
         bool dual = ForwardAD.IsActive && ForwardAD.AnyTangent(inputs);
         Tensor output;
         // Forward mode is suspended too: the output's tangent comes from Jvp, not from the ops Forward is made of.
+        // Tracing too: the function reports itself below, and what Forward computes with is its own business.
         using (Autograd.NoGrad())
         using (ForwardAD.SuspendIfActive())
+        using (Tracing.Suspend())
         {
             output = Forward(ctx, (Tensor[])inputs.Clone())
                 ?? throw new InvalidOperationException($"{Name}.Forward returned null; it must return a tensor.");

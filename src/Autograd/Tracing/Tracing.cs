@@ -104,6 +104,29 @@ public static class Tracing
         return new TracingScope(trace);
     }
 
+    /// <summary>
+    /// Stops reporting on this thread until the returned scope is disposed: a custom <see cref="Function"/>'s forward is
+    /// opaque, it reports itself as one op, and the ops it is computed with (in-place writes to its own fresh tensors
+    /// included) are not part of the traced graph.
+    /// </summary>
+    internal static SuspendedTrace Suspend()
+    {
+        var trace = t_trace;
+        t_trace = null;
+        return new SuspendedTrace(trace);
+    }
+
+    internal readonly struct SuspendedTrace(OpTrace? trace) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (trace is not null)
+            {
+                t_trace = trace;
+            }
+        }
+    }
+
     /// <summary>Called by every in-place op before it writes: writing into a tensor the trace has seen would change a recorded value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CheckInPlace(string op, Tensor target)

@@ -67,8 +67,12 @@ public static class OnnxExporter
         return ExportCore(function, [.. exampleInputs], options, namedTensors ?? [], options.GraphName ?? "main", []);
     }
 
+    /// <summary>Exports a function whose plugin op calls are lowered with the definitions <paramref name="pluginOps"/> returns, loaded or not (the one-op models of the ONNX Runtime cross-check).</summary>
+    internal static OnnxModel ExportWithPluginOps(Func<Tensor[], Tensor[]> function, Tensor[] inputs, OnnxExportOptions options, PluginOpResolver pluginOps) =>
+        ExportCore(function, inputs, options, [], options.GraphName ?? "main", [], pluginOps);
+
     private static OnnxModel ExportCore(Func<Tensor[], Tensor[]> function, Tensor[] inputs, OnnxExportOptions options,
-        IEnumerable<(string Name, Tensor Tensor)> named, string graphName, List<string> warnings)
+        IEnumerable<(string Name, Tensor Tensor)> named, string graphName, List<string> warnings, PluginOpResolver? pluginOps = null)
     {
         if (inputs.Length == 0)
         {
@@ -97,7 +101,7 @@ public static class OnnxExporter
         var matcher = new TraceMatcher(first, second);
         var inputNames = Names(options.InputNames, inputs.Length, "input");
         var outputNames = Names(options.OutputNames, first.Captured.Outputs.Length, "output");
-        var proto = new GraphAssembler(first, matcher, named).Build(graphName, inputNames, outputNames);
+        var proto = new GraphAssembler(first, matcher, named, pluginOps).Build(graphName, inputNames, outputNames);
         return new OnnxModel(proto, inputNames, outputNames, warnings);
     }
 

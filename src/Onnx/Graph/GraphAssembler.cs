@@ -15,8 +15,11 @@ internal sealed class GraphAssembler
     private readonly Dictionary<Tensor, string> _outputNames = new(ReferenceEqualityComparer.Instance);
     private int _constants;
 
-    public GraphAssembler(ResolvedTrace trace, TraceMatcher matcher, IEnumerable<(string Name, Tensor Tensor)> named)
+    private readonly PluginOpResolver? _pluginOps;
+
+    public GraphAssembler(ResolvedTrace trace, TraceMatcher matcher, IEnumerable<(string Name, Tensor Tensor)> named, PluginOpResolver? pluginOps = null)
     {
+        _pluginOps = pluginOps;
         _trace = trace;
         _matcher = matcher;
         _named = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
@@ -66,6 +69,14 @@ internal sealed class GraphAssembler
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxModel.OpsetVersion });
+        foreach (var ((domain, _), (proto, version, _)) in _graph.Functions.OrderBy(f => f.Key.Domain, StringComparer.Ordinal).ThenBy(f => f.Key.Name, StringComparer.Ordinal))
+        {
+            model.Functions.Add(proto);
+            if (!model.OpsetImport.Any(o => o.Domain == domain))
+            {
+                model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
+            }
+        }
         return model;
     }
 
@@ -102,7 +113,7 @@ internal sealed class GraphAssembler
                 : _graph.UniqueName(op.Outputs.Count == 1 ? nodeName + "/output" : $"{nodeName}/output_{k}");
             _graph.Add(new GraphValue(name, ValueKind.OpOutput, output, _matcher.SecondShapeOf(output)));
         }
-        var lowering = OnnxOpRegistry.Find(op);
+        var lowering = OnnxOpRegistry.Find(op, _pluginOps);
         int before = _graph.Nodes.Count;
         lowering(new OnnxLoweringContext(_graph, op, nodeName));
         var produced = _graph.Nodes.Skip(before).SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);

@@ -12,6 +12,9 @@ internal sealed class GraphBuilder
 
     public List<TensorProto> Initializers { get; } = [];
 
+    /// <summary>The FunctionProtos of custom-domain nodes (plugin ops lowered as functions), by domain and name.</summary>
+    public Dictionary<(string Domain, string Name), (FunctionProto Proto, int DomainVersion, string Owner)> Functions { get; } = [];
+
     public GraphValue this[Tensor tensor] => _values[tensor];
 
     public bool TryGetValue(Tensor tensor, out GraphValue value) => _values.TryGetValue(tensor, out value!);

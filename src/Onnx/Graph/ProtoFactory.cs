@@ -44,9 +44,9 @@ internal static class ProtoFactory
         return proto;
     }
 
-    public static NodeProto Node(string opType, string name, IEnumerable<string> inputs, IEnumerable<string> outputs, IEnumerable<OnnxAttribute> attributes)
+    public static NodeProto Node(string opType, string name, IEnumerable<string> inputs, IEnumerable<string> outputs, IEnumerable<OnnxAttribute> attributes, string domain = "")
     {
-        var node = new NodeProto { OpType = opType, Name = name };
+        var node = new NodeProto { OpType = opType, Name = name, Domain = domain };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes.Select(a => a.ToProto()));

@@ -78,6 +78,19 @@ public sealed class OnnxLoweringContext
         _graph.Nodes.Add(ProtoFactory.Node(opType, _graph.UniqueName(nodeName), inputs, outputs, attributes ?? []));
     }
 
+    /// <summary>Adds a node of a custom domain (a plugin op lowered as a function); the model must carry the domain's FunctionProto.</summary>
+    internal void AddDomainNode(string domain, string opType, IReadOnlyList<string> inputs, string output, IEnumerable<global::Onnx.AttributeProto> attributes)
+    {
+        string nodeName = _nodeCount == 0 ? _nodeName : $"{_nodeName}/{opType}_{_nodeCount}";
+        _nodeCount++;
+        var node = ProtoFactory.Node(opType, _graph.UniqueName(nodeName), inputs, [output], [], domain);
+        node.Attribute.AddRange(attributes);
+        _graph.Nodes.Add(node);
+    }
+
+    /// <summary>The graph being built, for lowerings that add functions.</summary>
+    internal GraphBuilder Graph => _graph;
+
     /// <summary>A fresh value name under this op's node name.</summary>
     public string TempName(string hint) => _graph.UniqueName($"{_nodeName}/{hint}");
 

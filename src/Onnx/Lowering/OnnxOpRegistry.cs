@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MiniTorch.Plugins;
 
 namespace MiniTorch.Onnx;
 
@@ -40,8 +41,12 @@ public static class OnnxOpRegistry
     public static bool IsSupported(string opName) => BuiltinLowerings.Table.ContainsKey(opName) || Custom.ContainsKey(opName);
 
     /// <summary>The lowering of <paramref name="op"/>, or an error that names it and says what to do.</summary>
-    internal static OnnxLowering Find(TracedOp op)
+    internal static OnnxLowering Find(TracedOp op, PluginOpResolver? pluginOps = null)
     {
+        if (PluginOpTrace.IsPluginOp(op))
+        {
+            return PluginOpLowering.Find(op, pluginOps);
+        }
         bool customFunction = op.Attributes.Contains("customFunction");
         if (!customFunction && BuiltinLowerings.Table.TryGetValue(op.Name, out var builtin))
         {

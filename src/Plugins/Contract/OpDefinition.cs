@@ -39,4 +39,55 @@ public sealed class OpDefinition
 
     /// <summary>One line for listings: what the op computes.</summary>
     public string Description { get; init; } = "";
+
+    /// <summary>
+    /// How the op is written in ONNX (<see cref="OnnxOpLowering.Compose"/> or <see cref="OnnxOpLowering.Function"/>);
+    /// null if it has no ONNX form. With it, models calling the op export with <c>OnnxExporter.Export</c> and
+    /// <see cref="OpCheck"/> cross-checks the op in ONNX Runtime when given a cross-check (<see cref="OpCheckOptions.CrossCheck"/>).
+    /// </summary>
+    public OnnxOpLowering? OnnxLowering { get; init; }
+
+    /// <summary>The name of the plugin that registered the op (set by <see cref="PluginRegistrar.AddOp"/>); null before.</summary>
+    public string? PluginName { get; private set; }
+
+    /// <summary>
+    /// Runs the op with its default attributes, as <see cref="OpRegistry.Invoke(string, Tensor[])"/> does: the plugin's
+    /// own modules call their ops this way, so an exported model records the call as this plugin op (with its
+    /// attributes) rather than as an anonymous <see cref="Function"/>.
+    /// </summary>
+    public Tensor Apply(params Tensor[] inputs) => Apply(inputs, null);
+
+    /// <summary>Runs the op with <paramref name="attributes"/> laid over its defaults.</summary>
+    /// <exception cref="ArgumentException">The number of inputs is not the op's, or an attribute is not one of its own.</exception>
+    public Tensor Apply(Tensor[] inputs, IReadOnlyDictionary<string, double>? attributes)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length != Inputs.Count)
+        {
+            throw new ArgumentException($"Op '{Name}' takes {Inputs.Count} input(s) ({string.Join(", ", Inputs)}), got {inputs.Length}.", nameof(inputs));
+        }
+        return Run(inputs, OpAttributes.Merge($"Op '{Name}'", Attributes, [], attributes));
+    }
+
+    /// <summary>Creates the function, applies it and reports the call to an open trace as this plugin op.</summary>
+    internal Tensor Run(Tensor[] inputs, OpAttributes attributes)
+    {
+        var function = Create(attributes) ?? throw new InvalidOperationException("Create returned null instead of a Function.");
+        var output = function.Apply(inputs);
+        if (Tracing.IsActive)
+        {
+            PluginOpTrace.Record(this, attributes, inputs, output);
+        }
+        return output;
+    }
+
+    /// <summary>Records the plugin that registers the op; a definition shared by two plugins would be ambiguous in an export.</summary>
+    internal void AssignPlugin(string pluginName)
+    {
+        if (PluginName is not null && PluginName != pluginName)
+        {
+            throw new ArgumentException($"Op '{Name}': this OpDefinition is already registered by plugin '{PluginName}'; plugin '{pluginName}' needs its own definition.");
+        }
+        PluginName = pluginName;
+    }
 }

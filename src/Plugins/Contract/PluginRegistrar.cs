@@ -46,6 +46,9 @@ public sealed class PluginRegistrar
         {
             CheckSample(owner, op, i, op.Samples[i]);
         }
+        // A dry run of the lowering: an input or attribute it reads that the op does not have fails now, naming the op.
+        op.OnnxLowering?.Record(op.Name, op.Inputs, op.Attributes.Keys.ToArray());
+        op.AssignPlugin(PluginName);
         _ops.Add(op);
     }
 

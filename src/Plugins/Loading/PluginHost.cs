@@ -100,6 +100,7 @@ public sealed class PluginHost : IDisposable
                     prepared.Ops.Select(o => o.Name).ToArray(), prepared.Modules.Select(m => m.Name).ToArray(), report);
                 Ops.Add(info, prepared.Ops);
                 Modules.Add(info, prepared.Modules);
+                LoadedPluginOps.Add(info, prepared.Ops);
                 _plugins.Add(info.Name, new Entry(info, prepared.Context));
                 return info;
             }
@@ -160,6 +161,7 @@ public sealed class PluginHost : IDisposable
             }
             Ops.Remove(entry.Info);
             Modules.Remove(entry.Info);
+            LoadedPluginOps.Remove(entry.Info);
             entry.Info.IsLoaded = false;
             entry.Context.Unload();
             return new WeakReference(entry.Context);

@@ -12,12 +12,13 @@ namespace MiniTorch.Plugins;
 internal static class SharedAssemblies
 {
     /// <summary>
-    /// The assembly names of MiniTorch's layers. A fixed list rather than a "MiniTorch.*" prefix, so that a plugin may
+    /// The assembly names of MiniTorch's layers (docs/design.md's table, the later layers included). A fixed list rather than a "MiniTorch.*" prefix, so that a plugin may
     /// name its own assemblies MiniTorch.Something and still have them loaded from its folder.
     /// </summary>
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "MiniTorch", "MiniTorch.NN", "MiniTorch.Optim", "MiniTorch.Data", "MiniTorch.Plugins", "MiniTorch.Onnx",
+        "MiniTorch.Distributed", "MiniTorch.TensorBoard",
     };
 
     /// <summary>The load context the host's MiniTorch lives in: the default one for an application, another if the host itself was loaded as a plugin.</summary>

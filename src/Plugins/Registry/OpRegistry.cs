@@ -37,8 +37,7 @@ public sealed class OpRegistry
         Interlocked.Increment(ref entry.Invocations);
         try
         {
-            var function = op.Create(merged) ?? throw new InvalidOperationException("Create returned null instead of a Function.");
-            return function.Apply(inputs);
+            return op.Run(inputs, merged);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -88,6 +88,35 @@ public static class OpCheck
             {
                 Check(OpCheckTest.Float32, () => Float32(output, gradOutput, grads));
             }
+            if (_options.CrossCheck is { } cross && _options.Runs(OpCheckTest.CrossCheck))
+            {
+                CrossCheck(cross);
+            }
+        }
+
+        /// <summary>The forward result against the independent implementation, in float64 then float32.</summary>
+        private void CrossCheck(IOpCrossCheck cross)
+        {
+            OpCheckOutcome Outcome(string? failure) => new(_target, OpCheckTest.CrossCheck, _index, _sample.ToString(), failure);
+            if (cross.WhyNotCheckable(_op) is { } reason)
+            {
+                _outcomes.Add(_options.StrictCrossCheck
+                    ? Outcome($"not cross-checked with {cross.Name}: {reason} Strict cross-checking (OpCheckOptions.StrictCrossCheck) needs every op to be checkable.")
+                    : Outcome(null) with { NotRun = true, Detail = $"not cross-checked with {cross.Name}: {reason}" });
+                return;
+            }
+            foreach (var dtype in (ReadOnlySpan<DType>)[DType.Float64, DType.Float32])
+            {
+                try
+                {
+                    _outcomes.Add(CrossCheckComparison.Run(_op, _attributes, _inputs.Make(dtype, new bool[_op.Inputs.Count]), dtype, _options, Outcome));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    string label = dtype == DType.Float32 ? "float32" : "float64";
+                    _outcomes.Add(Outcome($"{label}: {cross.Name} could not run the op: {e.GetType().Name}: {e.Message}") with { DType = dtype });
+                }
+            }
         }
 
         private Tensor Apply(Tensor[] inputs) =>

@@ -31,6 +31,12 @@ public enum OpCheckTest
 
     /// <summary>A plugin module's gradients with respect to its input and parameters agree with central differences.</summary>
     ModuleGradCheck,
+
+    /// <summary>
+    /// The forward result agrees, in float64 and float32, with an independent implementation (<see cref="OpCheckOptions.CrossCheck"/>,
+    /// e.g. the op's ONNX lowering run in ONNX Runtime).
+    /// </summary>
+    CrossCheck,
 }
 
 /// <summary>The result of one check on one sample.</summary>
@@ -41,11 +47,27 @@ public enum OpCheckTest
 /// <param name="Failure">Why it failed; null when it passed.</param>
 public sealed record OpCheckOutcome(string Target, OpCheckTest Test, int Sample, string SampleDescription, string? Failure)
 {
-    /// <summary>Whether the check passed.</summary>
+    /// <summary>Whether the check passed (a check that was not run, <see cref="NotRun"/>, passes).</summary>
     public bool Passed => Failure is null;
 
+    /// <summary>Whether the check could not run and was not asked to (an op without an ONNX lowering is not cross-checked).</summary>
+    public bool NotRun { get; init; }
+
+    /// <summary>What the check measured or why it did not run, e.g. <c>float32 vs ONNX Runtime: max abs error 6e-08, max rel error 1.2e-07</c>.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>The element type a cross-check ran in; null for the other checks.</summary>
+    public DType? DType { get; init; }
+
+    /// <summary>The largest |reference − op| of a cross-check; null for the other checks.</summary>
+    public double? MaxAbsoluteError { get; init; }
+
+    /// <summary>The largest |reference − op| / |op| over elements where the op's value is not 0; null for the other checks.</summary>
+    public double? MaxRelativeError { get; init; }
+
     /// <summary>One line: <c>op 'swish' sample 0 (inputs [4, 5]): GradCheck passed</c>, or the failure.</summary>
-    public override string ToString() => $"{Target} sample {Sample} ({SampleDescription}): {Test} {(Passed ? "passed" : "FAILED: " + Failure)}";
+    public override string ToString() =>
+        $"{Target} sample {Sample} ({SampleDescription}): {Test} {(NotRun ? "not run" : Passed ? "passed" : "FAILED: " + Failure)}{(Passed && Detail is not null ? $" ({Detail})" : "")}";
 }
 
 /// <summary>Every outcome of a validation run; <see cref="ThrowIfFailed"/> turns failures into an exception.</summary>
@@ -82,8 +104,14 @@ public sealed class OpCheckReport
         var text = new StringBuilder();
         foreach (var group in Outcomes.GroupBy(o => o.Target))
         {
-            int passed = group.Count(o => o.Passed);
-            text.Append($"{group.Key}: {passed}/{group.Count()} checks passed").AppendLine();
+            int passed = group.Count(o => o.Passed && !o.NotRun);
+            int notRun = group.Count(o => o.NotRun);
+            text.Append($"{group.Key}: {passed}/{group.Count() - notRun} checks passed");
+            if (group.FirstOrDefault(o => o.NotRun) is { } skipped)
+            {
+                text.Append($"; {skipped.Detail}");
+            }
+            text.AppendLine();
         }
         foreach (var failure in Failures)
         {

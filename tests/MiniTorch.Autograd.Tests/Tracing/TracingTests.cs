@@ -89,6 +89,25 @@ public class TracingTests
         Assert.Same(y, op.Outputs.Single());
     }
 
+    /// <summary>Computes 2x + 1 writing into its own fresh tensor, as fused kernels in plugins do.</summary>
+    private sealed class TwicePlusOneInPlace : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => (inputs[0] * 2).AddInPlace(Tensor.Ones(inputs[0].Shape));
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => [gradOutput * 2];
+    }
+
+    [Fact]
+    public void ACustomFunctionsForwardIsOpaqueToTheTraceSoItsInPlaceWritesAreItsOwn()
+    {
+        var x = Tensor.Ones(3);
+        using var trace = Tracing.Start([x]);
+        var y = new TwicePlusOneInPlace().Apply(x).Relu();
+        Assert.Equal(["TwicePlusOneInPlace", "Relu"], trace.Ops.Select(op => op.Name));
+        Assert.Equal([3.0, 3, 3], y.ToDoubleArray());
+        Assert.True(Tracing.IsActive);
+    }
+
     [Fact]
     public void ScopesNameTheOpsReportedInside()
     {

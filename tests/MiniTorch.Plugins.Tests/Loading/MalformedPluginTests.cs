@@ -44,9 +44,10 @@ public sealed class MalformedPluginTests : IDisposable
     [Fact]
     public void APluginUsingAMiniTorchAssemblyTheHostLacks()
     {
-        string path = WithReferences(_folder.Path, "OnnxPlugin", ("MiniTorch.Onnx", new Version(0, 1, 0, 0)));
+        // The test host references every layer up to MiniTorch.Onnx (through examples/PluginTraining), not MiniTorch.Distributed.
+        string path = WithReferences(_folder.Path, "DistributedPlugin", ("MiniTorch.Distributed", new Version(0, 1, 0, 0)));
         var e = LoadFails(path, PluginLoadFailure.MissingDependency);
-        Assert.Equal("it uses MiniTorch.Onnx 0.1.0, which this host does not have; add a reference to MiniTorch.Onnx to the host application.", e.Reason);
+        Assert.Equal("it uses MiniTorch.Distributed 0.1.0, which this host does not have; add a reference to MiniTorch.Distributed to the host application.", e.Reason);
     }
 
     [Theory]

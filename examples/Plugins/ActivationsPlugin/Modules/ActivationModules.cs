@@ -9,7 +9,7 @@ public sealed class Swish(double beta = 1) : Module
     public double Beta { get; } = beta;
 
     /// <inheritdoc />
-    protected override Tensor Forward(Tensor input) => new SwishFunction(Beta).Apply(input);
+    protected override Tensor Forward(Tensor input) => ActivationOps.Swish.Apply([input], new Dictionary<string, double> { ["beta"] = Beta });
 
     /// <inheritdoc />
     protected override string ExtraRepr() => FormattableString.Invariant($"beta={Beta}");
@@ -19,14 +19,14 @@ public sealed class Swish(double beta = 1) : Module
 public sealed class SiLU : Module
 {
     /// <inheritdoc />
-    protected override Tensor Forward(Tensor input) => new SwishFunction(1).Apply(input);
+    protected override Tensor Forward(Tensor input) => ActivationOps.Silu.Apply(input);
 }
 
 /// <summary>Mish, x·tanh(softplus(x)), as a layer (PyTorch's <c>nn.Mish</c>).</summary>
 public sealed class Mish : Module
 {
     /// <inheritdoc />
-    protected override Tensor Forward(Tensor input) => new MishFunction().Apply(input);
+    protected override Tensor Forward(Tensor input) => ActivationOps.Mish.Apply(input);
 }
 
 /// <summary>Softplus with β and a threshold above which it is linear, as a layer (PyTorch's <c>nn.Softplus</c>).</summary>
@@ -39,7 +39,7 @@ public sealed class Softplus(double beta = 1, double threshold = 20) : Module
     public double Threshold { get; } = threshold;
 
     /// <inheritdoc />
-    protected override Tensor Forward(Tensor input) => new SoftplusFunction(Beta, Threshold).Apply(input);
+    protected override Tensor Forward(Tensor input) => ActivationOps.Softplus.Apply([input], new Dictionary<string, double> { ["beta"] = Beta, ["threshold"] = Threshold });
 
     /// <inheritdoc />
     protected override string ExtraRepr() => FormattableString.Invariant($"beta={Beta}, threshold={Threshold}");

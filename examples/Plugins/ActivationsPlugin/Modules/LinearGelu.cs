@@ -43,7 +43,7 @@ public sealed class LinearGelu : Module
         {
             throw InputError(input, $"[*, {InFeatures}]", $"The last dimension must be in_features={InFeatures}.");
         }
-        return new LinearGeluFunction().Apply(input, Weight, Bias);
+        return ActivationOps.LinearGelu.Apply(input, Weight, Bias);
     }
 
     /// <inheritdoc />
