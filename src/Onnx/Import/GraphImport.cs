@@ -103,7 +103,7 @@ internal sealed class GraphImport
                     continue;
                 }
                 var kernel = entry(context);
-                steps.Add(new GraphStep(node, index, [.. node.Input], context.Outputs, kernel));
+                steps.Add(new GraphStep(node, index, context.Inputs, context.Outputs, kernel));
             }
             catch (UnsupportedNodeException e)
             {

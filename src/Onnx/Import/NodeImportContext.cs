@@ -46,7 +46,14 @@ internal sealed class NodeImportContext
         Node = node;
         Index = index;
         Outputs = [.. node.Output];
+        Inputs = [.. node.Input];
     }
+
+    /// <summary>The values the kernel reads, in order; a layer reads only its data input (it owns its weights).</summary>
+    public string[] Inputs { get; set; }
+
+    /// <summary>Marks this node as a layer: the kernel receives only input 0, the weights being the layer's own.</summary>
+    public void ReadsOnlyData() => Inputs = [Node.Input[0]];
 
     public NodeProto Node { get; }
 

@@ -43,6 +43,7 @@ internal static partial class ImportOps
         var pads = WindowPads.From(c, kernel, stride, dilation);
         var layer = new Conv2d(weight.Size(1), weight.Size(0), kernel, stride, pads.Symmetric, dilation, bias: c.HasInput(2), dtype: weight.DType);
         string path = c.AddLayer(layer, "conv", 1);
+        c.ReadsOnlyData();
         layer.SetParameter("weight", new Parameter(c.Claim(1, path + ".weight")));
         if (c.HasInput(2))
         {
@@ -81,6 +82,7 @@ internal static partial class ImportOps
         double momentum = 1 - c.Float("momentum", 0.9f);
         var layer = new BatchNorm2d(scale.Size(0), eps: c.Float("epsilon", 1e-5f), momentum: Math.Clamp(momentum, 0, 1), dtype: scale.DType);
         string path = c.AddLayer(layer, "batchnorm", 1);
+        c.ReadsOnlyData();
         layer.SetParameter("weight", new Parameter(c.Claim(1, path + ".weight")));
         layer.SetParameter("bias", new Parameter(c.Claim(2, path + ".bias")));
         layer.SetBuffer("running_mean", c.Claim(3, path + ".running_mean", isParameter: false));
@@ -166,6 +168,7 @@ internal static partial class ImportOps
         int biasInput = BiasAdd(c, weight.Size(0));
         var layer = new Linear(weight.Size(1), weight.Size(0), bias: biasInput >= 0, dtype: weight.DType);
         var path = c.AddLayerNamed(layer, "linear", transpose.Input[0]);
+        c.ReadsOnlyData();
         layer.SetParameter("weight", new Parameter(c.ClaimNamed(transpose.Input[0], path + ".weight")));
         return FinishLinear(c, layer, path);
     }
@@ -176,6 +179,7 @@ internal static partial class ImportOps
         var weight = transposed ? b.Transpose(0, 1).Contiguous() : b;
         var layer = new Linear(weight.Size(1), weight.Size(0), bias: biasInput >= 0, dtype: weight.DType);
         string path = c.AddLayer(layer, "linear", weightInput);
+        c.ReadsOnlyData();
         var claimed = c.Claim(weightInput, path + ".weight");
         layer.SetParameter("weight", new Parameter(transposed ? weight : claimed));
         if (c.OpType == "Gemm" && biasInput >= 0)
@@ -228,6 +232,7 @@ internal static partial class ImportOps
         long axis = c.Int("axis", -1);
         var layer = new LayerNorm(scale.Shape, eps: c.Float("epsilon", 1e-5f), bias: c.HasInput(2), dtype: scale.DType);
         string path = c.AddLayer(layer, "layernorm", 1);
+        c.ReadsOnlyData();
         layer.SetParameter("weight", new Parameter(c.Claim(1, path + ".weight")));
         if (c.HasInput(2))
         {
