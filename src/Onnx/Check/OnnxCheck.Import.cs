@@ -95,12 +95,5 @@ public static partial class OnnxCheck
         Assert(Compare(imported, onnxFile, inputs), absoluteTolerance, relativeTolerance);
 
     /// <summary>A model read from a file, as the session wrapper takes it: inputs are the graph inputs that are not initializers.</summary>
-    internal static OnnxModel AsModel(ModelProto proto)
-    {
-        var initializers = proto.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        return new OnnxModel(proto,
-            [.. proto.Graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n))],
-            [.. proto.Graph.Output.Select(o => o.Name)],
-            []);
-    }
+    internal static OnnxModel AsModel(ModelProto proto) => OnnxModel.FromProto(proto);
 }

@@ -33,16 +33,7 @@ public static class OnnxImporter
     public static OnnxGraphModule Import(string path, OnnxImportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OnnxImportException($"ONNX import: cannot read '{path}': {e.Message}", e);
-        }
-        return Import(bytes, options ?? new OnnxImportOptions(), path);
+        return Import(ReadBytes(path), options ?? new OnnxImportOptions(), path);
     }
 
     /// <summary>Imports an exported model (for example to check an export → import round trip).</summary>
@@ -65,7 +56,24 @@ public static class OnnxImporter
     public static ModelProto ReadModel(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllBytes(path), path);
+        var model = Parse(ReadBytes(path), path);
+        if (model.Graph is null)
+        {
+            throw new OnnxImportException($"ONNX import ({path}): the model has no graph; the file is truncated, corrupt or not an ONNX model.");
+        }
+        return model;
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OnnxImportException($"ONNX import: cannot read '{path}': {e.Message}", e);
+        }
     }
 
     private static OnnxGraphModule Import(byte[] bytes, OnnxImportOptions options, string source) =>
