@@ -41,6 +41,8 @@ public static class Program
         output.WriteLine($"plot: {plot}");
         if (settings.RunLabelBudgets)
         {
+            output.WriteLine();
+            output.WriteLine("label budgets: extracting the ImageNet ResNet-18 features of the digits once (224×224 images: a few minutes on a CPU)…");
             var budgets = LabelBudgetExperiment.Run(settings, r.FrozenModel.GetSubmodule("backbone"));
             PrintBudgets(budgets, output);
             output.WriteLine($"plot: {TransferPlots.SaveBudgets(budgets, outDir)}");
