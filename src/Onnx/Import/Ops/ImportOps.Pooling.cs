@@ -14,6 +14,7 @@ internal static partial class ImportOps
             c.OnlyAttributes();
             return (x, _) => One(Like(x[0]!.Value, Data(x[0]).Mean(SpatialDims(Data(x[0])), keepDim: true)));
         };
+        table["Col2Im"] = Col2Im;
         table["GlobalMaxPool"] = c =>
         {
             c.OnlyAttributes();
@@ -107,6 +108,31 @@ internal static partial class ImportOps
             }
             var mask = PadSpatial(Tensor.Ones([1, 1, input.Size(2), input.Size(3)], input.DType), top + st, left + sl, bottom + st, right + sl, 0);
             return One(Like(x[0]!.Value, sum / Functional.AvgPool2d(mask, kernel, stride, 0, countIncludePad: true)));
+        };
+    }
+
+    /// <summary>Col2Im (opset 18): columns (N, C·kh·kw, L) summed into images of image_shape; symmetric pads only.</summary>
+    private static NodeKernel Col2Im(NodeImportContext c)
+    {
+        c.OnlyAttributes("strides", "pads", "dilations");
+        var pads = c.Ints("pads") ?? [0, 0, 0, 0];
+        if (pads.Length != 4 || pads[0] != pads[2] || pads[1] != pads[3])
+        {
+            throw c.Unsupported($"pads [{string.Join(", ", pads)}]: only symmetric 2-D padding is supported");
+        }
+        var stride = Pair(c, "strides", 1);
+        var dilation = Pair(c, "dilations", 1);
+        return (x, _) =>
+        {
+            var image = x[1]!.Value.ToInt64s();
+            var block = x[2]!.Value.ToInt64s();
+            if (image.Length != 2 || block.Length != 2)
+            {
+                throw new ArgumentException($"image_shape and block_shape must have 2 values (2-D), got {image.Length} and {block.Length}.");
+            }
+            var y = Data(x[0]).Col2Im(((int)image[0], (int)image[1]), ((int)block[0], (int)block[1]),
+                (stride.Height, stride.Width), ((int)pads[0], (int)pads[1]), (dilation.Height, dilation.Width));
+            return One(Like(x[0]!.Value, y));
         };
     }
 }
