@@ -126,8 +126,13 @@ public class RoundTripImportTests
         model.Eval();
         var imported = OnnxImporter.Import(OnnxExporter.Export(model, Images(1)));
         var before = imported.GetParameter("9.weight")!.ToArray<float>();
+        // Freezing one imported submodule (the first Conv2d and its BatchNorm2d) works as on any model.
+        imported.GetSubmodule("0").Freeze();
+        imported.GetSubmodule("1").Freeze();
+        var frozen = imported.StateDict().Where(kv => kv.Key.StartsWith("0.") || kv.Key.StartsWith("1.")).ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
         Train(imported, Images(16), Labels(16, 10));
         Assert.NotEqual(before, imported.GetParameter("9.weight")!.ToArray<float>());
+        Assert.All(frozen, kv => Assert.Equal(kv.Value, imported.StateDict()[kv.Key].ToArray<float>()));
         string path = Path.Combine(Path.GetTempPath(), $"minitorch-import-{Guid.NewGuid():N}.safetensors");
         try
         {
