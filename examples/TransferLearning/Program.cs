@@ -8,7 +8,8 @@ namespace TransferLearning;
 /// <summary>
 /// Transfer learning with a frozen backbone: pretrain on digits 0–4, save the backbone as safetensors, load it under
 /// a new head for digits 5–9, freeze it, train only the head on a few labelled images, and compare.
-/// Run: <c>dotnet run --project examples/TransferLearning [-- --out DIR]</c> (backbone and plot go to DIR, default ./output).
+/// Then digits 5–9 from 10, 30 and all labels per class: heads on the frozen ImageNet ResNet-18 (imported from ONNX) and on the digits backbone, against the CNN from scratch.
+/// Run: <c>dotnet run --project examples/TransferLearning [-- --out DIR]</c> (files go to DIR, default ./output/TransferLearning).
 /// </summary>
 public static class Program
 {
@@ -38,7 +39,30 @@ public static class Program
         PrintOnnxCheck(r, outDir, output);
         string plot = TransferPlots.Save(r, outDir);
         output.WriteLine($"plot: {plot}");
+        if (settings.RunLabelBudgets)
+        {
+            output.WriteLine();
+            output.WriteLine("label budgets: extracting the ImageNet ResNet-18 features of the digits once (224×224 images: a few minutes on a CPU)…");
+            var budgets = LabelBudgetExperiment.Run(settings, r.FrozenModel.GetSubmodule("backbone"));
+            PrintBudgets(budgets, output);
+            output.WriteLine($"plot: {TransferPlots.SaveBudgets(budgets, outDir)}");
+        }
         return 0;
+    }
+
+    private static void PrintBudgets(LabelBudgetResult b, TextWriter output)
+    {
+        var run = b.ImageNet;
+        output.WriteLine();
+        output.WriteLine($"ImageNet-pretrained ResNet-18 (Microsoft.ML.DnnImageFeaturizer.ResNet18, CNTK export) imported with OnnxImporter: {run.ParameterCount:N0} weights, frozen");
+        output.WriteLine(F("feature extraction (8×8 digits upscaled to 224×224): MiniTorch {0:0.0} images/s, ONNX Runtime {1:0.0} images/s on the same files; max |MiniTorch − ONNX Runtime| over 512-d features {2:0.0e+00}",
+            run.MiniTorchImagesPerSecond, run.OnnxRuntimeImagesPerSecond, run.MaxAbsErrorVsOnnxRuntime));
+        output.WriteLine($"held-out accuracy on {b.TestImages} images of digits 5–9, by labelled images per class:");
+        output.WriteLine("  " + "method".PadRight(40) + string.Concat(b.Budgets.Select(n => n.ToString(Invariant).PadLeft(8))));
+        foreach (var method in b.Points.Select(p => p.Method).Distinct())
+        {
+            output.WriteLine("  " + method.PadRight(40) + string.Concat(b.Points.Where(p => p.Method == method).Select(p => p.TestAccuracy.ToString("0.000", Invariant).PadLeft(8))));
+        }
     }
 
     private static void PrintSummary(TransferResult r, TextWriter output)
@@ -91,7 +115,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            return "output";
+            return Path.Combine("output", "TransferLearning");
         }
         if (args.Length == 2 && args[0] == "--out")
         {

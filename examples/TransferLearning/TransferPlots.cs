@@ -19,4 +19,16 @@ public static class TransferPlots
         return Plots.SaveLines(Path.Combine(outDir, "transfer.png"), "Digits 5–9 from few labelled images: held-out accuracy",
             "epoch", "accuracy", series, legend: Alignment.LowerRight);
     }
+
+    /// <summary>Writes <c>label-budgets.png</c>: held-out accuracy against labelled images per class, one line per method.</summary>
+    public static string SaveBudgets(LabelBudgetResult result, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(outDir);
+        var series = result.Points.GroupBy(p => p.Method)
+            .Select(g => new Plots.Series(g.Key, [.. g.Select(p => (double)p.LabelsPerClass)], [.. g.Select(p => p.TestAccuracy)]))
+            .ToList();
+        return Plots.SaveLines(Path.Combine(outDir, "label-budgets.png"), $"Digits 5–9: held-out accuracy ({result.TestImages} images)",
+            "labelled images per class", "accuracy", series, legend: Alignment.LowerRight);
+    }
 }

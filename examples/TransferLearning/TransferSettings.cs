@@ -35,4 +35,28 @@ public sealed record TransferSettings
     /// steps without diverging, and needs them to fit in the few steps that a hundred images give.
     /// </summary>
     public double HeadLr { get; init; } = 1e-2;
+
+    /// <summary>
+    /// Labelled images per class of digits 5–9 in the label-budget comparison (ImageNet head, digits head, scratch);
+    /// 0 stands for all the images of the pool.
+    /// </summary>
+    public IReadOnlyList<int> LabelBudgets { get; init; } = [10, 30, 0];
+
+    /// <summary>Held-out images per class of 5–9 in the label-budget comparison (the same set for every method and budget).</summary>
+    public int BudgetTestPerClass { get; init; } = 60;
+
+    /// <summary>Epochs of a linear head on fixed features in the label-budget comparison.</summary>
+    public int HeadEpochs { get; init; } = 40;
+
+    /// <summary>Epochs of the CNN from scratch in the label-budget comparison.</summary>
+    public int ScratchEpochs { get; init; } = 30;
+
+    /// <summary>Images per batch when extracting the ImageNet features (224×224 activations are large).</summary>
+    public int FeatureBatchSize { get; init; } = 16;
+
+    /// <summary>Images run through ONNX Runtime too, to time it and to compare its features with MiniTorch's.</summary>
+    public int RuntimeSample { get; init; } = 32;
+
+    /// <summary>Whether to run the label-budget comparison (with the ImageNet backbone) after the digits transfer.</summary>
+    public bool RunLabelBudgets { get; init; } = true;
 }

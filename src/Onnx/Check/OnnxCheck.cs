@@ -12,7 +12,7 @@ namespace MiniTorch.Onnx;
 /// Console.WriteLine(OnnxCheck.Compare(onnx, model, batch));         // max abs/rel error per output
 /// OnnxCheck.AssertClose(onnx, model, batch);                         // throws OnnxCheckException if outside tolerance
 /// </code></example>
-public static class OnnxCheck
+public static partial class OnnxCheck
 {
     /// <summary>The default absolute tolerance: float32 results of reordered sums agree to about this.</summary>
     public const double DefaultAbsoluteTolerance = 1e-5;

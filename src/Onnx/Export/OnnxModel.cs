@@ -35,6 +35,21 @@ public sealed class OnnxModel
     /// <summary>Warnings raised during export (for example, a model exported from training mode with eval semantics).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>
+    /// Reads a <c>.onnx</c> file (any IR version and opset), e.g. to run it in <see cref="OnnxRuntimeSession"/>; its
+    /// inputs are the graph inputs that are not initializers. A truncated or corrupt file is an <see cref="OnnxImportException"/>.
+    /// </summary>
+    public static OnnxModel Load(string path) => FromProto(OnnxImporter.ReadModel(path));
+
+    internal static OnnxModel FromProto(ModelProto proto)
+    {
+        var initializers = proto.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        return new OnnxModel(proto,
+            [.. proto.Graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n))],
+            [.. proto.Graph.Output.Select(o => o.Name)],
+            []);
+    }
+
     /// <summary>The serialised model, the content of a <c>.onnx</c> file.</summary>
     public byte[] ToBytes() => Proto.ToByteArray();
 

@@ -35,5 +35,9 @@ public sealed class OnnxAttribute
     /// <summary>A list-of-ints attribute from ints.</summary>
     public static OnnxAttribute Ints(string name, IEnumerable<int> values) => Ints(name, values.Select(v => (long)v));
 
+    /// <summary>A tensor attribute (a Constant node's value); internal, for tests that build graphs.</summary>
+    internal static OnnxAttribute TensorValue(string name, TensorProto value) =>
+        new(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = value });
+
     internal AttributeProto ToProto() => _proto.Clone();
 }

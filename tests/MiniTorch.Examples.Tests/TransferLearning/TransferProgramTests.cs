@@ -9,7 +9,7 @@ public class TransferProgramTests
     {
         using var dir = new TempDirectory("minitorch-transfer-program");
         var output = new StringWriter();
-        var settings = new TransferSettings { PretrainEpochs = 1, TransferEpochs = 2 };
+        var settings = new TransferSettings { PretrainEpochs = 1, TransferEpochs = 2, RunLabelBudgets = false };
 
         int exitCode = Program.Run(["--out", dir.Path], settings, output);
 

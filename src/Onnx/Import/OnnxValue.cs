@@ -1,0 +1,51 @@
+namespace MiniTorch.Onnx;
+
+/// <summary>The ONNX element types the importer reads; integers and booleans are held in float64 tensors (exact to 2⁵³).</summary>
+internal enum OnnxElement
+{
+    Float = 1,
+    Int32 = 6,
+    Int64 = 7,
+    Bool = 9,
+    Double = 11,
+}
+
+/// <summary>
+/// One value of a running graph: a MiniTorch tensor and the ONNX element type it stands for. Floats are float32 or
+/// float64 tensors (differentiable); int64/int32 shapes and indices and booleans are float64 tensors of whole numbers
+/// (MiniTorch's index convention), tagged so Cast, Div and Reshape treat them as ONNX does.
+/// </summary>
+internal readonly record struct OnnxValue(Tensor Data, OnnxElement Element)
+{
+    public bool IsFloat => Element is OnnxElement.Float or OnnxElement.Double;
+
+    public int Rank => Data.Rank;
+
+    public int[] Shape => Data.Shape;
+
+    public static OnnxValue FromFloat(Tensor data) => new(data, data.DType == DType.Float32 ? OnnxElement.Float : OnnxElement.Double);
+
+    public static OnnxValue Ints(params long[] values) => new(Tensor.FromArray(Array.ConvertAll(values, v => (double)v), [values.Length]), OnnxElement.Int64);
+
+    /// <summary>The elements as whole numbers (shapes, axes, indices).</summary>
+    public long[] ToInt64s()
+    {
+        var values = Data.ToDoubleArray();
+        var result = new long[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = checked((long)values[i]);
+        }
+        return result;
+    }
+
+    public static string ElementName(OnnxElement element) => element switch
+    {
+        OnnxElement.Float => "float",
+        OnnxElement.Double => "double",
+        OnnxElement.Int64 => "int64",
+        OnnxElement.Int32 => "int32",
+        OnnxElement.Bool => "bool",
+        _ => element.ToString(),
+    };
+}
