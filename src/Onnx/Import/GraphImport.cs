@@ -9,7 +9,7 @@ namespace MiniTorch.Onnx;
 internal sealed class GraphImport
 {
     private readonly GraphProto _graph;
-    private readonly Dictionary<string, OnnxValue> _constants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImportedValue> _constants = new(StringComparer.Ordinal);
     private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Path, bool IsParameter)> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
@@ -156,7 +156,7 @@ internal sealed class GraphImport
 
     public bool IsInitializer(string name) => _initializers.Contains(name);
 
-    public OnnxValue? ConstantOf(string name) => _constants.TryGetValue(name, out var value) ? value : null;
+    public ImportedValue? ConstantOf(string name) => _constants.TryGetValue(name, out var value) ? value : null;
 
     public Tensor Claim(string initializer, string path, bool isParameter)
     {

@@ -4,7 +4,7 @@ using Onnx;
 namespace MiniTorch.Onnx;
 
 /// <summary>Runs one imported node on its input values (null for an absent optional input) and returns its outputs in order.</summary>
-internal delegate OnnxValue[] NodeKernel(OnnxValue?[] inputs, GraphRun run);
+internal delegate ImportedValue[] NodeKernel(ImportedValue?[] inputs, GraphRun run);
 
 /// <summary>Turns one ONNX node into a kernel (and, for layers, a submodule), or throws <see cref="UnsupportedNodeException"/>.</summary>
 internal delegate NodeKernel OnnxOpImporter(NodeImportContext context);
@@ -73,14 +73,14 @@ internal sealed class NodeImportContext
     public bool HasOutput(int i) => i < Node.Output.Count && Node.Output[i].Length > 0;
 
     /// <summary>The input's value if it is known at import time (an initializer or a Constant node's output).</summary>
-    public OnnxValue? Constant(int i) => HasInput(i) ? _graph.ConstantOf(Node.Input[i]) : null;
+    public ImportedValue? Constant(int i) => HasInput(i) ? _graph.ConstantOf(Node.Input[i]) : null;
 
     /// <summary>Whether input <paramref name="i"/> is an initializer (a weight the module can own).</summary>
     public bool IsInitializer(int i) => HasInput(i) && _graph.IsInitializer(Node.Input[i]);
 
     public string InputName(int i) => Node.Input[i];
 
-    public OnnxValue? ConstantNamed(string name) => _graph.ConstantOf(name);
+    public ImportedValue? ConstantNamed(string name) => _graph.ConstantOf(name);
 
     public bool IsInitializerNamed(string name) => _graph.IsInitializer(name);
 

@@ -19,7 +19,7 @@ public sealed class OnnxGraphModule : Module
     private GraphInput[] _inputs = [];
     private string[] _outputs = [];
     private GraphStep[] _steps = [];
-    private Dictionary<string, OnnxValue> _constants = [];
+    private Dictionary<string, ImportedValue> _constants = [];
     private Dictionary<string, (string Path, bool IsParameter)> _weights = [];
     private Dictionary<string, int> _lastUse = [];
 
@@ -45,7 +45,7 @@ public sealed class OnnxGraphModule : Module
     /// <summary>How many nodes run in a forward (after Constant nodes were folded and MatMul + Add fused into Linear layers).</summary>
     public int NodeCount => _steps.Length;
 
-    internal void Complete(GraphInput[] inputs, string[] outputs, List<GraphStep> steps, Dictionary<string, OnnxValue> constants, Dictionary<string, (string Path, bool IsParameter)> weights)
+    internal void Complete(GraphInput[] inputs, string[] outputs, List<GraphStep> steps, Dictionary<string, ImportedValue> constants, Dictionary<string, (string Path, bool IsParameter)> weights)
     {
         _inputs = inputs;
         _outputs = outputs;
@@ -85,7 +85,7 @@ public sealed class OnnxGraphModule : Module
         {
             throw new ArgumentException($"OnnxGraphModule ({Source}): the graph has {_inputs.Length} inputs ({string.Join(", ", InputNames)}), got {inputs.Length} tensors.", nameof(inputs));
         }
-        var values = new Dictionary<string, OnnxValue>(StringComparer.Ordinal);
+        var values = new Dictionary<string, ImportedValue>(StringComparer.Ordinal);
         int declaredBatch = -1, batch = -1;
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -97,19 +97,19 @@ public sealed class OnnxGraphModule : Module
                 declaredBatch = spec.Dims is { Length: > 0 } d && d[0] is long b ? (int)b : -1;
                 batch = x.Size(0);
             }
-            values[spec.Name] = spec.Element is OnnxElement.Float or OnnxElement.Double ? OnnxValue.FromFloat(x) : new OnnxValue(x.To(DType.Float64), spec.Element);
+            values[spec.Name] = spec.Element is OnnxElement.Float or OnnxElement.Double ? ImportedValue.FromFloat(x) : new ImportedValue(x.To(DType.Float64), spec.Element);
         }
         var run = new GraphRun(_dynamicBatch ? declaredBatch : -1, batch);
         for (int s = 0; s < _steps.Length; s++)
         {
             var step = _steps[s];
-            var arguments = new OnnxValue?[step.Inputs.Length];
+            var arguments = new ImportedValue?[step.Inputs.Length];
             for (int k = 0; k < arguments.Length; k++)
             {
                 string name = step.Inputs[k];
                 arguments[k] = name.Length == 0 ? null : Resolve(name, values);
             }
-            OnnxValue[] results;
+            ImportedValue[] results;
             try
             {
                 results = step.Kernel(arguments, run);
@@ -142,7 +142,7 @@ public sealed class OnnxGraphModule : Module
         return outputs;
     }
 
-    private OnnxValue Resolve(string name, Dictionary<string, OnnxValue> values)
+    private ImportedValue Resolve(string name, Dictionary<string, ImportedValue> values)
     {
         if (values.TryGetValue(name, out var value))
         {
@@ -153,7 +153,7 @@ public sealed class OnnxGraphModule : Module
             // Read through the registry each time, so To(dtype), SetParameter and loading a state dict take effect.
             var tensor = (weight.IsParameter ? GetParameter(weight.Path) : GetBuffer(weight.Path))
                 ?? throw new InvalidOperationException($"OnnxGraphModule ({Source}): weight '{weight.Path}' (initializer '{name}') was set to null.");
-            return OnnxValue.FromFloat(tensor);
+            return ImportedValue.FromFloat(tensor);
         }
         if (_constants.TryGetValue(name, out var constant))
         {

@@ -3,10 +3,10 @@ using Onnx;
 
 namespace MiniTorch.Onnx;
 
-/// <summary>Reads an ONNX <see cref="TensorProto"/> (an initializer or a Constant's value) into an <see cref="OnnxValue"/>, checking that its data fits its dims.</summary>
+/// <summary>Reads an ONNX <see cref="TensorProto"/> (an initializer or a Constant's value) into an <see cref="ImportedValue"/>, checking that its data fits its dims.</summary>
 internal static class TensorProtoReader
 {
-    public static OnnxValue Read(TensorProto proto, string source, string what)
+    public static ImportedValue Read(TensorProto proto, string source, string what)
     {
         if (proto.DataLocation == TensorProto.Types.DataLocation.External || proto.ExternalData.Count > 0)
         {
@@ -49,7 +49,7 @@ internal static class TensorProtoReader
                     CheckCount(proto.FloatData.Count, n, proto, source, what);
                     proto.FloatData.CopyTo(data, 0);
                 }
-                return new OnnxValue(Tensor.FromArray(data, shape), OnnxElement.Float);
+                return new ImportedValue(Tensor.FromArray(data, shape), OnnxElement.Float);
             }
             case TensorProto.Types.DataType.Double:
             {
@@ -67,7 +67,7 @@ internal static class TensorProtoReader
                     CheckCount(proto.DoubleData.Count, n, proto, source, what);
                     proto.DoubleData.CopyTo(data, 0);
                 }
-                return new OnnxValue(Tensor.FromArray(data, shape), OnnxElement.Double);
+                return new ImportedValue(Tensor.FromArray(data, shape), OnnxElement.Double);
             }
             case TensorProto.Types.DataType.Int64:
             {
@@ -88,7 +88,7 @@ internal static class TensorProtoReader
                         data[i] = proto.Int64Data[i];
                     }
                 }
-                return new OnnxValue(Tensor.FromArray(data, shape), OnnxElement.Int64);
+                return new ImportedValue(Tensor.FromArray(data, shape), OnnxElement.Int64);
             }
             case TensorProto.Types.DataType.Int32:
             case TensorProto.Types.DataType.Bool:
@@ -113,7 +113,7 @@ internal static class TensorProtoReader
                     }
                 }
                 var element = type == TensorProto.Types.DataType.Bool ? OnnxElement.Bool : OnnxElement.Int32;
-                return new OnnxValue(Tensor.FromArray(data, shape), element);
+                return new ImportedValue(Tensor.FromArray(data, shape), element);
             }
             default:
                 throw new OnnxImportException($"ONNX import ({source}): {what} '{proto.Name}' has element type {type}; the importer reads float, double, int64, int32 and bool tensors.");

@@ -61,10 +61,10 @@ internal static partial class ImportOps
             table[op] = c =>
             {
                 c.OnlyAttributes();
-                return (x, _) => One(new OnnxValue(compare(Data(x[0]), Data(x[1])), OnnxElement.Bool));
+                return (x, _) => One(new ImportedValue(compare(Data(x[0]), Data(x[1])), OnnxElement.Bool));
             };
         }
-        table["Not"] = c => (x, _) => One(new OnnxValue(1.0 - Data(x[0]), OnnxElement.Bool));
+        table["Not"] = c => (x, _) => One(new ImportedValue(1.0 - Data(x[0]), OnnxElement.Bool));
         table["Where"] = c => (x, _) =>
         {
             var a = x[1]!.Value;
@@ -130,10 +130,10 @@ internal static partial class ImportOps
             var data = v.Data;
             return One(to switch
             {
-                OnnxElement.Float => new OnnxValue(data.DType == DType.Float32 ? data : data.To(DType.Float32), to),
-                OnnxElement.Double => new OnnxValue(data.DType == DType.Float64 ? data : data.To(DType.Float64), to),
-                OnnxElement.Bool => new OnnxValue(data.Ne(0), to),
-                _ => new OnnxValue(v.IsFloat ? Truncate(data.To(DType.Float64)) : data, to),
+                OnnxElement.Float => new ImportedValue(data.DType == DType.Float32 ? data : data.To(DType.Float32), to),
+                OnnxElement.Double => new ImportedValue(data.DType == DType.Float64 ? data : data.To(DType.Float64), to),
+                OnnxElement.Bool => new ImportedValue(data.Ne(0), to),
+                _ => new ImportedValue(v.IsFloat ? Truncate(data.To(DType.Float64)) : data, to),
             });
         };
     }

@@ -83,7 +83,7 @@ internal static partial class ImportOps
             var input = Data(x[0]);
             int dim = Axis(axis, input.Rank);
             var indices = max ? input.ArgMax(dim, keep) : input.ArgMin(dim, keep);
-            return One(new OnnxValue(indices.To(DType.Float64), OnnxElement.Int64));
+            return One(new ImportedValue(indices.To(DType.Float64), OnnxElement.Int64));
         };
     };
 

@@ -105,7 +105,7 @@ internal static partial class ImportOps
                 int rank = shape.Length;
                 int s = (int)Math.Clamp(start < 0 ? start + rank : start, 0, rank);
                 int e = (int)Math.Clamp(end is long v ? (v < 0 ? v + rank : v) : rank, 0, rank);
-                return One(OnnxValue.Ints([.. shape[s..Math.Max(s, e)].Select(d => (long)d)]));
+                return One(ImportedValue.Ints([.. shape[s..Math.Max(s, e)].Select(d => (long)d)]));
             };
         };
         table["Gather"] = c =>
@@ -161,7 +161,7 @@ internal static partial class ImportOps
             return (x, _) =>
             {
                 var input = x[0]!.Value;
-                return [input, new OnnxValue(Tensor.OnesLike(input.Data), OnnxElement.Bool)];
+                return [input, new ImportedValue(Tensor.OnesLike(input.Data), OnnxElement.Bool)];
             };
         };
     }
@@ -247,7 +247,7 @@ internal static partial class ImportOps
             {
                 throw new ArgumentException($"split sizes [{string.Join(", ", sizes)}] do not divide dim {dim} of size {size} into {count} outputs.");
             }
-            var outputs = new OnnxValue[count];
+            var outputs = new ImportedValue[count];
             int start = 0;
             for (int i = 0; i < count; i++)
             {

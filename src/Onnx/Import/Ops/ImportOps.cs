@@ -20,11 +20,11 @@ internal static partial class ImportOps
     /// <summary>The supported ONNX operator types, sorted (for documentation and error messages).</summary>
     public static IReadOnlyList<string> Supported => [.. Table.Keys.Order(StringComparer.Ordinal)];
 
-    private static Tensor Data(OnnxValue? value) => value!.Value.Data;
+    private static Tensor Data(ImportedValue? value) => value!.Value.Data;
 
-    private static OnnxValue Like(OnnxValue like, Tensor data) => new(data, like.Element);
+    private static ImportedValue Like(ImportedValue like, Tensor data) => new(data, like.Element);
 
-    private static OnnxValue[] One(OnnxValue value) => [value];
+    private static ImportedValue[] One(ImportedValue value) => [value];
 
     /// <summary>An ONNX axis (negative counts from the end) as a dim of a tensor of rank <paramref name="rank"/>.</summary>
     private static int Axis(long axis, int rank, string what = "axis")
@@ -38,7 +38,7 @@ internal static partial class ImportOps
     }
 
     /// <summary>A scalar read from an optional input (Clip's min/max, etc.): null if absent.</summary>
-    private static double? Scalar(OnnxValue? value) => value is { } v ? v.Data.Reshape(-1).Item() : null;
+    private static double? Scalar(ImportedValue? value) => value is { } v ? v.Data.Reshape(-1).Item() : null;
 
     /// <summary>
     /// Pads dims 2 and 3 of an (N, C, H, W) tensor with <paramref name="value"/>: <paramref name="top"/> rows before,
@@ -84,7 +84,7 @@ internal static partial class ImportOps
     }
 
     /// <summary>The value of a Constant node (value, or from opset 12 value_float(s) / value_int(s)).</summary>
-    public static OnnxValue ConstantValue(NodeImportContext c, string source)
+    public static ImportedValue ConstantValue(NodeImportContext c, string source)
     {
         foreach (var a in c.Node.Attribute)
         {
@@ -93,13 +93,13 @@ internal static partial class ImportOps
                 case "value":
                     return TensorProtoReader.Read(a.T, source, $"Constant node '{c.Node.Name}'");
                 case "value_float":
-                    return new OnnxValue(Tensor.Scalar(a.F), OnnxElement.Float);
+                    return new ImportedValue(Tensor.Scalar(a.F), OnnxElement.Float);
                 case "value_floats":
-                    return new OnnxValue(Tensor.FromArray([.. a.Floats], [a.Floats.Count]), OnnxElement.Float);
+                    return new ImportedValue(Tensor.FromArray([.. a.Floats], [a.Floats.Count]), OnnxElement.Float);
                 case "value_int":
-                    return new OnnxValue(Tensor.Scalar(a.I, DType.Float64), OnnxElement.Int64);
+                    return new ImportedValue(Tensor.Scalar(a.I, DType.Float64), OnnxElement.Int64);
                 case "value_ints":
-                    return OnnxValue.Ints([.. a.Ints]);
+                    return ImportedValue.Ints([.. a.Ints]);
             }
         }
         throw c.Unsupported("a Constant with a sparse or string value (or none) is not supported");

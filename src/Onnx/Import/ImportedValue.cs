@@ -15,7 +15,7 @@ internal enum OnnxElement
 /// float64 tensors (differentiable); int64/int32 shapes and indices and booleans are float64 tensors of whole numbers
 /// (MiniTorch's index convention), tagged so Cast, Div and Reshape treat them as ONNX does.
 /// </summary>
-internal readonly record struct OnnxValue(Tensor Data, OnnxElement Element)
+internal readonly record struct ImportedValue(Tensor Data, OnnxElement Element)
 {
     public bool IsFloat => Element is OnnxElement.Float or OnnxElement.Double;
 
@@ -23,9 +23,9 @@ internal readonly record struct OnnxValue(Tensor Data, OnnxElement Element)
 
     public int[] Shape => Data.Shape;
 
-    public static OnnxValue FromFloat(Tensor data) => new(data, data.DType == DType.Float32 ? OnnxElement.Float : OnnxElement.Double);
+    public static ImportedValue FromFloat(Tensor data) => new(data, data.DType == DType.Float32 ? OnnxElement.Float : OnnxElement.Double);
 
-    public static OnnxValue Ints(params long[] values) => new(Tensor.FromArray(Array.ConvertAll(values, v => (double)v), [values.Length]), OnnxElement.Int64);
+    public static ImportedValue Ints(params long[] values) => new(Tensor.FromArray(Array.ConvertAll(values, v => (double)v), [values.Length]), OnnxElement.Int64);
 
     /// <summary>The elements as whole numbers (shapes, axes, indices).</summary>
     public long[] ToInt64s()
