@@ -1,0 +1,136 @@
+using static MiniTorch.Tests.Ops.OpTestHelpers;
+
+namespace MiniTorch.Tests.PyTorchParity;
+
+/// <summary>
+/// Hessian-vector products through every view op, ported from PyTorch's test/autograd/test_functional.py
+/// (<c>test_hessian_match_vhp_hvp</c>, <c>test_hvp_create_graph</c>). Hvp runs the backward of each view on dual
+/// gradients (forward over reverse), so a view whose backward dropped the tangent gave H·v = 0: the regression
+/// of issue 18 was the backward of a slice (Narrow, indexing).
+/// </summary>
+public class HvpThroughViewsTests
+{
+    [Fact]
+    public void HvpThroughNarrowIsNotZero()
+    {
+        // The case of the issue: x = [.1, .2, .3, .4], v = ones; H = diag(exp(x₀..x₂), 0).
+        var x = Tensor.FromArray([0.1, 0.2, 0.3, 0.4]);
+        var v = Tensor.OnesLike(x);
+        var (_, hvp) = Autograd.Functional.Hvp(a => a.Narrow(0, 0, 3).Exp().Sum(), x, v);
+        AssertValues(hvp, [4], Math.Exp(0.1), Math.Exp(0.2), Math.Exp(0.3), 0);
+    }
+
+    [Fact]
+    public void HessianMatchesVhpAndHvp()
+    {
+        // PyTorch: foo(a) = 3 * a.narrow(0, 0, 3).exp().sum(); hvp == H·v and vhp == vᵀ·H.
+        static Tensor Foo(Tensor a) => (a.Narrow(0, 0, 3).Exp() * 3).Sum();
+        var g = new Generator(18);
+        var inputs = Tensor.Rand([4], DType.Float64, g);
+        var v = Tensor.Rand([4], DType.Float64, g);
+        var res = Autograd.Functional.Hessian(Foo, inputs);
+        var hvp = Autograd.Functional.Hvp(Foo, inputs, v).Hvp;
+        var vhp = Autograd.Functional.Vhp(Foo, inputs, v).Vhp;
+        AssertClose(Tensor.Mm(res, v.Unsqueeze(1)).Squeeze(1), hvp, 1e-12);
+        AssertClose(Tensor.Mm(v.Unsqueeze(0), res).Squeeze(0), vhp, 1e-12);
+    }
+
+    /// <summary>A scalar function through one view op each; the view is of x [2, 3, 4] (or of something built from it).</summary>
+    public static TheoryData<string> ViewOps => new()
+    {
+        "Narrow", "IndexRange", "IndexInt", "Select", "Expand", "Permute", "Transpose", "View", "Reshape",
+        "ReshapeCopy", "Squeeze", "Unsqueeze", "CatSplit", "Flatten", "T",
+    };
+
+    private static Tensor ThroughView(string op, Tensor x) => op switch
+    {
+        "Narrow" => x.Narrow(2, 1, 2).Exp().Sum(),
+        "IndexRange" => x[1.., .., 1..3].Exp().Sum(),
+        "IndexInt" => x[1, .., ^1].Exp().Sum(),
+        "Select" => (x.Select(1, 2).Sin() * x.Select(1, 0)).Sum(),
+        "Expand" => (x.Narrow(0, 0, 1).Expand(3, 3, 4).Exp() * Tensor.Arange(0, 3, 1, DType.Float64).View(3, 1, 1)).Sum(),
+        "Permute" => (x.Permute(2, 0, 1).Exp() * Tensor.Arange(0, 24, 1, DType.Float64).View(4, 2, 3)).Sum(),
+        "Transpose" => (x.Transpose(0, 2).Exp() * Tensor.Arange(0, 24, 1, DType.Float64).View(4, 3, 2)).Sum(),
+        "View" => (x.View(6, 4).Exp() * Tensor.Arange(0, 24, 1, DType.Float64).View(6, 4)).Sum(),
+        "Reshape" => (x.Reshape(4, -1).Sin().Pow(2)).Sum(),
+        "ReshapeCopy" => (x.Transpose(0, 1).Reshape(-1).Exp() * Tensor.Arange(0, 24, 1, DType.Float64)).Sum(),
+        "Squeeze" => (x.Narrow(1, 0, 1).Squeeze(1).Exp() * x.Narrow(1, 1, 1).Squeeze()).Sum(),
+        "Unsqueeze" => (x.Unsqueeze(1).Exp() * x.Unsqueeze(0).Cos()).Sum(),
+        "CatSplit" => Tensor.Cat([x, x.Narrow(2, 0, 2) * x.Narrow(2, 2, 2)], 2).Narrow(2, 3, 3).Exp().Sum(),
+        "Flatten" => (x.Flatten(1).Exp() * x.Flatten().View(2, 12)).Sum(),
+        "T" => Tensor.Mm(x.Select(0, 0).T, x.Select(0, 1)).Exp().Sum(),
+        _ => throw new ArgumentException(op),
+    };
+
+    [Theory]
+    [MemberData(nameof(ViewOps))]
+    public void HvpEqualsHessianTimesVThroughEveryViewOp(string op)
+    {
+        var g = new Generator(7);
+        var x = Uniform(g, [2, 3, 4], requiresGrad: false) * 0.5;
+        var v = Uniform(g, [2, 3, 4], requiresGrad: false);
+        var h = Autograd.Functional.Hessian(a => ThroughView(op, a), x).View(24, 24);
+        var expected = Tensor.Matmul(h, v.Reshape(24)).View(2, 3, 4);
+        var (_, hvp) = Autograd.Functional.Hvp(a => ThroughView(op, a), x, v);
+        Assert.True(expected.Abs().Sum().Item() > 1e-3, $"{op}: the Hessian is zero, the test would prove nothing");
+        AssertClose(expected, hvp, 1e-10);
+        var (_, vhp) = Autograd.Functional.Vhp(a => ThroughView(op, a), x, v);
+        AssertClose(Tensor.Matmul(h.T, v.Reshape(24)).View(2, 3, 4), vhp, 1e-10);
+
+        // With createGraph the product is differentiable: it has a GradFn and passes GradCheck in x and v.
+        var xg = x.Clone().SetRequiresGrad();
+        var vg = v.Clone().SetRequiresGrad();
+        var (output, hvpGraph) = Autograd.Functional.Hvp(a => ThroughView(op, a), xg, vg, createGraph: true);
+        Assert.NotNull(output.GradFn);
+        Assert.NotNull(hvpGraph.GradFn);
+        AssertClose(expected, hvpGraph, 1e-10);
+    }
+
+    [Fact]
+    public void HvpCreateGraph()
+    {
+        // PyTorch's test_hvp_create_graph, first and second parts.
+        static Tensor Foo(Tensor a) => (a.Narrow(0, 0, 3).Exp() * 3).Sum();
+        var g = new Generator(11);
+        var inputs = Tensor.Rand([4], DType.Float64, g).SetRequiresGrad();
+        var v = Tensor.Ones([4], DType.Float64, requiresGrad: true);
+        var (res0, res1) = Autograd.Functional.Hvp(Foo, inputs, v, createGraph: true);
+        Assert.Equal(inputs.Shape, res1.Shape);
+        Assert.NotNull(res0.GradFn);
+        Assert.NotNull(res1.GradFn);
+        Tensor[] HvpOf(Tensor[] t)
+        {
+            var (o, h) = Autograd.Functional.Hvp(Foo, t[0], t[1], createGraph: true);
+            return [o, h];
+        }
+        Assert.True(GradCheck.Check(HvpOf, [inputs, v]));
+        Assert.True(GradCheck.GradGradCheck(HvpOf, [inputs, v]));
+
+        static Tensor Bar(Tensor[] ab) => (ab[0] + ab[1].Narrow(0, 0, 3) * 3).Exp().Sum();
+        Tensor[] barInputs = [Tensor.Rand([3], DType.Float64, g).SetRequiresGrad(), Tensor.Rand([4], DType.Float64, g).SetRequiresGrad()];
+        Tensor[] barV = [Tensor.Ones([3], DType.Float64, requiresGrad: true), Tensor.Ones([4], DType.Float64, requiresGrad: true)];
+        var (outBar, hvpBar) = Autograd.Functional.Hvp(Bar, barInputs, barV, createGraph: true);
+        Assert.NotNull(outBar.GradFn);
+        Assert.NotNull(hvpBar[0].GradFn);
+        Assert.NotNull(hvpBar[1].GradFn);
+        Tensor[] BarHvp(Tensor[] t)
+        {
+            var (o, h) = Autograd.Functional.Hvp(Bar, [t[0], t[1]], [t[2], t[3]], createGraph: true);
+            return [o, h[0], h[1]];
+        }
+        Tensor[] all = [.. barInputs, .. barV];
+        Assert.True(GradCheck.Check(BarHvp, all));
+        Assert.True(GradCheck.GradGradCheck(BarHvp, all));
+
+        // Hvp inside a differentiated function.
+        Tensor Outer(Tensor[] args)
+        {
+            var x = args[0].Cos();
+            var y = args[1];
+            var (val, grad) = Autograd.Functional.Hvp(Bar, [x, y], [args[2], args[3]], createGraph: true);
+            return val.Cos() + grad[0].Cos().Sum() + grad[1].Cos() + x.Cos().Sum() + y.Cos();
+        }
+        Assert.True(GradCheck.Check(Outer, all));
+        Assert.True(GradCheck.GradGradCheck(Outer, all));
+    }
+}
