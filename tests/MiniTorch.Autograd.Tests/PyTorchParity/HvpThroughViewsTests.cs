@@ -134,3 +134,40 @@ public class HvpThroughViewsTests
         Assert.True(GradCheck.GradGradCheck(Outer, all));
     }
 }
+
+/// <summary><c>strict=True</c> of torch.autograd.functional: an output independent of an input is an error with PyTorch's words.</summary>
+public class FunctionalStrictTests
+{
+    [Fact]
+    public void StrictRejectsIndependentOutputsAndGradients()
+    {
+        var x = Tensor.Rand([3], DType.Float64, new Generator(1));
+        var y = Tensor.Rand([3], DType.Float64, new Generator(2));
+        // PyTorch's test_vjp_err_check / test_jacobian_err_check / test_hessian_err_check / test_hvp_err_check (strict parts).
+        Tensor[] both = [x, y];
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Vjp(t => (t[0] * 2).Sum(), both, strict: true), "The output of the user-provided function is independent of input 1. This is not allowed in strict mode.");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Vjp(_ => Tensor.Ones([], DType.Float64), [x], strict: true), "does not require gradients");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Jacobian(t => t[0] * 2, both, strict: true), "independent of input 1");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Hessian(t => t[0].Pow(3).Sum(), both, strict: true), "independent of input 1");
+        // A linear function: its gradient does not depend on the inputs.
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Hessian(t => (t[0] * 2).Sum(), [x], strict: true), "The jacobian of the user-provided function is independent of input 0");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Hvp(t => (t[0] * 2).Sum(), x, Tensor.OnesLike(x), strict: true), "The gradient with respect to input 0 is independent of the inputs of the user-provided function");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Vhp(t => (t[0] * 2).Sum(), x, Tensor.OnesLike(x), strict: true), "independent of the inputs");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<ArgumentException>(
+            () => Autograd.Functional.Jacobian(t => t * 2, x, JacobianMode.Forward, strict: true), "strict", "Forward");
+
+        // Without strict: zeros, as PyTorch.
+        var (_, vjp) = Autograd.Functional.Vjp(t => (t[0] * 2).Sum(), both);
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertValues(vjp[1], [3], 0, 0, 0);
+        // Strict and dependent: the same values as without.
+        var (_, hvp) = Autograd.Functional.Hvp(t => t.Pow(3).Sum(), x, Tensor.OnesLike(x), strict: true);
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(x * 6, hvp, 1e-12);
+    }
+}
