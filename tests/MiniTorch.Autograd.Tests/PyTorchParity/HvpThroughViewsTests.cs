@@ -171,3 +171,35 @@ public class FunctionalStrictTests
         MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(x * 6, hvp, 1e-12);
     }
 }
+
+/// <summary>Functions returning several tensors (PyTorch's tuple outputs in <c>vjp</c> and <c>jacobian</c>).</summary>
+public class FunctionalSeveralOutputsTests
+{
+    [Fact]
+    public void VjpAndJacobianOfATupleOutput()
+    {
+        // PyTorch: def f(x, y): return x * y, (x + y).sum(); test_vjp_output / test_jacobian_output (tuple forms).
+        var x = Tensor.Rand([3], DType.Float64, new Generator(3));
+        var y = Tensor.Rand([3], DType.Float64, new Generator(4));
+        static Tensor[] F(Tensor[] t) => [t[0] * t[1], (t[0] + t[1]).Sum()];
+        var v0 = Tensor.FromArray([1.0, 2, 3]);
+        var (outputs, vjp) = Autograd.Functional.Vjp(F, [x, y], [v0, null]);
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(x * y, outputs[0], 1e-12);
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(v0 * y + 1, vjp[0], 1e-12);
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(v0 * x + 1, vjp[1], 1e-12);
+
+        foreach (var mode in new[] { JacobianMode.Reverse, JacobianMode.Forward })
+        {
+            var jac = Autograd.Functional.Jacobian(F, [x, y], mode);
+            Assert.Equal(2, jac.GetLength(0));
+            Assert.Equal(2, jac.GetLength(1));
+            MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(Tensor.Eye(3, dtype: DType.Float64) * y, jac[0, 0], 1e-12);
+            MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(Tensor.Eye(3, dtype: DType.Float64) * x, jac[0, 1], 1e-12);
+            MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(Tensor.Ones([3], DType.Float64), jac[1, 0], 1e-12);
+            MiniTorch.Tests.Ops.OpTestHelpers.AssertClose(Tensor.Ones([3], DType.Float64), jac[1, 1], 1e-12);
+        }
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<ArgumentException>(() => Autograd.Functional.Vjp(F, [x, y]), "output 0", "v[0]");
+        MiniTorch.Tests.Ops.OpTestHelpers.AssertThrows<AutogradException>(
+            () => Autograd.Functional.Vjp(t => [t[0] * 2, t[0].Sum()], [x, y], [Tensor.OnesLike(x), null], strict: true), "independent of input 1");
+    }
+}
