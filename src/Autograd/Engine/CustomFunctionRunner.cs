@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace MiniTorch;
 
@@ -10,7 +10,8 @@ namespace MiniTorch;
 /// </summary>
 internal static class CustomFunctionRunner
 {
-    private static readonly ConcurrentDictionary<Type, bool> s_onceDifferentiable = new();
+    // Weak keys: a function type from a plugin's collectible load context must not be kept alive by this cache.
+    private static readonly ConditionalWeakTable<Type, StrongBox<bool>> s_onceDifferentiable = new();
 
     public static Tensor[] Apply(ICustomFunction function, Tensor[] inputs)
     {
@@ -130,7 +131,7 @@ internal static class CustomFunctionRunner
     }
 
     private static bool IsOnceDifferentiable(ICustomFunction function) =>
-        s_onceDifferentiable.GetOrAdd(function.GetType(), static t => t.IsDefined(typeof(OnceDifferentiableAttribute), inherit: true));
+        s_onceDifferentiable.GetValue(function.GetType(), static t => new StrongBox<bool>(t.IsDefined(typeof(OnceDifferentiableAttribute), inherit: true))).Value;
 
     private static void ApplyJvp(ICustomFunction function, FunctionContext ctx, Tensor[] inputs, Tensor[] outputs, Tensor[] returned)
     {
