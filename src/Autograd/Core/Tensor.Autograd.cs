@@ -4,6 +4,7 @@ public partial class Tensor
 {
     private bool _requiresGrad;
     private Node? _gradFn;
+    private int _outputNr; // which output of _gradFn this tensor is (PyTorch's output_nr); 0 but for several-output Functions
     private AccumulateGrad? _accumulator;
     private Tensor? _grad;
 
@@ -64,11 +65,15 @@ public partial class Tensor
     }
 
     /// <summary>Whether <see cref="RetainGrad"/> was called on this non-leaf.</summary>
-    public bool RetainsGrad => _gradFn?.RetainedOutput == this;
+    public bool RetainsGrad => _gradFn is not null && _gradFn.RetainedOutput(_outputNr) == this;
 
-    internal void SetHistory(Node node)
+    /// <summary>Which output of <see cref="GradFn"/> this tensor is (PyTorch's <c>output_nr</c>): 0 unless a <see cref="MultiOutputFunction"/> made it.</summary>
+    public int OutputNr => _outputNr;
+
+    internal void SetHistory(Node node, int outputNr = 0)
     {
         _gradFn = node;
+        _outputNr = outputNr;
         _requiresGrad = true;
         if (Autograd.IsAnomalyEnabled)
         {
@@ -97,6 +102,24 @@ public partial class Tensor
         return r;
     }
 
+    /// <summary>
+    /// Detaches this tensor from the graph in place (PyTorch's <c>detach_()</c>): it becomes a leaf that does not require
+    /// grad, and loses its tangent. Views taken of it earlier keep their history. A view cannot be detached in place.
+    /// </summary>
+    public Tensor DetachInPlace()
+    {
+        if (IsView)
+        {
+            // PyTorch's words.
+            throw new AutogradException($"DetachInPlace: Can't detach views in-place. Use Detach() instead (shape {Shapes.Format(_shape)}).");
+        }
+        _gradFn = null;
+        _outputNr = 0;
+        _requiresGrad = false;
+        SetTangent(null, null);
+        return this;
+    }
+
     /// <summary>Makes backward fill <see cref="Grad"/> of this non-leaf tensor too (PyTorch's <c>retain_grad()</c>).</summary>
     public void RetainGrad()
     {
@@ -106,7 +129,7 @@ public partial class Tensor
         }
         if (_gradFn is not null)
         {
-            _gradFn.RetainedOutput = this;
+            _gradFn.SetRetainedOutput(_outputNr, this);
         }
     }
 
@@ -118,7 +141,7 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(hook);
         var sink = GradientSink() ?? throw new AutogradException("cannot register a hook on a tensor that doesn't require gradient.");
-        var hooks = sink.PreHooks ??= [];
+        var hooks = sink.HooksFor(_gradFn is null ? 0 : _outputNr);
         return new HookHandle(hooks, hook);
     }
 

@@ -18,7 +18,7 @@ public partial class Tensor
     /// <summary>
     /// Whether an in-place op must take its differentiable path (the op out of place on the old value, then written
     /// back) because a forward AD level is active and this tensor or an operand carries a tangent; the new tangent then
-    /// replaces the old one. A view is refused: its base's tangent would not follow (PyTorch tracks views to do so).
+    /// replaces the old one (and, for a view, the window of its base's tangent: see <see cref="TakeTangentOf"/>).
     /// </summary>
     private bool InPlaceCarriesTangents(Tensor? a, Tensor? b = null)
     {
@@ -26,21 +26,55 @@ public partial class Tensor
         {
             return false;
         }
-        bool any = ForwardAD.TangentOf(this) is not null
+        return ForwardAD.TangentOf(this) is not null
+            || (ViewBase is not null && ForwardAD.TangentOf(ViewBase) is not null)
             || (a is not null && ForwardAD.TangentOf(a) is not null)
             || (b is not null && ForwardAD.TangentOf(b) is not null);
-        if (any && ViewBase is not null)
-        {
-            throw new NotSupportedException($"In-place operation on a view (shape {Shapes.Format(_shape)}) with a dual tensor involved is not supported by MiniTorch's forward AD: the base's tangent would not be updated. Use the out-of-place op, or Clone() the view first.");
-        }
-        return any;
     }
 
-    /// <summary>After an in-place op's differentiable path: this tensor's tangent becomes the computed value's (none if it has none).</summary>
+    /// <summary>
+    /// After an in-place op's differentiable path: this tensor's tangent becomes the computed value's (none if it has
+    /// none). For a view, the base's tangent follows, as in PyTorch: a new base tangent is laid out like the base's
+    /// storage (a copy of the old one, zeros if it had none) with the view's new tangent written into the view's
+    /// elements, and the view's tangent is that window. Tangents are never mutated, so earlier readers keep theirs.
+    /// </summary>
     private void TakeTangentOf(Tensor result)
     {
+        var level = ForwardAD.CurrentLevel;
         var tangent = ForwardAD.TangentOf(result);
-        SetTangent(ForwardAD.CurrentLevel, tangent);
+        if (ViewBase is not { } root)
+        {
+            SetTangent(level, tangent);
+            return;
+        }
+        var rootTangent = ForwardAD.TangentOf(root);
+        if (tangent is null && rootTangent is null)
+        {
+            SetTangent(null, null);
+            return;
+        }
+        if (Autograd.IsGradEnabled && (tangent?.RequiresGrad == true || rootTangent?.RequiresGrad == true))
+        {
+            throw new NotSupportedException($"In-place operation on a view (shape {Shapes.Format(_shape)}) of a dual tensor whose tangent requires grad is not supported by MiniTorch's forward AD: the base's tangent is rebuilt without a graph. Use the out-of-place op.");
+        }
+        // Laid out like the base's storage, so the view's strides and offset address its elements in it too.
+        var buffer = Zeros([Storage.Length], DType).Storage;
+        var baseTangent = new Tensor(buffer, root._shape, root._strides, root.Offset);
+        if (rootTangent is not null)
+        {
+            Kernels.StridedCopy.Copy(rootTangent.ExpandRaw(root._shape), baseTangent);
+        }
+        var window = new Tensor(buffer, _shape, _strides, Offset);
+        if (tangent is not null)
+        {
+            Kernels.StridedCopy.Copy(tangent.ExpandRaw(_shape), window);
+        }
+        else
+        {
+            window.FillRaw(0);
+        }
+        root.SetTangent(level, baseTangent);
+        SetTangent(level, window);
     }
 
     /// <summary>

@@ -41,6 +41,10 @@ public partial class Tensor
         {
             suffixes.Add("requires_grad=True");
         }
+        if (_dual is { } dual && ReferenceEquals(dual.Level, ForwardAD.CurrentLevel))
+        {
+            suffixes.Add("tangent=" + dual.Tangent); // as PyTorch prints a dual tensor inside its level
+        }
         AppendSuffixes(sb, suffixes, prefix.Length);
         return sb.Append(')').ToString();
     }

@@ -178,6 +178,7 @@ public partial class Tensor
         if (_gradFn is not null)
         {
             alias._gradFn = _gradFn;
+            alias._outputNr = _outputNr;
             alias._requiresGrad = true;
         }
         else
@@ -196,7 +197,7 @@ public partial class Tensor
         Storage.Version++;
         if (result._gradFn is not null)
         {
-            SetHistory(result._gradFn);
+            SetHistory(result._gradFn, result._outputNr);
         }
         if (ForwardAD.IsActive)
         {

@@ -4,12 +4,19 @@ public partial class Tensor
 {
     /// <summary>
     /// Basic indexing as in PyTorch, always a view: <c>x[0]</c>, <c>x[.., 1]</c>, <c>x[1..3, ^1]</c>,
-    /// <c>x[TensorIndex.Ellipsis, 0]</c>. Ints remove their dimension; ranges keep it.
+    /// <c>x[TensorIndex.Ellipsis, 0]</c>. Ints remove their dimension; ranges keep it. Assigning (<c>x[1.., 0] = v</c>,
+    /// PyTorch's <c>__setitem__</c>) writes <c>v</c>, broadcast to the indexed shape, in place; with autograd it is an
+    /// in-place op on the graph: the gradient reaches both the old value (zero in the window) and <c>v</c>.
     /// </summary>
     [System.Runtime.CompilerServices.IndexerName("Index")] // "Item" is taken by Item(), as in PyTorch
     public Tensor this[params TensorIndex[] indices]
     {
-        get
+        get => IndexView(indices);
+        set => IndexAssign(indices, value);
+    }
+
+    private Tensor IndexView(TensorIndex[] indices)
+    {
         {
             ArgumentNullException.ThrowIfNull(indices);
             int consumed = 0;

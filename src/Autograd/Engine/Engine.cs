@@ -10,8 +10,11 @@ internal static class Engine
     {
         public int Dependencies;
         public Tensor? Buffer;
+
+        /// <summary>One gradient buffer per output, for a node with several outputs (<see cref="Buffer"/> is unused then).</summary>
+        public Tensor?[]? Buffers;
         public bool Needed;
-        public List<int>? CaptureSlots;
+        public List<(int Slot, int OutputNr)>? CaptureSlots;
     }
 
     /// <summary>
@@ -47,6 +50,7 @@ internal static class Engine
             {
                 st.Dependencies = 0;
                 st.Buffer = null;
+                st.Buffers = null;
                 st.Needed = false;
                 st.CaptureSlots = null;
                 _spare.Push(st);
@@ -142,7 +146,7 @@ internal static class Engine
                 var sink = inputs[i].GradientSink();
                 if (sink is not null)
                 {
-                    (State(run, sink).CaptureSlots ??= []).Add(i);
+                    (State(run, sink).CaptureSlots ??= []).Add((i, inputs[i].GradFn is null ? 0 : inputs[i].OutputNr));
                 }
             }
         }
@@ -160,11 +164,10 @@ internal static class Engine
         for (int i = 0; i < rootNodes.Length; i++)
         {
             var st = states[rootNodes[i]];
-            if (!st.Needed)
+            if (st.Needed)
             {
-                continue;
+                AddGradient(rootNodes[i], st, roots[i].GradFn is null ? 0 : roots[i].OutputNr, seeds[i], createGraph);
             }
-            st.Buffer = st.Buffer is null ? seeds[i] : Sum(st.Buffer, seeds[i], createGraph);
         }
         foreach (var node in rootNodes)
         {
@@ -179,32 +182,35 @@ internal static class Engine
         {
             var node = ready.Pop();
             var st = states[node];
-            var grad = st.Buffer;
-            st.Buffer = null;
             Tensor?[]? inputGrads = null;
-            if (grad is not null)
+            Tensor? single = null;
+            Tensor?[]? several = null;
+            if (node.OutputCount == 1 ? st.Buffer is not null : st.Buffers is not null)
             {
-                grad = RunPreHooks(node, grad);
-                if (st.CaptureSlots is not null)
+                // One gradient per output of the node: a single one (no array) for every built-in op.
+                if (node.OutputCount == 1)
                 {
-                    foreach (int slot in st.CaptureSlots)
+                    single = Received(node, st, 0, st.Buffer!, captured, inputs is null, createGraph);
+                }
+                else
+                {
+                    several = st.Buffers!;
+                    for (int k = 0; k < several.Length; k++)
                     {
-                        captured[slot] = grad;
+                        if (several[k] is { } grad)
+                        {
+                            several[k] = Received(node, st, k, grad, captured, inputs is null, createGraph);
+                        }
                     }
                 }
-                if (inputs is null && node.RetainedOutput is { } retained)
-                {
-                    using (Autograd.SetGradEnabled(createGraph))
-                    {
-                        AccumulateGrad.Accumulate(retained, grad);
-                    }
-                }
+                st.Buffer = null;
+                st.Buffers = null;
                 bool execute = inputs is null ? true : node is not AccumulateGrad && AnyChildNeeded(node, states);
                 if (execute)
                 {
                     using (Autograd.SetGradEnabled(createGraph))
                     {
-                        inputGrads = node.Apply(grad);
+                        inputGrads = several is null ? node.Apply(single!) : node.ApplyOutputs(several);
                     }
                     if (inputGrads.Length != node.Edges.Length)
                     {
@@ -232,7 +238,7 @@ internal static class Engine
                 if (g is not null)
                 {
                     Validate(node, e, edges[e], g);
-                    cs.Buffer = cs.Buffer is null ? g : Sum(cs.Buffer, g, createGraph);
+                    AddGradient(child, cs, edges[e].OutputNr, g, createGraph);
                 }
                 if (--cs.Dependencies == 0)
                 {
@@ -339,9 +345,49 @@ internal static class Engine
         return st;
     }
 
-    private static Tensor RunPreHooks(Node node, Tensor grad)
+    /// <summary>
+    /// A node's output gradient has arrived: runs the output's tensor hooks, hands the result to
+    /// <see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>'s
+    /// captures and to a retained non-leaf gradient, and returns it.
+    /// </summary>
+    private static Tensor Received(Node node, NodeState st, int outputNr, Tensor grad, Tensor?[] captured, bool accumulate, bool createGraph)
     {
-        if (node.PreHooks is not { Count: > 0 } hooks)
+        grad = RunPreHooks(node, outputNr, grad);
+        if (st.CaptureSlots is not null)
+        {
+            foreach (var (slot, nr) in st.CaptureSlots)
+            {
+                if (nr == outputNr)
+                {
+                    captured[slot] = grad;
+                }
+            }
+        }
+        if (accumulate && node.RetainedOutput(outputNr) is { } retained)
+        {
+            using (Autograd.SetGradEnabled(createGraph))
+            {
+                AccumulateGrad.Accumulate(retained, grad);
+            }
+        }
+        return grad;
+    }
+
+    /// <summary>Adds a gradient into the buffer of output <paramref name="outputNr"/> of <paramref name="node"/>.</summary>
+    private static void AddGradient(Node node, NodeState st, int outputNr, Tensor g, bool createGraph)
+    {
+        if (node.OutputCount == 1)
+        {
+            st.Buffer = st.Buffer is null ? g : Sum(st.Buffer, g, createGraph);
+            return;
+        }
+        var buffers = st.Buffers ??= new Tensor?[node.OutputCount];
+        buffers[outputNr] = buffers[outputNr] is { } existing ? Sum(existing, g, createGraph) : g;
+    }
+
+    private static Tensor RunPreHooks(Node node, int outputNr, Tensor grad)
+    {
+        if (node.HooksOf(outputNr) is not { Count: > 0 } hooks)
         {
             return grad;
         }

@@ -1,9 +1,11 @@
 namespace MiniTorch;
 
 /// <summary>
-/// The base for custom differentiable ops, like PyTorch's <c>torch.autograd.Function</c>: override
+/// The base for custom differentiable ops with one output, like PyTorch's <c>torch.autograd.Function</c>: override
 /// <see cref="Forward"/> (runs without recording a graph) and <see cref="Backward"/> (returns one gradient per
 /// input), and call <see cref="Apply"/>. Write Backward with tensor ops and higher-order gradients work too.
+/// For several outputs, derive from <see cref="MultiOutputFunction"/>; mark a class whose Backward is not itself
+/// differentiable with <see cref="OnceDifferentiableAttribute"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -23,7 +25,7 @@ namespace MiniTorch;
 /// var y = new Cube().Apply(x);
 /// </code>
 /// </example>
-public abstract class Function
+public abstract class Function : ICustomFunction
 {
     /// <summary>The op's name; its graph node is called <c>{Name}Backward</c>.</summary>
     public virtual string Name => GetType().Name;
@@ -33,7 +35,8 @@ public abstract class Function
 
     /// <summary>
     /// Returns the gradient of each input given the output's gradient (null for inputs that need none,
-    /// see <see cref="FunctionContext.NeedsInputGrad"/>). Each must have its input's shape and dtype.
+    /// see <see cref="FunctionContext.NeedsInputGrad"/>). Each must have its input's shape and dtype. Trailing
+    /// nulls beyond the number of inputs are allowed, as in PyTorch.
     /// </summary>
     protected abstract Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput);
 
@@ -47,195 +50,70 @@ public abstract class Function
         throw new NotSupportedException($"{Name}: this Function has no forward-mode rule, so it cannot be applied to dual tensors (ForwardAD). Override Jvp(ctx, inputTangents) to return the output's tangent.");
 
     /// <summary>Runs the op on <paramref name="inputs"/> and, if any requires grad, records it in the graph.</summary>
-    public Tensor Apply(params Tensor[] inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i] is null)
-            {
-                throw new ArgumentNullException(nameof(inputs), $"{Name}: input {i} is null.");
-            }
-        }
-        bool record = Node.IsNeeded(inputs);
-        var needs = new bool[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            needs[i] = record && inputs[i].RequiresGrad;
-        }
-        var ctx = new FunctionContext(needs);
-        bool dual = ForwardAD.IsActive && ForwardAD.AnyTangent(inputs);
-        Tensor output;
-        // Forward mode is suspended too: the output's tangent comes from Jvp, not from the ops Forward is made of.
-        // Tracing too: the function reports itself below, and what Forward computes with is its own business.
-        using (Autograd.NoGrad())
-        using (ForwardAD.SuspendIfActive())
-        using (Tracing.Suspend())
-        {
-            output = Forward(ctx, (Tensor[])inputs.Clone())
-                ?? throw new InvalidOperationException($"{Name}.Forward returned null; it must return a tensor.");
-        }
-        if (record)
-        {
-            if (Array.IndexOf(inputs, output) >= 0 || !output.IsLeaf || output.RequiresGrad)
-            {
-                output = output.Detach(); // a fresh tensor object, so recording history never rewrites an input's
-            }
-            new FunctionNode(this, ctx).Connect(output, inputs);
-        }
-        if (dual)
-        {
-            if (Array.IndexOf(inputs, output) >= 0)
-            {
-                output = output.Detach(); // a fresh tensor object, so attaching the tangent never rewrites an input's
-            }
-            ApplyJvp(ctx, inputs, output);
-        }
-        if (Tracing.IsActive)
-        {
-            // Marked as a custom function so an exporter never mistakes it for a built-in op of the same name.
-            Tracing.Record(Name, [output], inputs, new OpAttributes { { "customFunction", true } });
-        }
-        return output;
-    }
+    public Tensor Apply(params Tensor[] inputs) => CustomFunctionRunner.Apply(this, inputs)[0];
 
-    internal Tensor?[] RunBackward(FunctionContext ctx, Tensor gradOutput) => Backward(ctx, gradOutput);
+    Tensor[] ICustomFunction.RunForward(FunctionContext ctx, Tensor[] inputs) =>
+        [Forward(ctx, inputs) ?? throw new InvalidOperationException($"{Name}.Forward returned null; it must return a tensor.")];
 
-    private void ApplyJvp(FunctionContext ctx, Tensor[] inputs, Tensor output)
-    {
-        var tangents = new Tensor?[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            tangents[i] = ForwardAD.TangentOf(inputs[i]);
-        }
-        using var jvp = ForwardAD.Suspend();
-        ctx.InJvp = true;
-        Tensor? tangent;
-        try
-        {
-            tangent = Jvp(ctx, tangents);
-        }
-        finally
-        {
-            ctx.InJvp = false;
-        }
-        if (tangent is null)
-        {
-            return;
-        }
-        if (tangent.DType != output.DType || !Shapes.SameShape(Shapes.Broadcast(Name, tangent.ShapeSpan.ToArray(), output.ShapeArray), output.ShapeArray))
-        {
-            throw new InvalidOperationException($"{Name}.Jvp returned a tangent of {tangent.DType} {Shapes.Format(tangent.ShapeSpan)}; expected the output's {output.DType} {Shapes.Format(output.ShapeSpan)}.");
-        }
-        jvp.SetTangent(output, tangent);
-    }
+    // A single output always has its gradient when the node runs: the engine runs a node only once one arrived.
+    Tensor?[] ICustomFunction.RunBackward(FunctionContext ctx, Tensor?[] gradOutputs) =>
+        Backward(ctx, gradOutputs[0] ?? ctx.ZeroGradient(0));
+
+    Tensor?[]? ICustomFunction.RunJvp(FunctionContext ctx, Tensor?[] inputTangents) => Jvp(ctx, inputTangents) is { } t ? [t] : null;
 }
 
-/// <summary>What a <see cref="Function"/>'s forward leaves for its backward: saved tensors and other state.</summary>
-public sealed class FunctionContext
+/// <summary>
+/// The base for custom differentiable ops with several outputs (PyTorch's <c>torch.autograd.Function</c> returning a
+/// tuple): <see cref="Backward"/> receives one gradient per output, null for an output that received none when
+/// <see cref="FunctionContext.SetMaterializeGrads"/> was turned off (zeros otherwise, PyTorch's default).
+/// </summary>
+public abstract class MultiOutputFunction : ICustomFunction
 {
-    private readonly bool[] _needsInputGrad;
-    private SavedTensor[] _saved = [];
-    private Dictionary<string, object>? _items;
+    /// <summary>The op's name; its graph node is called <c>{Name}Backward</c>.</summary>
+    public virtual string Name => GetType().Name;
 
-    internal FunctionContext(bool[] needsInputGrad) => _needsInputGrad = needsInputGrad;
+    /// <summary>Computes the outputs (at least one) from the inputs, with grad mode off.</summary>
+    protected abstract Tensor[] Forward(FunctionContext ctx, Tensor[] inputs);
 
-    internal Node? Owner { get; set; }
+    /// <summary>Returns the gradient of each input (or null) given one gradient per output (see the class remarks for nulls).</summary>
+    protected abstract Tensor?[] Backward(FunctionContext ctx, Tensor?[] gradOutputs);
 
-    /// <summary>Set while <see cref="Function"/>'s Jvp runs, when the saved tensors are read without a graph node.</summary>
-    internal bool InJvp { get; set; }
+    /// <summary>
+    /// Returns one tangent per output (null for a zero tangent) given the inputs' tangents, for forward-mode AD
+    /// (PyTorch's <c>Function.jvp</c>). Without an override, a dual input is an error.
+    /// </summary>
+    protected virtual Tensor?[] Jvp(FunctionContext ctx, Tensor?[] inputTangents) =>
+        throw new NotSupportedException($"{Name}: this Function has no forward-mode rule, so it cannot be applied to dual tensors (ForwardAD). Override Jvp(ctx, inputTangents) to return the outputs' tangents.");
 
-    /// <summary>Whether input <paramref name="index"/> needs a gradient (PyTorch's <c>ctx.needs_input_grad</c>).</summary>
-    public bool NeedsInputGrad(int index)
-    {
-        if ((uint)index >= (uint)_needsInputGrad.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), $"NeedsInputGrad: index {index} is out of range for an op with {_needsInputGrad.Length} inputs.");
-        }
-        return _needsInputGrad[index];
-    }
+    /// <summary>Runs the op on <paramref name="inputs"/> and, if any requires grad, records it in the graph; one tensor per output.</summary>
+    public Tensor[] Apply(params Tensor[] inputs) => CustomFunctionRunner.Apply(this, inputs);
 
-    /// <summary>Saves tensors for backward, with their versions, so an in-place change in between is detected.</summary>
-    public void SaveForBackward(params Tensor[] tensors)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        _saved = new SavedTensor[tensors.Length];
-        for (int i = 0; i < tensors.Length; i++)
-        {
-            _saved[i] = new SavedTensor(tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"SaveForBackward: tensor {i} is null."));
-        }
-    }
+    Tensor[] ICustomFunction.RunForward(FunctionContext ctx, Tensor[] inputs) =>
+        Forward(ctx, inputs) ?? throw new InvalidOperationException($"{Name}.Forward returned null; it must return an array of tensors.");
 
-    /// <summary>The tensors saved by <see cref="SaveForBackward"/>; throws if they were freed by an earlier backward or modified in place.</summary>
-    public IReadOnlyList<Tensor> SavedTensors
-    {
-        get
-        {
-            var result = new Tensor[_saved.Length];
-            for (int i = 0; i < _saved.Length; i++)
-            {
-                // Jvp runs right after Forward, before anything could change them, so no version check is needed there.
-                result[i] = InJvp ? _saved[i].Peek() : _saved[i].Unpack(Owner ?? throw new InvalidOperationException("SavedTensors is only available in Backward and Jvp."));
-            }
-            return result;
-        }
-    }
+    Tensor?[] ICustomFunction.RunBackward(FunctionContext ctx, Tensor?[] gradOutputs) => Backward(ctx, gradOutputs);
 
-    /// <summary>Stores a non-tensor value (a hyper-parameter, a shape) for backward.</summary>
-    public void Set(string key, object value) => (_items ??= [])[key] = value;
-
-    /// <summary>Reads a value stored with <see cref="Set"/>.</summary>
-    public T Get<T>(string key)
-    {
-        if (_items is null || !_items.TryGetValue(key, out var value))
-        {
-            throw new KeyNotFoundException($"FunctionContext.Get: nothing was stored under '{key}' in Forward.");
-        }
-        return (T)value;
-    }
-
-    internal void Release()
-    {
-        for (int i = 0; i < _saved.Length; i++)
-        {
-            _saved[i].Release();
-        }
-    }
+    Tensor?[]? ICustomFunction.RunJvp(FunctionContext ctx, Tensor?[] inputTangents) => Jvp(ctx, inputTangents);
 }
 
-internal sealed class FunctionNode : Node
+/// <summary>
+/// Marks a <see cref="Function"/> or <see cref="MultiOutputFunction"/> whose Backward is not differentiable (PyTorch's
+/// <c>@once_differentiable</c>): Backward runs with grad mode off, and differentiating its result again (a
+/// <c>createGraph</c> backward followed by another) throws PyTorch's error instead of giving a silently wrong zero.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = true)]
+public sealed class OnceDifferentiableAttribute : Attribute
 {
-    private readonly Function _function;
-    private readonly FunctionContext _ctx;
-    private readonly string _name;
+}
 
-    public FunctionNode(Function function, FunctionContext ctx)
-    {
-        _function = function;
-        _ctx = ctx;
-        _name = function.Name + "Backward";
-        ctx.Owner = this;
-    }
+/// <summary>What <see cref="CustomFunctionRunner"/> needs of either kind of custom function.</summary>
+internal interface ICustomFunction
+{
+    string Name { get; }
 
-    public override string Name => _name;
+    Tensor[] RunForward(FunctionContext ctx, Tensor[] inputs);
 
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var grads = _function.RunBackward(_ctx, g)
-            ?? throw new AutogradException($"{_name}: Backward returned null; return one gradient (or null) per input.");
-        if (grads.Length != Edges.Length)
-        {
-            throw new AutogradException($"function {_name} returned an incorrect number of gradients (expected {Edges.Length}, got {grads.Length}).");
-        }
-        for (int i = 0; i < grads.Length; i++)
-        {
-            if (!NeedsInputGrad(i))
-            {
-                grads[i] = null;
-            }
-        }
-        return grads;
-    }
+    Tensor?[] RunBackward(FunctionContext ctx, Tensor?[] gradOutputs);
 
-    internal override void ReleaseSavedTensors() => _ctx.Release();
+    Tensor?[]? RunJvp(FunctionContext ctx, Tensor?[] inputTangents);
 }

@@ -10,7 +10,11 @@ public abstract class Node
     private static readonly Edge[] NoEdges = [];
     internal Edge[] Edges = NoEdges;
     internal List<Func<Tensor, Tensor?>>? PreHooks;
-    internal Tensor? RetainedOutput;
+    private Tensor? _retainedOutput;
+
+    // Per-output tensor hooks and retained tensors of a node with several outputs (a MultiOutputFunction's).
+    private List<Func<Tensor, Tensor?>>?[]? _outputHooks;
+    private Tensor?[]? _retainedOutputs;
 
     /// <summary>Where the forward op was called; captured only under <see cref="Autograd.DetectAnomaly"/>.</summary>
     internal System.Diagnostics.StackTrace? ForwardTrace;
@@ -22,7 +26,10 @@ public abstract class Node
     /// <summary>The op's backward name as PyTorch prints it, e.g. <c>MulBackward</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>The nodes that receive this node's input gradients, one per input (null where an input needs no grad).</summary>
+    /// <summary>
+    /// The nodes that receive this node's input gradients, one per input, null where an input needs no grad (a
+    /// constant), as PyTorch's <c>next_functions</c> without the output numbers.
+    /// </summary>
     public IReadOnlyList<Node?> NextFunctions
     {
         get
@@ -38,6 +45,39 @@ public abstract class Node
 
     /// <summary>Computes the gradients of the inputs, one per edge (null where an input needs none).</summary>
     internal abstract Tensor?[] Apply(Tensor gradOutput);
+
+    /// <summary>How many outputs the op had, each receiving its own gradient (1 but for a <see cref="MultiOutputFunction"/>).</summary>
+    internal virtual int OutputCount => 1;
+
+    /// <summary>For a node with several outputs: the inputs' gradients from one gradient per output (null for an output that got none).</summary>
+    internal virtual Tensor?[] ApplyOutputs(Tensor?[] gradOutputs) => Apply(gradOutputs[0]!);
+
+    /// <summary>The tensor hooks of output <paramref name="outputNr"/>, created on first use.</summary>
+    internal List<Func<Tensor, Tensor?>> HooksFor(int outputNr)
+    {
+        if (OutputCount == 1)
+        {
+            return PreHooks ??= [];
+        }
+        _outputHooks ??= new List<Func<Tensor, Tensor?>>?[OutputCount];
+        return _outputHooks[outputNr] ??= [];
+    }
+
+    /// <summary>The tensor hooks of output <paramref name="outputNr"/>, or null.</summary>
+    internal List<Func<Tensor, Tensor?>>? HooksOf(int outputNr) => OutputCount == 1 ? PreHooks : _outputHooks?[outputNr];
+
+    /// <summary>The non-leaf tensor whose gradient backward fills (<see cref="Tensor.RetainGrad"/>), for output <paramref name="outputNr"/>.</summary>
+    internal Tensor? RetainedOutput(int outputNr) => OutputCount == 1 ? _retainedOutput : _retainedOutputs?[outputNr];
+
+    internal void SetRetainedOutput(int outputNr, Tensor tensor)
+    {
+        if (OutputCount == 1)
+        {
+            _retainedOutput = tensor;
+            return;
+        }
+        (_retainedOutputs ??= new Tensor?[OutputCount])[outputNr] = tensor;
+    }
 
     /// <summary>Frees what the node saved for backward; a later backward through it then fails clearly.</summary>
     internal virtual void ReleaseSavedTensors()
@@ -56,6 +96,14 @@ public abstract class Node
     internal void Connect(Tensor output, Tensor a, Tensor b)
     {
         Edges = [Edge.To(a), Edge.To(b)];
+        output.SetHistory(this);
+    }
+
+    /// <summary>Connects an op of <paramref name="input"/> and a constant (a scalar operand), which has an edge to no node.</summary>
+    internal void ConnectWithConstant(Tensor output, Tensor input, bool constantFirst)
+    {
+        var constant = Edge.Constant(input.DType);
+        Edges = constantFirst ? [constant, Edge.To(input)] : [Edge.To(input), constant];
         output.SetHistory(this);
     }
 
@@ -102,12 +150,19 @@ internal readonly struct Edge
     public readonly int[] Shape;
     public readonly DType DType;
 
-    private Edge(Node? node, int[] shape, DType dtype)
+    /// <summary>Which output of <see cref="Node"/> the gradient is for (PyTorch's <c>input_nr</c>).</summary>
+    public readonly int OutputNr;
+
+    private Edge(Node? node, int outputNr, int[] shape, DType dtype)
     {
         Node = node;
+        OutputNr = outputNr;
         Shape = shape;
         DType = dtype;
     }
 
-    public static Edge To(Tensor input) => new(input.GradientSink(), input.ShapeArray, input.DType);
+    /// <summary>The edge of a constant input (a scalar operand): no node receives its gradient.</summary>
+    public static Edge Constant(DType dtype) => new(null, 0, [], dtype);
+
+    public static Edge To(Tensor input) => new(input.GradientSink(), input.GradFn is null ? 0 : input.OutputNr, input.ShapeArray, input.DType);
 }

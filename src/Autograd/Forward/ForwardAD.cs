@@ -68,7 +68,12 @@ public static class ForwardAD
         var level = t_level ?? throw new InvalidOperationException("MakeDual: no forward AD level is active; wrap the computation in `using (ForwardAD.Enter())`.");
         CheckNotExited("MakeDual", primal);
         CheckNotExited("MakeDual", tangent);
-        if (!Shapes.SameShape(primal.ShapeSpan, tangent.ShapeSpan) || primal.DType != tangent.DType)
+        if (!Shapes.SameShape(primal.ShapeSpan, tangent.ShapeSpan))
+        {
+            // PyTorch's words, then the detail.
+            throw new ArgumentException($"MakeDual: Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size {Shapes.Format(primal.ShapeSpan)} while the given forward gradient is of size {Shapes.Format(tangent.ShapeSpan)}.");
+        }
+        if (primal.DType != tangent.DType)
         {
             throw new ArgumentException($"MakeDual: expected the tangent to have the same shape and dtype as the primal, but got primal {primal.DType} {Shapes.Format(primal.ShapeSpan)} and tangent {tangent.DType} {Shapes.Format(tangent.ShapeSpan)}.");
         }
@@ -83,13 +88,12 @@ public static class ForwardAD
 
     /// <summary>
     /// Splits a tensor into its primal (a view of its data without the tangent) and its tangent at the current level,
-    /// null if it has none there or no level is open (PyTorch's <c>unpack_dual</c>).
+    /// null if it has none there, no level is open, or its level has exited (PyTorch's <c>unpack_dual</c>: after the
+    /// level, the tensor is its primal).
     /// </summary>
-    /// <exception cref="InvalidOperationException"><paramref name="dual"/> carries a tangent of a level that has been exited.</exception>
     public static (Tensor Primal, Tensor? Tangent) Unpack(Tensor dual)
     {
         ArgumentNullException.ThrowIfNull(dual);
-        CheckNotExited("Unpack", dual);
         var tangent = t_level is { } level && ReferenceEquals(dual.TangentLevel, level) ? dual.TangentValue : null;
         return (dual.AliasView("AliasBackward"), tangent);
     }

@@ -34,16 +34,17 @@ public static partial class Autograd
         /// the gradient is computed on dual inputs carrying v, so its tangent is H·v, at the cost of about one
         /// gradient evaluation instead of building H.
         /// </summary>
-        public static (Tensor Output, Tensor Hvp) Hvp(Func<Tensor, Tensor> f, Tensor input, Tensor v, bool createGraph = false)
+        public static (Tensor Output, Tensor Hvp) Hvp(Func<Tensor, Tensor> f, Tensor input, Tensor v, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
             ArgumentNullException.ThrowIfNull(v);
-            var (output, hvp) = Hvp(xs => f(xs[0]), [input], [v], createGraph);
+            var (output, hvp) = Hvp(xs => f(xs[0]), [input], [v], createGraph, strict);
             return (output, hvp[0]);
         }
 
         /// <summary>The Hessian-vector product of a scalar function of several tensors: one block of H·v per input.</summary>
-        public static (Tensor Output, Tensor[] Hvp) Hvp(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] v, bool createGraph = false)
+        /// <remarks>With <paramref name="strict"/>, an output independent of an input, or a gradient independent of the inputs, throws PyTorch's error.</remarks>
+        public static (Tensor Output, Tensor[] Hvp) Hvp(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] v, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
             ArgumentNullException.ThrowIfNull(v);
@@ -54,9 +55,18 @@ public static partial class Autograd
                 {
                     var y = Call("Hvp", f, MakeDuals("Hvp", xs, v, "vector"));
                     RequireScalar("Hvp", y);
+                    RequireDifferentiableOutput("Hvp", y, strict);
                     var grads = y.RequiresGrad
                         ? Grad([y], xs, retainGraph: createGraph, createGraph: true, allowUnused: true)
                         : new Tensor?[xs.Length];
+                    CheckStrict(grads, strict, IndependentOutput);
+                    for (int i = 0; strict && i < grads.Length; i++)
+                    {
+                        if (!grads[i]!.RequiresGrad)
+                        {
+                            throw new AutogradException(IndependentGradient(i));
+                        }
+                    }
                     var hvp = new Tensor[xs.Length];
                     for (int i = 0; i < xs.Length; i++)
                     {

@@ -14,15 +14,20 @@ public static partial class Autograd
         /// The output of <paramref name="f"/> at <paramref name="input"/> and the vector-Jacobian product vᵀ·J
         /// (PyTorch's <c>vjp</c>); <paramref name="v"/> may be omitted when the output has one element.
         /// </summary>
-        public static (Tensor Output, Tensor Vjp) Vjp(Func<Tensor, Tensor> f, Tensor input, Tensor? v = null, bool createGraph = false)
+        /// <param name="f">The function.</param>
+        /// <param name="input">Where to differentiate.</param>
+        /// <param name="v">The vector of the product (may be omitted for a one-element output).</param>
+        /// <param name="createGraph">Make the results differentiable.</param>
+        /// <param name="strict">Throw (PyTorch's words) when the output is independent of the input, instead of returning zeros.</param>
+        public static (Tensor Output, Tensor Vjp) Vjp(Func<Tensor, Tensor> f, Tensor input, Tensor? v = null, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
-            var (output, vjp) = Vjp(xs => f(xs[0]), [input], v, createGraph);
+            var (output, vjp) = Vjp(xs => f(xs[0]), [input], v, createGraph, strict);
             return (output, vjp[0]);
         }
 
         /// <summary>The vector-Jacobian product of a function of several tensors: one result per input, shaped like it.</summary>
-        public static (Tensor Output, Tensor[] Vjp) Vjp(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor? v = null, bool createGraph = false)
+        public static (Tensor Output, Tensor[] Vjp) Vjp(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor? v = null, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
             using (EnableGrad())
@@ -37,9 +42,11 @@ public static partial class Autograd
                 {
                     RequireSameShape("Vjp", "v", v, "the function's output", y);
                 }
+                RequireDifferentiableOutput("Vjp", y, strict);
                 var grads = y.RequiresGrad
                     ? Grad([y], xs, [v ?? Tensor.OnesLike(y)], retainGraph: createGraph, createGraph: createGraph, allowUnused: true)
                     : new Tensor?[xs.Length];
+                CheckStrict(grads, strict, IndependentOutput);
                 return (Finish(y, createGraph), ZerosForUnused(grads, xs));
             }
         }
@@ -49,21 +56,26 @@ public static partial class Autograd
         /// (PyTorch's <c>jacobian</c>). Reverse mode builds it one output element per backward pass and is cheap when
         /// outputs are few; forward mode builds it one input element per pass and is cheap when inputs are few.
         /// </summary>
-        public static Tensor Jacobian(Func<Tensor, Tensor> f, Tensor input, JacobianMode mode = JacobianMode.Reverse, bool createGraph = false)
+        public static Tensor Jacobian(Func<Tensor, Tensor> f, Tensor input, JacobianMode mode = JacobianMode.Reverse, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
-            return Jacobian(xs => f(xs[0]), [input], mode, createGraph)[0];
+            return Jacobian(xs => f(xs[0]), [input], mode, createGraph, strict)[0];
         }
 
         /// <summary>The Jacobian of a function of several tensors: one block per input, shaped output.Shape ++ input.Shape.</summary>
-        public static Tensor[] Jacobian(Func<Tensor[], Tensor> f, Tensor[] inputs, JacobianMode mode = JacobianMode.Reverse, bool createGraph = false)
+        public static Tensor[] Jacobian(Func<Tensor[], Tensor> f, Tensor[] inputs, JacobianMode mode = JacobianMode.Reverse, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
+            if (strict && mode == JacobianMode.Forward)
+            {
+                // As PyTorch's jacobian(strategy="forward-mode"): forward mode cannot tell an independent output from a zero derivative.
+                throw new ArgumentException("Jacobian: strict is not supported with JacobianMode.Forward; use JacobianMode.Reverse.", nameof(strict));
+            }
             using (EnableGrad())
             {
                 return mode switch
                 {
-                    JacobianMode.Reverse => ReverseJacobian(f, PrepareInputs("Jacobian", inputs, createGraph), createGraph),
+                    JacobianMode.Reverse => ReverseJacobian(f, PrepareInputs("Jacobian", inputs, createGraph), createGraph, strict),
                     JacobianMode.Forward => ForwardJacobian(f, PrepareInputs("Jacobian", inputs, createGraph, forReverseMode: false), createGraph),
                     _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Jacobian: mode must be JacobianMode.Reverse or JacobianMode.Forward."),
                 };
@@ -74,14 +86,14 @@ public static partial class Autograd
         /// The Hessian of a scalar function at <paramref name="input"/>, shaped input.Shape ++ input.Shape (PyTorch's
         /// <c>hessian</c>), by reverse mode over reverse mode.
         /// </summary>
-        public static Tensor Hessian(Func<Tensor, Tensor> f, Tensor input, bool createGraph = false)
+        public static Tensor Hessian(Func<Tensor, Tensor> f, Tensor input, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
-            return Hessian(xs => f(xs[0]), [input], createGraph)[0, 0];
+            return Hessian(xs => f(xs[0]), [input], createGraph, strict)[0, 0];
         }
 
         /// <summary>The Hessian of a scalar function of several tensors: block [i, j] is shaped inputs[i].Shape ++ inputs[j].Shape.</summary>
-        public static Tensor[,] Hessian(Func<Tensor[], Tensor> f, Tensor[] inputs, bool createGraph = false)
+        public static Tensor[,] Hessian(Func<Tensor[], Tensor> f, Tensor[] inputs, bool createGraph = false, bool strict = false)
         {
             ArgumentNullException.ThrowIfNull(f);
             using (EnableGrad())
@@ -89,13 +101,15 @@ public static partial class Autograd
                 var xs = PrepareInputs("Hessian", inputs, createGraph);
                 var y = Call("Hessian", f, xs);
                 RequireScalar("Hessian", y);
+                RequireDifferentiableOutput("Hessian", y, strict);
                 var grads = y.RequiresGrad
                     ? Grad([y], xs, retainGraph: true, createGraph: true, allowUnused: true)
                     : new Tensor?[xs.Length];
+                CheckStrict(grads, strict, IndependentOutput);
                 var blocks = new Tensor[xs.Length, xs.Length];
                 for (int i = 0; i < xs.Length; i++)
                 {
-                    var row = ReverseJacobian(grads[i] ?? Tensor.ZerosLike(xs[i]), xs, createGraph);
+                    var row = ReverseJacobian(grads[i] ?? Tensor.ZerosLike(xs[i]), xs, createGraph, strict ? IndependentJacobian : null);
                     for (int j = 0; j < xs.Length; j++)
                     {
                         blocks[i, j] = row[j];
@@ -130,11 +144,15 @@ public static partial class Autograd
         private static Tensor Call(string op, Func<Tensor[], Tensor> f, Tensor[] xs)
             => f(xs) ?? throw new ArgumentException($"{op}: the function returned null; it must return a Tensor (the value to differentiate).", nameof(f));
 
-        private static Tensor[] ReverseJacobian(Func<Tensor[], Tensor> f, Tensor[] xs, bool createGraph)
-            => ReverseJacobian(Call("Jacobian", f, xs), xs, createGraph);
+        private static Tensor[] ReverseJacobian(Func<Tensor[], Tensor> f, Tensor[] xs, bool createGraph, bool strict)
+        {
+            var y = Call("Jacobian", f, xs);
+            RequireDifferentiableOutput("Jacobian", y, strict);
+            return ReverseJacobian(y, xs, createGraph, strict ? IndependentOutput : null);
+        }
 
         /// <summary>Rows of the Jacobian of <paramref name="y"/>, one backward pass per element of y, reshaped per input.</summary>
-        private static Tensor[] ReverseJacobian(Tensor y, Tensor[] xs, bool createGraph)
+        private static Tensor[] ReverseJacobian(Tensor y, Tensor[] xs, bool createGraph, Func<int, string>? strictMessage = null)
         {
             int m = y.Numel;
             var rows = new Tensor[xs.Length][];
@@ -147,6 +165,10 @@ public static partial class Autograd
                 var grads = y.RequiresGrad
                     ? Grad([y], xs, [OneHot(y, i)], retainGraph: true, createGraph: createGraph, allowUnused: true)
                     : new Tensor?[xs.Length];
+                if (strictMessage is not null)
+                {
+                    CheckStrict(grads, true, strictMessage);
+                }
                 for (int j = 0; j < xs.Length; j++)
                 {
                     rows[j][i] = grads[j] ?? Tensor.ZerosLike(xs[j]);
@@ -194,6 +216,36 @@ public static partial class Autograd
 
         private static Tensor Finish(Tensor output, bool createGraph) => createGraph ? output : output.Detach();
 
+        // PyTorch's strict-mode messages (torch.autograd.functional._fill_in_zeros and _check_requires_grad).
+        private static string IndependentOutput(int i) => $"The output of the user-provided function is independent of input {i}. This is not allowed in strict mode.";
+
+        private static string IndependentJacobian(int i) => $"The jacobian of the user-provided function is independent of input {i}. This is not allowed in strict mode.";
+
+        private static string IndependentGradient(int i) => $"The gradient with respect to input {i} is independent of the inputs of the user-provided function. This is not allowed in strict mode.";
+
+        private static void CheckStrict(Tensor?[] grads, bool strict, Func<int, string> message)
+        {
+            if (!strict)
+            {
+                return;
+            }
+            for (int i = 0; i < grads.Length; i++)
+            {
+                if (grads[i] is null)
+                {
+                    throw new AutogradException(message(i));
+                }
+            }
+        }
+
+        private static void RequireDifferentiableOutput(string op, Tensor y, bool strict)
+        {
+            if (strict && !y.RequiresGrad)
+            {
+                throw new AutogradException($"{op}: The output of the user-provided function does not require gradients. The outputs must be computed in a differentiable manner from the input when running in strict mode.");
+            }
+        }
+
         private static void RequireScalar(string op, Tensor y)
         {
             if (y.Numel != 1)
@@ -212,7 +264,7 @@ public static partial class Autograd
     }
 }
 
-/// <summary>How <see cref="Autograd.Functional.Jacobian(Func{Tensor, Tensor}, Tensor, JacobianMode, bool)"/> builds the Jacobian.</summary>
+/// <summary>How <see cref="Autograd.Functional.Jacobian(Func{Tensor, Tensor}, Tensor, JacobianMode, bool, bool)"/> builds the Jacobian.</summary>
 public enum JacobianMode
 {
     /// <summary>One backward pass per output element: cheap for many inputs and few outputs (a loss).</summary>

@@ -127,7 +127,8 @@ public partial class Tensor
         var r = Elementwise.Map(x, new ScalarOp<TOp>(s, scalarFirst));
         if (Node.IsNeeded(x))
         {
-            new ScaleBackward(backwardName, derivative).Connect(r, x);
+            // The scalar is an input too, a constant, as PyTorch's wrapped number: next_functions has an entry for it.
+            new ScaleBackward(backwardName, derivative, scalarFirst ? 0 : 1).ConnectWithConstant(r, x, scalarFirst);
         }
         if (ForwardAD.IsActive)
         {
@@ -243,13 +244,28 @@ internal sealed class ScaleBackward : Node
     private readonly string _name;
     private readonly double _scale;
 
-    public ScaleBackward(string name, double scale)
+    private readonly int _constantInput;
+
+    /// <param name="name">The node's name.</param>
+    /// <param name="scale">The constant derivative.</param>
+    /// <param name="constantInput">The position of a constant (scalar) second input, which gets no gradient; −1 for none.</param>
+    public ScaleBackward(string name, double scale, int constantInput = -1)
     {
         _name = name;
         _scale = scale;
+        _constantInput = constantInput;
     }
 
     public override string Name => _name;
 
-    internal override Tensor?[] Apply(Tensor g) => [_scale == 1 ? g : g * _scale];
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var grad = _scale == 1 ? g : g * _scale;
+        return _constantInput switch
+        {
+            0 => [null, grad],
+            1 => [grad, null],
+            _ => [grad],
+        };
+    }
 }

@@ -16,6 +16,12 @@ public partial class Tensor
         {
             new NarrowScatterBackward(dim, start).Connect(r, this);
         }
+        if (ForwardAD.IsActive)
+        {
+            // Linear in this tensor. Without this rule the backward of a slice, run on dual gradients
+            // (forward-over-reverse: Hvp), dropped their tangents and H·v came out as zeros.
+            Jvp.Linear(r, this, (shape, dim, start), static (t, a) => t.NarrowScatter(a.shape, a.dim, a.start));
+        }
         return r;
     }
 }

@@ -79,9 +79,59 @@ public partial class Tensor
         var abs = Abs();
         if (double.IsPositiveInfinity(p))
         {
-            return abs.Amax(dims, keepDim);
+            return abs.Amax(dims, keepDim); // Abs's gradient at 0 is sign(0) = 0, so the zero vector gets zeros
         }
-        return p == 1 ? abs.Sum(dims, keepDim) : abs.Pow(p).Sum(dims, keepDim).Pow(1 / p);
+        if (p == 1)
+        {
+            return abs.Sum(dims, keepDim);
+        }
+        return PNorm(p, dims, reduced, keepDim);
+    }
+
+    /// <summary>
+    /// The p-norm for p other than 1, 2 and ∞, with PyTorch's norm_backward as its gradient: composed of Pow and Sum,
+    /// its gradient at the zero vector would be 0·∞ = NaN, where PyTorch gives the subgradient 0 (test_norm_subgradient).
+    /// </summary>
+    private Tensor PNorm(double p, int[]? dims, bool[] reduced, bool keepDim)
+    {
+        Tensor r;
+        using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
+        {
+            r = Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p);
+        }
+        if (Node.IsNeeded(this))
+        {
+            new ReductionBackward("NormBackward", this, r, reduced, keepDim, (g, x, norm, _) => PNormGrad(g, x, norm, p)).Connect(r, this);
+        }
+        if (ForwardAD.IsActive)
+        {
+            // d‖x‖ = Σ (∂‖x‖/∂x)·t, with the gradient's masking at zeros.
+            Jvp.Linear(r, this, (x: this, r, reduced, dims, keepDim, p), static (t, s) =>
+            {
+                var norm = s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced));
+                return (PNormGrad(OnesLike(norm), s.x, norm, s.p) * t).Sum(s.dims, s.keepDim);
+            });
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// ∂‖x‖ₚ/∂x · g = sign(x)·|x|^(p−1) · g / ‖x‖^(p−1), as PyTorch's norm_backward: for p &lt; 1 the |x|^(p−1) factor
+    /// is 0 where x is 0, otherwise the factor g / ‖x‖^(p−1) is 0 where the norm is 0. Masked branches read safe
+    /// values (1), so the second derivative stays finite where the first is masked.
+    /// </summary>
+    private static Tensor PNormGrad(Tensor g, Tensor x, Tensor norm, double p)
+    {
+        if (p < 1)
+        {
+            var xZero = x.Eq(0);
+            var scaled = x.Sign() * Where(xZero, 0, Where(xZero, 1, x.Abs()).Pow(p - 1));
+            return scaled * g * norm.Pow(1 - p);
+        }
+        var selfScaled = p < 2 ? x.Sign() * x.Abs().Pow(p - 1) : x * x.Abs().Pow(p - 2);
+        var zero = norm.Eq(0);
+        return selfScaled * Where(zero, 0, g / Where(zero, 1, norm).Pow(p - 1));
     }
 
     /// <summary>

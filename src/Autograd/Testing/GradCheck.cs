@@ -44,6 +44,12 @@ public static partial class GradCheck
                             {
                                 return false;
                             }
+                            if (!outputs[o].RequiresGrad)
+                            {
+                                // PyTorch's words: an output with no graph must not change when the inputs do.
+                                throw new GradCheckException(string.Create(CultureInfo.InvariantCulture,
+                                    $"Numerical gradient for function expected to be zero: output {o} does not require grad (no graph leads to the inputs), but its numerical derivative with respect to input {i} at index {FormatIndex(inputs[i], k)} (flat {k}), output element {j} is {n[k, j]:R}."));
+                            }
                             throw new GradCheckException(string.Create(CultureInfo.InvariantCulture,
                                 $"Jacobian mismatch for output {o} with respect to input {i}: at input index {FormatIndex(inputs[i], k)} (flat {k}), output element {j}: expected (numerical) {n[k, j]:R}, got (analytical) {a[k, j]:R}; difference {Math.Abs(a[k, j] - n[k, j]):G3} exceeds atol {atol} + rtol {rtol} * |expected|."));
                         }

@@ -64,7 +64,7 @@ public class ForwardADTests
     }
 
     [Fact]
-    public void UnpackAndMakeDualOfATensorWhoseLevelWasExitedThrowNamingTheLevel()
+    public void UnpackOfATensorWhoseLevelWasExitedGivesThePrimalAndMakeDualThrowsNamingTheLevel()
     {
         Tensor x;
         int id;
@@ -73,10 +73,13 @@ public class ForwardADTests
             id = level.Id;
             x = ForwardAD.MakeDual(Tensor.Zeros(2), Tensor.Ones(2));
         }
-        AssertThrows<InvalidOperationException>(() => ForwardAD.Unpack(x), "Unpack", $"level {id}", "exited");
+        // As PyTorch's unpack_dual: after its level the tensor is its primal.
+        var (primal, tangent) = ForwardAD.Unpack(x);
+        Assert.Null(tangent);
+        Assert.Equal([0f, 0f], primal.ToArray());
         using (ForwardAD.Enter())
         {
-            AssertThrows<InvalidOperationException>(() => ForwardAD.Unpack(x), "Unpack", $"level {id}", "exited");
+            Assert.Null(ForwardAD.Unpack(x).Tangent);
             AssertThrows<InvalidOperationException>(() => ForwardAD.MakeDual(x, Tensor.Ones(2)), "MakeDual", $"level {id}", "exited");
         }
     }
@@ -196,13 +199,17 @@ public class ForwardADTests
     }
 
     [Fact]
-    public void InPlaceOnAViewOfADualIsRefused()
+    public void InPlaceOnAViewOfADualUpdatesTheBasesTangent()
     {
         using (ForwardAD.Enter())
         {
             var x = ForwardAD.MakeDual(Tensor.Zeros([2, 2], DType.Float64), Tensor.Ones([2, 2], DType.Float64));
             var row = x.Select(0, 0);
-            AssertThrows<NotSupportedException>(() => row.MulInPlace(2), "In-place operation on a view", "Clone()");
+            var before = ForwardAD.Unpack(x).Tangent!;
+            row.MulInPlace(2);
+            AssertClose(Tensor.FromArray(new double[,] { { 2, 2 }, { 1, 1 } }), ForwardAD.Unpack(x).Tangent!);
+            AssertClose(Tensor.FromArray([2.0, 2]), ForwardAD.Unpack(row).Tangent!);
+            AssertClose(Tensor.Ones([2, 2], DType.Float64), before); // tangents are replaced, never mutated
         }
     }
 
