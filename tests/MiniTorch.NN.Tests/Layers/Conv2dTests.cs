@@ -113,6 +113,6 @@ public class Conv2dTests
         var e = Assert.Throws<ArgumentException>(() => Functional.Conv2d(Tensor.Zeros(1, 2, 4, 4), Tensor.Zeros(3, 1, 2, 2)));
         Assert.Contains("expected input [1, 2, 4, 4] to have 1 channels, but got 2 channels", e.Message);
         var b = Assert.Throws<ArgumentException>(() => Functional.Conv2d(Tensor.Zeros(1, 1, 4, 4), Tensor.Zeros(3, 1, 2, 2), Tensor.Zeros(2)));
-        Assert.Contains("expected bias of shape [3]", b.Message);
+        Assert.Contains("expected bias to be 1-dimensional with 3 elements, but got bias of size [2]", b.Message);
     }
 }

@@ -81,6 +81,6 @@ public class PoolingTests
         Assert.Contains("0 (MaxPool2d): input of shape [1, 1, 2, 2] is too small: the padded input is 2 x 2, smaller than the dilated kernel 3 x 3", e.Message);
         var pad = Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPool2d(2, padding: 2));
         Assert.Contains("pad should be at most half of the kernel size", pad.Message);
-        Assert.Equal("MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1))", new MaxPool2d(2).ToString());
+        Assert.Equal("MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False)", new MaxPool2d(2).ToString());
     }
 }
