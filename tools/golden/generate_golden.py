@@ -224,6 +224,14 @@ OPS = {
     "mm": lambda xs, p: (torch.mm(xs[0], xs[1]),),
     "bmm": lambda xs, p: (torch.bmm(xs[0], xs[1]),),
     "matmul": lambda xs, p: (torch.matmul(xs[0], xs[1]),),
+    # Convolution and pooling (torch.nn.functional), float64; a missing third input is a convolution without bias.
+    "conv2d": lambda xs, p: (torch.nn.functional.conv2d(xs[0], xs[1], xs[2] if len(xs) > 2 else None, p["stride"], p["padding"],
+                                                        p["dilation"], p["groups"]),),
+    "max_pool2d": lambda xs, p: (torch.nn.functional.max_pool2d(xs[0], p["kernel"], p["stride"], p["padding"], p["dilation"],
+                                                                ceil_mode=p["ceil_mode"]),),
+    "avg_pool2d": lambda xs, p: (torch.nn.functional.avg_pool2d(xs[0], p["kernel"], p["stride"], p["padding"], ceil_mode=p["ceil_mode"],
+                                                                count_include_pad=p["count_include_pad"]),),
+    "adaptive_avg_pool2d": lambda xs, p: (torch.nn.functional.adaptive_avg_pool2d(xs[0], p["output_size"]),),
     # Compositions: shared inputs (gradients accumulate from several uses) and chains of ops, to second order.
     "mlp_log_softmax": lambda xs, p: (torch.log_softmax(torch.tanh(xs[0] @ xs[1] + xs[2]) @ xs[3], -1),),
     "swish_plus_square_mean": lambda xs, p: (xs[0] * torch.sigmoid(xs[0]) + (xs[0] ** 2).mean(0, keepdim=True),),
@@ -446,6 +454,45 @@ def build_cases():
     case("matmul_3d_3d", "matmul", lambda: [randn(2, 3, 4), randn(2, 4, 2)])
     case("matmul_batch_broadcast_2x1x3x4_5x4x2", "matmul", lambda: [randn(2, 1, 3, 4), randn(5, 4, 2)])
     case("matmul_batch_broadcast_1x3x4_2x4x2", "matmul", lambda: [randn(1, 3, 4), randn(2, 4, 2)])
+    # --- convolution: odd sizes, stride 2, padding, dilation 2, groups 1 / 2 / C (depthwise), batch 1 and 7 ------------
+    def conv(name, x, w, bias, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
+        params = {"stride": list(stride), "padding": list(padding), "dilation": list(dilation), "groups": groups}
+        case(name, "conv2d", lambda: [randn(*x), randn(*w)] + ([randn(w[0])] if bias else []), params)
+
+    conv("conv2d_basic_3x3", [1, 2, 5, 7], [3, 2, 3, 3], True)
+    conv("conv2d_stride2_pad1_batch7", [7, 3, 7, 5], [4, 3, 3, 3], True, stride=(2, 2), padding=(1, 1))
+    conv("conv2d_dilation2_pad2", [2, 2, 9, 7], [3, 2, 3, 2], True, padding=(2, 1), dilation=(2, 2))
+    conv("conv2d_groups2_stride_2x1", [7, 4, 6, 5], [6, 2, 3, 3], True, stride=(2, 1), padding=(1, 0), groups=2)
+    conv("conv2d_depthwise_groups_c", [3, 3, 7, 7], [3, 1, 3, 3], True, stride=(2, 2), padding=(1, 1), groups=3)
+    conv("conv2d_depthwise_multiplier2_dilation2", [1, 2, 7, 6], [4, 1, 2, 3], False, padding=(1, 2), dilation=(2, 2), groups=2)
+    conv("conv2d_1x1_no_bias", [2, 3, 3, 5], [4, 3, 1, 1], False)
+    conv("conv2d_1x1_stride2", [1, 4, 5, 5], [2, 4, 1, 1], True, stride=(2, 2))
+
+    # --- pooling: ties (the first maximum of a window gets the gradient), padding, ceil_mode, count_include_pad ------
+    def pool(name, op, shape, make=None, **params):
+        case(name, op, lambda: [make() if make else randn(*shape)], params)
+
+    ties = lambda: tensor([1, 3, 3, 0, 2, 2, 3, 3, 1, 1, 0, 0, 2, 2, 2, 2, 5, 1, 5, 1, 0, 0, 0, 4, 4, 4, 4, 4, 1, 2, 2, 0, 2, 2, 0, 1],
+                          [1, 1, 6, 6])
+    pool("max_pool2d_ties_2x2", "max_pool2d", None, ties, kernel=[2, 2], stride=[2, 2], padding=[0, 0], dilation=[1, 1], ceil_mode=False)
+    pool("max_pool2d_ties_overlapping_3x3", "max_pool2d", None, ties, kernel=[3, 3], stride=[1, 2], padding=[1, 1], dilation=[1, 1],
+         ceil_mode=False)
+    pool("max_pool2d_pad_stride2_batch7", "max_pool2d", [7, 2, 7, 5], kernel=[3, 3], stride=[2, 2], padding=[1, 1], dilation=[1, 1],
+         ceil_mode=False)
+    pool("max_pool2d_dilation2_ceil", "max_pool2d", [2, 3, 9, 8], kernel=[2, 3], stride=[2, 2], padding=[1, 1], dilation=[2, 2],
+         ceil_mode=True)
+    pool("avg_pool2d_include_pad", "avg_pool2d", [2, 3, 7, 5], kernel=[3, 3], stride=[2, 2], padding=[1, 1], ceil_mode=False,
+         count_include_pad=True)
+    pool("avg_pool2d_exclude_pad", "avg_pool2d", [2, 3, 7, 5], kernel=[3, 2], stride=[2, 1], padding=[1, 1], ceil_mode=False,
+         count_include_pad=False)
+    pool("avg_pool2d_ceil_include_pad", "avg_pool2d", [1, 2, 7, 8], kernel=[3, 3], stride=[2, 3], padding=[1, 1], ceil_mode=True,
+         count_include_pad=True)
+    pool("avg_pool2d_ceil_exclude_pad", "avg_pool2d", [7, 1, 6, 7], kernel=[2, 3], stride=[2, 2], padding=[0, 1], ceil_mode=True,
+         count_include_pad=False)
+    pool("adaptive_avg_pool2d_global", "adaptive_avg_pool2d", [3, 4, 5, 7], output_size=[1, 1])
+    pool("adaptive_avg_pool2d_uneven", "adaptive_avg_pool2d", [2, 3, 7, 5], output_size=[3, 4])
+    pool("adaptive_avg_pool2d_upsample", "adaptive_avg_pool2d", [1, 2, 3, 2], output_size=[5, 3])
+
     case("mlp_log_softmax", "mlp_log_softmax", lambda: [randn(4, 3), randn(3, 5), randn(5), randn(5, 2)])
     case("swish_plus_square_mean", "swish_plus_square_mean", lambda: [randn(3, 4)])
     case("matmul_second_input_constant", "matmul", lambda: [randn(2, 3, 4), randn(4, 2)], requires_grad=[True, False])

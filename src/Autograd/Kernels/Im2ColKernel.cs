@@ -69,11 +69,35 @@ internal static class Im2ColKernel
         {
             for (int p = 0; p < planes; p++)
             {
-                FoldPlane(cols, colsOffset, x, g, p);
+                FoldPlane(cols, colsOffset, x, 0, g, p);
             }
             return;
         }
-        Parallel.For(0, planes, p => FoldPlane(cols, colsOffset, x, g, p));
+        Parallel.For(0, planes, p => FoldPlane(cols, colsOffset, x, 0, g, p));
+    }
+
+    /// <summary>
+    /// Writes one sample's column matrix (C·kh·kw, OutH·OutW) of the C planes at <paramref name="xOffset"/> into the
+    /// start of <paramref name="cols"/> on the calling thread; <paramref name="g"/> describes one sample (N = 1).
+    /// </summary>
+    public static void UnfoldSample<T>(T[] x, int xOffset, T[] cols, WindowGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < g.C; p++)
+        {
+            UnfoldPlane(x, xOffset, cols, g, T.Zero, p);
+        }
+    }
+
+    /// <summary>
+    /// Adds one sample's column matrix (C·kh·kw, OutH·OutW), read from the start of <paramref name="cols"/>, into the
+    /// C planes at <paramref name="xOffset"/> on the calling thread; <paramref name="g"/> describes one sample (N = 1).
+    /// </summary>
+    public static void FoldSample<T>(T[] cols, T[] x, int xOffset, WindowGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < g.C; p++)
+        {
+            FoldPlane(cols, 0, x, xOffset, g, p);
+        }
     }
 
     private static void UnfoldPlane<T>(T[] x, int xOffset, T[] cols, WindowGeometry g, T pad, int plane) where T : unmanaged, IFloatingPointIeee754<T>
@@ -117,11 +141,11 @@ internal static class Im2ColKernel
         }
     }
 
-    private static void FoldPlane<T>(T[] cols, int colsOffset, T[] x, WindowGeometry g, int plane) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void FoldPlane<T>(T[] cols, int colsOffset, T[] x, int xOffset, WindowGeometry g, int plane) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = plane / g.C, c = plane % g.C;
         int outH = g.OutH, outW = g.OutW, positions = g.Positions;
-        Span<T> dst = x.AsSpan(plane * g.H * g.W, g.H * g.W);
+        Span<T> dst = x.AsSpan(xOffset + plane * g.H * g.W, g.H * g.W);
         for (int i = 0; i < g.KernelH; i++)
         {
             for (int j = 0; j < g.KernelW; j++)

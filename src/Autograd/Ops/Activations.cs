@@ -10,13 +10,33 @@ public partial class Tensor
         var r = Elementwise.Map(this, new ScalarOp<MaxOp>(0));
         if (Node.IsNeeded(this))
         {
-            new SavedOneBackward("ReluBackward", r, static (g, y) => g * y.Gt(0)).Connect(r, this);
+            new SavedOneBackward("ReluBackward", r, static (g, y) => ReluGrad(g, y)).Connect(r, this);
         }
         if (ForwardAD.IsActive)
         {
-            Jvp.Elementwise(r, this, r, static (t, y) => t * y.Gt(0));
+            Jvp.Elementwise(r, this, r, static (t, y) => ReluGrad(t, y));
         }
         Tracing.Record("Relu", r, this);
+        return r;
+    }
+
+    /// <summary>
+    /// ReLU's backward, g where y &gt; 0 and g·0 elsewhere, fused (no mask tensor) and bit-identical to <c>g * y.Gt(0)</c>.
+    /// Linear in g with a mask that has no derivative, so its own backward (and tangent) is itself applied to the
+    /// incoming gradient, and y gets no gradient, as through the composite's comparison.
+    /// </summary>
+    internal static Tensor ReluGrad(Tensor g, Tensor y)
+    {
+        var r = Elementwise.Map("ReluGrad", g, y, new ReluGradOp());
+        if (Node.IsNeeded(g))
+        {
+            new SavedOneBackward("ReluBackwardBackward", y, static (u, y) => ReluGrad(u, y)).Connect(r, g);
+        }
+        if (ForwardAD.IsActive)
+        {
+            Jvp.Elementwise(r, g, y, static (t, y) => ReluGrad(t, y));
+        }
+        Tracing.Record("ReluGrad", r, g, y);
         return r;
     }
 

@@ -7,11 +7,23 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("Softmax", dim, Rank);
         Tensor r;
-        using (Autograd.NoGrad())
-        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
+        if (Rank > 0 && d == Rank - 1 && IsContiguous && Numel > 0)
         {
-            var e = (this - MaxKeepDim(d)).Exp();
-            r = e / e.Sum(d, keepDim: true);
+            // Rows in place: one fused pass per row (SoftmaxKernel), the composite's bits (see its tests).
+            r = Empty(_shape, DType);
+            int length = _shape[^1];
+            if (DType == DType.Float32)
+            {
+                Kernels.SoftmaxKernel<float>.Run(Data<float>(), Offset, r.Data<float>(), Numel / length, length);
+            }
+            else
+            {
+                Kernels.SoftmaxKernel<double>.Run(Data<double>(), Offset, r.Data<double>(), Numel / length, length);
+            }
+        }
+        else
+        {
+            r = SoftmaxComposite(d);
         }
         if (Node.IsNeeded(this))
         {
@@ -27,6 +39,17 @@ public partial class Tensor
             Tracing.Record("Softmax", [r], [this], new OpAttributes { { "dim", d } });
         }
         return r;
+    }
+
+    /// <summary>softmax as max-subtract, exp, sum and divide over whole tensors: any dim and layout, no graph or tangent.</summary>
+    internal Tensor SoftmaxComposite(int dim)
+    {
+        using (Autograd.NoGrad())
+        using (ForwardAD.SuspendIfActive())
+        {
+            var e = (this - MaxKeepDim(dim)).Exp();
+            return e / e.Sum(dim, keepDim: true);
+        }
     }
 
     /// <summary>log(softmax) along <paramref name="dim"/>, computed stably as x − logsumexp(x).</summary>

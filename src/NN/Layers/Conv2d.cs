@@ -2,8 +2,8 @@ namespace MiniTorch.NN;
 
 /// <summary>
 /// 2-D convolution over (N, C_in, H, W) or unbatched (C_in, H, W) input (PyTorch's <c>nn.Conv2d</c>), computed as
-/// im2col plus one matrix product per sample. Weight (C_out, C_in, kh, kw) ~ kaiming_uniform(a = √5) and bias
-/// ~ U(±1/√fan_in), fan_in = C_in·kh·kw, as PyTorch initialises them.
+/// the core's convolution op (<see cref="Tensor.Conv2d"/>). Weight (C_out, C_in / groups, kh, kw) ~ kaiming_uniform(a = √5)
+/// and bias ~ U(±1/√fan_in), fan_in = (C_in / groups)·kh·kw, as PyTorch initialises them.
 /// </summary>
 public sealed class Conv2d : Module
 {
@@ -17,18 +17,34 @@ public sealed class Conv2d : Module
     /// <param name="bias">Whether to add a learnable bias per output channel.</param>
     /// <param name="dtype">The parameters' dtype.</param>
     /// <param name="generator">Draws the initial weights.</param>
+    /// <param name="groups">Independent channel groups: group g's C_out / groups filters see only its C_in / groups input
+    /// channels; groups = C_in = C_out is a depthwise convolution. Both channel counts must be divisible by it.</param>
     public Conv2d(int inChannels, int outChannels, Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null,
-        bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
+        bool bias = true, DType dtype = DType.Float32, Generator? generator = null, int groups = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        // PyTorch's messages: "groups must be a positive integer", "in_channels must be divisible by groups".
+        if (groups <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(groups), groups, $"Conv2d: groups must be a positive integer, got {groups}.");
+        }
+        if (inChannels % groups != 0)
+        {
+            throw new ArgumentException($"Conv2d: in_channels must be divisible by groups, got in_channels={inChannels} and groups={groups}.", nameof(groups));
+        }
+        if (outChannels % groups != 0)
+        {
+            throw new ArgumentException($"Conv2d: out_channels must be divisible by groups, got out_channels={outChannels} and groups={groups}.", nameof(groups));
+        }
+        Groups = groups;
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = SpatialInput.Check("Conv2d", "kernelSize", kernelSize, 1);
         Stride = SpatialInput.Check("Conv2d", "stride", stride ?? 1, 1);
         Padding = SpatialInput.Check("Conv2d", "padding", padding ?? 0, 0);
         Dilation = SpatialInput.Check("Conv2d", "dilation", dilation ?? 1, 1);
-        RegisterParameter("weight", new Parameter(Tensor.Zeros([outChannels, inChannels, KernelSize.Height, KernelSize.Width], dtype)));
+        RegisterParameter("weight", new Parameter(Tensor.Zeros([outChannels, inChannels / groups, KernelSize.Height, KernelSize.Width], dtype)));
         RegisterParameter("bias", bias ? new Parameter(Tensor.Zeros([outChannels], dtype)) : null);
         ResetParameters(generator);
     }
@@ -38,6 +54,9 @@ public sealed class Conv2d : Module
 
     /// <summary>Channels of the output.</summary>
     public int OutChannels { get; }
+
+    /// <summary>How many independent channel groups (1 for an ordinary convolution).</summary>
+    public int Groups { get; }
 
     /// <summary>The filter size.</summary>
     public Size2 KernelSize { get; }
@@ -51,7 +70,7 @@ public sealed class Conv2d : Module
     /// <summary>The spacing between filter taps.</summary>
     public Size2 Dilation { get; }
 
-    /// <summary>The filters, shape (C_out, C_in, kh, kw).</summary>
+    /// <summary>The filters, shape (C_out, C_in / groups, kh, kw).</summary>
     public Parameter Weight => RequiredParameter("weight");
 
     /// <summary>The bias, shape (C_out), or null.</summary>
@@ -63,7 +82,7 @@ public sealed class Conv2d : Module
         Init.KaimingUniform(Weight, a: Math.Sqrt(5), generator: generator);
         if (Bias is { } b)
         {
-            double bound = 1 / Math.Sqrt(InChannels * KernelSize.Height * KernelSize.Width);
+            double bound = 1 / Math.Sqrt(InChannels / Groups * KernelSize.Height * KernelSize.Width);
             Init.Uniform(b, -bound, bound, generator);
         }
     }
@@ -75,7 +94,7 @@ public sealed class Conv2d : Module
         CheckDType(input, weight.DType);
         var x = SpatialInput.Batched(this, input, InChannels, out bool unbatched);
         SpatialInput.CheckWindowFits(this, input, x, KernelSize, Padding, Dilation);
-        var y = Functional.Conv2d(x, weight, Bias, Stride, Padding, Dilation);
+        var y = Functional.Conv2d(x, weight, Bias, Stride, Padding, Dilation, Groups);
         return unbatched ? y.Squeeze(0) : y;
     }
 
@@ -90,6 +109,10 @@ public sealed class Conv2d : Module
         if (Dilation != new Size2(1, 1))
         {
             s += $", dilation={Dilation}";
+        }
+        if (Groups != 1)
+        {
+            s += $", groups={Groups}";
         }
         return Bias is null ? s + ", bias=False" : s;
     }

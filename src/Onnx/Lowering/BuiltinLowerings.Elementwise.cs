@@ -25,6 +25,8 @@ internal static partial class BuiltinLowerings
         {
             table[ours] = c => c.CastTo(c.AddNode(theirs, [c.Input(0), c.Input(1)]), c.OutputDType(0), c.Output(0));
         }
+        // ReLU's fused backward, as the composite it replaces: g · Cast(y > 0).
+        table["ReluGrad"] = c => c.AddNode("Mul", [c.Input(0), c.CastTo(c.AddNode("Greater", [c.Input(1), c.ConstantScalar(0, c.InputDType(1))]), c.InputDType(0))], c.Output(0));
         table["Ne"] = c => c.CastTo(c.AddNode("Not", [c.AddNode("Equal", [c.Input(0), c.Input(1)])]), c.OutputDType(0), c.Output(0));
     }
 

@@ -11,12 +11,15 @@ internal static partial class BuiltinLowerings
             OnnxAttribute.Ints("kernel_shape", c.Op.Attributes.GetInts("kernelSize")),
             OnnxAttribute.Ints("strides", c.Op.Attributes.GetInts("stride")),
             OnnxAttribute.Ints("pads", Pads(c.Op.Attributes.GetInts("padding"))),
-            OnnxAttribute.Ints("dilations", c.Op.Attributes.GetInts("dilation")));
+            OnnxAttribute.Ints("dilations", c.Op.Attributes.GetInts("dilation")),
+            OnnxAttribute.Int("ceil_mode", c.Op.Attributes.GetBool("ceilMode") ? 1 : 0));
         table["AvgPool2d"] = c => c.AddNode("AveragePool", [c.Input(0)], c.Output(0),
             OnnxAttribute.Ints("kernel_shape", c.Op.Attributes.GetInts("kernelSize")),
             OnnxAttribute.Ints("strides", c.Op.Attributes.GetInts("stride")),
             OnnxAttribute.Ints("pads", Pads(c.Op.Attributes.GetInts("padding"))),
+            OnnxAttribute.Int("ceil_mode", c.Op.Attributes.GetBool("ceilMode") ? 1 : 0),
             OnnxAttribute.Int("count_include_pad", c.Op.Attributes.GetBool("countIncludePad") ? 1 : 0));
+        table["AdaptiveAvgPool2d"] = AdaptiveAvgPool2d;
         table["BatchNorm"] = BatchNorm;
         table["LayerNorm"] = LayerNorm;
         table["Col2Im"] = c => c.AddNode("Col2Im",
@@ -58,7 +61,28 @@ internal static partial class BuiltinLowerings
             OnnxAttribute.Ints("strides", c.Op.Attributes.GetInts("stride")),
             OnnxAttribute.Ints("pads", Pads(c.Op.Attributes.GetInts("padding"))),
             OnnxAttribute.Ints("dilations", c.Op.Attributes.GetInts("dilation")),
-            OnnxAttribute.Int("group", 1));
+            OnnxAttribute.Int("group", c.Op.Attributes.GetInt("groups")));
+    }
+
+    private static void AdaptiveAvgPool2d(OnnxLoweringContext c)
+    {
+        var outputSize = c.Op.Attributes.GetInts("outputSize");
+        if (outputSize is [1, 1])
+        {
+            c.AddNode("GlobalAveragePool", [c.Input(0)], c.Output(0));
+            return;
+        }
+        // ONNX has no adaptive pool. When the output size divides the input's, every window has the same size and
+        // stride, which is exactly an AveragePool; other sizes have windows of varying size, which no ONNX node computes.
+        var input = c.InputShape(0);
+        bool dynamic = c.IsInputDimDynamic(0, 2) || c.IsInputDimDynamic(0, 3);
+        if (dynamic || input[2] % outputSize[0] != 0 || input[3] % outputSize[1] != 0)
+        {
+            string size = dynamic ? "a dynamic height or width" : $"{input[2]} x {input[3]}";
+            throw c.Error($"AdaptiveAvgPool2d to ({outputSize[0]}, {outputSize[1]}) of an input of {size} has no ONNX equivalent: ONNX has no adaptive pooling, and only an output size of (1, 1) (GlobalAveragePool) or one that divides a fixed input size (AveragePool) can be exported.");
+        }
+        int[] window = [input[2] / outputSize[0], input[3] / outputSize[1]];
+        c.AddNode("AveragePool", [c.Input(0)], c.Output(0), OnnxAttribute.Ints("kernel_shape", window), OnnxAttribute.Ints("strides", window));
     }
 
     private static void BatchNorm(OnnxLoweringContext c)

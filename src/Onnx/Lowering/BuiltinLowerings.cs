@@ -9,9 +9,13 @@ internal static partial class BuiltinLowerings
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["Im2Col"] = "ONNX has Col2Im but no Im2Col (unfold). Use Conv2d or the pooling functions, which export as Conv/MaxPool/AveragePool, instead of Im2Col in a traced forward.",
+        ["Conv2dInputGrad"] = ConvGradientReason,
+        ["Conv2dWeightGrad"] = ConvGradientReason,
         ["Rand"] = RandomReason,
         ["Randn"] = RandomReason,
     };
+
+    private const string ConvGradientReason = "a convolution's gradient (Autograd.Grad or Backward inside the traced forward) has no ONNX lowering. Export the forward computation only.";
 
     private const string RandomReason = "a random draw inside the forward (Dropout in training mode, added noise) would be frozen into the graph as one sample, and ONNX's random operators cannot reproduce MiniTorch's generator. Export in evaluation mode (model.Eval(); Functional.Dropout with training: false), or pass the random tensor as an input.";
 

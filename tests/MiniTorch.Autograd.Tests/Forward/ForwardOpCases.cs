@@ -115,6 +115,22 @@ internal static class ForwardOpCases
         new("Im2Col", t => t[0].Im2Col(K2, padding: (1, 0)), g => [Uniform(g, [1, 2, 3, 3])]),
         new("Col2Im", t => t[0].Col2Im((3, 3), K2), g => [Uniform(g, [1, 8, 4])]),
 
+        // Convolution (bilinear in input and weight, plus the bias) and pooling.
+        new("Conv2d", t => Tensor.Conv2d(t[0], t[1], t[2], stride: (2, 1), padding: (1, 1)),
+            g => [Uniform(g, [2, 2, 5, 4]), Uniform(g, [3, 2, 3, 2]), Uniform(g, [3])]),
+        new("Conv2dGroupsDilation", t => Tensor.Conv2d(t[0].Transpose(2, 3), t[1], dilation: (2, 1), padding: (2, 0), groups: 2),
+            g => [Uniform(g, [1, 4, 4, 5]), Uniform(g, [2, 2, 2, 2])]),
+        new("Conv2dWeightOnly", t => Tensor.Conv2d(Tensor.Ones([1, 3, 3, 3], DType.Float64), t[0], groups: 3), g => [Uniform(g, [3, 1, 2, 2])]),
+        new("Conv2dSecondOrder", t => Autograd.Grad([Tensor.Conv2d(t[0], t[1], padding: (1, 1)).Square().Sum()], [t[0]], createGraph: true)[0]!,
+            g => [Uniform(g, [1, 2, 3, 3]), Uniform(g, [2, 2, 2, 2])]),
+        new("Conv2dSecondOrderWeight", t => Autograd.Grad([Tensor.Conv2d(t[0], t[1], stride: (2, 2), groups: 2).Square().Sum()], [t[1]], createGraph: true)[0]!,
+            g => [Uniform(g, [2, 2, 5, 5]), Uniform(g, [2, 1, 3, 3])]),
+        new("MaxPool2d", t => t[0].MaxPool2d(K2, stride: (1, 2), padding: (1, 1)), g => [Distinct(g, [1, 2, 3, 4])]),
+        new("MaxPool2dCeilDilation", t => t[0].MaxPool2d(K2, stride: (2, 2), dilation: (2, 1), ceilMode: true), g => [Distinct(g, [2, 1, 5, 4])]),
+        new("AvgPool2d", t => t[0].AvgPool2d((3, 2), stride: (2, 1), padding: (1, 1), countIncludePad: false), g => [Uniform(g, [1, 2, 5, 4])]),
+        new("AvgPool2dCeil", t => t[0].AvgPool2d((3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true), g => [Uniform(g, [1, 1, 6, 6])]),
+        new("AdaptiveAvgPool2d", t => t[0].AdaptiveAvgPool2d((2, 3)), g => [Uniform(g, [2, 1, 5, 4])]),
+
         // In-place ops: the tangent follows the value.
         new("AddInPlace", t => (t[0] * 1).AddInPlace(t[1]), g => [Uniform(g, [2, 3]), Uniform(g, [3])]),
         new("AddInPlaceAlpha", t => (t[0] * 1).AddInPlace(t[1], alpha: -2), g => [Uniform(g, [2, 3]), Uniform(g, [2, 3])]),

@@ -74,10 +74,20 @@ internal static class GoldenOps
         "bmm" => [Tensor.Bmm(x[0], x[1])],
         "matmul" => [Tensor.Matmul(x[0], x[1])],
 
+        "conv2d" => [Tensor.Conv2d(x[0], x[1], x.Count > 2 ? x[2] : null, Pair2(p.Ints("stride")), Pair2(p.Ints("padding")),
+            Pair2(p.Ints("dilation")), p.Int("groups"))],
+        "max_pool2d" => [x[0].MaxPool2d(Pair2(p.Ints("kernel")), Pair2(p.Ints("stride")), Pair2(p.Ints("padding")), Pair2(p.Ints("dilation")),
+            p.Bool("ceil_mode"))],
+        "avg_pool2d" => [x[0].AvgPool2d(Pair2(p.Ints("kernel")), Pair2(p.Ints("stride")), Pair2(p.Ints("padding")), p.Bool("ceil_mode"),
+            p.Bool("count_include_pad"))],
+        "adaptive_avg_pool2d" => [x[0].AdaptiveAvgPool2d(Pair2(p.Ints("output_size")))],
+
         "mlp_log_softmax" => [Tensor.Matmul((Tensor.Matmul(x[0], x[1]) + x[2]).Tanh(), x[3]).LogSoftmax(-1)],
         "swish_plus_square_mean" => [x[0] * x[0].Sigmoid() + x[0].Pow(2).Mean(0, keepDim: true)],
         _ => throw new NotSupportedException($"golden op '{op}' has no MiniTorch mapping; add it to {nameof(GoldenOps)}."),
     };
+
+    private static (int Height, int Width) Pair2(int[] values) => (values[0], values[1]);
 
     private static Tensor[] Pair((Tensor Values, Tensor Indices) r) => [r.Values, r.Indices];
 

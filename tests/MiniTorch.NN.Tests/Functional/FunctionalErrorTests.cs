@@ -9,10 +9,14 @@ public class FunctionalErrorTests
     [Fact]
     public void ConvolutionAndPooling()
     {
-        var rank = Assert.Throws<ArgumentException>(() => F.Conv2d(Tensor.Zeros(2, 4, 4), Tensor.Zeros(1, 2, 3, 3)));
-        Assert.Contains("Conv2d: expected a 4-D input (N, C, H, W) and a 4-D weight (O, C, kh, kw), got input [2, 4, 4] and weight [1, 2, 3, 3]", rank.Message);
+        // PyTorch's conv2d and pools accept an unbatched (C, H, W) input; other ranks are errors.
+        Assert.Equal([1, 2, 2], F.Conv2d(Tensor.Zeros(2, 4, 4), Tensor.Zeros(1, 2, 3, 3)).Shape);
+        var rank = Assert.Throws<ArgumentException>(() => F.Conv2d(Tensor.Zeros(2, 2, 2, 4, 4), Tensor.Zeros(1, 2, 3, 3)));
+        Assert.Contains("Conv2d: expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size [2, 2, 2, 4, 4]", rank.Message);
+        var weight = Assert.Throws<ArgumentException>(() => F.Conv2d(Tensor.Zeros(1, 2, 4, 4), Tensor.Zeros(2, 3, 3)));
+        Assert.Contains("Conv2d: expected a 4-D weight (O, C / groups, kh, kw), but got weight of size [2, 3, 3]", weight.Message);
         var pool = Assert.Throws<ArgumentException>(() => F.MaxPool2d(Tensor.Zeros(4, 4), 2));
-        Assert.Contains("MaxPool2d: expected a 4-D input (N, C, H, W), got [4, 4]", pool.Message);
+        Assert.Contains("MaxPool2d: expected 3D or 4D (batch mode) tensor, but got input of shape [4, 4]", pool.Message);
         var pad = Assert.Throws<ArgumentException>(() => F.AvgPool2d(Tensor.Zeros(1, 1, 4, 4), 2, padding: 2));
         Assert.Contains("AvgPool2d: pad should be at most half of the kernel size, but got padding (2, 2) for kernel (2, 2)", pad.Message);
     }

@@ -113,6 +113,28 @@ public class Conv2dTests
         var e = Assert.Throws<ArgumentException>(() => Functional.Conv2d(Tensor.Zeros(1, 2, 4, 4), Tensor.Zeros(3, 1, 2, 2)));
         Assert.Contains("expected input [1, 2, 4, 4] to have 1 channels, but got 2 channels", e.Message);
         var b = Assert.Throws<ArgumentException>(() => Functional.Conv2d(Tensor.Zeros(1, 1, 4, 4), Tensor.Zeros(3, 1, 2, 2), Tensor.Zeros(2)));
-        Assert.Contains("expected bias of shape [3]", b.Message);
+        Assert.Contains("expected bias to be 1-dimensional with 3 elements, but got bias of size [2]", b.Message);
+    }
+
+    [Fact]
+    public void GroupedLayerHasPyTorchShapesBoundsReprAndChecks()
+    {
+        // Depthwise with a channel multiplier of 2: weight (8, 4 / 4, 3, 3), fan_in = (4 / 4)·3·3 as in PyTorch.
+        var conv = new Conv2d(4, 8, 3, padding: 1, groups: 4, generator: new Generator(7));
+        Assert.Equal([8, 1, 3, 3], conv.Weight.Shape);
+        double bound = 1 / Math.Sqrt(9);
+        Assert.All(conv.Bias!.ToDoubleArray(), v => Assert.InRange(v, -bound, bound));
+        Assert.True(conv.Bias!.ToDoubleArray().Max() > 0.5 * bound, "the bias bound should use fan_in = (C_in / groups)·kh·kw");
+        Assert.Equal("Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=4)", conv.ToString());
+        var x = Tensor.Randn([2, 4, 5, 5], generator: new Generator(8));
+        // Output channels 2g and 2g + 1 see only input channel g.
+        var y = conv.Call(x);
+        var alone = Functional.Conv2d(x.Narrow(1, 1, 1), conv.Weight.Narrow(0, 2, 2), conv.Bias!.Narrow(0, 2, 2), padding: 1);
+        Check.Close(alone, y.Narrow(1, 2, 2), 1e-6, 1e-5);
+        var inGroups = Assert.Throws<ArgumentException>(() => new Conv2d(3, 6, 3, groups: 2));
+        Assert.Contains("Conv2d: in_channels must be divisible by groups, got in_channels=3 and groups=2", inGroups.Message);
+        var outGroups = Assert.Throws<ArgumentException>(() => new Conv2d(4, 6, 3, groups: 4));
+        Assert.Contains("Conv2d: out_channels must be divisible by groups, got out_channels=6 and groups=4", outGroups.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2d(4, 4, 3, groups: 0));
     }
 }

@@ -81,6 +81,26 @@ public class PoolingTests
         Assert.Contains("0 (MaxPool2d): input of shape [1, 1, 2, 2] is too small: the padded input is 2 x 2, smaller than the dilated kernel 3 x 3", e.Message);
         var pad = Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPool2d(2, padding: 2));
         Assert.Contains("pad should be at most half of the kernel size", pad.Message);
-        Assert.Equal("MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1))", new MaxPool2d(2).ToString());
+        Assert.Equal("MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), ceil_mode=False)", new MaxPool2d(2).ToString());
+    }
+
+    [Fact]
+    public void AdaptiveAvgPoolIsAGlobalAverageAtOneByOneAndKeepsUnbatchedInput()
+    {
+        var x = Tensor.Randn([2, 3, 5, 7], generator: new Generator(4));
+        var pool = new AdaptiveAvgPool2d(1);
+        Check.Close(x.Mean([2, 3], keepDim: true), pool.Call(x), 1e-6, 1e-5);
+        Assert.Equal([3, 2, 4], new AdaptiveAvgPool2d((2, 4)).Call(x.Select(0, 0)).Shape);
+        Assert.Equal("AdaptiveAvgPool2d(output_size=(2, 4))", new AdaptiveAvgPool2d((2, 4)).ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveAvgPool2d(0));
+    }
+
+    [Fact]
+    public void CeilModeLayersPoolTheLastPartialWindow()
+    {
+        var x = Tensor.Arange(0, 25).Reshape(1, 1, 5, 5);
+        Assert.Equal([1, 1, 3, 3], new MaxPool2d(2, ceilMode: true).Call(x).Shape);
+        Assert.Equal(24.0, new AvgPool2d(2, ceilMode: true).Call(x).ToDoubleArray()[^1]);
+        Assert.Equal("AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=True, count_include_pad=True)", new AvgPool2d(2, ceilMode: true).ToString());
     }
 }

@@ -28,6 +28,7 @@ public class RegistrationCompletenessTests
         [typeof(Conv2d)] = () => new Conv2d(1, 2, 3),
         [typeof(MaxPool2d)] = () => new MaxPool2d(2),
         [typeof(AvgPool2d)] = () => new AvgPool2d(2),
+        [typeof(AdaptiveAvgPool2d)] = () => new AdaptiveAvgPool2d(1),
         [typeof(BatchNorm1d)] = () => new BatchNorm1d(3),
         [typeof(BatchNorm2d)] = () => new BatchNorm2d(3),
         [typeof(LayerNorm)] = () => new LayerNorm(4),

@@ -46,6 +46,18 @@ public class LayerExportTests
         RoundTrip.Check(new Conv2d(2, 3, (3, 2), stride: (2, 1), padding: (1, 0), generator: Seed(5)), Images(2, 8));
 
     [Theory]
+    [InlineData(4, 6, 2, 1)]
+    [InlineData(4, 4, 4, 2)]
+    [InlineData(3, 6, 3, 1)]
+    public void Conv2dWithGroupsIsOneConvWithTheGroupAttribute(int inChannels, int outChannels, int groups, int stride)
+    {
+        var layer = new Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, groups: groups, generator: Seed(6));
+        var model = RoundTrip.Check(layer, Images(inChannels, 7));
+        Assert.Equal(["Conv"], RoundTrip.OpTypes(model));
+        Assert.Equal(groups, model.Proto.Graph.Node[0].Attribute.Single(a => a.Name == "group").I);
+    }
+
+    [Theory]
     [InlineData(2, null, 0, 1)]
     [InlineData(3, 2, 1, 1)]
     [InlineData(2, 1, 1, 2)]
@@ -63,6 +75,47 @@ public class LayerExportTests
     {
         var model = RoundTrip.Check(new AvgPool2d(kernel, stride, padding, countIncludePad), Images(2, 7));
         Assert.Equal(["AveragePool"], RoundTrip.OpTypes(model));
+    }
+
+    [Theory]
+    [InlineData(2, 2, 0, 1)]
+    [InlineData(3, 2, 1, 1)]
+    [InlineData(2, 2, 1, 2)]
+    public void MaxPool2dWithCeilMode(int kernel, int stride, int padding, int dilation)
+    {
+        var model = RoundTrip.Check(new MaxPool2d(kernel, stride, padding, dilation, ceilMode: true), Images(2, 8));
+        Assert.Equal(["MaxPool"], RoundTrip.OpTypes(model));
+    }
+
+    [Theory]
+    [InlineData(2, 2, 0, true)]
+    [InlineData(3, 2, 1, false)]
+    [InlineData(3, 2, 1, true)]
+    public void AvgPool2dWithCeilMode(int kernel, int stride, int padding, bool countIncludePad)
+    {
+        var model = RoundTrip.Check(new AvgPool2d(kernel, stride, padding, countIncludePad, ceilMode: true), Images(2, 8));
+        Assert.Equal(["AveragePool"], RoundTrip.OpTypes(model));
+    }
+
+    [Fact]
+    public void AdaptiveAvgPool2dToOneByOneIsAGlobalAveragePool()
+    {
+        var model = RoundTrip.Check(new AdaptiveAvgPool2d(1), Images(3, 7));
+        Assert.Equal(["GlobalAveragePool"], RoundTrip.OpTypes(model));
+    }
+
+    [Fact]
+    public void AdaptiveAvgPool2dToADividingSizeIsAnAveragePool()
+    {
+        var model = RoundTrip.Check(new AdaptiveAvgPool2d((4, 2)), Images(2, 8));
+        Assert.Equal(["AveragePool"], RoundTrip.OpTypes(model));
+    }
+
+    [Fact]
+    public void AdaptiveAvgPool2dToANonDividingSizeIsAClearError()
+    {
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new AdaptiveAvgPool2d((3, 2)), RoundTrip.Randn(1, 1, 2, 7, 8)));
+        Assert.Contains("AdaptiveAvgPool2d to (3, 2) of an input of 7 x 8 has no ONNX equivalent", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,194 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// Grouped 2-D convolution and its two adjoints over contiguous float/double data, one sample at a time: a sample's
+/// column matrix (im2col of one group's channels) is built in a reused per-thread buffer and multiplied with the
+/// packed GEMM, so no more than one sample's columns per thread ever exist (the composite materialised the whole
+/// batch's). A 1×1 kernel with unit stride and no padding multiplies the input in place. Batches are split over
+/// <see cref="Parallelism.MaxThreads"/> threads by sample, each GEMM then running on its own thread; a batch too
+/// small to split leaves the threads to the GEMM instead.
+/// </summary>
+internal static class ConvKernel
+{
+    // Multiply-adds below which splitting the batch costs more than it saves (the GEMM's own threshold, per thread).
+    private const long ParallelWorkPerThread = 1L << 18;
+
+    /// <summary>y (N, O, OutH, OutW), contiguous from 0, = conv(x, w) + bias; <paramref name="bias"/> null for none.</summary>
+    public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, T[] y, ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var job = ConvJob<T>.ForThisThread;
+        job.Set(ConvMode.Forward, g, x, xOffset, w, wOffset, bias, biasOffset, y);
+        job.Run();
+    }
+
+    /// <summary>dx (N, C, H, W), contiguous from 0, = the adjoint of conv in x applied to gy: per sample Wᵀ·gy, then col2im.</summary>
+    public static void InputGrad<T>(T[] gy, int gyOffset, T[] w, int wOffset, T[] dx, ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var job = ConvJob<T>.ForThisThread;
+        job.Set(ConvMode.InputGrad, g, gy, gyOffset, w, wOffset, null, 0, dx);
+        job.Run();
+    }
+
+    /// <summary>dw (O, C/G, kh, kw), contiguous from 0, = Σ over samples of gy·colsᵀ (the adjoint of conv in w applied to gy).</summary>
+    public static void WeightGrad<T>(T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var job = ConvJob<T>.ForThisThread;
+        job.Set(ConvMode.WeightGrad, g, x, xOffset, gy, gyOffset, null, 0, dw);
+        job.Run();
+    }
+
+    /// <summary>The samples of one forward on the calling thread; <paramref name="gemmThreads"/> 0 lets the GEMM split itself.</summary>
+    internal static void ForwardSamples<T>(int first, int end, T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, T[] y,
+        ConvGeometry g, int gemmThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
+        T[] cols = g.ColumnsAreInput ? [] : ColumnBuffer<T>.Get(k * l);
+        for (int n = first; n < end; n++)
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
+                int yo = (n * g.OutChannels + group * og) * l;
+                StridedMatrix<T> columns;
+                if (g.ColumnsAreInput)
+                {
+                    columns = StridedMatrix<T>.RowMajor(x, xo, l);
+                }
+                else
+                {
+                    Im2ColKernel.UnfoldSample(x, xo, cols, g.Window);
+                    columns = StridedMatrix<T>.RowMajor(cols, 0, l);
+                }
+                if (bias is not null)
+                {
+                    // The bias is the GEMM's starting value: fused, with no separate broadcast add over the output.
+                    for (int o = 0; o < og; o++)
+                    {
+                        y.AsSpan(yo + o * l, l).Fill(bias[biasOffset + group * og + o]);
+                    }
+                }
+                Gemm.Multiply(og, l, k, StridedMatrix<T>.RowMajor(w, wOffset + group * og * k, k), columns, y, yo, l,
+                    accumulate: bias is not null, maxThreads: gemmThreads);
+            }
+        }
+    }
+
+    /// <summary>The samples of one input gradient on the calling thread.</summary>
+    internal static void InputGradSamples<T>(int first, int end, T[] gy, int gyOffset, T[] w, int wOffset, T[] dx, ConvGeometry g, int gemmThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
+        T[] cols = g.ColumnsAreInput ? [] : ColumnBuffer<T>.Get(k * l);
+        for (int n = first; n < end; n++)
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                int dxo = (n * g.InChannels + group * cg) * g.PlaneSize;
+                // Wᵀ of the group (k × og): the weight rows (og × k) read with swapped strides.
+                var wT = new StridedMatrix<T>(w, wOffset + group * og * k, 1, k);
+                var grad = StridedMatrix<T>.RowMajor(gy, gyOffset + (n * g.OutChannels + group * og) * l, l);
+                if (g.ColumnsAreInput)
+                {
+                    Gemm.Multiply(k, l, og, wT, grad, dx, dxo, l, maxThreads: gemmThreads);
+                    continue;
+                }
+                Gemm.Multiply(k, l, og, wT, grad, cols, 0, l, maxThreads: gemmThreads);
+                dx.AsSpan(dxo, cg * g.PlaneSize).Clear();
+                Im2ColKernel.FoldSample(cols, dx, dxo, g.Window);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds (or, for the first sample when <paramref name="accumulate"/> is false, writes) the weight gradient of samples
+    /// [first, end) into <paramref name="dw"/> from <paramref name="dwOffset"/> on the calling thread.
+    /// </summary>
+    internal static void WeightGradSamples<T>(int first, int end, T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, int dwOffset,
+        bool accumulate, ConvGeometry g, int gemmThreads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
+        T[] cols = g.ColumnsAreInput ? [] : ColumnBuffer<T>.Get(k * l);
+        for (int n = first; n < end; n++)
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
+                StridedMatrix<T> columnsT;
+                if (g.ColumnsAreInput)
+                {
+                    columnsT = new StridedMatrix<T>(x, xo, 1, l);
+                }
+                else
+                {
+                    Im2ColKernel.UnfoldSample(x, xo, cols, g.Window);
+                    columnsT = new StridedMatrix<T>(cols, 0, 1, l);
+                }
+                var grad = StridedMatrix<T>.RowMajor(gy, gyOffset + (n * g.OutChannels + group * og) * l, l);
+                Gemm.Multiply(og, k, l, grad, columnsT, dw, dwOffset + group * og * k, k,
+                    accumulate: accumulate || n > first, maxThreads: gemmThreads);
+            }
+        }
+    }
+
+    /// <summary>How many parts to split a batch into: one per thread when the batch has the samples and the work to pay for it, else 1.</summary>
+    internal static int BatchParts(ConvGeometry g)
+    {
+        int threads = Math.Min(Parallelism.MaxThreads, g.N);
+        long work = g.N * g.SampleWork;
+        return threads > 1 && work >= 2 * ParallelWorkPerThread ? threads : 1;
+    }
+
+    /// <summary>Adds the per-part weight gradients of parts 1… (held one after the other in <paramref name="partials"/>) into part 0's, in part order.</summary>
+    internal static void SumPartials<T>(T[] dw, T[] partials, int parts, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 1; p < parts; p++)
+        {
+            var source = partials.AsSpan((p - 1) * length, length);
+            var destination = dw.AsSpan(0, length);
+            if (typeof(T) == typeof(float))
+            {
+                TensorPrimitives.Add(MemoryMarshal.Cast<T, float>(source), MemoryMarshal.Cast<T, float>(destination), MemoryMarshal.Cast<T, float>(destination));
+            }
+            else
+            {
+                TensorPrimitives.Add(MemoryMarshal.Cast<T, double>(source), MemoryMarshal.Cast<T, double>(destination), MemoryMarshal.Cast<T, double>(destination));
+            }
+        }
+    }
+}
+
+/// <summary>Which of the three convolution products a <see cref="ConvJob{T}"/> computes.</summary>
+internal enum ConvMode
+{
+    Forward,
+    InputGrad,
+    WeightGrad,
+}
+
+/// <summary>A per-thread column-matrix buffer, kept for the thread's lifetime so steady-state convolutions allocate nothing.</summary>
+internal static class ColumnBuffer<T>
+    where T : unmanaged
+{
+    [ThreadStatic]
+    private static T[]? t_buffer;
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements with arbitrary contents.</summary>
+    public static T[] Get(int length)
+    {
+        if (t_buffer is null || t_buffer.Length < length)
+        {
+            t_buffer = GC.AllocateUninitializedArray<T>(length);
+        }
+        return t_buffer;
+    }
+}
