@@ -7,7 +7,7 @@ namespace ForwardVsReverse;
 public sealed record Iterate(int Step, double Loss, double GradientNorm);
 
 /// <summary>
-/// Newton's method with <see cref="Autograd.Functional.Hessian(Func{Tensor, Tensor}, Tensor, bool)"/> on a small convex
+/// Newton's method with <see cref="Autograd.Functional.Hessian(Func{Tensor, Tensor}, Tensor, bool, bool)"/> on a small convex
 /// problem, L2-regularised logistic regression, beside gradient descent on the same problem.
 /// </summary>
 public static class Newton

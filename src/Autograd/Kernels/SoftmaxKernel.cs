@@ -7,8 +7,9 @@ namespace MiniTorch.Kernels;
 /// <summary>
 /// Softmax over the last dim of contiguous rows, each row in three passes (max, exp and its sum, then the divide),
 /// instead of the composite's max reduction, broadcast subtract, exp, sum reduction and broadcast divide (five passes
-/// over the whole tensor and four temporaries). Each pass is the TensorPrimitives call the composite's step makes, so
-/// the results are the composite's bits: <c>TensorPrimitives.Exp</c> is position-independent on spans of at least one
+/// over the whole tensor and four temporaries). Each pass is the kernel the composite's step calls (the float32 exp
+/// kernel, the cascade sum), so the results are the composite's bits: float64's <c>TensorPrimitives.Exp</c> is
+/// position-independent on spans of at least one
 /// Vector128 (its vector code), and a row shorter than that is evaluated inside a padded buffer so that it takes the
 /// vector code too, as it did inside the composite's whole-tensor call (unless the whole tensor is that short, when
 /// both take the scalar code). Rows are split over threads for large inputs.
@@ -60,7 +61,13 @@ internal sealed class SoftmaxKernel<T> : IParallelWork
             Span<T> y = _y.AsSpan(r * _length, _length);
             T max = TensorPrimitives.Max(x);
             TensorPrimitives.Subtract(x, max, y);
-            if (_padShortRows)
+            if (typeof(T) == typeof(float))
+            {
+                // The float32 exp kernel gives every element the same arithmetic wherever it sits: no padding needed.
+                var yf = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y);
+                Float32Math.Exp(yf, yf);
+            }
+            else if (_padShortRows)
             {
                 padded.Clear();
                 y.CopyTo(padded);
@@ -71,7 +78,7 @@ internal sealed class SoftmaxKernel<T> : IParallelWork
             {
                 TensorPrimitives.Exp<T>(y, y);
             }
-            T sum = TensorPrimitives.Sum<T>(y);
+            T sum = CascadeSum.Sum<T, ValueTerm<T>>(new ValueTerm<T>(y), y.Length); // the composite's Sum(dim) of a contiguous run
             TensorPrimitives.Divide(y, sum, y);
         }
     }
