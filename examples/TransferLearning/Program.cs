@@ -91,7 +91,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            return "output";
+            return Path.Combine("output", "TransferLearning");
         }
         if (args.Length == 2 && args[0] == "--out")
         {
