@@ -24,16 +24,17 @@ public sealed class TrainingProgress
     public bool IsLive => _live;
 
     /// <summary>
-    /// Runs <paramref name="work"/>, which reports each finished step as (task name, steps done, a line describing it).
-    /// <paramref name="tasks"/> names each task and its number of steps, in the order they run.
+    /// Runs <paramref name="work"/>, which reports each finished step as (task name, steps done, the full line printed
+    /// when redirected, a short status shown beside the live bar). <paramref name="tasks"/> names each task and its
+    /// number of steps, in the order they run.
     /// </summary>
-    public T Run<T>(IReadOnlyList<(string Name, int Steps)> tasks, Func<Action<string, int, string>, T> work)
+    public T Run<T>(IReadOnlyList<(string Name, int Steps)> tasks, Func<Action<string, int, string, string>, T> work)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(work);
         if (!_live)
         {
-            return work((_, _, line) => _plain.WriteLine(line));
+            return work((_, _, line, _) => _plain.WriteLine(line));
         }
         return AnsiConsole.Progress()
             .AutoClear(false)
@@ -45,7 +46,7 @@ public sealed class TrainingProgress
                 {
                     bars[name] = context.AddTask(Markup.Escape(name), autoStart: false, maxValue: Math.Max(steps, 1));
                 }
-                return work((name, done, line) =>
+                return work((name, done, _, status) =>
                 {
                     var bar = bars[name];
                     if (!bar.IsStarted)
@@ -53,7 +54,7 @@ public sealed class TrainingProgress
                         bar.StartTask();
                     }
                     bar.Value = done;
-                    bar.Description = Markup.Escape(line);
+                    bar.Description = Markup.Escape($"{name} {status}");
                 });
             });
     }

@@ -31,7 +31,8 @@ public static class Program
             tensorBoard.Epoch(name, e);
             report(name, e.Epoch, string.Format(culture,
                 "[{0}] epoch {1,3}  train loss {2:0.0000}  acc {3:0.000}   test loss {4:0.0000}  acc {5:0.000}   ({6:0.00} s)",
-                name, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Duration.TotalSeconds));
+                name, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Duration.TotalSeconds),
+                string.Format(culture, "loss {0:0.000} test acc {1:0.000}", e.TrainLoss, e.TestAccuracy));
         }));
         tensorBoard.Finished(result.Mlp, settings, settings.MlpEpochs, settings.MlpLr, result.TestImages);
         tensorBoard.Finished(result.Cnn, settings, settings.CnnEpochs, settings.CnnLr, result.TestImages);
