@@ -4,7 +4,7 @@ using MiniTorch.Examples;
 
 // A tour of MiniTorch's autograd, following the d2l notes on automatic differentiation.
 // Run: dotnet run --project examples/AutogradTour [-- --out DIR]   (plots go to DIR, default ./output)
-string outDir = args.Length >= 2 && args[0] == "--out" ? args[1] : "output";
+string outDir = args.Length >= 2 && args[0] == "--out" ? args[1] : Path.Combine("output", "AutogradTour");
 Console.WriteLine("== 1. A first gradient: y = 2·xᵀx ==");
 var (x, y, grad) = SeedExamples.DotProductGradient();
 Console.WriteLine($"x = {x}");

@@ -18,7 +18,8 @@ public static class Plots
     /// <param name="xLabel">The label of the x axis.</param>
     /// <param name="yLabel">The label of the y axis.</param>
     /// <param name="series">The curves, each with its legend label.</param>
-    /// <param name="logY">Whether to plot log10 of the values (the label says so).</param>
+    /// <param name="logY">Whether to plot log10 of the values (the label says so). A value ≤ 0 has no logarithm: its point is
+    /// left out, never drawn at a made-up value, and the series' legend says how many were left out.</param>
     /// <param name="legend">The corner of the legend: pick one the curves leave empty (rising curves hide under the default upper right).</param>
     public static string SaveLines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logY = false,
         Alignment legend = Alignment.UpperRight)
@@ -27,9 +28,9 @@ public static class Plots
         var plot = new Plot();
         foreach (var s in series)
         {
-            var ys = logY ? Array.ConvertAll(s.Y, v => Math.Log10(Math.Max(v, 1e-300))) : s.Y;
-            var line = plot.Add.Scatter(s.X, ys);
-            line.LegendText = s.Label;
+            var (xs, ys, dropped) = logY ? Log10OfPositive(s.X, s.Y) : (s.X, s.Y, 0);
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = dropped == 0 ? s.Label : $"{s.Label} ({dropped} point(s) ≤ 0 not shown)";
             line.MarkerSize = 0;
             line.LineWidth = 2;
         }
@@ -44,6 +45,21 @@ public static class Plots
         plot.SavePng(temp, 800, 500);
         File.Move(temp, full, overwrite: true);
         return full;
+    }
+
+    private static (double[] X, double[] Y, int Dropped) Log10OfPositive(double[] x, double[] y)
+    {
+        var xs = new List<double>(x.Length);
+        var ys = new List<double>(y.Length);
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (y[i] > 0)
+            {
+                xs.Add(x[i]);
+                ys.Add(Math.Log10(y[i]));
+            }
+        }
+        return (xs.ToArray(), ys.ToArray(), y.Length - ys.Count);
     }
 
     private static void RegisterFont()

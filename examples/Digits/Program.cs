@@ -1,12 +1,14 @@
 using System.Globalization;
+using MiniTorch.Examples;
 using MiniTorch.Onnx;
 
 namespace Digits;
 
 /// <summary>
-/// Classifies the 8×8 handwritten digits with an MLP and a small CNN, printing progress and test accuracy and
-/// plotting the loss and accuracy curves.
-/// Run: <c>dotnet run --project examples/Digits [-- --out DIR]</c> (plots go to DIR, default ./output).
+/// Classifies the 8×8 handwritten digits with an MLP and a small CNN, printing progress and test accuracy,
+/// plotting the loss and accuracy curves and logging both runs for TensorBoard.
+/// Run: <c>dotnet run --project examples/Digits [-- --out DIR] [--runs DIR]</c> (plots and ONNX files go to DIR, default
+/// ./output/Digits; TensorBoard runs to ./runs/Digits, shown by <c>tensorboard --logdir runs</c>).
 /// </summary>
 public static class Program
 {
@@ -19,12 +21,21 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
-        string outDir = ParseOutDir(args);
+        var (outDir, runsDir) = ParseArgs(args);
         var culture = CultureInfo.InvariantCulture;
         output.WriteLine($"Digits: 8×8 handwritten digits, {DigitsData.ImageCount} images, split {1 - settings.TestFraction:0.##}/{settings.TestFraction:0.##} with seed {settings.Seed}");
-        var result = DigitsExperiment.Run(settings, (name, e) => output.WriteLine(string.Format(culture,
-            "[{0}] epoch {1,3}  train loss {2:0.0000}  acc {3:0.000}   test loss {4:0.0000}  acc {5:0.000}   ({6:0.00} s)",
-            name, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Duration.TotalSeconds)));
+        using var tensorBoard = new DigitsTensorBoard(runsDir);
+        var progress = new TrainingProgress(output);
+        var result = progress.Run([("MLP", settings.MlpEpochs), ("CNN", settings.CnnEpochs)], report => DigitsExperiment.Run(settings, (name, e) =>
+        {
+            tensorBoard.Epoch(name, e);
+            report(name, e.Epoch, string.Format(culture,
+                "[{0}] epoch {1,3}  train loss {2:0.0000}  acc {3:0.000}   test loss {4:0.0000}  acc {5:0.000}   ({6:0.00} s)",
+                name, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Duration.TotalSeconds),
+                string.Format(culture, "loss {0:0.000} test acc {1:0.000}", e.TrainLoss, e.TestAccuracy));
+        }));
+        tensorBoard.Finished(result.Mlp, settings, settings.MlpEpochs, settings.MlpLr, result.TestImages);
+        tensorBoard.Finished(result.Cnn, settings, settings.CnnEpochs, settings.CnnLr, result.TestImages);
         output.WriteLine();
         output.WriteLine($"train images: {result.TrainCount}, test images: {result.TestCount}");
         foreach (var run in new[] { result.Mlp, result.Cnn })
@@ -48,19 +59,27 @@ public static class Program
         {
             output.WriteLine($"plot: {path}");
         }
+        foreach (var path in tensorBoard.RunDirectories)
+        {
+            output.WriteLine($"TensorBoard run: {path}");
+        }
+        output.WriteLine("view the runs with: tensorboard --logdir runs");
         return 0;
     }
 
-    private static string ParseOutDir(string[] args)
+    private static (string OutDir, string RunsDir) ParseArgs(string[] args)
     {
-        if (args.Length == 0)
+        string outDir = Path.Combine("output", "Digits");
+        string runsDir = Path.Combine("runs", "Digits");
+        for (int i = 0; i < args.Length; i += 2)
         {
-            return "output";
+            switch (args[i])
+            {
+                case "--out" when i + 1 < args.Length: outDir = args[i + 1]; break;
+                case "--runs" when i + 1 < args.Length: runsDir = args[i + 1]; break;
+                default: throw new ArgumentException($"usage: Digits [--out DIR] [--runs DIR]; got: {string.Join(' ', args)}", nameof(args));
+            }
         }
-        if (args.Length == 2 && args[0] == "--out")
-        {
-            return args[1];
-        }
-        throw new ArgumentException($"usage: Digits [--out DIR]; got: {string.Join(' ', args)}", nameof(args));
+        return (outDir, runsDir);
     }
 }

@@ -7,12 +7,12 @@ namespace ForwardVsReverse;
 /// <param name="Size">n (inputs of the loss) or m (outputs of the curve).</param>
 /// <param name="ReverseSeconds">Best time of the reverse-mode Jacobian (one backward pass per output).</param>
 /// <param name="ForwardSeconds">Best time of the forward-mode Jacobian (one forward pass per input).</param>
-/// <param name="ReverseLiveBytes">Managed memory a reverse pass holds for backward: the recorded graph and its saved tensors.</param>
-/// <param name="ForwardLiveBytes">Managed memory a forward-mode pass holds at its end: the output and its tangent.</param>
+/// <param name="ReverseAllocatedBytes">Bytes one reverse-mode forward pass allocates: the values, the graph nodes and what they save for backward.</param>
+/// <param name="ForwardAllocatedBytes">Bytes one forward-mode pass allocates: the values and their tangents.</param>
 /// <param name="MaxDifference">max |J_forward − J_reverse|: both modes compute the same Jacobian.</param>
-public sealed record JacobianCost(int Size, double ReverseSeconds, double ForwardSeconds, long ReverseLiveBytes, long ForwardLiveBytes, double MaxDifference);
+public sealed record JacobianCost(int Size, double ReverseSeconds, double ForwardSeconds, long ReverseAllocatedBytes, long ForwardAllocatedBytes, double MaxDifference);
 
-/// <summary>Times full Jacobians by reverse and forward mode and measures what each pass keeps alive.</summary>
+/// <summary>Times full Jacobians by reverse and forward mode and measures what one pass of each allocates.</summary>
 public static class JacobianTiming
 {
     /// <summary>Jacobian of the loss f: Rⁿ → R at a random point, both ways.</summary>
@@ -33,18 +33,18 @@ public static class JacobianTiming
         double difference = (reverse - forward).Abs().Max().Item();
         double reverseSeconds = BestTime(() => Autograd.Functional.Jacobian(f, x, JacobianMode.Reverse), repeats);
         double forwardSeconds = BestTime(() => Autograd.Functional.Jacobian(f, x, JacobianMode.Forward), repeats);
-        long reverseBytes = LiveBytes(() =>
+        long reverseBytes = AllocatedBytes(() =>
         {
             var leaf = x.Detach().SetRequiresGrad();
-            return f(leaf);             // the output keeps its graph, and the graph every saved tensor
+            return f(leaf);             // records the graph: a node per op and the tensors it saves for backward
         });
-        long forwardBytes = LiveBytes(() =>
+        long forwardBytes = AllocatedBytes(() =>
         {
             using (ForwardAD.Enter())
             {
                 var dual = ForwardAD.MakeDual(x.Detach(), Tensor.OnesLike(x));
                 var (primal, tangent) = ForwardAD.Unpack(f(dual));
-                return Tensor.Stack([primal, tangent!]);   // all a forward pass leaves behind
+                return (primal, tangent);   // each op computed its value and its tangent, no graph
             }
         });
         return new JacobianCost(size, reverseSeconds, forwardSeconds, reverseBytes, forwardBytes, difference);
@@ -62,13 +62,19 @@ public static class JacobianTiming
         return best;
     }
 
-    /// <summary>Managed bytes still reachable from what <paramref name="pass"/> returns, after a full collection.</summary>
-    private static long LiveBytes(Func<object> pass)
+    /// <summary>
+    /// The managed bytes <paramref name="pass"/> allocates on this thread (<see cref="GC.GetAllocatedBytesForCurrentThread"/>:
+    /// exact, unlike heap-size differences, which other threads and the JIT disturb). The pass runs once before it is
+    /// measured so that JIT compilation and one-time caches are not counted; MiniTorch's buffer pool only reuses arrays
+    /// that a TensorScope or Dispose gave back, which these passes never do, so every tensor of the pass is counted.
+    /// </summary>
+    private static long AllocatedBytes(Func<object> pass)
     {
-        long before = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(pass());
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var kept = pass();
-        long after = GC.GetTotalMemory(forceFullCollection: true);
+        long after = GC.GetAllocatedBytesForCurrentThread();
         GC.KeepAlive(kept);
-        return Math.Max(0, after - before);
+        return after - before;
     }
 }

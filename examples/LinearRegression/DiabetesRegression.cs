@@ -29,6 +29,29 @@ public sealed record DiabetesResult(TrainingRun Run, AffineFit Learned, AffineFi
 public static class DiabetesRegression
 {
     /// <summary>
+    /// The ordinary least-squares coefficients of the diabetes data in scikit-learn's scaling (<c>load_diabetes()</c>:
+    /// every column centred and scaled to unit sum of squares), as scikit-learn's examples and countless tutorials print
+    /// them, rounded to one decimal, with the intercept 152.1; for the reader to compare against.
+    /// </summary>
+    public static IReadOnlyList<double> ScikitLearnOlsCoefficients { get; } = [-10.0, -239.8, 519.8, 324.4, -792.2, 476.7, 101.0, 177.1, 751.3, 67.6];
+
+    /// <summary>The intercept that goes with <see cref="ScikitLearnOlsCoefficients"/> (the mean target, as the columns are centred).</summary>
+    public const double ScikitLearnOlsIntercept = 152.1;
+
+    /// <summary>
+    /// Re-expresses a fit on standardised features (centred, divided by the population standard deviation σ) in
+    /// scikit-learn's scaling (centred, divided by the column's norm √n·σ): the feature shrinks by √n, so its
+    /// coefficient grows by √n. The intercept stays: both scalings centre the columns.
+    /// </summary>
+    public static AffineFit ToUnitSumOfSquaresScaling(AffineFit perStandardDeviation, int samples)
+    {
+        ArgumentNullException.ThrowIfNull(perStandardDeviation);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        double root = Math.Sqrt(samples);
+        return new AffineFit(Array.ConvertAll(perStandardDeviation.Weights, w => w * root), perStandardDeviation.Bias);
+    }
+
+    /// <summary>
     /// Trains on the standardised features against the standardised target (mean 0, standard deviation 1: the
     /// bias then starts near its optimum and one learning rate suits every parameter), then maps the layer back to
     /// the original target scale for R² and the coefficients.

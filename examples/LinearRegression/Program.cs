@@ -5,8 +5,8 @@ using MiniTorch;
 // Linear regression with MiniTorch: (a) synthetic data, the least-squares gradient by hand and by autograd, and
 // SGD against Adam through a DataLoader; (b) the real diabetes data. Both are checked against the exact
 // least-squares solution of the normal equations.
-// Run: dotnet run --project examples/LinearRegression [-- --out DIR]   (loss.png goes to DIR, default ./output)
-string outDir = "output";
+// Run: dotnet run --project examples/LinearRegression [-- --out DIR]   (loss.png goes to DIR, default ./output/LinearRegression)
+string outDir = Path.Combine("output", "LinearRegression");
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--out" && i + 1 < args.Length)
@@ -64,7 +64,7 @@ var diabetes = DiabetesRegression.Fit(data, settings.Diabetes, Report.Progress);
 Console.WriteLine($"final MSE {diabetes.Run.Losses[^1]:0.000000} (least squares {diabetes.ExactTrainingLoss:0.000000}, standardised target)");
 runs.Add(new LossPlot.Curve($"diabetes (standardised), {settings.Diabetes.Optimizer}", diabetes.Run.Losses, diabetes.ExactTrainingLoss));
 Console.WriteLine();
-Console.WriteLine("coefficient per standard deviation of the feature (disease-progression units):");
+Console.WriteLine("coefficient per standard deviation of the feature (disease-progression units; the features are standardised):");
 Console.WriteLine($"  {"feature",-9}{"learned",10}{"normal eq.",12}{"difference",12}");
 for (int j = 0; j < DiabetesData.FeatureNames.Count; j++)
 {
@@ -73,6 +73,18 @@ for (int j = 0; j < DiabetesData.FeatureNames.Count; j++)
 }
 Console.WriteLine($"  {"intercept",-9}{diabetes.Learned.Bias,10:0.000}{diabetes.Exact.Bias,12:0.000}{diabetes.Learned.Bias - diabetes.Exact.Bias,12:0.000}");
 Console.WriteLine($"max |coefficient difference| = {diabetes.MaxCoefficientDifference:0.0000}");
+Console.WriteLine();
+int samples = data.Features.Size(0);
+var learnedSk = DiabetesRegression.ToUnitSumOfSquaresScaling(diabetes.Learned, samples);
+var exactSk = DiabetesRegression.ToUnitSumOfSquaresScaling(diabetes.Exact, samples);
+Console.WriteLine($"the same coefficients in scikit-learn's scaling (load_diabetes(): columns centred, unit sum of squares;");
+Console.WriteLine($"coefficient per standard deviation × √{samples}), beside scikit-learn's well-known OLS coefficients:");
+Console.WriteLine($"  {"feature",-9}{"learned",10}{"normal eq.",12}{"scikit-learn",14}");
+for (int j = 0; j < DiabetesData.FeatureNames.Count; j++)
+{
+    Console.WriteLine($"  {DiabetesData.FeatureNames[j],-9}{learnedSk.Weights[j],10:0.0}{exactSk.Weights[j],12:0.0}{DiabetesRegression.ScikitLearnOlsCoefficients[j],14:0.0}");
+}
+Console.WriteLine($"  {"intercept",-9}{learnedSk.Bias,10:0.0}{exactSk.Bias,12:0.0}{DiabetesRegression.ScikitLearnOlsIntercept,14:0.0}");
 Console.WriteLine($"R² on the training data (original scale): learned {diabetes.LearnedRSquared:0.00000}, normal equations {diabetes.ExactRSquared:0.00000}, difference {diabetes.LearnedRSquared - diabetes.ExactRSquared:0.0e+00}");
 
 Console.WriteLine();

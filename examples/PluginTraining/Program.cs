@@ -3,14 +3,14 @@ using PluginTraining;
 
 // Trains a digits classifier whose layers come from a plugin loaded at run time (examples/Plugins/ActivationsPlugin).
 // Run: dotnet run --project examples/PluginTraining [-- --epochs N] [--plugins DIR|FILE] [--out DIR]
-var settings = new TrainingSettings { PlotPath = Path.Combine("output", "plugin-training-loss.png"), OnnxPath = Path.Combine("output", "plugin-training.onnx") };
+var settings = new TrainingSettings { PlotPath = Path.Combine("output", "PluginTraining", "loss.png"), OnnxPath = Path.Combine("output", "PluginTraining", "model.onnx") };
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     settings = args[i] switch
     {
         "--epochs" => settings with { Epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         "--plugins" => settings with { PluginPath = Path.GetFullPath(args[i + 1]) },
-        "--out" => settings with { PlotPath = Path.Combine(args[i + 1], "plugin-training-loss.png"), OnnxPath = Path.Combine(args[i + 1], "plugin-training.onnx") },
+        "--out" => settings with { PlotPath = Path.Combine(args[i + 1], "loss.png"), OnnxPath = Path.Combine(args[i + 1], "model.onnx") },
         _ => throw new ArgumentException($"Unknown option '{args[i]}'; the options are --epochs N, --plugins DIR|FILE and --out DIR."),
     };
 }

@@ -5,7 +5,7 @@ namespace MiniTorch;
 /// initialisers. The same seed gives the same numbers on every platform and .NET version, which
 /// <see cref="System.Random"/> does not promise. Instances lock, so one may be shared by threads.
 /// </summary>
-public sealed class Generator
+public sealed partial class Generator
 {
     private readonly object _lock = new();
     private ulong _s0, _s1, _s2, _s3;

@@ -11,7 +11,8 @@ public class DigitsProgramTests
         var output = new StringWriter();
         var settings = new DigitsSettings { TrainLimit = 100, MlpEpochs = 2, CnnEpochs = 2 };
 
-        int exitCode = Program.Run(["--out", dir.Path], settings, output);
+        string runs = Path.Combine(dir.Path, "runs");
+        int exitCode = Program.Run(["--out", dir.Path, "--runs", runs], settings, output);
 
         Assert.Equal(0, exitCode);
         string text = output.ToString();
@@ -34,6 +35,21 @@ public class DigitsProgramTests
             Assert.Contains($"plot: {path}", text);
             OutputFiles.AssertPng(path);
         }
+        // One TensorBoard run per model, plus the HPARAMS sub-run, each with a non-empty event file; the records
+        // themselves are checked in tests/MiniTorch.TensorBoard.Tests.
+        foreach (var model in new[] { "MLP", "CNN" })
+        {
+            string run = Path.Combine(runs, model);
+            Assert.Contains($"TensorBoard run: {Path.GetFullPath(run)}", text);
+            // Curves, histograms and images make kilobytes; the HPARAMS sub-run holds three small summaries and a scalar.
+            foreach (var (folder, atLeast) in new[] { (run, 4000), (Path.Combine(run, "hparams"), 200) })
+            {
+                var events = Assert.Single(Directory.GetFiles(folder, "events.out.tfevents.*"));
+                Assert.True(new FileInfo(events).Length > atLeast, $"{events} is {new FileInfo(events).Length} bytes");
+            }
+        }
+        Assert.Contains("tensorboard --logdir runs", text);
+        Assert.DoesNotContain("\u001b[", text, StringComparison.Ordinal);   // plain text when the output is not a terminal
     }
 
     [Fact]

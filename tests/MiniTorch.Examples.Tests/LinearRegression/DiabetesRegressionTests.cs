@@ -92,3 +92,49 @@ public class DiabetesRegressionTests(DiabetesFixture fixture) : IClassFixture<Di
         Assert.Contains(Path.Combine(dir, "diabetes_data_raw.csv.gz"), e.Message);
     }
 }
+
+/// <summary>The coefficients in scikit-learn's scaling, where readers know them from.</summary>
+public class DiabetesScikitLearnScalingTests(DiabetesFixture fixture) : IClassFixture<DiabetesFixture>
+{
+    [Fact]
+    public void ExactFitInUnitSumOfSquaresScalingIsScikitLearnsWellKnownOls()
+    {
+        var sk = DiabetesRegression.ToUnitSumOfSquaresScaling(fixture.Result.Exact, 442);
+        for (int j = 0; j < 10; j++)
+        {
+            // scikit-learn's values are rounded to one decimal.
+            Assert.True(Math.Abs(sk.Weights[j] - DiabetesRegression.ScikitLearnOlsCoefficients[j]) <= 0.05 + 1e-6,
+                $"{DiabetesData.FeatureNames[j]}: {sk.Weights[j]:0.000} vs scikit-learn {DiabetesRegression.ScikitLearnOlsCoefficients[j]}");
+        }
+        Assert.Equal(DiabetesRegression.ScikitLearnOlsIntercept, sk.Bias, 0.05);
+    }
+
+    [Fact]
+    public void TheScalingIsTheColumnNormOverTheStandardDeviation()
+    {
+        // Fit on the scikit-learn features directly: x / ‖x − mean‖ after centring. Same predictions, so the
+        // coefficients in that scaling are the per-standard-deviation ones times √n.
+        var x = fixture.Data.Features.ToDoubleMatrix();
+        int n = x.GetLength(0), d = x.GetLength(1);
+        var scaled = new double[n, d];
+        for (int j = 0; j < d; j++)
+        {
+            double norm = 0;
+            for (int i = 0; i < n; i++)
+            {
+                norm += x[i, j] * x[i, j];
+            }
+            norm = Math.Sqrt(norm);
+            for (int i = 0; i < n; i++)
+            {
+                scaled[i, j] = x[i, j] / norm;
+            }
+        }
+        var direct = NormalEquations.Solve(scaled, fixture.Data.Targets.ToDoubleArray());
+        var converted = DiabetesRegression.ToUnitSumOfSquaresScaling(fixture.Result.Exact, n);
+        for (int j = 0; j < d; j++)
+        {
+            Assert.Equal(direct.Weights[j], converted.Weights[j], 1e-3 * Math.Abs(direct.Weights[j]) + 1e-6);
+        }
+    }
+}
