@@ -33,7 +33,11 @@ internal static class BufferPool
         return GC.AllocateUninitializedArray<T>(length);
     }
 
-    /// <summary>Gives back an array that nothing references any more; kept unless that would exceed the byte bound.</summary>
+    /// <summary>
+    /// Gives back an array that nothing references any more. Past the byte bound, the lengths used least recently are
+    /// dropped first: arrays recycled automatically (<see cref="MemoryReuse"/>) include one-off sizes (a data set, a
+    /// checkpoint), which must not fill the pool for good and turn away the sizes a training step keeps using.
+    /// </summary>
     public static void Return<T>(T[] array) where T : unmanaged
     {
         if (array.Length == 0)
@@ -41,7 +45,22 @@ internal static class BufferPool
             return;
         }
         long bytes = ByteSize<T>(array.Length);
-        if (Interlocked.Add(ref s_retainedBytes, bytes) > Volatile.Read(ref MaxRetainedBytes) || !Buckets<T>.TryPut(array))
+        long max = Volatile.Read(ref MaxRetainedBytes);
+        if (bytes > max)
+        {
+            return;
+        }
+        long over = Interlocked.Read(ref s_retainedBytes) + bytes - max;
+        if (over > 0)
+        {
+            long freed = Buckets<T>.EvictLeastRecentlyUsed(over, array.Length);
+            if (freed < over)
+            {
+                freed += typeof(T) == typeof(float) ? Buckets<double>.EvictLeastRecentlyUsed(over - freed, -1) : Buckets<float>.EvictLeastRecentlyUsed(over - freed, -1);
+            }
+            Interlocked.Add(ref s_retainedBytes, -freed);
+        }
+        if (Interlocked.Add(ref s_retainedBytes, bytes) > max || !Buckets<T>.TryPut(array))
         {
             Interlocked.Add(ref s_retainedBytes, -bytes);
         }
@@ -60,14 +79,22 @@ internal static class BufferPool
     {
         // A program with shapes drawn at random would otherwise grow one empty bucket per length ever seen.
         private const int MaxBuckets = 4096;
-        private static readonly Dictionary<int, Stack<T[]>> s_buckets = [];
+        private static readonly Dictionary<int, Bucket> s_buckets = [];
+        private static long s_clock;
+
+        private sealed class Bucket
+        {
+            public readonly Stack<T[]> Arrays = new();
+            public long LastUse;
+        }
 
         public static bool TryTake(int length, out T[] array)
         {
             lock (s_buckets)
             {
-                if (s_buckets.TryGetValue(length, out var stack) && stack.TryPop(out array!))
+                if (s_buckets.TryGetValue(length, out var bucket) && bucket.Arrays.TryPop(out array!))
                 {
+                    bucket.LastUse = ++s_clock;
                     return true;
                 }
             }
@@ -79,18 +106,48 @@ internal static class BufferPool
         {
             lock (s_buckets)
             {
-                if (!s_buckets.TryGetValue(array.Length, out var stack))
+                if (!s_buckets.TryGetValue(array.Length, out var bucket))
                 {
                     if (s_buckets.Count >= MaxBuckets)
                     {
                         return false;
                     }
-                    stack = new Stack<T[]>();
-                    s_buckets[array.Length] = stack;
+                    bucket = new Bucket();
+                    s_buckets[array.Length] = bucket;
                 }
-                stack.Push(array);
+                bucket.Arrays.Push(array);
+                bucket.LastUse = ++s_clock;
                 return true;
             }
+        }
+
+        /// <summary>Drops whole buckets, least recently used first (never <paramref name="keepLength"/>'s), until <paramref name="bytes"/> are freed; returns the bytes freed.</summary>
+        public static long EvictLeastRecentlyUsed(long bytes, int keepLength)
+        {
+            long freed = 0;
+            lock (s_buckets)
+            {
+                while (freed < bytes)
+                {
+                    int oldest = -1;
+                    long oldestUse = long.MaxValue;
+                    foreach (var (length, bucket) in s_buckets)
+                    {
+                        if (length != keepLength && bucket.Arrays.Count > 0 && bucket.LastUse < oldestUse)
+                        {
+                            oldest = length;
+                            oldestUse = bucket.LastUse;
+                        }
+                    }
+                    if (oldest < 0)
+                    {
+                        break;
+                    }
+                    freed += ByteSize<T>(oldest) * s_buckets[oldest].Arrays.Count;
+                    s_buckets.Remove(oldest);
+                }
+            }
+            return freed;
         }
 
         public static long Clear()
@@ -98,12 +155,9 @@ internal static class BufferPool
             long bytes = 0;
             lock (s_buckets)
             {
-                foreach (var stack in s_buckets.Values)
+                foreach (var (length, bucket) in s_buckets)
                 {
-                    foreach (var a in stack)
-                    {
-                        bytes += ByteSize<T>(a.Length);
-                    }
+                    bytes += ByteSize<T>(length) * bucket.Arrays.Count;
                 }
                 s_buckets.Clear();
             }

@@ -116,6 +116,31 @@ public class MemoryReuseTests
         }
     }
 
+    [Fact]
+    public void AFullPool_DropsTheLeastRecentlyUsedLengths_NotTheNewOne()
+    {
+        long saved = BufferPool.MaxRetainedBytes;
+        try
+        {
+            BufferPool.Clear();
+            BufferPool.MaxRetainedBytes = 1 << 20;
+            for (int i = 0; i < 4; i++)
+            {
+                BufferPool.Return(new float[50_000]); // 800 KB of a length nothing asks for any more
+            }
+            var fresh = new float[100_000];
+            BufferPool.Return(fresh); // 400 KB more would pass the bound: the old length goes, not this one
+            Assert.True(BufferPool.RetainedBytes <= 1 << 20, $"{BufferPool.RetainedBytes} bytes retained");
+            Assert.Same(fresh, BufferPool.Rent<float>(100_000));
+            Assert.Equal(0, BufferPool.RetainedBytes); // the old length's four arrays were dropped whole
+        }
+        finally
+        {
+            BufferPool.MaxRetainedBytes = saved;
+            BufferPool.Clear();
+        }
+    }
+
     private sealed record StressResult(List<double> Results, long Reclaimed);
 
     private static StressResult RunStress(bool reuse, int steps, int seed)

@@ -26,7 +26,7 @@ public class ReductionExportTests
         ["LogSoftmax"] = (x => x.LogSoftmax(2), "LogSoftmax"),
         ["Var"] = (x => x.Var(2), "ReduceMean"),
         ["StdPopulation"] = (x => x.Std([1, 2], correction: 0), "Sqrt"),
-        ["Norm"] = (x => x.Norm(dims: [2]), "Sqrt"),
+        ["Norm"] = (x => x.Norm(dims: [2]), "ReduceL2"),
         ["NormL1"] = (x => x.Norm(1, dims: [1, 2]), "ReduceSum"),
         ["NormL3"] = (x => x.Norm(3, dims: [2], keepDim: true), "Pow"),
         ["NormInfinity"] = (x => x.Norm(double.PositiveInfinity, dims: [2]), "ReduceMax"),
