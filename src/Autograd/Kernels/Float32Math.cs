@@ -87,10 +87,28 @@ internal static class Float32Math
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpCore<TS, TV>(TV x) where TS : IFloat32Simd<TV> where TV : struct
     {
+        if (TS.AllWithin(x, -86.5f, 88f))
+        {
+            // Every result is a normal float: 2^q goes straight into the exponent field (the same bits as below).
+            var (qn, un) = ExpReduced<TS, TV>(x);
+            return TS.AddToExponent(un, qn);
+        }
         // Below −104 the result is 0 and above 104 it is ∞ in float32; clamping keeps q's conversion in range.
         var d = TS.Min(TS.Max(x, TS.Create(-104f)), TS.Create(104f));
-        var q = TS.Round(TS.Multiply(d, TS.Create(1.442695040888963407f)));
-        var s = TS.MultiplyAdd(q, TS.Create(-0.693145751953125f), d);
+        var (q, u) = ExpReduced<TS, TV>(d);
+        var half = TS.Floor(TS.Multiply(q, TS.Create(0.5f)));
+        u = TS.Multiply(TS.Multiply(u, TS.Pow2(half)), TS.Pow2(TS.Subtract(q, half)));
+        u = TS.SelectLess(x, TS.Create(-104f), TS.Create(0f), u);
+        u = TS.SelectLess(TS.Create(104f), x, TS.Create(float.PositiveInfinity), u);
+        return TS.KeepNaN(x, u);
+    }
+
+    /// <summary>q = round(x/ln 2) and e^s for s = x − q·ln 2: eˣ = e^s·2^q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TV Q, TV U) ExpReduced<TS, TV>(TV x) where TS : IFloat32Simd<TV> where TV : struct
+    {
+        var q = TS.Round(TS.Multiply(x, TS.Create(1.442695040888963407f)));
+        var s = TS.MultiplyAdd(q, TS.Create(-0.693145751953125f), x);
         s = TS.MultiplyAdd(q, TS.Create(-1.428606765330187045e-06f), s);
         var u = TS.Create(0.000198527617612853646278381f);
         u = TS.MultiplyAdd(u, s, TS.Create(0.00139304355252534151077271f));
@@ -98,12 +116,7 @@ internal static class Float32Math
         u = TS.MultiplyAdd(u, s, TS.Create(0.0416664853692054748535156f));
         u = TS.MultiplyAdd(u, s, TS.Create(0.166666671633720397949219f));
         u = TS.MultiplyAdd(u, s, TS.Create(0.5f));
-        u = TS.Add(TS.MultiplyAdd(TS.Multiply(s, s), u, s), TS.Create(1f));
-        var half = TS.Floor(TS.Multiply(q, TS.Create(0.5f)));
-        u = TS.Multiply(TS.Multiply(u, TS.Pow2(half)), TS.Pow2(TS.Subtract(q, half)));
-        u = TS.SelectLess(x, TS.Create(-104f), TS.Create(0f), u);
-        u = TS.SelectLess(TS.Create(104f), x, TS.Create(float.PositiveInfinity), u);
-        return TS.KeepNaN(x, u);
+        return (q, TS.Add(TS.MultiplyAdd(TS.Multiply(s, s), u, s), TS.Create(1f)));
     }
 
     /// <summary>

@@ -51,6 +51,12 @@ internal interface IFloat32Simd<TVec> where TVec : struct
 
     /// <summary>NaN lanes of <paramref name="x"/> keep x; the others take <paramref name="value"/>.</summary>
     static abstract TVec KeepNaN(TVec x, TVec value);
+
+    /// <summary>Whether every lane lies in [<paramref name="low"/>, <paramref name="high"/>] (false for NaN).</summary>
+    static abstract bool AllWithin(TVec x, float low, float high);
+
+    /// <summary>u·2ⁿ for integral n, by adding n to the exponent field: exact while the result stays normal.</summary>
+    static abstract TVec AddToExponent(TVec u, TVec n);
 }
 
 internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
@@ -82,10 +88,10 @@ internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);
@@ -98,7 +104,7 @@ internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Pow2(Vector512<float> n) =>
-        Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> CopySign(Vector512<float> magnitude, Vector512<float> sign) => Vector512.CopySign(magnitude, sign);
@@ -109,6 +115,14 @@ internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> KeepNaN(Vector512<float> x, Vector512<float> value) => Vector512.ConditionalSelect(Vector512.Equals(x, x), value, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllWithin(Vector512<float> x, float low, float high) =>
+        Vector512.GreaterThanOrEqualAll(x, Vector512.Create(low)) && Vector512.LessThanOrEqualAll(x, Vector512.Create(high));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AddToExponent(Vector512<float> u, Vector512<float> n) =>
+        (u.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n), 23)).AsSingle();
 }
 
 internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
@@ -140,10 +154,10 @@ internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.MinNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
@@ -156,7 +170,7 @@ internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Pow2(Vector256<float> n) =>
-        Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> CopySign(Vector256<float> magnitude, Vector256<float> sign) => Vector256.CopySign(magnitude, sign);
@@ -167,4 +181,12 @@ internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> KeepNaN(Vector256<float> x, Vector256<float> value) => Vector256.ConditionalSelect(Vector256.Equals(x, x), value, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllWithin(Vector256<float> x, float low, float high) =>
+        Vector256.GreaterThanOrEqualAll(x, Vector256.Create(low)) && Vector256.LessThanOrEqualAll(x, Vector256.Create(high));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> AddToExponent(Vector256<float> u, Vector256<float> n) =>
+        (u.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n), 23)).AsSingle();
 }
