@@ -221,15 +221,42 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
-    private void ReadElements<T>(Span<T> target, long offset, string name) where T : unmanaged
+    private unsafe void ReadElements<T>(Span<T> target, long offset, string name) where T : unmanaged
     {
-        int perChunk = ChunkBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        for (int i = 0; i < target.Length; i += perChunk)
+        int perChunk = ChunkBytes / sizeof(T);
+        int chunks = (int)(((long)target.Length + perChunk - 1) / perChunk);
+        if (chunks < 2 || Environment.ProcessorCount < 2)
         {
-            var bytes = MemoryMarshal.AsBytes(target.Slice(i, Math.Min(perChunk, target.Length - i)));
-            ReadExactly(_handle, Path, bytes, offset, $"tensor '{name}'");
-            offset += bytes.Length;
-            Interlocked.Add(ref _bytesRead, bytes.Length);
+            for (int i = 0; i < target.Length; i += perChunk)
+            {
+                var bytes = MemoryMarshal.AsBytes(target.Slice(i, Math.Min(perChunk, target.Length - i)));
+                ReadExactly(_handle, Path, bytes, offset, $"tensor '{name}'");
+                offset += bytes.Length;
+                Interlocked.Add(ref _bytesRead, bytes.Length);
+            }
+            return;
+        }
+        // A large tensor's chunks are read on several threads: most of a load's time is the kernel faulting in and
+        // zeroing the fresh pages of the destination, which goes as fast as the cores that touch them.
+        fixed (T* pinned = target)
+        {
+            nint address = (nint)pinned;
+            int length = target.Length;
+            try
+            {
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, 4) }, c =>
+                {
+                    int first = c * perChunk;
+                    int count = Math.Min(perChunk, length - first);
+                    var bytes = new Span<byte>((byte*)address + (long)first * sizeof(T), count * sizeof(T));
+                    ReadExactly(_handle, Path, bytes, offset + (long)first * sizeof(T), $"tensor '{name}'");
+                    Interlocked.Add(ref _bytesRead, bytes.Length);
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
     }
 
