@@ -98,12 +98,17 @@ internal static class Elementwise
             op.Apply(a.Data<T>()[a.Offset], b.ContiguousSpan<T>(), dst);
             return;
         }
-        if (n >= MinElementsToPack && (IsPermutedFull(a, n) || IsPermutedFull(b, n)))
+        if (n >= MinElementsToPack)
         {
-            // A transposed or permuted operand of the full shape (x.T + y): one tiled copy into the result's
-            // layout, then the contiguous (and parallel) path, instead of gathering one strided row at a time.
-            Run<T, TOp>(IsPermutedFull(a, n) ? a.ContiguousRaw() : a, IsPermutedFull(b, n) ? b.ContiguousRaw() : b, result, op);
-            return;
+            bool packA = IsPermutedFull(a, n);
+            bool packB = IsPermutedFull(b, n);
+            if (packA || packB)
+            {
+                // A transposed or permuted operand of the full shape (x.T + y): one tiled copy into the result's
+                // layout, then the contiguous (and parallel) path, instead of gathering one strided row at a time.
+                Run<T, TOp>(packA ? a.ContiguousRaw() : a, packB ? b.ContiguousRaw() : b, result, op);
+                return;
+            }
         }
         RunBroadcast<T, TOp>(a, b, result, op);
     }
