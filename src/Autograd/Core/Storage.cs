@@ -15,7 +15,18 @@ internal abstract class Storage
     /// <summary>Incremented by every in-place write; shared by all views of this storage.</summary>
     public int Version;
 
+    private static long s_lastSerial;
+
     private int _views;
+
+    /// <summary>When this storage was made, in creation order across all threads (see <see cref="GradientHandoff"/>).</summary>
+    public readonly long Serial = Interlocked.Increment(ref s_lastSerial);
+
+    /// <summary>The serial of the newest storage made so far.</summary>
+    public static long LastSerial => Interlocked.Read(ref s_lastSerial);
+
+    /// <summary>Set once a tensor over this storage was handed to user code or taken as a gradient: it may be shared.</summary>
+    public bool Exposed;
 
     /// <summary>The automatic-reuse tracker's claim on the array (<see cref="MemoryReuse"/>), or null when untracked.</summary>
     public ReuseLease? Lease;
@@ -70,7 +81,12 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     public static Storage<T> Rent(int length)
     {
         var storage = new Storage<T>(BufferPool.Rent<T>(length), pooled: true);
-        StorageReclaimer.Track(storage, storage.Data, (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        // A tensor made inside a TensorScope gives its array back when the scope ends: tracking it too would cost a
+        // weak handle and feed the forced collections of the unscoped path, which the scoped path exists to avoid.
+        if (TensorScope.Current is null)
+        {
+            StorageReclaimer.Track(storage, storage.Data, (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        }
         return storage;
     }
 

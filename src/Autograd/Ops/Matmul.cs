@@ -214,17 +214,31 @@ public partial class Tensor
 /// <summary>Backward of Mm and Bmm: dA = G·Bᵀ, dB = Aᵀ·G (the last two dims transposed).</summary>
 internal sealed class MatmulBackward : BilinearBackward
 {
+    // Whether an operand is the transpose of a contiguous matrix (Linear's weight, used as Wᵀ).
+    private readonly bool _aTransposed;
+    private readonly bool _bTransposed;
+
     public MatmulBackward(string name, Tensor a, Tensor b) : base(name, a, b)
     {
+        _aTransposed = IsTransposedMatrix(a);
+        _bTransposed = IsTransposedMatrix(b);
     }
 
     /// <summary>A bilinear product's tangent: product(ta, b) + product(a, tb), skipping a missing tangent.</summary>
     internal static Tensor Jvp(Tensor? ta, Tensor? tb, Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> product) =>
         ta is null ? product(a, tb!) : tb is null ? product(ta, b) : product(ta, b) + product(a, tb);
 
+    // As PyTorch's mm_mat2_backward: an operand that is a transposed matrix gets its gradient in the same layout,
+    // (gᵀ·a)ᵀ instead of aᵀ·g, so the gradient of the matrix behind it (Linear's weight) comes out contiguous and
+    // AccumulateGrad copies it straight instead of transposing it on every step.
     internal override Tensor?[] Apply(Tensor g) =>
     [
-        NeedsInputGrad(0) ? Tensor.Matmul(g, B.Transpose(-1, -2)) : null,
-        NeedsInputGrad(1) ? Tensor.Matmul(A.Transpose(-1, -2), g) : null,
+        !NeedsInputGrad(0) ? null
+            : _aTransposed ? Tensor.Matmul(B, g.Transpose(-1, -2)).Transpose(-1, -2) : Tensor.Matmul(g, B.Transpose(-1, -2)),
+        !NeedsInputGrad(1) ? null
+            : _bTransposed ? Tensor.Matmul(g.Transpose(-1, -2), A).Transpose(-1, -2) : Tensor.Matmul(A.Transpose(-1, -2), g),
     ];
+
+    private static bool IsTransposedMatrix(Tensor t) =>
+        t.Rank == 2 && t.ShapeArray[0] > 1 && t.ShapeArray[1] > 1 && t.StridesArray[0] == 1 && t.StridesArray[1] == t.ShapeArray[0];
 }
