@@ -14,7 +14,9 @@ internal sealed class AccumulateGrad : Node
 
     internal override Tensor?[] Apply(Tensor gradOutput)
     {
-        Accumulate(Leaf, gradOutput);
+        // A hook could keep the gradient or change the leaf's in place while the pass still reads it: copy then.
+        bool mayTake = PreHooks is not { Count: > 0 } && PostAccumulateHooks is not { Count: > 0 };
+        Accumulate(Leaf, gradOutput, mayTake);
         if (PostAccumulateHooks is { Count: > 0 } hooks)
         {
             foreach (var hook in hooks.ToArray())
@@ -27,10 +29,11 @@ internal sealed class AccumulateGrad : Node
 
     /// <summary>
     /// Adds <paramref name="grad"/> into <paramref name="target"/>.Grad as PyTorch does: the first gradient is
-    /// copied (so no two tensors share a gradient buffer), later ones are added in place, unless a graph of the
+    /// copied (so no two tensors share a gradient buffer) unless <paramref name="mayTake"/> and
+    /// <see cref="GradientHandoff.TryTake"/> prove nothing else holds it, later ones are added in place, unless a graph of the
     /// derivative is being recorded, in which case the sum is a new tensor that carries that graph.
     /// </summary>
-    public static void Accumulate(Tensor target, Tensor grad)
+    public static void Accumulate(Tensor target, Tensor grad, bool mayTake = false)
     {
         var existing = target.Grad;
         if (ForwardAD.IsActive && (ForwardAD.TangentOf(grad) is not null || (existing is not null && ForwardAD.TangentOf(existing) is not null)))
@@ -41,7 +44,8 @@ internal sealed class AccumulateGrad : Node
         }
         if (existing is null)
         {
-            target.Grad = Autograd.IsGradEnabled && grad.RequiresGrad ? grad : grad.CloneRaw();
+            target.Grad = Autograd.IsGradEnabled && grad.RequiresGrad ? grad
+                : (mayTake ? GradientHandoff.TryTake(grad) : null) ?? grad.CloneRaw();
         }
         else if (!Autograd.IsGradEnabled && !existing.RequiresGrad)
         {

@@ -266,6 +266,10 @@ internal sealed class FunctionNode : Node
             {
                 grads[i] = null;
             }
+            else if (grads[i] is { } g)
+            {
+                GradientHandoff.Expose(g); // user code made it and may still hold it
+            }
         }
         return grads;
     }

@@ -75,7 +75,10 @@ internal static class Engine
             throw new ArgumentException($"Backward: got {roots.Count} outputs but {rootGrads.Count} gradients; pass one gradient (or null) per output.");
         }
         var run = RunState.Take();
-        t_depth++;
+        if (++t_depth == 1)
+        {
+            GradientHandoff.EnterOutermostBackward();
+        }
         StorageReclaimer.EnterBackward();
         try
         {
@@ -393,9 +396,11 @@ internal static class Engine
         }
         foreach (var hook in hooks.ToArray())
         {
+            GradientHandoff.Expose(grad); // the hook may keep it
             var replaced = hook(grad);
             if (replaced is not null)
             {
+                GradientHandoff.Expose(replaced);
                 if (!Shapes.SameShape(replaced.ShapeSpan, grad.ShapeSpan) || replaced.DType != grad.DType)
                 {
                     throw new AutogradException($"A hook on the tensor produced by {node.Name} returned a gradient of {replaced.DType} {Shapes.Format(replaced.ShapeSpan)}; it must keep the gradient's {grad.DType} {Shapes.Format(grad.ShapeSpan)}.");
