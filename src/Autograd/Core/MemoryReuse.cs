@@ -8,8 +8,9 @@ namespace MiniTorch;
 /// collection about every step). <see cref="TensorScope"/> remains the zero-overhead path; the two compose.
 /// </summary>
 /// <remarks>
-/// How it works: a thread that has run a backward pass tracks the storage it allocates (arrays of at least
-/// <see cref="MinTrackedBytes"/>) through weak handles. At the end of the next outermost backward pass, after a
+/// How it works: a thread that has run a backward pass tracks the storage it allocates outside any
+/// <see cref="TensorScope"/> (arrays of at least <see cref="MinTrackedBytes"/>) through weak handles; a scope gives
+/// its tensors' arrays back itself, so the scoped path pays for no handle and no collection. At the end of the next outermost backward pass, after a
 /// young-generation collection (forced once <see cref="CollectThresholdBytes"/> were tracked since the last one),
 /// every array whose storage is unreachable goes back to the buffer pool. An array is never reused while any tensor
 /// (view, saved tensor, gradient, optimizer state, tensor in a closure or a collection) can reach its storage: a
