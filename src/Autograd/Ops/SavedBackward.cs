@@ -134,3 +134,49 @@ internal abstract class BilinearBackward : Node
         _b.Release();
     }
 }
+
+// Still used by files not yet on OpDefinition; removed when the last of them moves.
+internal sealed class MulBackward : BilinearBackward
+{
+    public MulBackward(Tensor a, Tensor b, string name = "MulBackward") : base(name, a, b)
+    {
+    }
+
+    internal override Tensor?[] Apply(Tensor g) =>
+    [
+        NeedsInputGrad(0) ? (g * B).SumToShape(Edges[0].Shape) : null,
+        NeedsInputGrad(1) ? (g * A).SumToShape(Edges[1].Shape) : null,
+    ];
+}
+
+/// <summary>Backward of ops whose derivative is a constant: g·c.</summary>
+internal sealed class ScaleBackward : Node
+{
+    private readonly string _name;
+    private readonly double _scale;
+
+    private readonly int _constantInput;
+
+    /// <param name="name">The node's name.</param>
+    /// <param name="scale">The constant derivative.</param>
+    /// <param name="constantInput">The position of a constant (scalar) second input, which gets no gradient; −1 for none.</param>
+    public ScaleBackward(string name, double scale, int constantInput = -1)
+    {
+        _name = name;
+        _scale = scale;
+        _constantInput = constantInput;
+    }
+
+    public override string Name => _name;
+
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        var grad = _scale == 1 ? g : g * _scale;
+        return _constantInput switch
+        {
+            0 => [null, grad],
+            1 => [grad, null],
+            _ => [grad],
+        };
+    }
+}
