@@ -81,7 +81,7 @@ public static class ForwardAD
         {
             throw new ArgumentException($"MakeDual: the primal already has a tangent at the current {level}; making a dual tensor from a dual tensor at the same level is not supported. Use Unpack(x).Primal first.");
         }
-        var dual = primal.AliasView("AliasBackward");
+        var dual = primal.AliasView();
         dual.SetTangent(level, tangent);
         return dual;
     }
@@ -95,7 +95,7 @@ public static class ForwardAD
     {
         ArgumentNullException.ThrowIfNull(dual);
         var tangent = t_level is { } level && ReferenceEquals(dual.TangentLevel, level) ? dual.TangentValue : null;
-        return (dual.AliasView("AliasBackward"), tangent);
+        return (dual.AliasView(), tangent);
     }
 
     private static void CheckNotExited(string op, Tensor t)

@@ -38,7 +38,7 @@ public partial class Tensor
             c.NeedsGrad(1) ? c.SumToInput(1, c.Grad * c.Input(0)) : null,
         ],
         // d(ab) = da·b + a·db
-        Jvp = static c => BilinearTangent(c, Mul),
+        Jvp = static c => BilinearTangent(c, static (a, b, _) => a * b),
     };
 
     /// <summary>a / b elementwise with broadcasting.</summary>
@@ -114,12 +114,17 @@ public partial class Tensor
         Jvp = static c => -c.Tangent(0)!,
     };
 
-    /// <summary>The tangent of a bilinear product: product(ta, b) + product(a, tb), skipping a missing tangent.</summary>
-    internal static Tensor BilinearTangent<TArgs>(JvpCall<TArgs> c, Func<Tensor, Tensor, Tensor> product)
+    /// <summary>
+    /// The tangent of a product bilinear in operands 0 and 1 (Mul, Dot, Mm, the convolutions): product(ta, b) + product(a, tb),
+    /// skipping a missing tangent. The product is a static lambda of the two tensors and the op's arguments.
+    /// </summary>
+    internal static Tensor BilinearTangent<TArgs>(JvpCall<TArgs> c, Func<Tensor, Tensor, TArgs, Tensor> product)
     {
         var ta = c.Tangent(0);
         var tb = c.Tangent(1);
-        return ta is null ? product(c.Input(0), tb!) : tb is null ? product(ta, c.Input(1)) : product(ta, c.Input(1)) + product(c.Input(0), tb);
+        return ta is null ? product(c.Input(0), tb!, c.Args)
+            : tb is null ? product(ta, c.Input(1), c.Args)
+            : product(ta, c.Input(1), c.Args) + product(c.Input(0), tb, c.Args);
     }
 
     /// <summary>Reduces a broadcast gradient back to <paramref name="shape"/> by summing the broadcast dims (PyTorch's <c>sum_to_size</c>).</summary>
