@@ -95,12 +95,10 @@ public partial class Tensor
         => Engine.Run([this], [gradient], retainGraph ?? createGraph, createGraph, null);
 
     /// <summary>A tensor sharing this one's storage (and version counter) with no history and no grad.</summary>
-    public Tensor Detach()
-    {
-        var r = new Tensor(Storage, _shape, _strides, Offset);
-        Tracing.Record("Detach", r, this);
-        return r;
-    }
+    public Tensor Detach() => DetachDefinition.Record(new Tensor(Storage, _shape, _strides, Offset), [this]);
+
+    // Traced only: the result has no history and no tangent.
+    private static readonly OpDefinition<NoArgs> DetachDefinition = new("Detach");
 
     /// <summary>
     /// Detaches this tensor from the graph in place (PyTorch's <c>detach_()</c>): it becomes a leaf that does not require

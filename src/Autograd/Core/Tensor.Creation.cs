@@ -158,7 +158,7 @@ public partial class Tensor
             g.FillUniform(t.ContiguousSpan<double>());
         }
         t.RequiresGrad = requiresGrad;
-        ReportRandom("Rand", t);
+        RandDefinition.Record(t, [], t.ShapeArray);
         return t;
     }
 
@@ -176,21 +176,16 @@ public partial class Tensor
             g.FillNormal(t.ContiguousSpan<double>());
         }
         t.RequiresGrad = requiresGrad;
-        ReportRandom("Randn", t);
+        RandnDefinition.Record(t, [], t.ShapeArray);
         return t;
     }
 
-    /// <summary>
-    /// Random tensors are reported as ops without inputs, so a trace can tell a random draw (Dropout in training, noise)
-    /// from a constant and refuse it, instead of freezing one sample into an exported graph.
-    /// </summary>
-    private static void ReportRandom(string op, Tensor t)
-    {
-        if (Tracing.IsActive)
-        {
-            Tracing.Record(op, [t], [], new OpAttributes { { "shape", t.Shape } });
-        }
-    }
+    // Random tensors are traced as ops without inputs, so a trace can tell a random draw (Dropout in training, noise)
+    // from a constant and refuse it, instead of freezing one sample into an exported graph.
+    private static readonly OpDefinition<int[]> RandDefinition = RandomDefinition("Rand");
+    private static readonly OpDefinition<int[]> RandnDefinition = RandomDefinition("Randn");
+
+    private static OpDefinition<int[]> RandomDefinition(string name) => new(name) { Attributes = static shape => new OpAttributes { { "shape", shape } } };
 
     /// <summary>Uniform samples with the shape and dtype of <paramref name="like"/>.</summary>
     public static Tensor RandLike(Tensor like, Generator? generator = null) => Rand(like._shape, like.DType, generator);

@@ -83,15 +83,14 @@ public partial class Tensor
     /// in-place op on it carries its tangent along, while an in-place op on a view of it is refused (see
     /// <see cref="InPlaceCarriesTangents"/>).
     /// </summary>
-    internal Tensor AliasView(string backwardName)
+    internal Tensor AliasView() => AliasDefinition.Record(new Tensor(Storage, _shape, _strides, Offset), [this]);
+
+    // Not traced and without a forward rule: the alias is how a tangent is put on (MakeDual) or taken off (Unpack).
+    private static readonly OpDefinition<NoArgs> AliasDefinition = new(null, "AliasBackward")
     {
-        var r = new Tensor(Storage, _shape, _strides, Offset);
-        if (Node.IsNeeded(this))
-        {
-            new ScaleBackward(backwardName, 1).Connect(r, this);
-        }
-        return r;
-    }
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad],
+    };
 
     private sealed record Dual(DualLevel Level, Tensor Tangent);
 }

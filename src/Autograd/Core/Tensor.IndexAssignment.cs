@@ -46,17 +46,22 @@ public partial class Tensor
         var r = old.CloneRaw();
         var window = r.IndexView(indices); // r has no history or tangent: a raw view
         StridedCopy.Copy(value.ExpandRaw(window.ShapeArray), window);
-        if (Node.IsNeeded(old, value))
-        {
-            new IndexPutBackward(indices).Connect(r, old, value);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // Linear in (old, value): the same assignment on the tangents.
-            Jvp.Binary(r, old, value, (ta, tb, a, b, _) => IndexPutOutOfPlace(ta ?? ZerosLike(a), indices, tb ?? ZerosLike(b)));
-        }
-        return r;
+        return IndexPutDefinition.Record(r, [old, value], indices);
     }
+
+    // The old value's gradient is zero in the window, the value's is the window (summed over broadcast dims). Not
+    // traced: the in-place assignment it implements refuses to run under a trace (Tracing.CheckInPlace).
+    private static readonly OpDefinition<TensorIndex[]> IndexPutDefinition = new(null, "IndexPutBackward")
+    {
+        Differentiable = Operands.All,
+        Backward = static c =>
+        [
+            c.NeedsGrad(0) ? IndexPutOutOfPlace(c.Grad, c.Args, Zeros([], c.Grad.DType)) : null,
+            c.NeedsGrad(1) ? c.SumToInput(1, c.Grad[c.Args]) : null,
+        ],
+        // Linear in (old, value): the same assignment on the tangents.
+        Jvp = static c => IndexPutOutOfPlace(c.TangentOrZeros(0), c.Args, c.TangentOrZeros(1)),
+    };
 
     /// <summary>Sets the elements where <paramref name="mask"/> (broadcast to this shape) is non-zero to <paramref name="value"/> (PyTorch's <c>masked_fill_</c>); returns this.</summary>
     public Tensor MaskedFillInPlace(Tensor mask, double value)
@@ -238,20 +243,4 @@ public partial class Tensor
             }
         }
     }
-}
-
-/// <summary>Backward of an index assignment: the old value's gradient is zero in the window, the value's is the window (summed over broadcast dims).</summary>
-internal sealed class IndexPutBackward : Node
-{
-    private readonly TensorIndex[] _indices;
-
-    public IndexPutBackward(TensorIndex[] indices) => _indices = indices;
-
-    public override string Name => "IndexPutBackward";
-
-    internal override Tensor?[] Apply(Tensor g) =>
-    [
-        NeedsInputGrad(0) ? Tensor.IndexPutOutOfPlace(g, _indices, Tensor.Zeros([], g.DType)) : null,
-        NeedsInputGrad(1) ? g[_indices].SumToShape(Edges[1].Shape) : null,
-    ];
 }

@@ -81,7 +81,7 @@ public static class ForwardAD
         {
             throw new ArgumentException($"MakeDual: the primal already has a tangent at the current {level}; making a dual tensor from a dual tensor at the same level is not supported. Use Unpack(x).Primal first.");
         }
-        var dual = primal.AliasView("AliasBackward");
+        var dual = primal.AliasView();
         dual.SetTangent(level, tangent);
         return dual;
     }
@@ -95,7 +95,7 @@ public static class ForwardAD
     {
         ArgumentNullException.ThrowIfNull(dual);
         var tangent = t_level is { } level && ReferenceEquals(dual.TangentLevel, level) ? dual.TangentValue : null;
-        return (dual.AliasView("AliasBackward"), tangent);
+        return (dual.AliasView(), tangent);
     }
 
     private static void CheckNotExited(string op, Tensor t)
@@ -147,28 +147,28 @@ public static class ForwardAD
     /// propagate their tangents again nor give the tangent a tangent of its own. Grad mode is untouched, so the
     /// formula records a backward graph when it should. Dispose the scope (with <c>using</c>) to resume.
     /// </summary>
-    internal static JvpScope Suspend()
+    internal static TangentScope Suspend()
     {
         var level = t_level ?? throw new InvalidOperationException("ForwardAD.Suspend: no level is active.");
         t_level = null;
-        return new JvpScope(level);
+        return new TangentScope(level);
     }
 
     internal static void Resume(DualLevel level) => t_level = level;
 
     /// <summary>Suspends forward mode if it is active (see <see cref="Suspend"/>); the default scope otherwise.</summary>
-    internal static JvpScope SuspendIfActive() => t_level is null ? default : Suspend();
+    internal static TangentScope SuspendIfActive() => t_level is null ? default : Suspend();
 }
 
 /// <summary>
 /// A scope in which an op computes its output's tangent with forward mode suspended (see <see cref="ForwardAD.Suspend"/>);
 /// <see cref="SetTangent"/> attaches the result to the output at the suspended level.
 /// </summary>
-internal readonly struct JvpScope : IDisposable
+internal readonly struct TangentScope : IDisposable
 {
     private readonly DualLevel _level;
 
-    internal JvpScope(DualLevel level) => _level = level;
+    internal TangentScope(DualLevel level) => _level = level;
 
     /// <summary>
     /// Attaches <paramref name="tangent"/> to <paramref name="output"/>. A tangent of a broadcastable smaller shape is

@@ -5,142 +5,126 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>a + b with broadcasting.</summary>
-    public static Tensor Add(Tensor a, Tensor b)
+    public static Tensor Add(Tensor a, Tensor b) => AddDefinition.Record(Elementwise.Map("Add", a, b, new AddOp()), [a, b]);
+
+    private static readonly OpDefinition<NoArgs> AddDefinition = new("Add", "AddBackward")
     {
-        var r = Elementwise.Map("Add", a, b, new AddOp());
-        if (Node.IsNeeded(a, b))
-        {
-            new AddBackward().Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, a, b, static (ta, tb, _, _, _) => ta is null ? tb! : tb is null ? ta : ta + tb);
-        }
-        Tracing.Record("Add", r, a, b);
-        return r;
-    }
+        Differentiable = Operands.All,
+        Backward = static c => [c.NeedsGrad(0) ? c.SumToInput(0, c.Grad) : null, c.NeedsGrad(1) ? c.SumToInput(1, c.Grad) : null],
+        Jvp = static c => c.Tangent(0) is not { } ta ? c.Tangent(1) : c.Tangent(1) is { } tb ? ta + tb : ta,
+    };
 
     /// <summary>a − b with broadcasting.</summary>
-    public static Tensor Sub(Tensor a, Tensor b)
+    public static Tensor Sub(Tensor a, Tensor b) => SubDefinition.Record(Elementwise.Map("Sub", a, b, new SubOp()), [a, b]);
+
+    private static readonly OpDefinition<NoArgs> SubDefinition = new("Sub", "SubBackward")
     {
-        var r = Elementwise.Map("Sub", a, b, new SubOp());
-        if (Node.IsNeeded(a, b))
-        {
-            new SubBackward().Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, a, b, static (ta, tb, _, _, _) => ta is null ? -tb! : tb is null ? ta : ta - tb);
-        }
-        Tracing.Record("Sub", r, a, b);
-        return r;
-    }
+        Differentiable = Operands.All,
+        Backward = static c => [c.NeedsGrad(0) ? c.SumToInput(0, c.Grad) : null, c.NeedsGrad(1) ? c.SumToInput(1, -c.Grad) : null],
+        Jvp = static c => c.Tangent(0) is not { } ta ? -c.Tangent(1)! : c.Tangent(1) is { } tb ? ta - tb : ta,
+    };
 
     /// <summary>a · b elementwise with broadcasting.</summary>
-    public static Tensor Mul(Tensor a, Tensor b)
+    public static Tensor Mul(Tensor a, Tensor b) => MulDefinition.Record(Elementwise.Map("Mul", a, b, new MulOp()), [a, b]);
+
+    // Bilinear: each operand's gradient needs only the other, so an operand is saved only when the other requires grad.
+    private static readonly OpDefinition<NoArgs> MulDefinition = new("Mul", "MulBackward")
     {
-        var r = Elementwise.Map("Mul", a, b, new MulOp());
-        if (Node.IsNeeded(a, b))
-        {
-            new MulBackward(a, b).Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // d(ab) = da·b + a·db
-            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => ta is null ? a * tb! : tb is null ? ta * b : ta * b + a * tb);
-        }
-        Tracing.Record("Mul", r, a, b);
-        return r;
-    }
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
+        Backward = static c =>
+        [
+            c.NeedsGrad(0) ? c.SumToInput(0, c.Grad * c.Input(1)) : null,
+            c.NeedsGrad(1) ? c.SumToInput(1, c.Grad * c.Input(0)) : null,
+        ],
+        // d(ab) = da·b + a·db
+        Jvp = static c => BilinearTangent(c, static (a, b, _) => a * b),
+    };
 
     /// <summary>a / b elementwise with broadcasting.</summary>
-    public static Tensor Div(Tensor a, Tensor b)
+    public static Tensor Div(Tensor a, Tensor b) => DivDefinition.Record(Elementwise.Map("Div", a, b, new DivOp()), [a, b]);
+
+    private static readonly OpDefinition<NoArgs> DivDefinition = new("Div", "DivBackward")
     {
-        var r = Elementwise.Map("Div", a, b, new DivOp());
-        if (Node.IsNeeded(a, b))
-        {
-            new DivBackward(a, b).Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // d(a/b) = (da − (a/b)·db) / b
-            Jvp.Binary(r, a, b, static (ta, tb, _, b, r) => tb is null ? ta! / b : ta is null ? -(r * tb) / b : (ta - r * tb) / b);
-        }
-        Tracing.Record("Div", r, a, b);
-        return r;
-    }
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1)],
+        Backward = static c =>
+        [
+            c.NeedsGrad(0) ? c.SumToInput(0, c.Grad / c.Input(1)) : null,
+            c.NeedsGrad(1) ? c.SumToInput(1, -c.Grad * c.Input(0) / (c.Input(1) * c.Input(1))) : null,
+        ],
+        // d(a/b) = (da − (a/b)·db) / b
+        Jvp = static c => c.Tangent(1) is not { } tb
+            ? c.Tangent(0)! / c.Input(1)
+            : ((c.Tangent(0) is { } ta ? ta - c.Output() * tb : -(c.Output() * tb)) / c.Input(1)),
+    };
 
     /// <summary>x + s for a scalar s.</summary>
-    public static Tensor Add(Tensor x, double s) => ScalarOp<AddOp>("Add", x, s, false, "AddBackward", 1);
+    public static Tensor Add(Tensor x, double s) => AddScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<AddOp>(s, false)), [x, null], new(s, 1));
 
     /// <summary>x − s for a scalar s.</summary>
-    public static Tensor Sub(Tensor x, double s) => ScalarOp<SubOp>("Sub", x, s, false, "SubBackward", 1);
+    public static Tensor Sub(Tensor x, double s) => SubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, false)), [x, null], new(s, 1));
 
     /// <summary>s − x for a scalar s.</summary>
-    public static Tensor Sub(double s, Tensor x) => ScalarOp<SubOp>("Sub", x, s, true, "RsubBackward", -1);
+    public static Tensor Sub(double s, Tensor x) => RsubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, true)), [null, x], new(s, -1));
 
     /// <summary>x · s for a scalar s.</summary>
-    public static Tensor Mul(Tensor x, double s) => ScalarOp<MulOp>("Mul", x, s, false, "MulBackward", s);
+    public static Tensor Mul(Tensor x, double s) => MulScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<MulOp>(s, false)), [x, null], new(s, s));
 
     /// <summary>x / s for a scalar s.</summary>
-    public static Tensor Div(Tensor x, double s) => ScalarOp<DivOp>("Div", x, s, false, "DivBackward", 1 / s);
+    public static Tensor Div(Tensor x, double s) => DivScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<DivOp>(s, false)), [x, null], new(s, 1 / s));
+
+    // A tensor-scalar op: the scalar is an operand too, a constant (PyTorch's wrapped number: next_functions has an entry
+    // for it), traced as a 0-d constant so that it exports as the tensor op it equals. Its derivative is a constant.
+    private static readonly OpDefinition<ScalarArgs> AddScalarDefinition = ScalarDefinition("Add", "AddBackward");
+    private static readonly OpDefinition<ScalarArgs> SubScalarDefinition = ScalarDefinition("Sub", "SubBackward");
+    private static readonly OpDefinition<ScalarArgs> RsubScalarDefinition = ScalarDefinition("Sub", "RsubBackward");
+    private static readonly OpDefinition<ScalarArgs> MulScalarDefinition = ScalarDefinition("Mul", "MulBackward");
+    private static readonly OpDefinition<ScalarArgs> DivScalarDefinition = ScalarDefinition("Div", "DivBackward");
+
+    private static OpDefinition<ScalarArgs> ScalarDefinition(string name, string backwardName) => new(name, backwardName)
+    {
+        Differentiable = Operands.All,
+        // The constant's edge receives nothing; the tensor operand is the non-null one.
+        Backward = static c => c.NeedsGrad(0) ? [c.Args.Scale(c.Grad), null] : [null, c.Args.Scale(c.Grad)],
+        Jvp = static c => c.Args.Scale(c.Tangent(0) ?? c.Tangent(1)!),
+        TracedScalar = static a => a.Scalar,
+    };
 
     /// <summary>s / x for a scalar s.</summary>
-    public static Tensor Div(double s, Tensor x)
+    public static Tensor Div(double s, Tensor x) => RdivScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<DivOp>(s, scalarFirst: true)), [null, x], new(s, 0));
+
+    private static readonly OpDefinition<ScalarArgs> RdivScalarDefinition = new("Div", "DivBackward")
     {
-        var r = Elementwise.Map(x, new ScalarOp<DivOp>(s, scalarFirst: true));
-        if (Node.IsNeeded(x))
-        {
-            // d(s/x) = −s/x² = −r/x
-            new SavedPairBackward("DivBackward", x, r, static (g, x, r) => -g * r / x).Connect(r, x);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Elementwise(r, x, x, r, static (t, x, r) => -t * r / x);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Div", r, x.ScalarLike(s), x);
-        }
-        return r;
-    }
+        Differentiable = Operands.Second,
+        Saves = [Save.Input(1), Save.Output()],
+        // d(s/x) = −s/x² = −r/x
+        Backward = static c => [-c.Grad * c.Output() / c.Input(1)],
+        Jvp = static c => -c.Tangent(1)! * c.Output() / c.Input(1),
+        TracedScalar = static a => a.Scalar,
+    };
 
     /// <summary>−x.</summary>
-    public Tensor Neg()
-    {
-        var r = Elementwise.Map(this, new UnaryOp(UnaryKind.Neg));
-        if (Node.IsNeeded(this))
-        {
-            new ScaleBackward("NegBackward", -1).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, 0, static (t, _) => -t);
-        }
-        Tracing.Record("Neg", r, this);
-        return r;
-    }
+    public Tensor Neg() => NegDefinition.Record(Elementwise.Map(this, new UnaryOp(UnaryKind.Neg)), [this]);
 
-    private static Tensor ScalarOp<TOp>(string op, Tensor x, double s, bool scalarFirst, string backwardName, double derivative)
-        where TOp : struct, IBinaryOp
+    private static readonly OpDefinition<NoArgs> NegDefinition = new("Neg", "NegBackward")
     {
-        var r = Elementwise.Map(x, new ScalarOp<TOp>(s, scalarFirst));
-        if (Node.IsNeeded(x))
-        {
-            // The scalar is an input too, a constant, as PyTorch's wrapped number: next_functions has an entry for it.
-            new ScaleBackward(backwardName, derivative, scalarFirst ? 0 : 1).ConnectWithConstant(r, x, scalarFirst);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, x, derivative, static (t, d) => d == 1 ? t : t * d);
-        }
-        if (Tracing.IsActive)
-        {
-            // The scalar is reported as a 0-d constant operand, so a scalar op traces as the tensor op it equals.
-            var c = x.ScalarLike(s);
-            Tracing.Record(op, r, scalarFirst ? c : x, scalarFirst ? x : c);
-        }
-        return r;
+        Differentiable = Operands.First,
+        Backward = static c => [-c.Grad],
+        Jvp = static c => -c.Tangent(0)!,
+    };
+
+    /// <summary>
+    /// The tangent of a product bilinear in operands 0 and 1 (Mul, Dot, Mm, the convolutions): product(ta, b) + product(a, tb),
+    /// skipping a missing tangent. The product is a static lambda of the two tensors and the op's arguments.
+    /// </summary>
+    internal static Tensor BilinearTangent<TArgs>(JvpCall<TArgs> c, Func<Tensor, Tensor, TArgs, Tensor> product)
+    {
+        var ta = c.Tangent(0);
+        var tb = c.Tangent(1);
+        return ta is null ? product(c.Input(0), tb!, c.Args)
+            : tb is null ? product(ta, c.Input(1), c.Args)
+            : product(ta, c.Input(1), c.Args) + product(c.Input(0), tb, c.Args);
     }
 
     /// <summary>Reduces a broadcast gradient back to <paramref name="shape"/> by summing the broadcast dims (PyTorch's <c>sum_to_size</c>).</summary>
@@ -176,96 +160,8 @@ public partial class Tensor
     }
 }
 
-internal sealed class AddBackward : Node
+/// <summary>The scalar of a tensor-scalar op and the op's constant derivative with respect to the tensor.</summary>
+internal readonly record struct ScalarArgs(double Scalar, double Derivative)
 {
-    public override string Name => "AddBackward";
-
-    internal override Tensor?[] Apply(Tensor g) =>
-        [NeedsInputGrad(0) ? g.SumToShape(Edges[0].Shape) : null, NeedsInputGrad(1) ? g.SumToShape(Edges[1].Shape) : null];
-}
-
-internal sealed class SubBackward : Node
-{
-    public override string Name => "SubBackward";
-
-    internal override Tensor?[] Apply(Tensor g) =>
-        [NeedsInputGrad(0) ? g.SumToShape(Edges[0].Shape) : null, NeedsInputGrad(1) ? (-g).SumToShape(Edges[1].Shape) : null];
-}
-
-internal sealed class MulBackward : BilinearBackward
-{
-    public MulBackward(Tensor a, Tensor b, string name = "MulBackward") : base(name, a, b)
-    {
-    }
-
-    internal override Tensor?[] Apply(Tensor g) =>
-    [
-        NeedsInputGrad(0) ? (g * B).SumToShape(Edges[0].Shape) : null,
-        NeedsInputGrad(1) ? (g * A).SumToShape(Edges[1].Shape) : null,
-    ];
-}
-
-internal sealed class DivBackward : Node
-{
-    private SavedTensor _a;
-    private SavedTensor _b;
-
-    public DivBackward(Tensor a, Tensor b)
-    {
-        if (b.RequiresGrad)
-        {
-            _a = new SavedTensor(a);
-        }
-        _b = new SavedTensor(b);
-    }
-
-    public override string Name => "DivBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var b = _b.Unpack(this);
-        return
-        [
-            NeedsInputGrad(0) ? (g / b).SumToShape(Edges[0].Shape) : null,
-            NeedsInputGrad(1) ? (-g * _a.Unpack(this) / (b * b)).SumToShape(Edges[1].Shape) : null,
-        ];
-    }
-
-    internal override void ReleaseSavedTensors()
-    {
-        _a.Release();
-        _b.Release();
-    }
-}
-
-/// <summary>Backward of ops whose derivative is a constant: g·c.</summary>
-internal sealed class ScaleBackward : Node
-{
-    private readonly string _name;
-    private readonly double _scale;
-
-    private readonly int _constantInput;
-
-    /// <param name="name">The node's name.</param>
-    /// <param name="scale">The constant derivative.</param>
-    /// <param name="constantInput">The position of a constant (scalar) second input, which gets no gradient; −1 for none.</param>
-    public ScaleBackward(string name, double scale, int constantInput = -1)
-    {
-        _name = name;
-        _scale = scale;
-        _constantInput = constantInput;
-    }
-
-    public override string Name => _name;
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var grad = _scale == 1 ? g : g * _scale;
-        return _constantInput switch
-        {
-            0 => [null, grad],
-            1 => [grad, null],
-            _ => [grad],
-        };
-    }
+    public Tensor Scale(Tensor t) => Derivative == 1 ? t : t * Derivative;
 }

@@ -8,40 +8,40 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>Mask of this == other.</summary>
-    public Tensor Eq(Tensor other) => Compare("Eq", this, other, Comparison.Equal);
+    public Tensor Eq(Tensor other) => Compare(EqDefinition, this, other, Comparison.Equal);
 
     /// <summary>Mask of this != other.</summary>
-    public Tensor Ne(Tensor other) => Compare("Ne", this, other, Comparison.NotEqual);
+    public Tensor Ne(Tensor other) => Compare(NeDefinition, this, other, Comparison.NotEqual);
 
     /// <summary>Mask of this &lt; other.</summary>
-    public Tensor Lt(Tensor other) => Compare("Lt", this, other, Comparison.Less);
+    public Tensor Lt(Tensor other) => Compare(LtDefinition, this, other, Comparison.Less);
 
     /// <summary>Mask of this ≤ other.</summary>
-    public Tensor Le(Tensor other) => Compare("Le", this, other, Comparison.LessOrEqual);
+    public Tensor Le(Tensor other) => Compare(LeDefinition, this, other, Comparison.LessOrEqual);
 
     /// <summary>Mask of this &gt; other.</summary>
-    public Tensor Gt(Tensor other) => Compare("Gt", this, other, Comparison.Greater);
+    public Tensor Gt(Tensor other) => Compare(GtDefinition, this, other, Comparison.Greater);
 
     /// <summary>Mask of this ≥ other.</summary>
-    public Tensor Ge(Tensor other) => Compare("Ge", this, other, Comparison.GreaterOrEqual);
+    public Tensor Ge(Tensor other) => Compare(GeDefinition, this, other, Comparison.GreaterOrEqual);
 
     /// <summary>Mask of this == value.</summary>
-    public Tensor Eq(double value) => Compare("Eq", this, ScalarLike(value), Comparison.Equal);
+    public Tensor Eq(double value) => Compare(EqDefinition, this, ScalarLike(value), Comparison.Equal);
 
     /// <summary>Mask of this != value.</summary>
-    public Tensor Ne(double value) => Compare("Ne", this, ScalarLike(value), Comparison.NotEqual);
+    public Tensor Ne(double value) => Compare(NeDefinition, this, ScalarLike(value), Comparison.NotEqual);
 
     /// <summary>Mask of this &lt; value.</summary>
-    public Tensor Lt(double value) => Compare("Lt", this, ScalarLike(value), Comparison.Less);
+    public Tensor Lt(double value) => Compare(LtDefinition, this, ScalarLike(value), Comparison.Less);
 
     /// <summary>Mask of this ≤ value.</summary>
-    public Tensor Le(double value) => Compare("Le", this, ScalarLike(value), Comparison.LessOrEqual);
+    public Tensor Le(double value) => Compare(LeDefinition, this, ScalarLike(value), Comparison.LessOrEqual);
 
     /// <summary>Mask of this &gt; value.</summary>
-    public Tensor Gt(double value) => Compare("Gt", this, ScalarLike(value), Comparison.Greater);
+    public Tensor Gt(double value) => Compare(GtDefinition, this, ScalarLike(value), Comparison.Greater);
 
     /// <summary>Mask of this ≥ value.</summary>
-    public Tensor Ge(double value) => Compare("Ge", this, ScalarLike(value), Comparison.GreaterOrEqual);
+    public Tensor Ge(double value) => Compare(GeDefinition, this, ScalarLike(value), Comparison.GreaterOrEqual);
 
     /// <summary>Whether both tensors have the same shape and all elements are within atol + rtol·|other| (PyTorch's <c>allclose</c>).</summary>
     public bool AllClose(Tensor other, double rtol = 1e-5, double atol = 1e-8)
@@ -64,10 +64,14 @@ public partial class Tensor
 
     private Tensor ScalarLike(double value) => Full([], value, DType);
 
-    private static Tensor Compare(string op, Tensor a, Tensor b, Comparison kind)
-    {
-        var r = Elementwise.Map(op, a, b, new LoopBinary<CompareOp>(new CompareOp(kind)));
-        Tracing.Record(op, r, a, b);
-        return r;
-    }
+    private static Tensor Compare(OpDefinition<NoArgs> definition, Tensor a, Tensor b, Comparison kind) =>
+        definition.Record(Elementwise.Map(definition.Name!, a, b, new LoopBinary<CompareOp>(new CompareOp(kind))), [a, b]);
+
+    // Traced only: a mask has no gradient and no tangent.
+    private static readonly OpDefinition<NoArgs> EqDefinition = new("Eq");
+    private static readonly OpDefinition<NoArgs> NeDefinition = new("Ne");
+    private static readonly OpDefinition<NoArgs> LtDefinition = new("Lt");
+    private static readonly OpDefinition<NoArgs> LeDefinition = new("Le");
+    private static readonly OpDefinition<NoArgs> GtDefinition = new("Gt");
+    private static readonly OpDefinition<NoArgs> GeDefinition = new("Ge");
 }

@@ -51,20 +51,38 @@ public partial class Tensor
         {
             inputs[i] = tensors[i];
         }
-        if (Node.IsNeeded(inputs))
-        {
-            new CatBackward(d, sizes).Connect(r, inputs);
-        }
-        if (ForwardAD.IsActive)
-        {
-            CatBackward.Jvp(r, inputs, d);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Cat", [r], inputs, new OpAttributes { { "dim", d } });
-        }
-        return r;
+        return CatDefinition.Record(r, inputs, (d, sizes));
     }
+
+    private static readonly OpDefinition<(int Dim, int[] Sizes)> CatDefinition = new("Cat", "CatBackward")
+    {
+        Differentiable = Operands.All,
+        Backward = static c =>
+        {
+            var grads = new Tensor?[c.Args.Sizes.Length];
+            int offset = 0;
+            for (int i = 0; i < grads.Length; i++)
+            {
+                if (c.NeedsGrad(i))
+                {
+                    grads[i] = c.Grad.Narrow(c.Args.Dim, offset, c.Args.Sizes[i]);
+                }
+                offset += c.Args.Sizes[i];
+            }
+            return grads;
+        },
+        // Linear: the cat of the operands' tangents, zeros standing in for operands without one.
+        Jvp = static c =>
+        {
+            var tangents = new Tensor[c.Args.Sizes.Length];
+            for (int i = 0; i < tangents.Length; i++)
+            {
+                tangents[i] = c.TangentOrZeros(i);
+            }
+            return Cat(tangents, c.Args.Dim);
+        },
+        Attributes = static a => new OpAttributes { { "dim", a.Dim } },
+    };
 
     /// <summary>Stacks tensors of one shape along a new dimension (PyTorch's <c>torch.stack</c>).</summary>
     public static Tensor Stack(IReadOnlyList<Tensor> tensors, int dim = 0)
@@ -87,50 +105,5 @@ public partial class Tensor
             parts[i] = tensors[i].Unsqueeze(d);
         }
         return Cat(parts, d);
-    }
-}
-
-internal sealed class CatBackward : Node
-{
-    private readonly int _dim;
-    private readonly int[] _sizes;
-
-    public CatBackward(int dim, int[] sizes)
-    {
-        _dim = dim;
-        _sizes = sizes;
-    }
-
-    public override string Name => "CatBackward";
-
-    /// <summary>Cat is linear: the tangent is the cat of the inputs' tangents, zeros standing in for inputs without one.</summary>
-    internal static void Jvp(Tensor r, Tensor[] inputs, int dim)
-    {
-        if (!ForwardAD.AnyTangent(inputs))
-        {
-            return;
-        }
-        var tangents = new Tensor[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            tangents[i] = ForwardAD.TangentOf(inputs[i]) ?? Tensor.ZerosLike(inputs[i]);
-        }
-        using var jvp = ForwardAD.Suspend();
-        jvp.SetTangent(r, Tensor.Cat(tangents, dim));
-    }
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var grads = new Tensor?[_sizes.Length];
-        int offset = 0;
-        for (int i = 0; i < _sizes.Length; i++)
-        {
-            if (NeedsInputGrad(i))
-            {
-                grads[i] = g.Narrow(_dim, offset, _sizes[i]);
-            }
-            offset += _sizes[i];
-        }
-        return grads;
     }
 }

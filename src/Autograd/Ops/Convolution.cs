@@ -75,7 +75,7 @@ public partial class Tensor
         return new ConvGeometry(window, input._shape[0], o, groups);
     }
 
-    /// <summary>The convolution with a validated geometry; records <see cref="ConvolutionBackward"/>, the tangent and the trace.</summary>
+    /// <summary>The convolution with a validated geometry.</summary>
     internal static Tensor Convolve(Tensor x, Tensor w, Tensor? bias, ConvGeometry g)
     {
         var xc = x.ContiguousRaw();
@@ -90,28 +90,35 @@ public partial class Tensor
         {
             ConvKernel.Forward(xc.Data<double>(), xc.Offset, wc.Data<double>(), wc.Offset, bc?.Data<double>(), bc?.Offset ?? 0, r.Data<double>(), g);
         }
-        if (bias is null ? Node.IsNeeded(x, w) : Node.IsNeeded([x, w, bias]))
-        {
-            var node = new ConvolutionBackward(x, w, g);
-            if (bias is null)
-            {
-                node.Connect(r, x, w);
-            }
-            else
-            {
-                node.Connect(r, [x, w, bias]);
-            }
-        }
-        if (ForwardAD.IsActive)
-        {
-            ConvolutionJvp(r, x, w, bias, g);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Conv2d", [r], [x, w, bias], g.ToAttributes());
-        }
-        return r;
+        return ConvolutionDefinition.Record(r, [x, w, bias], g);
     }
+
+    // dx = ConvInputGrad(g, w), dw = ConvWeightGrad(x, g), dbias = g summed over (N, H, W). Each of x and w is needed
+    // only for the other's gradient, so it is saved only when the other requires grad. An absent bias is a constant
+    // operand: its edge receives nothing (PyTorch's next_functions lists it as None too).
+    private static readonly OpDefinition<ConvGeometry> ConvolutionDefinition = new("Conv2d", "ConvolutionBackward")
+    {
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
+        Backward = static c =>
+        [
+            c.NeedsGrad(0) ? ConvInputGrad(c.Grad, c.Input(1), c.Args) : null,
+            c.NeedsGrad(1) ? ConvWeightGrad(c.Input(0), c.Grad, c.Args) : null,
+            c.NeedsGrad(2) ? c.Grad.Sum([0, 2, 3]) : null,
+        ],
+        // Bilinear in (x, w) plus the bias: conv(tx, w) + conv(x, tw) + tb, each term skipped when its tangent is missing.
+        Jvp = static c =>
+        {
+            Tensor? t = c.Tangent(0) is null && c.Tangent(1) is null ? null : BilinearTangent(c, static (a, b, g) => Convolve(a, b, null, g));
+            if (c.Tangent(2) is not { } tb)
+            {
+                return t;
+            }
+            var tbChannels = tb.Reshape(1, c.Args.OutChannels, 1, 1);
+            return t is null ? tbChannels.Expand(c.Args.OutputShape) : t + tbChannels;
+        },
+        Attributes = static g => g.ToAttributes(),
+    };
 
     /// <summary>The input gradient of a convolution, conv's adjoint in x: a transposed convolution of <paramref name="gy"/> with <paramref name="w"/>.</summary>
     internal static Tensor ConvInputGrad(Tensor gy, Tensor w, ConvGeometry g)
@@ -127,20 +134,22 @@ public partial class Tensor
         {
             ConvKernel.InputGrad(gc.Data<double>(), gc.Offset, wc.Data<double>(), wc.Offset, r.Data<double>(), g);
         }
-        if (Node.IsNeeded(gy, w))
-        {
-            new ConvInputGradBackward(gy, w, g).Connect(r, gy, w);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, gy, w, (tg, tw, gy, w, _) => MatmulBackward.Jvp(tg, tw, gy, w, (a, b) => ConvInputGrad(a, b, g)));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Conv2dInputGrad", [r], [gy, w], g.ToAttributes());
-        }
-        return r;
+        return ConvInputGradDefinition.Record(r, [gy, w], g);
     }
+
+    // dx = I(gy, w): ⟨u, I(gy, w)⟩ = ⟨conv(u, w), gy⟩ = ⟨W(u, gy), w⟩, so d gy = conv(u, w) and dw = ConvWeightGrad(u, gy).
+    private static readonly OpDefinition<ConvGeometry> ConvInputGradDefinition = new("Conv2dInputGrad", "ConvolutionBackwardBackward")
+    {
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
+        Backward = static c =>
+        [
+            c.NeedsGrad(0) ? Convolve(c.Grad, c.Input(1), null, c.Args) : null,
+            c.NeedsGrad(1) ? ConvWeightGrad(c.Grad, c.Input(0), c.Args) : null,
+        ],
+        Jvp = static c => BilinearTangent(c, static (gy, w, g) => ConvInputGrad(gy, w, g)),
+        Attributes = static g => g.ToAttributes(),
+    };
 
     /// <summary>The weight gradient of a convolution, conv's adjoint in w: Σ over samples of gy·columns(x)ᵀ.</summary>
     internal static Tensor ConvWeightGrad(Tensor x, Tensor gy, ConvGeometry g)
@@ -156,155 +165,20 @@ public partial class Tensor
         {
             ConvKernel.WeightGrad(xc.Data<double>(), xc.Offset, gc.Data<double>(), gc.Offset, r.Data<double>(), g);
         }
-        if (Node.IsNeeded(x, gy))
-        {
-            new ConvWeightGradBackward(x, gy, g).Connect(r, x, gy);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, x, gy, (tx, tg, x, gy, _) => MatmulBackward.Jvp(tx, tg, x, gy, (a, b) => ConvWeightGrad(a, b, g)));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Conv2dWeightGrad", [r], [x, gy], g.ToAttributes());
-        }
-        return r;
+        return ConvWeightGradDefinition.Record(r, [x, gy], g);
     }
 
-    // Bilinear in (x, w) plus the bias: conv(tx, w) + conv(x, tw) + tb, each term skipped when its tangent is missing.
-    private static void ConvolutionJvp(Tensor r, Tensor x, Tensor w, Tensor? bias, ConvGeometry g)
+    // dw = W(x, gy): ⟨v, W(x, gy)⟩ = ⟨conv(x, v), gy⟩ = ⟨I(gy, v), x⟩, so dx = ConvInputGrad(gy, v) and d gy = conv(x, v).
+    private static readonly OpDefinition<ConvGeometry> ConvWeightGradDefinition = new("Conv2dWeightGrad", "ConvolutionBackwardBackward")
     {
-        var tx = ForwardAD.TangentOf(x);
-        var tw = ForwardAD.TangentOf(w);
-        var tb = bias is null ? null : ForwardAD.TangentOf(bias);
-        if (tx is null && tw is null && tb is null)
-        {
-            return;
-        }
-        using var jvp = ForwardAD.Suspend();
-        Tensor? t = tx is null && tw is null ? null : MatmulBackward.Jvp(tx, tw, x, w, (a, b) => Convolve(a, b, null, g));
-        if (tb is not null)
-        {
-            var tbChannels = tb.Reshape(1, g.OutChannels, 1, 1);
-            t = t is null ? tbChannels.Expand(g.OutputShape) : t + tbChannels;
-        }
-        jvp.SetTangent(r, t!);
-    }
-}
-
-/// <summary>Backward of a convolution: dx = ConvInputGrad(g, w), dw = ConvWeightGrad(x, g), dbias = g summed over (N, H, W).</summary>
-internal sealed class ConvolutionBackward : Node
-{
-    private readonly ConvGeometry _geometry;
-    private SavedTensor _x;
-    private SavedTensor _w;
-
-    public ConvolutionBackward(Tensor x, Tensor w, ConvGeometry geometry)
-    {
-        _geometry = geometry;
-        // Each gradient needs only the other operand: save an input only when the other one requires grad.
-        if (w.RequiresGrad)
-        {
-            _x = new SavedTensor(x);
-        }
-        if (x.RequiresGrad)
-        {
-            _w = new SavedTensor(w);
-        }
-    }
-
-    public override string Name => "ConvolutionBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var dx = NeedsInputGrad(0) ? Tensor.ConvInputGrad(g, _w.Unpack(this), _geometry) : null;
-        var dw = NeedsInputGrad(1) ? Tensor.ConvWeightGrad(_x.Unpack(this), g, _geometry) : null;
-        if (Edges.Length == 2)
-        {
-            return [dx, dw];
-        }
-        return [dx, dw, NeedsInputGrad(2) ? g.Sum([0, 2, 3]) : null];
-    }
-
-    internal override void ReleaseSavedTensors()
-    {
-        _x.Release();
-        _w.Release();
-    }
-}
-
-/// <summary>
-/// Backward of the input gradient dx = I(gy, w): ⟨u, I(gy, w)⟩ = ⟨conv(u, w), gy⟩ = ⟨W(u, gy), w⟩, so
-/// d gy = conv(u, w) and dw = ConvWeightGrad(u, gy).
-/// </summary>
-internal sealed class ConvInputGradBackward : Node
-{
-    private readonly ConvGeometry _geometry;
-    private SavedTensor _gy;
-    private SavedTensor _w;
-
-    public ConvInputGradBackward(Tensor gy, Tensor w, ConvGeometry geometry)
-    {
-        _geometry = geometry;
-        if (w.RequiresGrad)
-        {
-            _gy = new SavedTensor(gy);
-        }
-        if (gy.RequiresGrad)
-        {
-            _w = new SavedTensor(w);
-        }
-    }
-
-    public override string Name => "ConvolutionBackwardBackward";
-
-    internal override Tensor?[] Apply(Tensor u) =>
-    [
-        NeedsInputGrad(0) ? Tensor.Convolve(u, _w.Unpack(this), null, _geometry) : null,
-        NeedsInputGrad(1) ? Tensor.ConvWeightGrad(u, _gy.Unpack(this), _geometry) : null,
-    ];
-
-    internal override void ReleaseSavedTensors()
-    {
-        _gy.Release();
-        _w.Release();
-    }
-}
-
-/// <summary>
-/// Backward of the weight gradient dw = W(x, gy): ⟨v, W(x, gy)⟩ = ⟨conv(x, v), gy⟩ = ⟨I(gy, v), x⟩, so
-/// dx = ConvInputGrad(gy, v) and d gy = conv(x, v).
-/// </summary>
-internal sealed class ConvWeightGradBackward : Node
-{
-    private readonly ConvGeometry _geometry;
-    private SavedTensor _x;
-    private SavedTensor _gy;
-
-    public ConvWeightGradBackward(Tensor x, Tensor gy, ConvGeometry geometry)
-    {
-        _geometry = geometry;
-        if (gy.RequiresGrad)
-        {
-            _x = new SavedTensor(x);
-        }
-        if (x.RequiresGrad)
-        {
-            _gy = new SavedTensor(gy);
-        }
-    }
-
-    public override string Name => "ConvolutionBackwardBackward";
-
-    internal override Tensor?[] Apply(Tensor v) =>
-    [
-        NeedsInputGrad(0) ? Tensor.ConvInputGrad(_gy.Unpack(this), v, _geometry) : null,
-        NeedsInputGrad(1) ? Tensor.Convolve(_x.Unpack(this), v, null, _geometry) : null,
-    ];
-
-    internal override void ReleaseSavedTensors()
-    {
-        _x.Release();
-        _gy.Release();
-    }
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
+        Backward = static c =>
+        [
+            c.NeedsGrad(0) ? ConvInputGrad(c.Input(1), c.Grad, c.Args) : null,
+            c.NeedsGrad(1) ? Convolve(c.Input(0), c.Grad, null, c.Args) : null,
+        ],
+        Jvp = static c => BilinearTangent(c, static (x, gy, g) => ConvWeightGrad(x, gy, g)),
+        Attributes = static g => g.ToAttributes(),
+    };
 }

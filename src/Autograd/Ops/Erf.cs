@@ -10,18 +10,8 @@ public partial class Tensor
     /// The Gauss error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt elementwise (PyTorch's <c>torch.erf</c>), used by
     /// the exact GELU. Its derivative 2/√π · e^(−x²) is written with tensor ops, so it can be differentiated again.
     /// </summary>
-    public Tensor Erf()
-    {
-        var r = Elementwise.Map(this, new ErfOp());
-        if (Node.IsNeeded(this))
-        {
-            new SavedOneBackward("ErfBackward", this, static (g, x) => g * (x * x).Neg().Exp() * TwoOverSqrtPi).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Elementwise(r, this, this, static (t, x) => t * (x * x).Neg().Exp() * TwoOverSqrtPi);
-        }
-        Tracing.Record("Erf", r, this);
-        return r;
-    }
+    public Tensor Erf() => ErfDefinition.Record(Elementwise.Map(this, new ErfOp()), [this]);
+
+    private static readonly OpDefinition<NoArgs> ErfDefinition =
+        UnaryDefinitions.SavingInput("Erf", "ErfBackward", static (g, x) => g * (x * x).Neg().Exp() * TwoOverSqrtPi);
 }

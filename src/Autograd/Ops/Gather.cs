@@ -8,12 +8,25 @@ public partial class Tensor
     /// Gathers values along <paramref name="dim"/>: out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch's <c>gather</c>).
     /// <paramref name="index"/> has this tensor's rank; the result has its shape.
     /// </summary>
-    public Tensor Gather(int dim, Tensor index) => GatherAs("Gather", dim, index);
-
-    /// <summary>Gather, with errors reported under <paramref name="op"/> (IndexSelect is built on it).</summary>
-    internal Tensor GatherAs(string op, int dim, Tensor index)
+    public Tensor Gather(int dim, Tensor index)
     {
-        int d = CheckScatterGather(op, dim, index, null);
+        int d = CheckScatterGather("Gather", dim, index, null);
+        return GatherDefinition.Record(GatherValues("Gather", d, index), [this, index], d);
+    }
+
+    // The index is traced and saved (version-checked), and gets no gradient.
+    private static readonly OpDefinition<int> GatherDefinition = new("Gather", "GatherBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(1)],
+        Backward = static c => [Zeros(c.InputShape(0), c.Grad.DType).ScatterAdd(c.Args, c.Input(1), c.Grad)],
+        Jvp = static c => c.Tangent(0)!.Gather(c.Args, c.Input(1)),
+        Attributes = static dim => new OpAttributes { { "dim", dim } },
+    };
+
+    /// <summary>The gather's values, with no history; errors are reported under <paramref name="op"/> (IndexSelect reads through it).</summary>
+    private Tensor GatherValues(string op, int d, Tensor index)
+    {
         var r = Empty((int[])index._shape.Clone(), DType);
         var positions = ScatterGatherOffsets(op, d, index);
         if (DType == DType.Float32)
@@ -23,18 +36,6 @@ public partial class Tensor
         else
         {
             GatherCopy(Data<double>(), positions, r.ContiguousSpan<double>());
-        }
-        if (Node.IsNeeded(this))
-        {
-            new GatherBackward(d, index).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, (d, index), static (t, g) => t.Gather(g.d, g.index));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Gather", [r], [this, index], new OpAttributes { { "dim", d } });
         }
         return r;
     }
@@ -62,20 +63,18 @@ public partial class Tensor
         {
             ScatterAccumulate(r.Data<double>(), positions, src, index);
         }
-        if (Node.IsNeeded(this, source))
-        {
-            new ScatterAddBackward(d, index).Connect(r, this, source);
-        }
-        if (ForwardAD.IsActive)
-        {
-            ScatterAddBackward.Jvp(r, this, source, d, index);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("ScatterAdd", [r], [this, index, source], new OpAttributes { { "dim", d } });
-        }
-        return r;
+        return ScatterAddDefinition.Record(r, [this, index, source], d);
     }
+
+    private static readonly OpDefinition<int> ScatterAddDefinition = new("ScatterAdd", "ScatterAddBackward")
+    {
+        Differentiable = Operands.First | Operands.Third,
+        Saves = [Save.Input(1)],
+        Backward = static c => [c.NeedsGrad(0) ? c.Grad : null, c.NeedsGrad(2) ? c.Grad.Gather(c.Args, c.Input(1)) : null],
+        // Linear in both the target and the source: scatter the source's tangent into the target's.
+        Jvp = static c => c.Tangent(2) is { } ts ? c.TangentOrZeros(0).ScatterAdd(c.Args, c.Input(1), ts) : c.Tangent(0),
+        Attributes = static dim => new OpAttributes { { "dim", dim } },
+    };
 
     private int CheckScatterGather(string op, int dim, Tensor index, Tensor? source)
     {
@@ -171,49 +170,4 @@ public partial class Tensor
         }
         _ = index;
     }
-}
-
-internal sealed class GatherBackward : Node
-{
-    private readonly int _dim;
-    private readonly Tensor _index;
-
-    public GatherBackward(int dim, Tensor index)
-    {
-        _dim = dim;
-        _index = index.Detach();
-    }
-
-    public override string Name => "GatherBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [Tensor.Zeros(Edges[0].Shape, g.DType).ScatterAdd(_dim, _index, g)];
-}
-
-internal sealed class ScatterAddBackward : Node
-{
-    private readonly int _dim;
-    private readonly Tensor _index;
-
-    public ScatterAddBackward(int dim, Tensor index)
-    {
-        _dim = dim;
-        _index = index.Detach();
-    }
-
-    public override string Name => "ScatterAddBackward";
-
-    /// <summary>ScatterAdd is linear in both the target and the source: scatter the source's tangent into the target's.</summary>
-    internal static void Jvp(Tensor r, Tensor self, Tensor source, int dim, Tensor index)
-    {
-        var ts = ForwardAD.TangentOf(self);
-        var tsrc = ForwardAD.TangentOf(source);
-        if (ts is null && tsrc is null)
-        {
-            return;
-        }
-        using var jvp = ForwardAD.Suspend();
-        jvp.SetTangent(r, tsrc is null ? ts! : (ts ?? Tensor.ZerosLike(self)).ScatterAdd(dim, index, tsrc));
-    }
-
-    internal override Tensor?[] Apply(Tensor g) => [NeedsInputGrad(0) ? g : null, NeedsInputGrad(1) ? g.Gather(_dim, _index) : null];
 }

@@ -25,15 +25,19 @@ public partial class Tensor
             throw new ArgumentException($"Im2Col: expected a 4-D input (N, C, H, W), got shape {Shapes.Format(_shape)}.");
         }
         var g = WindowGeometryOf("Im2Col", _shape[0], _shape[1], _shape[2], _shape[3], kernelSize, stride, padding, dilation);
-        var r = Unfold(this, g, padValue);
-        if (Tracing.IsActive)
-        {
-            var attributes = g.ToAttributes();
-            attributes.Add("padValue", padValue);
-            Tracing.Record("Im2Col", [r], [this], attributes);
-        }
-        return r;
+        return Im2ColDefinition.Record(Unfold(this, g, padValue), [this], (g, padValue));
     }
+
+    // Recorded by Unfold; traced as itself.
+    private static readonly OpDefinition<(WindowGeometry Geometry, double PadValue)> Im2ColDefinition = new("Im2Col")
+    {
+        Attributes = static a =>
+        {
+            var attributes = a.Geometry.ToAttributes();
+            attributes.Add("padValue", a.PadValue);
+            return attributes;
+        },
+    };
 
     /// <summary>
     /// Sums columns (N, C·kh·kw, L) back into an image (N, C, H, W) of <paramref name="outputSize"/> (PyTorch's
@@ -55,22 +59,26 @@ public partial class Tensor
         int window = kernelSize.Height * kernelSize.Width;
         if (kernelSize.Height <= 0 || kernelSize.Width <= 0 || _shape[1] % window != 0)
         {
-            throw new ArgumentException($"Col2Im: expected size of input's dimension 1 ({_shape[1]}) to be divisible by the product of kernel_size ({kernelSize.Height} x {kernelSize.Width}); input shape {Shapes.Format(_shape)}.");
+            throw new ArgumentException($"Col2Im: expected size of input's dimension 1 ({_shape[1]}) to be divisible by the product of kernelSize ({kernelSize.Height} x {kernelSize.Width}); input shape {Shapes.Format(_shape)}.");
         }
         var g = WindowGeometryOf("Col2Im", _shape[0], _shape[1] / window, outputSize.Height, outputSize.Width, kernelSize, stride, padding, dilation);
         if (g.Positions != _shape[2])
         {
             throw new ArgumentException($"Col2Im: given output size ({outputSize.Height} x {outputSize.Width}), kernel ({g.KernelH} x {g.KernelW}), stride ({g.StrideH}, {g.StrideW}), padding ({g.PadH}, {g.PadW}) and dilation ({g.DilationH}, {g.DilationW}), expected size of input's dimension 2 to be {g.Positions} ({g.OutH} x {g.OutW} windows), but got {_shape[2]} (shape {Shapes.Format(_shape)}).");
         }
-        var r = Fold(this, g);
-        if (Tracing.IsActive)
+        return Col2ImDefinition.Record(Fold(this, g), [this], g);
+    }
+
+    // Recorded by Fold; traced as itself.
+    private static readonly OpDefinition<WindowGeometry> Col2ImDefinition = new("Col2Im")
+    {
+        Attributes = static g =>
         {
             var attributes = g.ToAttributes();
-            attributes.Add("outputSize", new[] { outputSize.Height, outputSize.Width });
-            Tracing.Record("Col2Im", [r], [this], attributes);
-        }
-        return r;
-    }
+            attributes.Add("outputSize", new[] { g.H, g.W });
+            return attributes;
+        },
+    };
 
     private static WindowGeometry WindowGeometryOf(string op, int n, int c, int h, int w, (int Height, int Width) kernel,
         (int Height, int Width)? stride, (int Height, int Width)? padding, (int Height, int Width)? dilation)
@@ -92,7 +100,7 @@ public partial class Tensor
         return g;
     }
 
-    /// <summary>im2col with a validated geometry; records <see cref="Im2ColBackward"/>.</summary>
+    /// <summary>im2col with a validated geometry.</summary>
     internal static Tensor Unfold(Tensor x, WindowGeometry g, double padValue)
     {
         var src = x.ContiguousRaw();
@@ -105,19 +113,19 @@ public partial class Tensor
         {
             Im2ColKernel.Unfold(src.Data<double>(), src.Offset, r.Data<double>(), g, padValue);
         }
-        if (Node.IsNeeded(x))
-        {
-            new Im2ColBackward(g).Connect(r, x);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // Linear in x; the pad value is a constant, so the tangent reads 0 in the padding.
-            Jvp.Linear(r, x, g, static (t, g) => Unfold(t, g, 0));
-        }
-        return r;
+        return UnfoldDefinition.Record(r, [x], g);
     }
 
-    /// <summary>col2im with a validated geometry; records <see cref="Col2ImBackward"/>.</summary>
+    // Linear in x; the pad value is a constant, so only the elements read from the input get gradient, and the
+    // tangent reads 0 in the padding.
+    private static readonly OpDefinition<WindowGeometry> UnfoldDefinition = new(null, "Im2ColBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [Fold(c.Grad, c.Args)],
+        Jvp = static c => Unfold(c.Tangent(0)!, c.Args, 0),
+    };
+
+    /// <summary>col2im with a validated geometry.</summary>
     internal static Tensor Fold(Tensor cols, WindowGeometry g)
     {
         var src = cols.ContiguousRaw();
@@ -130,37 +138,13 @@ public partial class Tensor
         {
             Im2ColKernel.Fold(src.Data<double>(), src.Offset, r.Data<double>(), g);
         }
-        if (Node.IsNeeded(cols))
-        {
-            new Col2ImBackward(g).Connect(r, cols);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, cols, g, static (t, g) => Fold(t, g));
-        }
-        return r;
+        return FoldDefinition.Record(r, [cols], g);
     }
-}
 
-internal sealed class Im2ColBackward : Node
-{
-    private readonly WindowGeometry _geometry;
-
-    public Im2ColBackward(WindowGeometry geometry) => _geometry = geometry;
-
-    public override string Name => "Im2ColBackward";
-
-    // The pad value is a constant, so only the elements read from the input get gradient.
-    internal override Tensor?[] Apply(Tensor g) => [Tensor.Fold(g, _geometry)];
-}
-
-internal sealed class Col2ImBackward : Node
-{
-    private readonly WindowGeometry _geometry;
-
-    public Col2ImBackward(WindowGeometry geometry) => _geometry = geometry;
-
-    public override string Name => "Col2ImBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [Tensor.Unfold(g, _geometry, 0)];
+    private static readonly OpDefinition<WindowGeometry> FoldDefinition = new(null, "Col2ImBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [Unfold(c.Grad, c.Args, 0)],
+        Jvp = static c => Fold(c.Tangent(0)!, c.Args),
+    };
 }

@@ -6,20 +6,27 @@ public partial class Tensor
     public Tensor IndexSelect(int dim, Tensor index)
     {
         int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
-        var r = IndexSelectRows(d, index);
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("IndexSelect", [r], [this, index], new OpAttributes { { "dim", d } });
-        }
-        return r;
+        return IndexSelectDefinition.Record(IndexSelectValues(d, index), [this, index], d);
     }
 
-    private Tensor IndexSelectRows(int d, Tensor index)
+    // The index is traced and saved (version-checked); the gradient adds each selected slice back at its index.
+    private static readonly OpDefinition<int> IndexSelectDefinition = new("IndexSelect", "IndexSelectBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(1)],
+        Backward = static c => [Zeros(c.InputShape(0), c.Grad.DType).IndexAdd(c.Args, c.Input(1), c.Grad)],
+        Jvp = static c => c.Tangent(0)!.IndexSelect(c.Args, c.Input(1)),
+        Attributes = static dim => new OpAttributes { { "dim", dim } },
+    };
+
+    /// <summary>The selected slices, with no history.</summary>
+    private Tensor IndexSelectValues(int d, Tensor index)
     {
         var spread = SpreadIndex("IndexSelect", d, index);
         if (d != 0 || Rank == 0)
         {
-            return GatherAs("IndexSelect", d, spread);
+            CheckScatterGather("IndexSelect", d, spread, null);
+            return GatherValues("IndexSelect", d, spread);
         }
         // Rows (dim 0) are whole blocks: copy them directly rather than element by element through Gather.
         // This is the batching path of data loaders and embedding lookups.
@@ -29,16 +36,7 @@ public partial class Tensor
         {
             rows[i] = ToIndex("IndexSelect", values[i], _shape[0], 0);
         }
-        var r = CopyRows(rows);
-        if (Node.IsNeeded(this))
-        {
-            new GatherBackward(0, spread).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, index, static (t, index) => t.IndexSelectRows(0, index));
-        }
-        return r;
+        return CopyRows(rows);
     }
 
     /// <summary>A new tensor holding rows <paramref name="rows"/> (already validated) of this tensor, in that order.</summary>
@@ -85,13 +83,14 @@ public partial class Tensor
         {
             throw new ArgumentException($"IndexAdd: source shape {Shapes.Format(source._shape)} must be {Shapes.Format(spread._shape)} for input {Shapes.Format(_shape)} with {index.Numel} indices along dim {d}.");
         }
-        var r = ScatterAddAs("IndexAdd", d, spread, source);
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("IndexAdd", [r], [this, index, source], new OpAttributes { { "dim", d } });
-        }
-        return r;
+        // Recorded by the ScatterAdd it is computed with; traced as itself.
+        return IndexAddDefinition.Record(ScatterAddAs("IndexAdd", d, spread, source), [this, index, source], d);
     }
+
+    private static readonly OpDefinition<int> IndexAddDefinition = new("IndexAdd")
+    {
+        Attributes = static dim => new OpAttributes { { "dim", dim } },
+    };
 
     /// <summary>A float tensor of whole-number indices, the form index arguments take.</summary>
     public static Tensor IndexTensor(params int[] indices)

@@ -22,17 +22,18 @@ public partial class Tensor
         var r = a.DType == DType.Float32
             ? Wrap(new[] { CascadeSum.Dot(ac.Data<float>(), ac.Offset, bc.Data<float>(), bc.Offset, a.Numel) }, [])
             : Wrap(new[] { CascadeSum.Dot(ac.Data<double>(), ac.Offset, bc.Data<double>(), bc.Offset, a.Numel) }, []);
-        if (Node.IsNeeded(a, b))
-        {
-            new MulBackward(a, b, "DotBackward").Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => MatmulBackward.Jvp(ta, tb, a, b, Dot));
-        }
-        Tracing.Record("Matmul", r, a, b);
-        return r;
+        return DotDefinition.Record(r, [a, b]);
     }
+
+    // Traced as Matmul: ONNX's MatMul has torch.matmul's rules for every rank. Bilinear, as Mul: each operand is
+    // saved only when the other requires grad.
+    private static readonly OpDefinition<NoArgs> DotDefinition = new("Matmul", "DotBackward")
+    {
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
+        Backward = static c => [c.NeedsGrad(0) ? c.Grad * c.Input(1) : null, c.NeedsGrad(1) ? c.Grad * c.Input(0) : null],
+        Jvp = static c => BilinearTangent(c, static (a, b, _) => Dot(a, b)),
+    };
 
     /// <summary>The matrix product of two 2-D tensors (PyTorch's <c>torch.mm</c>).</summary>
     public static Tensor Mm(Tensor a, Tensor b)
@@ -45,17 +46,10 @@ public partial class Tensor
         CheckInner("Mm", a, b, a._shape[1], b._shape[0]);
         var r = Empty([a._shape[0], b._shape[1]], a.DType);
         MultiplyInto(a, b, r, 1, a._shape[0], a._shape[1], b._shape[1]);
-        if (Node.IsNeeded(a, b))
-        {
-            new MatmulBackward("MmBackward", a, b).Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => MatmulBackward.Jvp(ta, tb, a, b, Mm));
-        }
-        Tracing.Record("Matmul", r, a, b);
-        return r;
+        return MmDefinition.Record(r, [a, b], TransposedOperands.Of(a, b));
     }
+
+    private static readonly OpDefinition<TransposedOperands> MmDefinition = MatrixProductDefinition("MmBackward", static (a, b, _) => Mm(a, b));
 
     /// <summary>Batched matrix product of two 3-D tensors with the same batch size (PyTorch's <c>torch.bmm</c>).</summary>
     public static Tensor Bmm(Tensor a, Tensor b)
@@ -68,17 +62,29 @@ public partial class Tensor
         CheckInner("Bmm", a, b, a._shape[2], b._shape[1]);
         var r = Empty([a._shape[0], a._shape[1], b._shape[2]], a.DType);
         MultiplyInto(a, b, r, a._shape[0], a._shape[1], a._shape[2], b._shape[2]);
-        if (Node.IsNeeded(a, b))
-        {
-            new MatmulBackward("BmmBackward", a, b).Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Binary(r, a, b, static (ta, tb, a, b, _) => MatmulBackward.Jvp(ta, tb, a, b, Bmm));
-        }
-        Tracing.Record("Matmul", r, a, b);
-        return r;
+        return BmmDefinition.Record(r, [a, b]);
     }
+
+    private static readonly OpDefinition<TransposedOperands> BmmDefinition = MatrixProductDefinition("BmmBackward", static (a, b, _) => Bmm(a, b));
+
+    // Mm and Bmm: dA = G·Bᵀ, dB = Aᵀ·G (the last two dims transposed); bilinear, so each operand is saved only when
+    // the other requires grad. The product is captured once per definition, never per call. As PyTorch's
+    // mm_mat2_backward, an operand that is a transposed matrix gets its gradient in the same layout, (Gᵀ·A)ᵀ instead of
+    // Aᵀ·G, so the gradient of the matrix behind it (Linear's weight) comes out contiguous and AccumulateGrad takes it
+    // as it is instead of transposing it on every step.
+    private static OpDefinition<TransposedOperands> MatrixProductDefinition(string backwardName, Func<Tensor, Tensor, TransposedOperands, Tensor> product) => new("Matmul", backwardName)
+    {
+        Differentiable = Operands.All,
+        Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
+        Backward = static c =>
+        [
+            !c.NeedsGrad(0) ? null
+                : c.Args.A ? Matmul(c.Input(1), c.Grad.Transpose(-1, -2)).Transpose(-1, -2) : Matmul(c.Grad, c.Input(1).Transpose(-1, -2)),
+            !c.NeedsGrad(1) ? null
+                : c.Args.B ? Matmul(c.Grad.Transpose(-1, -2), c.Input(0)).Transpose(-1, -2) : Matmul(c.Input(0).Transpose(-1, -2), c.Grad),
+        ],
+        Jvp = c => BilinearTangent(c, product),
+    };
 
     /// <summary>
     /// The matrix product with PyTorch's <c>torch.matmul</c> rules: 1-D·1-D is a dot product, a 1-D operand is
@@ -94,11 +100,11 @@ public partial class Tensor
         }
         // Checked here, before delegating to Dot/Mm/Bmm, so the caller's errors name Matmul and its operands' shapes.
         Elementwise.CheckSameDType("Matmul", a, b);
-        var r = MatmulDispatch(a, b);
-        // Reported as one op whatever the ranks: ONNX's MatMul has torch.matmul's rules.
-        Tracing.Record("Matmul", r, a, b);
-        return r;
+        // Recorded by the products it dispatches to; traced as one op whatever the ranks: ONNX's MatMul has torch.matmul's rules.
+        return MatmulDefinition.Record(MatmulDispatch(a, b), [a, b]);
     }
+
+    private static readonly OpDefinition<NoArgs> MatmulDefinition = new("Matmul");
 
     private static Tensor MatmulDispatch(Tensor a, Tensor b)
     {
@@ -211,33 +217,10 @@ public partial class Tensor
     }
 }
 
-/// <summary>Backward of Mm and Bmm: dA = G·Bᵀ, dB = Aᵀ·G (the last two dims transposed).</summary>
-internal sealed class MatmulBackward : BilinearBackward
+/// <summary>Which operands of a matrix product are transposed matrices (Linear's weight, used as Wᵀ).</summary>
+internal readonly record struct TransposedOperands(bool A, bool B)
 {
-    // Whether an operand is the transpose of a contiguous matrix (Linear's weight, used as Wᵀ).
-    private readonly bool _aTransposed;
-    private readonly bool _bTransposed;
-
-    public MatmulBackward(string name, Tensor a, Tensor b) : base(name, a, b)
-    {
-        _aTransposed = IsTransposedMatrix(a);
-        _bTransposed = IsTransposedMatrix(b);
-    }
-
-    /// <summary>A bilinear product's tangent: product(ta, b) + product(a, tb), skipping a missing tangent.</summary>
-    internal static Tensor Jvp(Tensor? ta, Tensor? tb, Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> product) =>
-        ta is null ? product(a, tb!) : tb is null ? product(ta, b) : product(ta, b) + product(a, tb);
-
-    // As PyTorch's mm_mat2_backward: an operand that is a transposed matrix gets its gradient in the same layout,
-    // (gᵀ·a)ᵀ instead of aᵀ·g, so the gradient of the matrix behind it (Linear's weight) comes out contiguous and
-    // AccumulateGrad copies it straight instead of transposing it on every step.
-    internal override Tensor?[] Apply(Tensor g) =>
-    [
-        !NeedsInputGrad(0) ? null
-            : _aTransposed ? Tensor.Matmul(B, g.Transpose(-1, -2)).Transpose(-1, -2) : Tensor.Matmul(g, B.Transpose(-1, -2)),
-        !NeedsInputGrad(1) ? null
-            : _bTransposed ? Tensor.Matmul(g.Transpose(-1, -2), A).Transpose(-1, -2) : Tensor.Matmul(A.Transpose(-1, -2), g),
-    ];
+    public static TransposedOperands Of(Tensor a, Tensor b) => new(IsTransposedMatrix(a), IsTransposedMatrix(b));
 
     private static bool IsTransposedMatrix(Tensor t) =>
         t.Rank == 2 && t.ShapeArray[0] > 1 && t.ShapeArray[1] > 1 && t.StridesArray[0] == 1 && t.StridesArray[1] == t.ShapeArray[0];

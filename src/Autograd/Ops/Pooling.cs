@@ -42,28 +42,22 @@ public partial class Tensor
         {
             PoolKernel.MaxForward(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, g);
         }
-        if (Node.IsNeeded(this))
-        {
-            new MaxPoolBackward("MaxPool2DWithIndicesBackward", indices, _shape, scatter: true).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // Piecewise linear: the tangent is the input's tangent read at the argmax.
-            Jvp.Linear(r, this, indices, static (t, i) => MaxPoolGather(t, i));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("MaxPool2d", [r], [this], new OpAttributes
-            {
-                { "kernelSize", new[] { kernelSize.Height, kernelSize.Width } },
-                { "stride", new[] { s.Height, s.Width } },
-                { "padding", new[] { p.Height, p.Width } },
-                { "dilation", new[] { d.Height, d.Width } },
-                { "ceilMode", ceilMode },
-            });
-        }
-        return r;
+        // The same map as reading an input at the argmax, so it records as MaxPoolGather does; traced as itself.
+        MaxPoolGatherDefinition.Record(r, [this], indices);
+        return MaxPool2dDefinition.Record(r, [this], (kernelSize, s, p, d, ceilMode));
     }
+
+    private static readonly OpDefinition<((int, int) Kernel, (int, int) Stride, (int, int) Padding, (int, int) Dilation, bool CeilMode)> MaxPool2dDefinition = new("MaxPool2d")
+    {
+        Attributes = static a => new OpAttributes
+        {
+            { "kernelSize", new[] { a.Kernel.Item1, a.Kernel.Item2 } },
+            { "stride", new[] { a.Stride.Item1, a.Stride.Item2 } },
+            { "padding", new[] { a.Padding.Item1, a.Padding.Item2 } },
+            { "dilation", new[] { a.Dilation.Item1, a.Dilation.Item2 } },
+            { "ceilMode", a.CeilMode },
+        },
+    };
 
     /// <summary>
     /// 2-D average pooling of (N, C, H, W) or (C, H, W) (PyTorch's <c>F.avg_pool2d</c>). Each window is clipped to the
@@ -87,20 +81,21 @@ public partial class Tensor
         var (outH, outW) = PoolOutputSize("AvgPool2d", kernelSize, s, p, (1, 1), ceilMode);
         var rows = PoolAxis.Window(_shape[2], kernelSize.Height, s.Height, p.Height, outH, countIncludePad);
         var cols = PoolAxis.Window(_shape[3], kernelSize.Width, s.Width, p.Width, outW, countIncludePad);
-        var r = AveragePool(this, rows, cols);
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("AvgPool2d", [r], [this], new OpAttributes
-            {
-                { "kernelSize", new[] { kernelSize.Height, kernelSize.Width } },
-                { "stride", new[] { s.Height, s.Width } },
-                { "padding", new[] { p.Height, p.Width } },
-                { "ceilMode", ceilMode },
-                { "countIncludePad", countIncludePad },
-            });
-        }
-        return r;
+        return AvgPool2dDefinition.Record(AveragePool(this, rows, cols), [this], (kernelSize, s, p, ceilMode, countIncludePad));
     }
+
+    // Recorded by AveragePool; traced as itself.
+    private static readonly OpDefinition<((int, int) Kernel, (int, int) Stride, (int, int) Padding, bool CeilMode, bool CountIncludePad)> AvgPool2dDefinition = new("AvgPool2d")
+    {
+        Attributes = static a => new OpAttributes
+        {
+            { "kernelSize", new[] { a.Kernel.Item1, a.Kernel.Item2 } },
+            { "stride", new[] { a.Stride.Item1, a.Stride.Item2 } },
+            { "padding", new[] { a.Padding.Item1, a.Padding.Item2 } },
+            { "ceilMode", a.CeilMode },
+            { "countIncludePad", a.CountIncludePad },
+        },
+    };
 
     /// <summary>
     /// 2-D adaptive average pooling of (N, C, H, W) or (C, H, W) to a fixed (OutH, OutW) whatever the input's size
@@ -127,12 +122,14 @@ public partial class Tensor
             throw new ArgumentException($"AdaptiveAvgPool2d: expected input to have non-zero size for non-batch dimensions, but input has shape {Shapes.Format(_shape)}.");
         }
         var r = AveragePool(this, PoolAxis.Adaptive(_shape[2], outputSize.Height), PoolAxis.Adaptive(_shape[3], outputSize.Width));
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("AdaptiveAvgPool2d", [r], [this], new OpAttributes { { "outputSize", new[] { outputSize.Height, outputSize.Width } } });
-        }
-        return r;
+        return AdaptiveAvgPool2dDefinition.Record(r, [this], outputSize);
     }
+
+    // Recorded by AveragePool; traced as itself.
+    private static readonly OpDefinition<(int Height, int Width)> AdaptiveAvgPool2dDefinition = new("AdaptiveAvgPool2d")
+    {
+        Attributes = static size => new OpAttributes { { "outputSize", new[] { size.Height, size.Width } } },
+    };
 
     /// <summary>Checks a pool's input and settings as PyTorch does and returns the output size.</summary>
     private (int Height, int Width) PoolOutputSize(string op, (int Height, int Width) kernel, (int Height, int Width) stride,
@@ -160,7 +157,7 @@ public partial class Tensor
         return ((int)outH, (int)outW);
     }
 
-    /// <summary>An averaging pool over validated windows; linear, its backward and tangent are recorded here.</summary>
+    /// <summary>An averaging pool over validated windows; linear: its backward is its adjoint, its tangent the pool of the tangent.</summary>
     internal static Tensor AveragePool(Tensor x, PoolAxis rows, PoolAxis cols)
     {
         var src = x.ContiguousRaw();
@@ -174,16 +171,15 @@ public partial class Tensor
         {
             PoolKernel.AverageForward(src.Data<double>(), src.Offset, r.Data<double>(), planes, rows, cols);
         }
-        if (Node.IsNeeded(x))
-        {
-            new AveragePoolBackward("AvgPool2DBackward", rows, cols, adjoint: true).Connect(r, x);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, x, (rows, cols), static (t, a) => AveragePool(t, a.rows, a.cols));
-        }
-        return r;
+        return AveragePoolDefinition.Record(r, [x], (rows, cols));
     }
+
+    private static readonly OpDefinition<(PoolAxis Rows, PoolAxis Cols)> AveragePoolDefinition = new(null, "AvgPool2DBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [AveragePoolAdjoint(c.Grad, c.Args.Rows, c.Args.Cols)],
+        Jvp = static c => AveragePool(c.Tangent(0)!, c.Args.Rows, c.Args.Cols),
+    };
 
     /// <summary>The adjoint of <see cref="AveragePool"/>: each gradient over its divisor, spread over its window.</summary>
     internal static Tensor AveragePoolAdjoint(Tensor gy, PoolAxis rows, PoolAxis cols)
@@ -199,16 +195,15 @@ public partial class Tensor
         {
             PoolKernel.AverageAdjoint(src.Data<double>(), src.Offset, r.Data<double>(), planes, rows, cols);
         }
-        if (Node.IsNeeded(gy))
-        {
-            new AveragePoolBackward("AvgPool2DBackwardBackward", rows, cols, adjoint: false).Connect(r, gy);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, gy, (rows, cols), static (t, a) => AveragePoolAdjoint(t, a.rows, a.cols));
-        }
-        return r;
+        return AveragePoolAdjointDefinition.Record(r, [gy], (rows, cols));
     }
+
+    private static readonly OpDefinition<(PoolAxis Rows, PoolAxis Cols)> AveragePoolAdjointDefinition = new(null, "AvgPool2DBackwardBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [AveragePool(c.Grad, c.Args.Rows, c.Args.Cols)],
+        Jvp = static c => AveragePoolAdjoint(c.Tangent(0)!, c.Args.Rows, c.Args.Cols),
+    };
 
     /// <summary>Scatters <paramref name="gy"/> (N, C, OutH, OutW) to a max pool's argmax positions in zeros of <paramref name="inputShape"/>.</summary>
     internal static Tensor MaxPoolScatter(Tensor gy, PoolIndices indices, int[] inputShape)
@@ -223,16 +218,16 @@ public partial class Tensor
         {
             PoolKernel.MaxScatter(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, indices.Geometry);
         }
-        if (Node.IsNeeded(gy))
-        {
-            new MaxPoolBackward("MaxPool2DWithIndicesBackwardBackward", indices, gy._shape, scatter: false).Connect(r, gy);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, gy, (indices, inputShape), static (t, a) => MaxPoolScatter(t, a.indices, a.inputShape));
-        }
-        return r;
+        return MaxPoolScatterDefinition.Record(r, [gy], indices);
     }
+
+    // The argmax positions are the pool's own (an int array no user code can reach), so they need no version check.
+    private static readonly OpDefinition<PoolIndices> MaxPoolScatterDefinition = new(null, "MaxPool2DWithIndicesBackwardBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [MaxPoolGather(c.Grad, c.Args)],
+        Jvp = static c => MaxPoolScatter(c.Tangent(0)!, c.Args, c.Output().ShapeArray),
+    };
 
     /// <summary>Reads <paramref name="u"/> (N, C, H, W) at a max pool's argmax positions: (N, C, OutH, OutW).</summary>
     internal static Tensor MaxPoolGather(Tensor u, PoolIndices indices)
@@ -248,32 +243,14 @@ public partial class Tensor
         {
             PoolKernel.MaxGather(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, g);
         }
-        if (Node.IsNeeded(u))
-        {
-            new MaxPoolBackward("MaxPool2DWithIndicesBackward", indices, u._shape, scatter: true).Connect(r, u);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, u, indices, static (t, i) => MaxPoolGather(t, i));
-        }
-        return r;
+        return MaxPoolGatherDefinition.Record(r, [u], indices);
     }
-}
 
-/// <summary>Backward of a max pool or of its gather (a scatter to the argmax), or of the scatter (a gather from it).</summary>
-internal sealed class MaxPoolBackward(string name, PoolIndices indices, int[] inputShape, bool scatter) : Node
-{
-    public override string Name => name;
-
-    internal override Tensor?[] Apply(Tensor g) =>
-        [scatter ? Tensor.MaxPoolScatter(g, indices, inputShape) : Tensor.MaxPoolGather(g, indices)];
-}
-
-/// <summary>Backward of an averaging pool (its adjoint), or of the adjoint (the pool).</summary>
-internal sealed class AveragePoolBackward(string name, PoolAxis rows, PoolAxis cols, bool adjoint) : Node
-{
-    public override string Name => name;
-
-    internal override Tensor?[] Apply(Tensor g) =>
-        [adjoint ? Tensor.AveragePoolAdjoint(g, rows, cols) : Tensor.AveragePool(g, rows, cols)];
+    // Piecewise linear: the tangent is the input's tangent read at the argmax, the gradient scattered back to it.
+    private static readonly OpDefinition<PoolIndices> MaxPoolGatherDefinition = new(null, "MaxPool2DWithIndicesBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [MaxPoolScatter(c.Grad, c.Args, c.InputShape(0))],
+        Jvp = static c => MaxPoolGather(c.Tangent(0)!, c.Args),
+    };
 }

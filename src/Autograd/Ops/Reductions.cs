@@ -11,7 +11,7 @@ public partial class Tensor
     public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
 
     /// <summary>The sum over the given dimensions (all if null or empty).</summary>
-    public Tensor Sum(int[]? dims, bool keepDim = false) => SumScaled("Sum", "SumBackward", dims, keepDim, mean: false);
+    public Tensor Sum(int[]? dims, bool keepDim = false) => SumScaled(SumDefinition, dims, keepDim, mean: false);
 
     /// <summary>The mean of all elements, a 0-d tensor.</summary>
     public Tensor Mean() => Mean(null, false);
@@ -20,10 +20,11 @@ public partial class Tensor
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
     /// <summary>The mean over the given dimensions (all if null or empty).</summary>
-    public Tensor Mean(int[]? dims, bool keepDim = false) => SumScaled("Mean", "MeanBackward", dims, keepDim, mean: true);
+    public Tensor Mean(int[]? dims, bool keepDim = false) => SumScaled(MeanDefinition, dims, keepDim, mean: true);
 
-    private Tensor SumScaled(string op, string backwardName, int[]? dims, bool keepDim, bool mean)
+    private Tensor SumScaled(OpDefinition<ReductionArgs> definition, int[]? dims, bool keepDim, bool mean)
     {
+        string op = definition.Name!;
         var reduced = Shapes.ReducedDims(op, dims, Rank);
         var r = Reduction.Reduce(op, this, reduced, keepDim, ReduceKind.Sum);
         double scale = 1;
@@ -33,32 +34,36 @@ public partial class Tensor
             scale = 1.0 / count; // an empty mean is NaN, as in PyTorch
             r = Elementwise.Map(r, new ScalarOp<MulOp>(scale));
         }
-        if (Node.IsNeeded(this))
-        {
-            new SumBackward(backwardName, reduced, keepDim, scale).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            SumBackward.Jvp(r, this, dims, keepDim, mean);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record(op, [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
-        }
-        return r;
+        return definition.Record(r, [this], new(reduced, keepDim, scale));
     }
 
+    private static readonly OpDefinition<ReductionArgs> SumDefinition = SumDefinitionNamed("Sum", "SumBackward");
+    private static readonly OpDefinition<ReductionArgs> MeanDefinition = SumDefinitionNamed("Mean", "MeanBackward");
+
+    // The gradient broadcast back over the reduced dims, times 1/count for a mean; linear, so the tangent is the same reduction.
+    private static OpDefinition<ReductionArgs> SumDefinitionNamed(string name, string backwardName) => new(name, backwardName)
+    {
+        Differentiable = Operands.First,
+        Backward = static c =>
+        {
+            var expanded = c.Args.KeepDims(c.Grad, c.InputShape(0)).Expand(c.InputShape(0));
+            return [c.Args.Scale == 1 ? expanded : expanded * c.Args.Scale];
+        },
+        Jvp = static c => c.Args.Scale == 1 ? c.Tangent(0)!.Sum(c.Args.DimList, c.Args.KeepDim) : c.Tangent(0)!.Mean(c.Args.DimList, c.Args.KeepDim),
+        Attributes = static a => a.ToAttributes(),
+    };
+
     /// <summary>The largest element, a 0-d tensor; on ties the gradient is shared evenly, as in PyTorch.</summary>
-    public Tensor Max() => ExtremeAll("Max", ReduceKind.Max, "MaxBackward");
+    public Tensor Max() => ExtremeAll(MaxAllDefinition, ReduceKind.Max);
 
     /// <summary>The smallest element, a 0-d tensor; on ties the gradient is shared evenly, as in PyTorch.</summary>
-    public Tensor Min() => ExtremeAll("Min", ReduceKind.Min, "MinBackward");
+    public Tensor Min() => ExtremeAll(MinAllDefinition, ReduceKind.Min);
 
     /// <summary>The largest values along <paramref name="dim"/> and their indices (as floats); the gradient goes to the index returned.</summary>
-    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeDim("Max", dim, keepDim, ReduceKind.ArgMax, "MaxBackward");
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeDim(MaxDimDefinition, dim, keepDim, ReduceKind.ArgMax);
 
     /// <summary>The smallest values along <paramref name="dim"/> and their indices (as floats); the gradient goes to the index returned.</summary>
-    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeDim("Min", dim, keepDim, ReduceKind.ArgMin, "MinBackward");
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeDim(MinDimDefinition, dim, keepDim, ReduceKind.ArgMin);
 
     /// <summary>The index of the largest element along <paramref name="dim"/> (first on ties), as floats.</summary>
     public Tensor ArgMax(int dim, bool keepDim = false) => ArgExtreme("ArgMax", dim, keepDim, ReduceKind.ArgMax);
@@ -70,53 +75,58 @@ public partial class Tensor
     {
         var reduced = OneDim(op, dim);
         var r = Reduction.Reduce(op, this, reduced, keepDim, kind);
-        if (Tracing.IsActive)
-        {
-            Tracing.Record(op, [r], [this], new OpAttributes { { "dim", Rank == 0 ? 0 : Shapes.DimList(reduced)[0] }, { "keepDim", keepDim } });
-        }
-        return r;
+        var definition = kind == ReduceKind.ArgMax ? ArgMaxDefinition : ArgMinDefinition;
+        return definition.Record(r, [this], (Rank == 0 ? 0 : Shapes.DimList(reduced)[0], keepDim));
     }
+
+    // Traced only: an index has no gradient.
+    private static readonly OpDefinition<(int Dim, bool KeepDim)> ArgMaxDefinition = new("ArgMax") { Attributes = static a => DimAttributes(a.Dim, a.KeepDim) };
+    private static readonly OpDefinition<(int Dim, bool KeepDim)> ArgMinDefinition = new("ArgMin") { Attributes = static a => DimAttributes(a.Dim, a.KeepDim) };
+
+    private static OpAttributes DimAttributes(int dim, bool keepDim) => new() { { "dim", dim }, { "keepDim", keepDim } };
 
     private bool[] OneDim(string op, int dim) => Shapes.ReducedDims(op, [Shapes.NormalizeDim(op, dim, Rank)], Rank);
 
-    private Tensor ExtremeAll(string op, ReduceKind kind, string backwardName)
+    private Tensor ExtremeAll(OpDefinition<ReductionArgs> definition, ReduceKind kind)
     {
+        string op = definition.Name!;
         if (Numel == 0)
         {
             throw new ArgumentException($"{op}: expected reduction dim to be specified for input.numel() == 0 (shape {Shapes.Format(_shape)}).");
         }
-        var r = Reduction.Reduce(op, this, Shapes.ReducedDims(op, null, Rank), false, kind);
-        if (Node.IsNeeded(this))
-        {
-            new SavedPairBackward(backwardName, this, r, static (g, x, y) =>
-            {
-                var ties = x.Eq(y);
-                return g * ties / ties.Sum();
-            }).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // Shared evenly among tied extremes, as the gradient is (PyTorch's evenly_read_jvp).
-            Jvp.Linear(r, this, (x: this, y: r), static (t, s) =>
-            {
-                var ties = s.x.Eq(s.y);
-                return (t * ties).Sum() / ties.Sum();
-            });
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record(op, [r], [this], new OpAttributes { { "dims", Shapes.DimList(Shapes.ReducedDims(op, null, Rank)) }, { "keepDim", false } });
-        }
-        return r;
+        var reduced = Shapes.ReducedDims(op, null, Rank);
+        return definition.Record(Reduction.Reduce(op, this, reduced, false, kind), [this], new(reduced, false));
     }
 
-    private (Tensor, Tensor) ExtremeDim(string op, int dim, bool keepDim, ReduceKind argKind, string backwardName)
+    private static readonly OpDefinition<ReductionArgs> MaxAllDefinition = ExtremeAllDefinition("Max", "MaxBackward");
+    private static readonly OpDefinition<ReductionArgs> MinAllDefinition = ExtremeAllDefinition("Min", "MinBackward");
+
+    // The gradient (and the tangent) is shared evenly among tied extremes, as in PyTorch (evenly_distribute_backward).
+    private static OpDefinition<ReductionArgs> ExtremeAllDefinition(string name, string backwardName) => new(name, backwardName)
     {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(0), Save.Output()],
+        Backward = static c =>
+        {
+            var ties = c.Input(0).Eq(c.Output());
+            return [c.Grad * ties / ties.Sum()];
+        },
+        Jvp = static c =>
+        {
+            var ties = c.Input(0).Eq(c.Output());
+            return (c.Tangent(0)! * ties).Sum() / ties.Sum();
+        },
+        Attributes = static a => a.ToAttributes(),
+    };
+
+    private (Tensor, Tensor) ExtremeDim(OpDefinition<(int Dim, bool KeepDim)> definition, int dim, bool keepDim, ReduceKind argKind)
+    {
+        string op = definition.Name![..^3];
         int d = Shapes.NormalizeDim(op, dim, Rank);
         var indices = Reduction.Reduce(op, this, OneDim(op, d), true, argKind);
         Tensor values;
         using (Autograd.NoGrad())
-        using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
+        using (ForwardAD.SuspendIfActive()) // the tangent comes from the definition's rule, not from these parts
         {
             values = Rank == 0 ? Clone() : Gather(d, indices);
         }
@@ -125,103 +135,53 @@ public partial class Tensor
             values = values.Squeeze(d).Detach();
             indices = indices.Squeeze(d).Detach();
         }
-        if (Node.IsNeeded(this))
-        {
-            new IndexedReductionBackward(backwardName, Rank == 0 ? 0 : d, indices, keepDim || Rank == 0).Connect(values, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            IndexedReductionBackward.Jvp(values, this, Rank == 0 ? 0 : d, indices, keepDim || Rank == 0);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record(op + "Dim", [values, indices], [this], new OpAttributes { { "dim", d }, { "keepDim", keepDim || Rank == 0 } });
-        }
+        definition.Record([values, indices], [this], (Rank == 0 ? 0 : d, keepDim || Rank == 0));
         return (values, indices);
     }
+
+    private static readonly OpDefinition<(int Dim, bool KeepDim)> MaxDimDefinition = ExtremeDimDefinition("MaxDim", "MaxBackward");
+    private static readonly OpDefinition<(int Dim, bool KeepDim)> MinDimDefinition = ExtremeDimDefinition("MinDim", "MinBackward");
+
+    // The gradient goes to the selected index only; the indices (output 1) are saved, version-checked.
+    private static OpDefinition<(int Dim, bool KeepDim)> ExtremeDimDefinition(string name, string backwardName) => new(name, backwardName)
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Output(1)],
+        Backward = static c =>
+        {
+            var shape = c.InputShape(0);
+            if (shape.Length == 0)
+            {
+                return [c.Grad];
+            }
+            var (dim, keepDim) = c.Args;
+            var index = keepDim ? c.Output(1) : c.Output(1).Unsqueeze(dim);
+            return [Zeros(shape, c.Grad.DType).ScatterAdd(dim, index, keepDim ? c.Grad : c.Grad.Unsqueeze(dim))];
+        },
+        // The tangent of the selected element: the input's tangent gathered at the returned indices.
+        Jvp = static c =>
+        {
+            var t = c.Tangent(0)!;
+            if (c.Input(0).Rank == 0)
+            {
+                return t;
+            }
+            var (dim, keepDim) = c.Args;
+            var picked = t.Gather(dim, keepDim ? c.Output(1) : c.Output(1).Unsqueeze(dim));
+            return keepDim ? picked : picked.Squeeze(dim);
+        },
+        Attributes = static a => DimAttributes(a.Dim, a.KeepDim),
+    };
 }
 
-/// <summary>Backward of Sum/Mean: the gradient broadcast back over the reduced dims, times 1/count for a mean.</summary>
-internal sealed class SumBackward : Node
+/// <summary>The arguments of a reduction over a set of dims: which dims, whether they are kept, and a mean's scale.</summary>
+internal readonly record struct ReductionArgs(bool[] Reduced, bool KeepDim, double Scale = 1)
 {
-    private readonly string _name;
-    private readonly bool[] _reduced;
-    private readonly bool _keepDim;
-    private readonly double _scale;
+    /// <summary>The reduced dims as a list, as the public overloads take them.</summary>
+    public int[] DimList => Shapes.DimList(Reduced);
 
-    public SumBackward(string name, bool[] reduced, bool keepDim, double scale)
-    {
-        _name = name;
-        _reduced = reduced;
-        _keepDim = keepDim;
-        _scale = scale;
-    }
+    /// <summary><paramref name="t"/> (shaped like the result) with the reduced dims given back as size 1, so it broadcasts over the input.</summary>
+    public Tensor KeepDims(Tensor t, int[] inputShape) => KeepDim ? t : t.Reshape(Reduction.KeptShape(inputShape, Reduced));
 
-    public override string Name => _name;
-
-    /// <summary>Sum and Mean are linear: the tangent is the same reduction of the input's tangent.</summary>
-    internal static void Jvp(Tensor r, Tensor x, int[]? dims, bool keepDim, bool mean)
-    {
-        if (ForwardAD.TangentOf(x) is { } t)
-        {
-            using var jvp = ForwardAD.Suspend();
-            jvp.SetTangent(r, mean ? t.Mean(dims, keepDim) : t.Sum(dims, keepDim));
-        }
-    }
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var shape = Edges[0].Shape;
-        var kept = _keepDim ? g : g.Reshape(Reduction.KeptShape(shape, _reduced));
-        var expanded = kept.Expand(shape);
-        return [_scale == 1 ? expanded : expanded * _scale];
-    }
-}
-
-/// <summary>Backward of Max/Min along a dim: the gradient goes to the selected index only.</summary>
-internal sealed class IndexedReductionBackward : Node
-{
-    private readonly string _name;
-    private readonly int _dim;
-    private readonly Tensor _indices;
-    private readonly bool _keepDim;
-
-    public IndexedReductionBackward(string name, int dim, Tensor indices, bool keepDim)
-    {
-        _name = name;
-        _dim = dim;
-        _indices = indices;
-        _keepDim = keepDim;
-    }
-
-    public override string Name => _name;
-
-    /// <summary>The tangent of the selected element: the input's tangent gathered at the returned indices.</summary>
-    internal static void Jvp(Tensor values, Tensor x, int dim, Tensor indices, bool keepDim)
-    {
-        if (ForwardAD.TangentOf(x) is not { } t)
-        {
-            return;
-        }
-        using var jvp = ForwardAD.Suspend();
-        if (x.Rank == 0)
-        {
-            jvp.SetTangent(values, t);
-            return;
-        }
-        var picked = t.Gather(dim, keepDim ? indices : indices.Unsqueeze(dim));
-        jvp.SetTangent(values, keepDim ? picked : picked.Squeeze(dim));
-    }
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        var shape = Edges[0].Shape;
-        if (shape.Length == 0)
-        {
-            return [g];
-        }
-        var kept = _keepDim ? g : g.Unsqueeze(_dim);
-        var index = _keepDim ? _indices : _indices.Unsqueeze(_dim);
-        return [Tensor.Zeros(shape, g.DType).ScatterAdd(_dim, index, kept)];
-    }
+    public OpAttributes ToAttributes() => new() { { "dims", DimList }, { "keepDim", KeepDim } };
 }

@@ -25,21 +25,20 @@ public partial class Tensor
         {
             r = SoftmaxComposite(d);
         }
-        if (Node.IsNeeded(this))
-        {
-            new SoftmaxBackward(r, d).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // The Jacobian diag(y) − y·yᵀ is symmetric, so the tangent is the backward formula applied to it.
-            Jvp.Linear(r, this, (r, d), static (t, s) => SoftmaxBackward.Derivative(t, s.r, s.d));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Softmax", [r], [this], new OpAttributes { { "dim", d } });
-        }
-        return r;
+        return SoftmaxDefinition.Record(r, [this], d);
     }
+
+    // The Jacobian diag(y) − y·yᵀ is symmetric, so the tangent is the backward formula applied to it.
+    private static readonly OpDefinition<int> SoftmaxDefinition = new("Softmax", "SoftmaxBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Output()],
+        Backward = static c => [SoftmaxDerivative(c.Grad, c.Output(), c.Args)],
+        Jvp = static c => SoftmaxDerivative(c.Tangent(0)!, c.Output(), c.Args),
+        Attributes = static dim => new OpAttributes { { "dim", dim } },
+    };
+
+    private static Tensor SoftmaxDerivative(Tensor g, Tensor y, int dim) => y * (g - (g * y).Sum(dim, keepDim: true));
 
     /// <summary>softmax as max-subtract, exp, sum and divide over whole tensors: any dim and layout, no graph or tangent.</summary>
     internal Tensor SoftmaxComposite(int dim)
@@ -62,21 +61,18 @@ public partial class Tensor
         {
             r = this - LogSumExp([d], keepDim: true);
         }
-        if (Node.IsNeeded(this))
-        {
-            new LogSoftmaxBackward(r, d).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // J = I − 1·softmaxᵀ along dim: t − Σ softmax·t.
-            Jvp.Linear(r, this, (r, d), static (t, s) => t - (s.r.Exp() * t).Sum(s.d, keepDim: true));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("LogSoftmax", [r], [this], new OpAttributes { { "dim", d } });
-        }
-        return r;
+        return LogSoftmaxDefinition.Record(r, [this], d);
     }
+
+    // J = I − softmax·1ᵀ along dim: the gradient is g − softmax·Σg, the tangent t − Σ softmax·t.
+    private static readonly OpDefinition<int> LogSoftmaxDefinition = new("LogSoftmax", "LogSoftmaxBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Output()],
+        Backward = static c => [c.Grad - c.Output().Exp() * c.Grad.Sum(c.Args, keepDim: true)],
+        Jvp = static c => c.Tangent(0)! - (c.Output().Exp() * c.Tangent(0)!).Sum(c.Args, keepDim: true),
+        Attributes = static dim => new OpAttributes { { "dim", dim } },
+    };
 
     /// <summary>log(Σ exp(x)) over <paramref name="dims"/>, computed stably (PyTorch's <c>logsumexp</c>).</summary>
     public Tensor LogSumExp(int[] dims, bool keepDim = false)
@@ -96,66 +92,29 @@ public partial class Tensor
             }
             r = r.Detach();
         }
-        if (Node.IsNeeded(this))
-        {
-            new ReductionBackward("LogsumexpBackward", this, r, reduced, keepDim, static (g, x, lse, _) => g * (x - lse).Exp()).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // d logsumexp = Σ softmax(x)·t over the reduced dims.
-            Jvp.Linear(r, this, (x: this, r, dims, keepDim, reduced), static (t, s) =>
-                (t * (s.x - (s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced)))).Exp()).Sum(s.dims, s.keepDim));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("LogSumExp", [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
-        }
-        return r;
+        return LogSumExpDefinition.Record(r, [this], new(reduced, keepDim));
     }
+
+    // The gradient is g·softmax(x) over the reduced dims; the tangent Σ softmax(x)·t.
+    private static readonly OpDefinition<ReductionArgs> LogSumExpDefinition = new("LogSumExp", "LogsumexpBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(0), Save.Output()],
+        Backward = static c =>
+        {
+            var shape = c.InputShape(0);
+            return [c.Args.KeepDims(c.Grad, shape) * (c.Input(0) - c.Args.KeepDims(c.Output(), shape)).Exp()];
+        },
+        Jvp = static c =>
+        {
+            var x = c.Input(0);
+            return (c.Tangent(0)! * (x - c.Args.KeepDims(c.Output(), x.ShapeArray)).Exp()).Sum(c.Args.DimList, c.Args.KeepDim);
+        },
+        Attributes = static a => a.ToAttributes(),
+    };
 
     /// <summary>log(Σ exp(x)) over one dimension.</summary>
     public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
 
     private Tensor MaxKeepDim(int dim) => Kernels.Reduction.Reduce("Softmax", this, OneDim("Softmax", dim), true, Kernels.ReduceKind.Max);
-}
-
-internal sealed class SoftmaxBackward : Node
-{
-    private readonly int _dim;
-    private SavedTensor _y;
-
-    public SoftmaxBackward(Tensor y, int dim)
-    {
-        _y = new SavedTensor(y);
-        _dim = dim;
-    }
-
-    public override string Name => "SoftmaxBackward";
-
-    internal override Tensor?[] Apply(Tensor g)
-    {
-        return [Derivative(g, _y.Unpack(this), _dim)];
-    }
-
-    internal static Tensor Derivative(Tensor g, Tensor y, int dim) => y * (g - (g * y).Sum(dim, keepDim: true));
-
-    internal override void ReleaseSavedTensors() => _y.Release();
-}
-
-internal sealed class LogSoftmaxBackward : Node
-{
-    private readonly int _dim;
-    private SavedTensor _y;
-
-    public LogSoftmaxBackward(Tensor y, int dim)
-    {
-        _y = new SavedTensor(y);
-        _dim = dim;
-    }
-
-    public override string Name => "LogSoftmaxBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [g - _y.Unpack(this).Exp() * g.Sum(_dim, keepDim: true)];
-
-    internal override void ReleaseSavedTensors() => _y.Release();
 }

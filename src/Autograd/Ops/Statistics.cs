@@ -50,31 +50,7 @@ public partial class Tensor
         {
             // One accurate kernel (cascade sum of squares, scaled by a power of two where the squares would overflow
             // or underflow), rather than Sqrt(Sum(x·x)), which is +∞ in float32 once an element passes 1.8e19.
-            var r = Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Norm2);
-            if (Node.IsNeeded(this))
-            {
-                new ReductionBackward("NormBackward", this, r, reduced, keepDim, static (g, x, norm, _) =>
-                {
-                    // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward). The safe denominator
-                    // keeps the masked branch finite, so second derivatives stay finite too.
-                    var zero = norm.Eq(0);
-                    return x * Where(zero, 0, g / Where(zero, 1, norm));
-                }).Connect(r, this);
-            }
-            if (ForwardAD.IsActive)
-            {
-                // d‖x‖ = Σ x·t / ‖x‖, 0 where the norm is 0 (as the gradient).
-                Jvp.Linear(r, this, (x: this, r, dims, keepDim), static (t, s) =>
-                {
-                    var zero = s.r.Eq(0);
-                    return Where(zero, 0, (s.x * t).Sum(s.dims, s.keepDim) / Where(zero, 1, s.r));
-                });
-            }
-            if (Tracing.IsActive)
-            {
-                Tracing.Record("Norm", [r], [this], new OpAttributes { { "dims", Shapes.DimList(reduced) }, { "keepDim", keepDim } });
-            }
-            return r;
+            return Norm2Definition.Record(Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Norm2), [this], new(reduced, keepDim));
         }
         var abs = Abs();
         if (double.IsPositiveInfinity(p))
@@ -88,6 +64,27 @@ public partial class Tensor
         return PNorm(p, dims, reduced, keepDim);
     }
 
+    private static readonly OpDefinition<ReductionArgs> Norm2Definition = new("Norm", "NormBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(0), Save.Output()],
+        Backward = static c =>
+        {
+            // x/‖x‖, masked to 0 where the norm is 0 (PyTorch's norm_backward). The safe denominator
+            // keeps the masked branch finite, so second derivatives stay finite too.
+            var norm = c.Args.KeepDims(c.Output(), c.InputShape(0));
+            var zero = norm.Eq(0);
+            return [c.Input(0) * Where(zero, 0, c.Args.KeepDims(c.Grad, c.InputShape(0)) / Where(zero, 1, norm))];
+        },
+        // d‖x‖ = Σ x·t / ‖x‖, 0 where the norm is 0 (as the gradient).
+        Jvp = static c =>
+        {
+            var zero = c.Output().Eq(0);
+            return Where(zero, 0, (c.Input(0) * c.Tangent(0)!).Sum(c.Args.DimList, c.Args.KeepDim) / Where(zero, 1, c.Output()));
+        },
+        Attributes = static a => a.ToAttributes(),
+    };
+
     /// <summary>
     /// The p-norm for p other than 1, 2 and ∞, with PyTorch's norm_backward as its gradient: composed of Pow and Sum,
     /// its gradient at the zero vector would be 0·∞ = NaN, where PyTorch gives the subgradient 0 (test_norm_subgradient).
@@ -100,21 +97,28 @@ public partial class Tensor
         {
             r = Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p);
         }
-        if (Node.IsNeeded(this))
-        {
-            new ReductionBackward("NormBackward", this, r, reduced, keepDim, (g, x, norm, _) => PNormGrad(g, x, norm, p)).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // d‖x‖ = Σ (∂‖x‖/∂x)·t, with the gradient's masking at zeros.
-            Jvp.Linear(r, this, (x: this, r, reduced, dims, keepDim, p), static (t, s) =>
-            {
-                var norm = s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced));
-                return (PNormGrad(OnesLike(norm), s.x, norm, s.p) * t).Sum(s.dims, s.keepDim);
-            });
-        }
-        return r;
+        // Not traced itself: the parts it is computed with are.
+        return PNormDefinition.Record(r, [this], (new ReductionArgs(reduced, keepDim), p));
     }
+
+    private static readonly OpDefinition<(ReductionArgs Reduction, double P)> PNormDefinition = new(null, "NormBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(0), Save.Output()],
+        Backward = static c =>
+        {
+            var (reduction, p) = c.Args;
+            var shape = c.InputShape(0);
+            return [PNormGrad(reduction.KeepDims(c.Grad, shape), c.Input(0), reduction.KeepDims(c.Output(), shape), p)];
+        },
+        // d‖x‖ = Σ (∂‖x‖/∂x)·t, with the gradient's masking at zeros.
+        Jvp = static c =>
+        {
+            var (reduction, p) = c.Args;
+            var norm = reduction.KeepDims(c.Output(), c.Input(0).ShapeArray);
+            return (PNormGrad(OnesLike(norm), c.Input(0), norm, p) * c.Tangent(0)!).Sum(reduction.DimList, reduction.KeepDim);
+        },
+    };
 
     /// <summary>
     /// ∂‖x‖ₚ/∂x · g = sign(x)·|x|^(p−1) · g / ‖x‖^(p−1), as PyTorch's norm_backward: for p &lt; 1 the |x|^(p−1) factor
@@ -142,43 +146,26 @@ public partial class Tensor
     private Tensor Amax(int[]? dims, bool keepDim)
     {
         var reduced = Shapes.ReducedDims("Norm", dims, Rank);
-        var r = Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Max);
-        if (Node.IsNeeded(this))
-        {
-            new ReductionBackward("AmaxBackward", this, r, reduced, keepDim, static (g, x, max, reduced) =>
-            {
-                // The tie mask is a constant, so the second derivative flows through g only, as in PyTorch.
-                var ties = x.Eq(max);
-                return g * ties / ties.Sum(ReducedDimList(reduced), keepDim: true);
-            }).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            // Shared evenly among tied maxima, as the gradient is.
-            Jvp.Linear(r, this, (x: this, r, reduced, keepDim), static (t, s) =>
-            {
-                var dimList = ReducedDimList(s.reduced);
-                var ties = s.x.Eq(s.keepDim ? s.r : s.r.Reshape(Kernels.Reduction.KeptShape(s.x.ShapeArray, s.reduced)));
-                return (t * ties).Sum(dimList, s.keepDim) / ties.Sum(dimList, s.keepDim);
-            });
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Max", [r], [this], new OpAttributes { { "dims", ReducedDimList(reduced) }, { "keepDim", keepDim } });
-        }
-        return r;
+        return AmaxDefinition.Record(Kernels.Reduction.Reduce("Norm", this, reduced, keepDim, Kernels.ReduceKind.Max), [this], new(reduced, keepDim));
     }
 
-    private static int[] ReducedDimList(bool[] reduced)
+    // Traced as Max over dims. Shared evenly among tied maxima; the tie mask is a constant, so the second derivative
+    // flows through g only, as in PyTorch.
+    private static readonly OpDefinition<ReductionArgs> AmaxDefinition = new("Max", "AmaxBackward")
     {
-        var dims = new List<int>(reduced.Length);
-        for (int d = 0; d < reduced.Length; d++)
+        Differentiable = Operands.First,
+        Saves = [Save.Input(0), Save.Output()],
+        Backward = static c =>
         {
-            if (reduced[d])
-            {
-                dims.Add(d);
-            }
-        }
-        return dims.ToArray();
-    }
+            var shape = c.InputShape(0);
+            var ties = c.Input(0).Eq(c.Args.KeepDims(c.Output(), shape));
+            return [c.Args.KeepDims(c.Grad, shape) * ties / ties.Sum(c.Args.DimList, keepDim: true)];
+        },
+        Jvp = static c =>
+        {
+            var ties = c.Input(0).Eq(c.Args.KeepDims(c.Output(), c.Input(0).ShapeArray));
+            return (c.Tangent(0)! * ties).Sum(c.Args.DimList, c.Args.KeepDim) / ties.Sum(c.Args.DimList, c.Args.KeepDim);
+        },
+        Attributes = static a => a.ToAttributes(),
+    };
 }

@@ -21,14 +21,14 @@ public partial class Tensor
         {
             throw new ArgumentException($"View: view size is not compatible with input tensor's size and stride (shape {Shapes.Format(_shape)}, strides {Shapes.Format(_strides)}); at least one dimension spans across two contiguous subspaces. Use .Reshape(...) instead.");
         }
-        return ReshapeView(target, "ViewBackward");
+        return ReshapeView(target, ViewDefinition);
     }
 
     /// <summary>The same elements in another shape; one size may be −1. A view when the layout allows, else a copy (PyTorch's <c>reshape</c>).</summary>
     public Tensor Reshape(params int[] shape)
     {
         var target = InferShape("Reshape", shape);
-        return (IsContiguous ? this : Contiguous()).ReshapeView(target, "ViewBackward");
+        return (IsContiguous ? this : Contiguous()).ReshapeView(target, ViewDefinition);
     }
 
     /// <summary>Flattens dims <paramref name="startDim"/>..<paramref name="endDim"/> into one.</summary>
@@ -62,21 +62,21 @@ public partial class Tensor
         return Reshape(shape.ToArray());
     }
 
-    private Tensor ReshapeView(int[] target, string backwardName)
+    private Tensor ReshapeView(int[] target, OpDefinition<NoArgs> definition) =>
+        definition.Record(MakeView(target, Shapes.ContiguousStrides(target), Offset), [this]);
+
+    private static readonly OpDefinition<NoArgs> ViewDefinition = ReshapeDefinition("ViewBackward");
+    private static readonly OpDefinition<NoArgs> SqueezeDefinition = ReshapeDefinition("SqueezeBackward");
+    private static readonly OpDefinition<NoArgs> UnsqueezeDefinition = ReshapeDefinition("UnsqueezeBackward");
+    private static readonly OpDefinition<NoArgs> TransposeAliasDefinition = ReshapeDefinition("TransposeBackward");
+
+    // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is traced as a reshape: the output's shape is the target.
+    private static OpDefinition<NoArgs> ReshapeDefinition(string backwardName) => new("Reshape", backwardName)
     {
-        var r = MakeView(target, Shapes.ContiguousStrides(target), Offset);
-        if (Node.IsNeeded(this))
-        {
-            new ReshapeBackward(backwardName).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, target, static (t, shape) => t.Reshape(shape));
-        }
-        // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is a reshape: the output's shape is the target.
-        Tracing.Record("Reshape", r, this);
-        return r;
-    }
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad.Reshape(c.InputShape(0))],
+        Jvp = static c => c.Tangent(0)!.Reshape(c.Output().ShapeArray),
+    };
 
     private int[] InferShape(string op, int[] shape)
     {
@@ -125,27 +125,22 @@ public partial class Tensor
         int b = Shapes.NormalizeDim("Transpose", dim1, Rank);
         if (Rank < 2 || a == b)
         {
-            return Rank == 0 ? this : Alias("TransposeBackward");
+            return Rank == 0 ? this : Alias(TransposeAliasDefinition);
         }
         var shape = (int[])_shape.Clone();
         var strides = (int[])_strides.Clone();
         (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        var r = MakeView(shape, strides, Offset);
-        if (Node.IsNeeded(this))
-        {
-            new TransposeBackward(a, b).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, (a, b), static (t, d) => t.Transpose(d.a, d.b));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Transpose", [r], [this], new OpAttributes { { "dim0", a }, { "dim1", b } });
-        }
-        return r;
+        return TransposeDefinition.Record(MakeView(shape, strides, Offset), [this], (a, b));
     }
+
+    private static readonly OpDefinition<(int Dim0, int Dim1)> TransposeDefinition = new("Transpose", "TransposeBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad.Transpose(c.Args.Dim0, c.Args.Dim1)],
+        Jvp = static c => c.Tangent(0)!.Transpose(c.Args.Dim0, c.Args.Dim1),
+        Attributes = static d => new OpAttributes { { "dim0", d.Dim0 }, { "dim1", d.Dim1 } },
+    };
 
     /// <summary>The transpose of a matrix (a view); tensors of rank ≤ 1 are returned as they are. For higher ranks use <see cref="Permute"/> or <see cref="Transpose"/>.</summary>
     public Tensor T
@@ -184,20 +179,25 @@ public partial class Tensor
             shape[i] = _shape[d];
             strides[i] = _strides[d];
         }
-        var r = MakeView(shape, strides, Offset);
-        if (Node.IsNeeded(this))
+        return PermuteDefinition.Record(MakeView(shape, strides, Offset), [this], normalized);
+    }
+
+    private static readonly OpDefinition<int[]> PermuteDefinition = new("Permute", "PermuteBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad.Permute(InversePermutation(c.Args))],
+        Jvp = static c => c.Tangent(0)!.Permute(c.Args),
+        Attributes = static dims => new OpAttributes { { "dims", dims } },
+    };
+
+    private static int[] InversePermutation(int[] dims)
+    {
+        var inverse = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
         {
-            new PermuteBackward(normalized).Connect(r, this);
+            inverse[dims[i]] = i;
         }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, normalized, static (t, dims) => t.Permute(dims));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Permute", [r], [this], new OpAttributes { { "dims", normalized } });
-        }
-        return r;
+        return inverse;
     }
 
     /// <summary>Removes every size-1 dimension (a view).</summary>
@@ -213,7 +213,7 @@ public partial class Tensor
                 strides.Add(_strides[i]);
             }
         }
-        return ShapeView(shape.ToArray(), strides.ToArray(), "SqueezeBackward");
+        return ShapeView(shape.ToArray(), strides.ToArray(), SqueezeDefinition);
     }
 
     /// <summary>Removes dimension <paramref name="dim"/> if its size is 1; otherwise returns an unchanged view, as in PyTorch.</summary>
@@ -222,13 +222,13 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("Squeeze", dim, Rank);
         if (Rank == 0 || _shape[d] != 1)
         {
-            return Alias("SqueezeBackward");
+            return Alias(SqueezeDefinition);
         }
         var shape = new List<int>(_shape);
         var strides = new List<int>(_strides);
         shape.RemoveAt(d);
         strides.RemoveAt(d);
-        return ShapeView(shape.ToArray(), strides.ToArray(), "SqueezeBackward");
+        return ShapeView(shape.ToArray(), strides.ToArray(), SqueezeDefinition);
     }
 
     /// <summary>Inserts a size-1 dimension at <paramref name="dim"/> (a view); dim may be −(rank+1)..rank.</summary>
@@ -239,27 +239,13 @@ public partial class Tensor
         var strides = new List<int>(_strides);
         shape.Insert(d, 1);
         strides.Insert(d, d < Rank ? _strides[d] * _shape[d] : 1);
-        return ShapeView(shape.ToArray(), strides.ToArray(), "UnsqueezeBackward");
+        return ShapeView(shape.ToArray(), strides.ToArray(), UnsqueezeDefinition);
     }
 
-    private Tensor ShapeView(int[] shape, int[] strides, string backwardName)
-    {
-        var r = MakeView(shape, strides, Offset);
-        if (Node.IsNeeded(this))
-        {
-            new ReshapeBackward(backwardName).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, shape, static (t, shape) => t.Reshape(shape));
-        }
-        // Every shape-only view (View, Reshape, Squeeze, Unsqueeze) is a reshape: the output's shape is the target.
-        Tracing.Record("Reshape", r, this);
-        return r;
-    }
+    private Tensor ShapeView(int[] shape, int[] strides, OpDefinition<NoArgs> definition) => definition.Record(MakeView(shape, strides, Offset), [this]);
 
     /// <summary>A view of this tensor with the same layout (a new tensor object, as PyTorch's no-op views return).</summary>
-    private Tensor Alias(string backwardName) => ShapeView(_shape, _strides, backwardName);
+    private Tensor Alias(OpDefinition<NoArgs> definition) => ShapeView(_shape, _strides, definition);
 
     /// <summary>
     /// Broadcasts to a larger shape without copying (stride 0 on expanded dims); −1 keeps a size, and new
@@ -269,18 +255,15 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(sizes);
         var target = ExpandedShape(sizes);
-        var r = MakeView(target, Shapes.BroadcastStrides(_shape, _strides, target), Offset);
-        if (Node.IsNeeded(this))
-        {
-            new ExpandBackward().Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, target, static (t, shape) => t.Expand(shape));
-        }
-        Tracing.Record("Expand", r, this);
-        return r;
+        return ExpandDefinition.Record(MakeView(target, Shapes.BroadcastStrides(_shape, _strides, target), Offset), [this]);
     }
+
+    private static readonly OpDefinition<NoArgs> ExpandDefinition = new("Expand", "ExpandBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [c.SumToInput(0, c.Grad)],
+        Jvp = static c => c.Tangent(0)!.Expand(c.Output().ShapeArray),
+    };
 
     /// <summary>Expands to the shape of <paramref name="other"/>.</summary>
     public Tensor ExpandAs(Tensor other) => Expand(other._shape);
@@ -342,21 +325,17 @@ public partial class Tensor
         }
         var shape = (int[])_shape.Clone();
         shape[d] = length;
-        var r = MakeView(shape, _strides, Offset + start * _strides[d]);
-        if (Node.IsNeeded(this))
-        {
-            new NarrowBackward(d, start).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, (d, start, length), static (t, n) => t.Narrow(n.d, n.start, n.length));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Narrow", [r], [this], new OpAttributes { { "dim", d }, { "start", start }, { "length", length } });
-        }
-        return r;
+        return NarrowDefinition.Record(MakeView(shape, _strides, Offset + start * _strides[d]), [this], (d, start, length));
     }
+
+    // The gradient is the slice written into zeros of the input's shape (NarrowScatter, itself differentiable).
+    private static readonly OpDefinition<(int Dim, int Start, int Length)> NarrowDefinition = new("Narrow", "SliceBackward")
+    {
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad.NarrowScatter(c.InputShape(0), c.Args.Dim, c.Args.Start)],
+        Jvp = static c => c.Tangent(0)!.Narrow(c.Args.Dim, c.Args.Start, c.Args.Length),
+        Attributes = static n => new OpAttributes { { "dim", n.Dim }, { "start", n.Start }, { "length", n.Length } },
+    };
 
     /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, removing that dimension (a view).</summary>
     public Tensor Select(int dim, int index)
@@ -378,20 +357,14 @@ public partial class Tensor
     public Tensor Contiguous() => IsContiguous ? this : Clone();
 
     /// <summary>A copy with its own storage; gradients flow back to this tensor.</summary>
-    public Tensor Clone()
+    public Tensor Clone() => CloneDefinition.Record(CloneRaw(), [this]);
+
+    private static readonly OpDefinition<NoArgs> CloneDefinition = new("Clone", "CloneBackward")
     {
-        var r = CloneRaw();
-        if (Node.IsNeeded(this))
-        {
-            new ScaleBackward("CloneBackward", 1).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, 0, static (t, _) => t.Clone());
-        }
-        Tracing.Record("Clone", r, this);
-        return r;
-    }
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad],
+        Jvp = static c => c.Tangent(0)!.Clone(),
+    };
 
     /// <summary>This tensor converted to <paramref name="dtype"/>; the same tensor if it already has it. Differentiable.</summary>
     public Tensor To(DType dtype)
@@ -410,81 +383,14 @@ public partial class Tensor
         {
             r = Wrap(ToArray(), (int[])_shape.Clone());
         }
-        if (Node.IsNeeded(this))
-        {
-            new ToCopyBackward(DType).Connect(r, this);
-        }
-        if (ForwardAD.IsActive)
-        {
-            Jvp.Linear(r, this, dtype, static (t, dtype) => t.To(dtype));
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("To", [r], [this], new OpAttributes { { "dtype", dtype.ToString() } });
-        }
-        return r;
+        return ToDefinition.Record(r, [this], (DType, dtype));
     }
-}
 
-internal sealed class ReshapeBackward : Node
-{
-    private readonly string _name;
-
-    public ReshapeBackward(string name) => _name = name;
-
-    public override string Name => _name;
-
-    internal override Tensor?[] Apply(Tensor g) => [g.Reshape(Edges[0].Shape)];
-}
-
-internal sealed class TransposeBackward : Node
-{
-    private readonly int _a;
-    private readonly int _b;
-
-    public TransposeBackward(int a, int b)
+    private static readonly OpDefinition<(DType From, DType To)> ToDefinition = new("To", "ToCopyBackward")
     {
-        _a = a;
-        _b = b;
-    }
-
-    public override string Name => "TransposeBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [g.Transpose(_a, _b)];
-}
-
-internal sealed class PermuteBackward : Node
-{
-    private readonly int[] _inverse;
-
-    public PermuteBackward(int[] dims)
-    {
-        _inverse = new int[dims.Length];
-        for (int i = 0; i < dims.Length; i++)
-        {
-            _inverse[dims[i]] = i;
-        }
-    }
-
-    public override string Name => "PermuteBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [g.Permute(_inverse)];
-}
-
-internal sealed class ExpandBackward : Node
-{
-    public override string Name => "ExpandBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [g.SumToShape(Edges[0].Shape)];
-}
-
-internal sealed class ToCopyBackward : Node
-{
-    private readonly DType _dtype;
-
-    public ToCopyBackward(DType dtype) => _dtype = dtype;
-
-    public override string Name => "ToCopyBackward";
-
-    internal override Tensor?[] Apply(Tensor g) => [g.To(_dtype)];
+        Differentiable = Operands.First,
+        Backward = static c => [c.Grad.To(c.Args.From)],
+        Jvp = static c => c.Tangent(0)!.To(c.Args.To),
+        Attributes = static d => new OpAttributes { { "dtype", d.To.ToString() } },
+    };
 }

@@ -21,20 +21,27 @@ public partial class Tensor
             Select(mask, a.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<double>(), b.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<double>(), r.ContiguousSpan<double>());
         }
         System.Buffers.ArrayPool<double>.Shared.Return(mask);
-        if (Node.IsNeeded(a, b))
-        {
-            new WhereBackward(condition).Connect(r, a, b);
-        }
-        if (ForwardAD.IsActive)
-        {
-            WhereBackward.Jvp(r, condition, a, b);
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Where", [r], [condition, a, b]);
-        }
-        return r;
+        return WhereDefinition.Record(r, [condition, a, b]);
     }
+
+    // The condition is a mask: traced and saved (version-checked, as PyTorch saves it), but given no gradient.
+    private static readonly OpDefinition<NoArgs> WhereDefinition = new("Where", "WhereBackward")
+    {
+        Differentiable = Operands.Second | Operands.Third,
+        Saves = [Save.Input(0)],
+        Backward = static c =>
+        [
+            c.NeedsGrad(1) ? c.SumToInput(1, Where(c.Input(0), c.Grad, 0)) : null,
+            c.NeedsGrad(2) ? c.SumToInput(2, Where(c.Input(0), 0, c.Grad)) : null,
+        ],
+        // The tangent picks like the value: a's tangent where the condition holds, b's elsewhere (zero where one has none).
+        Jvp = static c => (c.Tangent(1), c.Tangent(2)) switch
+        {
+            ({ } ta, null) => Where(c.Input(0), ta, 0),
+            (null, { } tb) => Where(c.Input(0), 0, tb),
+            var (ta, tb) => Where(c.Input(0), ta!, tb!),
+        },
+    };
 
     /// <summary><paramref name="a"/> where the condition holds, the constant <paramref name="b"/> elsewhere.</summary>
     public static Tensor Where(Tensor condition, Tensor a, double b) => Where(condition, a, a.ScalarLike(b));
@@ -60,33 +67,4 @@ public partial class Tensor
             r[i] = mask[i] != 0 ? a[i] : b[i];
         }
     }
-}
-
-internal sealed class WhereBackward : Node
-{
-    private readonly Tensor _condition;
-
-    // The condition is a mask with no history; holding it (not a SavedTensor) matches PyTorch, which keeps it too.
-    public WhereBackward(Tensor condition) => _condition = condition;
-
-    /// <summary>The tangent picks like the value: a's tangent where the condition holds, b's elsewhere (zero where one has none).</summary>
-    internal static void Jvp(Tensor r, Tensor condition, Tensor a, Tensor b)
-    {
-        var ta = ForwardAD.TangentOf(a);
-        var tb = ForwardAD.TangentOf(b);
-        if (ta is null && tb is null)
-        {
-            return;
-        }
-        using var jvp = ForwardAD.Suspend();
-        jvp.SetTangent(r, ta is null ? Tensor.Where(condition, 0, tb!) : tb is null ? Tensor.Where(condition, ta, 0) : Tensor.Where(condition, ta, tb));
-    }
-
-    public override string Name => "WhereBackward";
-
-    internal override Tensor?[] Apply(Tensor g) =>
-    [
-        NeedsInputGrad(0) ? Tensor.Where(_condition, g, 0).SumToShape(Edges[0].Shape) : null,
-        NeedsInputGrad(1) ? Tensor.Where(_condition, 0, g).SumToShape(Edges[1].Shape) : null,
-    ];
 }

@@ -89,6 +89,10 @@ public static class Tracing
         }
     }
 
+    /// <summary>Reports a built-in op; called only by the op recording path (<see cref="OpRecorder"/>) while a trace records.</summary>
+    internal static void Report(string op, Tensor[] outputs, Tensor?[] inputs, OpAttributes attributes) =>
+        t_trace?.Add(op, outputs, inputs, attributes);
+
     /// <summary>
     /// Names the ops reported until the returned scope is disposed with a full name (a module's path, such as <c>features.0</c>), so
     /// exported nodes and error messages can say where an op came from. Does nothing unless a trace is recording.
