@@ -62,7 +62,7 @@ public static partial class Autograd
                 throw new AutogradException($"Autograd.Grad: input {i} (shape {Shapes.Format(inputs[i].ShapeSpan)}) does not require grad; set RequiresGrad = true on it before computing the outputs.");
             }
         }
-        var result = Engine.Run(outputs, gradOutputs, retainGraph ?? createGraph, createGraph, inputs);
+        var result = Engine.Grad(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph);
         for (int i = 0; i < result.Length; i++)
         {
             if (result[i] is null && !allowUnused)
