@@ -42,8 +42,17 @@ internal sealed class NodeState
 /// calling <see cref="Autograd.Grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool?, bool, bool)"/>)
 /// finds the pooled workspace taken and works in a fresh one.
 /// </summary>
+/// <remarks>
+/// The pool is trimmed: a pass over more than <see cref="RetainedNodeLimit"/> nodes gives the excess back when it
+/// ends, so a thread that once ran a huge graph does not hold its bookkeeping (about 130 bytes a node) until it
+/// exits. Such a pass pays for its collections again next time, which is small next to the forward pass that made
+/// that many nodes; graphs of ordinary size keep running without allocating any of them.
+/// </remarks>
 internal sealed class EngineWorkspace
 {
+    /// <summary>The most nodes' worth of room a workspace keeps between passes (about 1 MB).</summary>
+    internal const int RetainedNodeLimit = 8192;
+
     [ThreadStatic]
     private static EngineWorkspace? t_pooled;
 
@@ -75,15 +84,57 @@ internal sealed class EngineWorkspace
     /// <summary>Clears everything (dropping references to tensors and nodes, so none is kept alive) and pools this for the next pass.</summary>
     public void Return()
     {
+        bool oversized = States.Count > RetainedNodeLimit;
         foreach (var st in States.Values)
         {
             st.Reset();
-            _spare.Push(st);
+            if (_spare.Count < RetainedNodeLimit)
+            {
+                _spare.Push(st);
+            }
         }
         States.Clear();
         Ready.Clear();
         Walk.Clear();
         Visited.Clear();
+        if (oversized)
+        {
+            Trim();
+        }
         t_pooled = this;
     }
+
+    /// <summary>Shrinks every collection that grew beyond <see cref="RetainedNodeLimit"/> back to it (they are empty here).</summary>
+    private void Trim()
+    {
+        if (States.Capacity > RetainedNodeLimit)
+        {
+            States.TrimExcess(RetainedNodeLimit);
+        }
+        if (Visited.Capacity > RetainedNodeLimit)
+        {
+            Visited.TrimExcess(RetainedNodeLimit);
+        }
+        // A stack's TrimExcess(n) sets its capacity to n, so it is called only to shrink.
+        if (Ready.Capacity > RetainedNodeLimit)
+        {
+            Ready.TrimExcess(RetainedNodeLimit);
+        }
+        if (Walk.Capacity > RetainedNodeLimit)
+        {
+            Walk.TrimExcess(RetainedNodeLimit);
+        }
+        if (_spare.Capacity > RetainedNodeLimit)
+        {
+            _spare.TrimExcess(RetainedNodeLimit);
+        }
+    }
+
+    /// <summary>
+    /// The room this thread's pooled workspace keeps between passes, per collection (zeros if none is pooled), for
+    /// tests of the trimming: entries of the node-state dictionary and of the visited set, slots of the ready and walk
+    /// stacks, and spare node-state records kept for reuse.
+    /// </summary>
+    internal static (int States, int Visited, int Ready, int Walk, int SpareStates) PooledCapacity
+        => t_pooled is { } w ? (w.States.Capacity, w.Visited.Capacity, w.Ready.Capacity, w.Walk.Capacity, w._spare.Count) : default;
 }
