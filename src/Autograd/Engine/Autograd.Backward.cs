@@ -43,7 +43,7 @@ public static partial class Autograd
         }
         // An input the roots do not reach keeps its Grad (as allowUnused: true in Grad).
         var grads = Engine.Grad(tensors, gradTensors, inputs, retain, createGraph);
-        using (SetGradEnabled(createGraph))
+        using (SetGradEnabledSynchronously(createGraph))
         {
             for (int i = 0; i < grads.Length; i++)
             {

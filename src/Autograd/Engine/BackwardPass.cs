@@ -222,7 +222,7 @@ internal readonly struct BackwardPass
             return null;
         }
         Tensor?[] inputGrads;
-        using (Autograd.SetGradEnabled(_createGraph))
+        using (Autograd.SetGradEnabledSynchronously(_createGraph))
         {
             inputGrads = several is null ? node.Apply(single!) : node.ApplyOutputs(several);
         }
@@ -285,7 +285,7 @@ internal readonly struct BackwardPass
         }
         if (_mode == BackwardMode.AccumulateIntoGrad && node.RetainedOutput(outputNr) is { } retained)
         {
-            using (Autograd.SetGradEnabled(_createGraph))
+            using (Autograd.SetGradEnabledSynchronously(_createGraph))
             {
                 AccumulateGrad.Accumulate(retained, grad);
             }
@@ -307,7 +307,7 @@ internal readonly struct BackwardPass
 
     private Tensor Sum(Tensor a, Tensor b)
     {
-        using (Autograd.SetGradEnabled(_createGraph))
+        using (Autograd.SetGradEnabledSynchronously(_createGraph))
         {
             return a + b;
         }
