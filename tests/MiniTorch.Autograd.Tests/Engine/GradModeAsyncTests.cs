@@ -36,7 +36,8 @@ public class GradModeAsyncTests
     {
         var x = Tensor.Ones([2], requiresGrad: true);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var parked = new CountdownEvent(Holders);
+        var allParked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int toPark = Holders;
         var holders = new Task<(bool BeforeAwait, bool AfterAwait, bool Recorded)>[Holders];
         for (int i = 0; i < Holders; i++)
         {
@@ -46,14 +47,17 @@ public class GradModeAsyncTests
                 using (Autograd.NoGrad())
                 {
                     bool before = Autograd.IsGradEnabled;
-                    parked.Signal();
+                    if (Interlocked.Decrement(ref toPark) == 0)
+                    {
+                        allParked.SetResult();
+                    }
                     await gate.Task;     // resumes on some thread-pool thread
                     await Task.Yield();  // and again, likely on another
                     return (before, Autograd.IsGradEnabled, (x * 2).GradFn is not null);
                 }
             });
         }
-        Assert.True(parked.Wait(TimeSpan.FromSeconds(30)), "the scope holders did not all start");
+        await allParked.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         // Every holder is suspended inside its scope: the threads they left run other work with grad enabled.
         Assert.Equal(0, await CountProbesWithGradDisabled());
