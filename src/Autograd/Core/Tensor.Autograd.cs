@@ -92,7 +92,7 @@ public partial class Tensor
     /// <param name="retainGraph">Keep the saved tensors for another backward; defaults to <paramref name="createGraph"/>.</param>
     /// <param name="createGraph">Record the derivative's graph so higher-order derivatives can be taken.</param>
     public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false)
-        => Engine.Run([this], [gradient], retainGraph ?? createGraph, createGraph, null);
+        => Engine.Backward([this], [gradient], retainGraph ?? createGraph, createGraph);
 
     /// <summary>A tensor sharing this one's storage (and version counter) with no history and no grad.</summary>
     public Tensor Detach() => DetachDefinition.Record(new Tensor(Storage, _shape, _strides, Offset), [this]);

@@ -89,7 +89,7 @@ public partial class Tensor
         }
         CheckNoRepeats("IndexCopy", index.ToDoubleArray());
         Tensor written;
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive())
         {
             written = ZerosLike(this).IndexAdd(d, index, OnesLike(source)); // 1 where a slice lands

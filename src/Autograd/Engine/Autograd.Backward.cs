@@ -26,7 +26,7 @@ public static partial class Autograd
         bool retain = retainGraph ?? createGraph;
         if (inputs is null)
         {
-            Engine.Run(tensors, gradTensors, retain, createGraph, null);
+            Engine.Backward(tensors, gradTensors, retain, createGraph);
             return;
         }
         if (inputs.Count == 0)
@@ -42,8 +42,8 @@ public static partial class Autograd
             }
         }
         // An input the roots do not reach keeps its Grad (as allowUnused: true in Grad).
-        var grads = Engine.Run(tensors, gradTensors, retain, createGraph, inputs);
-        using (SetGradEnabled(createGraph))
+        var grads = Engine.Grad(tensors, gradTensors, inputs, retain, createGraph);
+        using (SetGradEnabledSynchronously(createGraph))
         {
             for (int i = 0; i < grads.Length; i++)
             {

@@ -6,31 +6,6 @@ namespace MiniTorch;
 /// </summary>
 public static partial class Autograd
 {
-    [ThreadStatic]
-    private static bool t_gradDisabled;
-
-    /// <summary>Whether ops on this thread record graphs (PyTorch's <c>torch.is_grad_enabled()</c>).</summary>
-    public static bool IsGradEnabled => !t_gradDisabled;
-
-    /// <summary>
-    /// Turns graph recording off on this thread until the returned scope is disposed:
-    /// <c>using (Autograd.NoGrad()) { … }</c>. Scopes nest; each restores the mode it found.
-    /// </summary>
-    public static GradModeScope NoGrad() => SetGradEnabled(false);
-
-    /// <summary>Turns graph recording on inside a <see cref="NoGrad"/> scope until the returned scope is disposed.</summary>
-    public static GradModeScope EnableGrad() => SetGradEnabled(true);
-
-    /// <summary>Sets grad mode on this thread; disposing the returned scope restores the previous mode.</summary>
-    public static GradModeScope SetGradEnabled(bool enabled)
-    {
-        var scope = new GradModeScope(!t_gradDisabled);
-        t_gradDisabled = !enabled;
-        return scope;
-    }
-
-    internal static void Restore(bool enabled) => t_gradDisabled = !enabled;
-
     /// <summary>
     /// The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>, returned rather than
     /// accumulated into <see cref="Tensor.Grad"/> (PyTorch's <c>torch.autograd.grad</c>).
@@ -62,7 +37,7 @@ public static partial class Autograd
                 throw new AutogradException($"Autograd.Grad: input {i} (shape {Shapes.Format(inputs[i].ShapeSpan)}) does not require grad; set RequiresGrad = true on it before computing the outputs.");
             }
         }
-        var result = Engine.Run(outputs, gradOutputs, retainGraph ?? createGraph, createGraph, inputs);
+        var result = Engine.Grad(outputs, gradOutputs, inputs, retainGraph ?? createGraph, createGraph);
         for (int i = 0; i < result.Length; i++)
         {
             if (result[i] is null && !allowUnused)
@@ -76,15 +51,4 @@ public static partial class Autograd
     /// <summary>The gradient of one output with respect to one input (see the list overload).</summary>
     public static Tensor Grad(Tensor output, Tensor input, Tensor? gradOutput = null, bool? retainGraph = null, bool createGraph = false)
         => Grad([output], [input], [gradOutput], retainGraph, createGraph)[0]!;
-}
-
-/// <summary>A grad-mode scope; disposing it restores the mode that was in force when it was opened.</summary>
-public readonly struct GradModeScope : IDisposable
-{
-    private readonly bool _previous;
-
-    internal GradModeScope(bool previous) => _previous = previous;
-
-    /// <summary>Restores the previous grad mode.</summary>
-    public void Dispose() => Autograd.Restore(_previous);
 }

@@ -35,7 +35,7 @@ internal static class CustomFunctionRunner
         Tensor[] outputs;
         // Forward mode is suspended too: the outputs' tangents come from Jvp, not from the ops Forward is made of.
         // Tracing too: the function reports itself below, and what Forward computes with is its own business.
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive())
         using (Tracing.Suspend())
         {
@@ -219,7 +219,7 @@ internal sealed class FunctionNode : Node
             // PyTorch's once_differentiable: backward runs without a graph; under createGraph the results get a node
             // that refuses to be differentiated, instead of being constants whose derivative would silently be zero.
             bool createGraph = Autograd.IsGradEnabled && anyRequiresGrad;
-            using (Autograd.NoGrad())
+            using (Autograd.NoGradSynchronously())
             {
                 grads = _function.RunBackward(_ctx, gradOutputs);
             }

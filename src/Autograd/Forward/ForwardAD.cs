@@ -25,24 +25,49 @@ namespace MiniTorch;
 /// </example>
 public static class ForwardAD
 {
+    // The current level belongs to the async flow, as grad mode does (see Autograd.NoGrad): a level held across an
+    // await is still current after it, and the thread the flow left does not keep it. Ops read t_level, this thread's
+    // copy of the flow's level, refreshed by OnFlowChanged when the thread switches flows. Suspending forward mode
+    // while an op computes its tangent is synchronous and per op, so it writes only the copy (t_suspensions counts it).
+
     [ThreadStatic]
     private static DualLevel? t_level;
 
-    /// <summary>Whether a forward AD level is open on this thread (and not suspended while a tangent is being computed).</summary>
+    [ThreadStatic]
+    private static int t_suspensions;
+
+    private static readonly AsyncLocal<DualLevel?> s_flowLevel = new(OnFlowChanged);
+
+    private static void OnFlowChanged(AsyncLocalValueChangedArgs<DualLevel?> change)
+    {
+        if (change.ThreadContextChanged && t_suspensions == 0)
+        {
+            t_level = change.CurrentValue;
+        }
+    }
+
+    /// <summary>Whether a forward AD level is open here (in the current async flow, and not suspended while a tangent is being computed).</summary>
     public static bool IsActive
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => t_level is not null;
     }
 
-    /// <summary>The innermost open level on this thread, or null.</summary>
+    /// <summary>The innermost open level of the current async flow, or null.</summary>
     public static DualLevel? CurrentLevel => t_level;
 
-    /// <summary>Opens a new level on this thread (PyTorch's <c>dual_level()</c>); dispose it to exit. Levels nest, each with a new id.</summary>
+    /// <summary>
+    /// Opens a new level (PyTorch's <c>dual_level()</c>); dispose it to exit. Levels nest, each with a new id.
+    /// </summary>
+    /// <remarks>
+    /// The level is current for the async flow that entered it, like <see cref="Autograd.NoGrad"/>'s mode: it stays
+    /// current across an <c>await</c> (the level may be exited on the thread the method resumed on), work started inside
+    /// it (<see cref="Task.Run(Action)"/>, a new thread) sees it, and work started elsewhere does not.
+    /// </remarks>
     public static DualLevel Enter()
     {
         var level = new DualLevel(t_level);
-        t_level = level;
+        SetCurrent(level);
         return level;
     }
 
@@ -50,9 +75,19 @@ public static class ForwardAD
     {
         if (!ReferenceEquals(t_level, level))
         {
-            throw new InvalidOperationException($"ForwardAD: exiting {level} while {(t_level is null ? "no level" : t_level.ToString())} is current on this thread; levels must be exited innermost first (use `using (ForwardAD.Enter())`).");
+            throw new InvalidOperationException($"ForwardAD: exiting {level} while {(t_level is null ? "no level" : t_level.ToString())} is current here; levels must be exited innermost first, in the async flow that entered them (use `using (ForwardAD.Enter())`).");
         }
-        t_level = level.Enclosing;
+        SetCurrent(level.Enclosing);
+    }
+
+    private static void SetCurrent(DualLevel? level)
+    {
+        // While an op's tangent is being computed (suspended) the flow's level is the suspended one, restored on resume.
+        if (t_suspensions == 0)
+        {
+            s_flowLevel.Value = level;
+        }
+        t_level = level;
     }
 
     /// <summary>
@@ -150,11 +185,16 @@ public static class ForwardAD
     internal static TangentScope Suspend()
     {
         var level = t_level ?? throw new InvalidOperationException("ForwardAD.Suspend: no level is active.");
+        t_suspensions++;
         t_level = null;
         return new TangentScope(level);
     }
 
-    internal static void Resume(DualLevel level) => t_level = level;
+    internal static void Resume(DualLevel level)
+    {
+        t_suspensions--;
+        t_level = level;
+    }
 
     /// <summary>Suspends forward mode if it is active (see <see cref="Suspend"/>); the default scope otherwise.</summary>
     internal static TangentScope SuspendIfActive() => t_level is null ? default : Suspend();

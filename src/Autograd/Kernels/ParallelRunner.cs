@@ -121,7 +121,9 @@ internal static class ParallelRunner
             while (s_workerCount < count)
             {
                 var thread = new Thread(WorkerLoop) { IsBackground = true, Name = $"MiniTorch worker {s_workerCount + 1}" };
-                thread.Start();
+                // Not Start: a worker lives for the process and must not keep the ExecutionContext of the op that
+                // happened to create it (its grad mode, forward AD level and any other AsyncLocal values).
+                thread.UnsafeStart();
                 s_workerCount++;
             }
         }

@@ -38,17 +38,34 @@ public class GradModeTests
         Assert.True(Autograd.IsGradEnabled);
     }
 
+    /// <summary>
+    /// PyTorch: a no_grad scope "will not affect computation in other threads". The mode belongs to the async flow
+    /// (see GradModeAsyncTests), so a thread that was already running is unaffected, while a thread started inside the
+    /// scope inherits it with the rest of the ExecutionContext (as CultureInfo.CurrentCulture does).
+    /// </summary>
     [Fact]
-    public void GradModeIsThreadLocal()
+    public void GradModeDoesNotAffectOtherThreads()
     {
+        using var scopeOpen = new ManualResetEventSlim();
+        bool other = false;
+        var running = new Thread(() =>
+        {
+            scopeOpen.Wait();
+            other = Autograd.IsGradEnabled;
+        });
+        running.Start();
         using (Autograd.NoGrad())
         {
-            bool other = false;
-            var thread = new Thread(() => other = Autograd.IsGradEnabled);
-            thread.Start();
-            thread.Join();
+            scopeOpen.Set();
+            running.Join();
             Assert.True(other);
             Assert.False(Autograd.IsGradEnabled);
+
+            bool inherited = true;
+            var startedInside = new Thread(() => inherited = Autograd.IsGradEnabled);
+            startedInside.Start();
+            startedInside.Join();
+            Assert.False(inherited);
         }
     }
 
