@@ -125,7 +125,7 @@ public partial class Tensor
         int d = Shapes.NormalizeDim(op, dim, Rank);
         var indices = Reduction.Reduce(op, this, OneDim(op, d), true, argKind);
         Tensor values;
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive()) // the tangent comes from the definition's rule, not from these parts
         {
             values = Rank == 0 ? Clone() : Gather(d, indices);

@@ -43,7 +43,7 @@ public partial class Tensor
     /// <summary>softmax as max-subtract, exp, sum and divide over whole tensors: any dim and layout, no graph or tangent.</summary>
     internal Tensor SoftmaxComposite(int dim)
     {
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive())
         {
             var e = (this - MaxKeepDim(dim)).Exp();
@@ -56,7 +56,7 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Rank);
         Tensor r;
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             r = this - LogSumExp([d], keepDim: true);
@@ -79,7 +79,7 @@ public partial class Tensor
     {
         var reduced = Shapes.ReducedDims("LogSumExp", dims, Rank);
         Tensor r;
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             var m = Kernels.Reduction.Reduce("LogSumExp", this, reduced, true, Kernels.ReduceKind.Max);

@@ -92,7 +92,7 @@ public partial class Tensor
     private Tensor PNorm(double p, int[]? dims, bool[] reduced, bool keepDim)
     {
         Tensor r;
-        using (Autograd.NoGrad())
+        using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive()) // the tangent comes from the rule below, not from these parts
         {
             r = Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p);
