@@ -77,6 +77,11 @@ internal static class CustomNodeImport
 
     private static string MissingMessage(string domain, string opType, IReadOnlyDictionary<string, string> metadata, IReadOnlyList<IOnnxCustomOps> sources)
     {
+        if (IsStandardExtension(domain))
+        {
+            // ONNX-ML, training and ONNX Runtime's contrib ops: not something a plugin could have been exported as.
+            return $"domain '{domain}' is not supported: the importer reads the default ONNX domain, and custom domains that a source in OnnxImportOptions.CustomOps provides (ops of loaded plugins, by default)";
+        }
         string message = $"op '{opType}' of custom domain '{domain}' is not provided by any source in OnnxImportOptions.CustomOps";
         if (sources.Count == 0)
         {
@@ -85,6 +90,9 @@ internal static class CustomNodeImport
         var explanations = sources.Select(s => s.ExplainMissing(domain, opType, metadata)).OfType<string>().ToList();
         return explanations.Count == 0 ? message + "." : message + ". " + string.Join(" ", explanations);
     }
+
+    private static bool IsStandardExtension(string domain) =>
+        domain.StartsWith("ai.onnx.", StringComparison.Ordinal) || domain == "com.microsoft" || domain.StartsWith("com.microsoft.", StringComparison.Ordinal);
 
     /// <summary>A node attribute as a number: FLOAT and INT, or a one-element TENSOR (the exporter's float64 scalars).</summary>
     private static double Number(NodeImportContext c, AttributeProto a, OnnxCustomOp op, string source)

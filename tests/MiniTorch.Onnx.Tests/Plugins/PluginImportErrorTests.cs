@@ -108,5 +108,24 @@ public class PluginImportErrorTests
         var error = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(onnx.Proto.ToByteArray()));
         Assert.Contains("op 'swish' of custom domain 'activations' is not provided by any source in OnnxImportOptions.CustomOps.", error.Message);
         Assert.Contains("has op 'swish', but it is lowered as a composition of standard operators (another version of the plugin is loaded).", error.Message);
+
+        node.Domain = "ai.onnx.ml"; // a standard extension domain is not mistaken for a missing plugin
+        error = Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(onnx.Proto.ToByteArray()));
+        Assert.Contains($"ai.onnx.ml::swish node '{node.Name}' (#0, opset 21): domain 'ai.onnx.ml' is not supported: the importer reads the default ONNX domain, and custom domains", error.Message);
+        Assert.DoesNotContain("plugin named", error.Message);
+    }
+
+    [Fact]
+    public void AnImportedModelKeepsRunningThePluginOpAfterThePluginIsUnloaded()
+    {
+        using var host = PluginFixture.Activations(); // disposed (again: Dispose is idempotent) if an assertion fails early
+        var onnx = OnnxExporter.Export(x => host.Ops.Invoke("softplus", [x], PluginFixture.Attributes(("beta", 2))), PluginModelImportTests.Input(2, DType.Float64, 1));
+        var imported = OnnxImporter.Import(onnx);
+        var x = PluginModelImportTests.Input(3, DType.Float64, 2);
+        var expected = host.Ops.Invoke("softplus", [x], PluginFixture.Attributes(("beta", 2))).ToDoubleArray();
+        host.Dispose();
+        // Like a module the plugin created, the imported model holds the op's code: it still runs (and keeps the code loaded).
+        Assert.Equal(expected, imported.Call(x).ToDoubleArray());
+        Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(onnx));
     }
 }
