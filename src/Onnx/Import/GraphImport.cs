@@ -193,7 +193,7 @@ internal sealed class GraphImport
 
     private static bool IsCustomDomain(NodeProto node) => node.Domain.Length > 0 && node.Domain != "ai.onnx";
 
-    /// <summary>The node for messages: <c>Conv node 'conv1' (#3, opset 13)</c>, <c>activations::softplus node '2/softplus_4' (#4, opset 21)</c>.</summary>
+    /// <summary>The node for messages: <c>Conv node 'conv1' (#3, opset 13)</c>, <c>activations::softplus node '2/activations::softplus_8' (#2, opset 21)</c>.</summary>
     public static string DescribeNode(NodeProto node, int index, long opset) =>
         $"{(IsCustomDomain(node) ? node.Domain + "::" : "")}{node.OpType} node '{(node.Name.Length > 0 ? node.Name : "(unnamed)")}' (#{index}, opset {opset})";
 }
