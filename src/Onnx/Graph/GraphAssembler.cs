@@ -77,6 +77,10 @@ internal sealed class GraphAssembler
                 model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
             }
         }
+        foreach (var (key, value) in _graph.Metadata)
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
         return model;
     }
 

@@ -15,6 +15,9 @@ internal sealed class GraphBuilder
     /// <summary>The FunctionProtos of custom-domain nodes (plugin ops lowered as functions), by domain and name.</summary>
     public Dictionary<(string Domain, string Name), (FunctionProto Proto, int DomainVersion, string Owner)> Functions { get; } = [];
 
+    /// <summary>The model's metadata_props: for each plugin op written as a function, the plugin it came from (PluginOnnxOps.MetadataPrefix).</summary>
+    public SortedDictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
+
     public GraphValue this[Tensor tensor] => _values[tensor];
 
     public bool TryGetValue(Tensor tensor, out GraphValue value) => _values.TryGetValue(tensor, out value!);

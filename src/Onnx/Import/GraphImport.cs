@@ -16,10 +16,14 @@ internal sealed class GraphImport
     private readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
     private readonly HashSet<NodeProto> _absorbed = new(ReferenceEqualityComparer.Instance);
     private readonly OnnxGraphModule _module;
+    private readonly ImportedModelInfo _model;
+    private readonly IReadOnlyList<IOnnxCustomOps> _customOps;
 
-    public GraphImport(GraphProto graph, long opset, string source, OnnxImportOptions options)
+    public GraphImport(GraphProto graph, long opset, string source, OnnxImportOptions options, ImportedModelInfo model)
     {
         _graph = graph;
+        _model = model;
+        _customOps = options.CustomOps;
         Opset = opset;
         Source = source;
         _module = new OnnxGraphModule(source, opset, options.DynamicBatch);
@@ -84,12 +88,9 @@ internal sealed class GraphImport
             {
                 continue;
             }
-            if (node.Domain.Length > 0 && node.Domain != "ai.onnx")
-            {
-                problems.Add($"{DescribeNode(node, index, Opset)}: domain '{node.Domain}' is not supported (only the default ONNX domain)");
-                continue;
-            }
-            if (!ImportOps.Table.TryGetValue(node.OpType, out var entry))
+            bool custom = IsCustomDomain(node);
+            OnnxOpImporter? entry = null;
+            if (!custom && !ImportOps.Table.TryGetValue(node.OpType, out entry))
             {
                 problems.Add($"{DescribeNode(node, index, Opset)}: operator not supported");
                 continue;
@@ -97,12 +98,18 @@ internal sealed class GraphImport
             try
             {
                 var context = new NodeImportContext(this, node, index);
+                if (custom)
+                {
+                    // A custom domain's op comes from a source in OnnxImportOptions.CustomOps (by default, loaded plugins).
+                    steps.Add(new GraphStep(node, index, context.Inputs, context.Outputs, CustomNodeImport.Import(context, _model, _customOps, Source)));
+                    continue;
+                }
                 if (node.OpType == "Constant")
                 {
                     _constants[node.Output[0]] = ImportOps.ConstantValue(context, Source);
                     continue;
                 }
-                var kernel = entry(context);
+                var kernel = entry!(context);
                 steps.Add(new GraphStep(node, index, context.Inputs, context.Outputs, kernel));
             }
             catch (UnsupportedNodeException e)
@@ -184,8 +191,11 @@ internal sealed class GraphImport
 
     public void Absorb(NodeProto node) => _absorbed.Add(node);
 
+    private static bool IsCustomDomain(NodeProto node) => node.Domain.Length > 0 && node.Domain != "ai.onnx";
+
+    /// <summary>The node for messages: <c>Conv node 'conv1' (#3, opset 13)</c>, <c>activations::softplus node '2/activations::softplus_8' (#2, opset 21)</c>.</summary>
     public static string DescribeNode(NodeProto node, int index, long opset) =>
-        $"{node.OpType} node '{(node.Name.Length > 0 ? node.Name : "(unnamed)")}' (#{index}, opset {opset})";
+        $"{(IsCustomDomain(node) ? node.Domain + "::" : "")}{node.OpType} node '{(node.Name.Length > 0 ? node.Name : "(unnamed)")}' (#{index}, opset {opset})";
 }
 
 /// <summary>One imported node: its ONNX inputs and the outputs its kernel writes.</summary>

@@ -16,4 +16,20 @@ public sealed class OnnxImportOptions
     /// imported from a file is named by its path.
     /// </summary>
     public string? SourceName { get; set; }
+
+    /// <summary>
+    /// Where nodes of custom domains (not the standard ONNX domain) find the op they run, asked in order. The default,
+    /// <see cref="PluginOnnxOps.AllLoaded"/>, maps a node <c>domain::op</c> to the op of a plugin loaded in any
+    /// <see cref="MiniTorch.Plugins.PluginHost"/> that declared it as an ONNX function of that domain (how plugin ops
+    /// lowered with <c>OnnxOpLowering.Function</c> are exported), so the model runs and trains with the plugin's own
+    /// kernels. Use <c>[new PluginOnnxOps(host)]</c> to take ops from one host only, add your own
+    /// <see cref="IOnnxCustomOps"/> for other domains, or set an empty list to refuse every custom-domain node.
+    /// </summary>
+    public IReadOnlyList<IOnnxCustomOps> CustomOps
+    {
+        get => _customOps;
+        set => _customOps = value ?? throw new ArgumentNullException(nameof(value), "OnnxImportOptions.CustomOps: pass an empty list to refuse custom-domain nodes, not null.");
+    }
+
+    private IReadOnlyList<IOnnxCustomOps> _customOps = [PluginOnnxOps.AllLoaded];
 }

@@ -8,7 +8,9 @@ namespace MiniTorch.Onnx;
 /// become parameters and buffers, Conv / BatchNormalization / Gemm (and MatMul + Add with a constant weight) /
 /// LayerNormalization nodes become named Conv2d / BatchNorm2d / Linear / LayerNorm submodules, and the forward runs
 /// the graph with MiniTorch ops. Opsets 7 to 21 of the default domain are read, with each operator's changes across
-/// them (see docs/onnx.md for the operator table and how names are derived).
+/// them (see docs/onnx.md for the operator table and how names are derived). Nodes of a custom domain run the op a
+/// source in <see cref="OnnxImportOptions.CustomOps"/> provides: by default the plugin op of a loaded plugin that the
+/// node was exported from (<see cref="PluginOnnxOps"/>).
 /// </summary>
 /// <remarks>
 /// Every node is checked before anything runs: unsupported operators, domains and attributes are reported together in
@@ -123,7 +125,7 @@ public static class OnnxImporter
         }
         try
         {
-            return new GraphImport(model.Graph, version, source, options).Import();
+            return new GraphImport(model.Graph, version, source, options, ImportedModelInfo.From(model)).Import();
         }
         catch (Exception e) when (e is ArgumentException or InvalidCastException or OverflowException)
         {

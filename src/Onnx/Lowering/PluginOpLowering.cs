@@ -17,6 +17,7 @@ internal static class PluginOpLowering
     {
         var (plugin, name, attributes) = PluginOpTrace.Read(op);
         string source;
+        string? provenance = null;
         OpDefinition? definition = resolver?.Invoke(plugin, name);
         if (definition is not null)
         {
@@ -29,6 +30,7 @@ internal static class PluginOpLowering
         else if (LoadedPluginOps.TryFind(plugin, name, out definition, out var loaded))
         {
             source = $"plugin {loaded}";
+            provenance = PluginOnnxOps.Provenance(loaded!);
         }
         else if (LoadedPluginOps.IsLoaded(plugin))
         {
@@ -44,13 +46,18 @@ internal static class PluginOpLowering
             $"OnnxLowering = OnnxOpLowering.Function(g => …) as a FunctionProto in a custom domain (docs/plugins.md, section \"Export to ONNX\").");
         var recorded = lowering.Record(name, definition.Inputs, definition.Attributes.Keys.ToArray());
         return lowering.Kind == OnnxLoweringKind.Compose
-            ? c => WriteInline(c, recorded, attributes)
-            : c => WriteFunctionCall(c, lowering, recorded, definition, plugin, attributes);
+            ? c => WriteInline(c, recorded, attributes, op.Name)
+            : c => WriteFunctionCall(c, lowering, recorded, definition, plugin, attributes, provenance);
     }
 
-    /// <summary>Compose: the recorded nodes go into the graph, with the call's attributes as constants of the op's dtype.</summary>
-    private static void WriteInline(OnnxLoweringContext c, OnnxLoweringGraph recorded, IReadOnlyDictionary<string, double> attributes)
+    /// <summary>
+    /// Compose: the recorded nodes go into the graph, with the call's attributes as constants of the op's dtype. Each
+    /// node's doc_string names the call (<c>MiniTorch plugin op activations::swish (beta=1.5)</c>): the import runs the
+    /// standard operators, and the mark says which plugin op they came from to a reader (or a future importer).
+    /// </summary>
+    private static void WriteInline(OnnxLoweringContext c, OnnxLoweringGraph recorded, IReadOnlyDictionary<string, double> attributes, string qualifiedName)
     {
+        int firstNode = c.Graph.Nodes.Count;
         var dtype = c.OutputDType(0);
         var names = new Dictionary<OnnxValue, string>(ReferenceEqualityComparer.Instance);
         string Name(OnnxValue? value)
@@ -88,6 +95,12 @@ internal static class PluginOpLowering
         {
             c.AddNode("Identity", [Name(recorded.Output)], c.Output(0));
         }
+        string mark = $"MiniTorch plugin op {qualifiedName}" + (attributes.Count == 0 ? "" :
+            $" ({string.Join(", ", attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))})");
+        for (int i = firstNode; i < c.Graph.Nodes.Count; i++)
+        {
+            c.Graph.Nodes[i].DocString = mark;
+        }
     }
 
     private static OnnxAttribute ToAttribute(OnnxNodeAttribute a, IReadOnlyDictionary<string, double> attributes) => a.Kind switch
@@ -100,9 +113,14 @@ internal static class PluginOpLowering
     };
 
     /// <summary>Function: one node <c>domain::op</c> carrying the call's attributes, and the FunctionProto, added once per model.</summary>
-    private static void WriteFunctionCall(OnnxLoweringContext c, OnnxOpLowering lowering, OnnxLoweringGraph recorded, OpDefinition definition, string plugin, IReadOnlyDictionary<string, double> attributes)
+    private static void WriteFunctionCall(OnnxLoweringContext c, OnnxOpLowering lowering, OnnxLoweringGraph recorded, OpDefinition definition, string plugin, IReadOnlyDictionary<string, double> attributes, string? provenance)
     {
         string domain = lowering.Domain ?? plugin;
+        if (provenance is not null)
+        {
+            // Read back by the importer's error when the plugin is not loaded: which plugin, and which file, to load.
+            c.Graph.Metadata[$"{PluginOnnxOps.MetadataPrefix}{domain}::{definition.Name}"] = provenance;
+        }
         var key = (domain, definition.Name);
         string owner = $"op '{definition.Name}' of plugin '{plugin}'";
         var floatAttributes = PluginFunctionBody.FloatAttributes(recorded);

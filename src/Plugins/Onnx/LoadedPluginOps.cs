@@ -2,7 +2,7 @@ namespace MiniTorch.Plugins;
 
 /// <summary>
 /// The ops of every plugin loaded in any <see cref="PluginHost"/> of the process, by plugin and op name: what the
-/// ONNX exporter reads a traced plugin op's lowering from. A plugin loaded in two hosts is listed once per host;
+/// ONNX exporter reads a traced plugin op's lowering from, and the importer the op a custom-domain node maps to. A plugin loaded in two hosts is listed once per host;
 /// unloading it from one leaves the other's entry.
 /// </summary>
 public static class LoadedPluginOps
@@ -31,6 +31,18 @@ public static class LoadedPluginOps
         }
         (definition, plugin) = (null, null);
         return false;
+    }
+
+    /// <summary>
+    /// Every op of every loaded plugin, with the plugin that provides it (a snapshot): what the ONNX importer searches
+    /// for the op a custom-domain node stands for, since a node names its domain, which need not be the plugin's name.
+    /// </summary>
+    public static IReadOnlyList<(LoadedPlugin Plugin, OpDefinition Op)> List()
+    {
+        lock (Lock)
+        {
+            return [.. Entries];
+        }
     }
 
     /// <summary>Whether plugin <paramref name="pluginName"/> is loaded in some host.</summary>

@@ -31,6 +31,11 @@ public class PluginTrainingTests
         Assert.True(new FileInfo(result.PlotPath!).Length > 10_000, "the loss plot was not written");
         // The trained model, plugin ops included, exported and run in ONNX Runtime on the 359 held-out images.
         Assert.InRange(result.OnnxMaxError, 0, 1e-4);
+        // What the program prints: ONNX Runtime's error, then the model imported back with the plugin (mish runs the plugin's op).
+        var printed = Assert.Single(lines, l => l.StartsWith("ONNX Runtime vs MiniTorch on the 359 held-out images: max abs error ", StringComparison.Ordinal));
+        Assert.InRange(double.Parse(printed.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture), 0, 1e-4);
+        Assert.Equal(FormattableString.Invariant($"imported back with the plugin loaded: max abs difference {result.ImportMaxError:G3} from the trained model"), lines[^1]);
+        Assert.InRange(result.ImportMaxError, 0, 1e-5);
         var onnx = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OnnxPath!));
         Assert.Contains(onnx.Graph.Node, n => n.Domain == "activations" && n.OpType == "mish");
         Assert.Contains(onnx.Graph.Node, n => n.OpType == "Reciprocal"); // linear_gelu's erf, written out in standard operators
