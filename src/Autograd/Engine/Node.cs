@@ -87,42 +87,10 @@ public abstract class Node
     /// <summary>Whether input <paramref name="i"/> wants a gradient (PyTorch's <c>needs_input_grad</c>).</summary>
     internal bool NeedsInputGrad(int i) => Edges[i].Node is not null;
 
-    internal void Connect(Tensor output, Tensor input)
-    {
-        Edges = [Edge.To(input)];
-        output.SetHistory(this);
-    }
-
-    internal void Connect(Tensor output, Tensor a, Tensor b)
-    {
-        Edges = [Edge.To(a), Edge.To(b)];
-        output.SetHistory(this);
-    }
-
-    /// <summary>Connects an op of <paramref name="input"/> and a constant (a scalar operand), which has an edge to no node.</summary>
-    internal void ConnectWithConstant(Tensor output, Tensor input, bool constantFirst)
-    {
-        var constant = Edge.Constant(input.DType);
-        Edges = constantFirst ? [constant, Edge.To(input)] : [Edge.To(input), constant];
-        output.SetHistory(this);
-    }
-
-    internal void Connect(Tensor output, ReadOnlySpan<Tensor> inputs)
-    {
-        var edges = new Edge[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            edges[i] = Edge.To(inputs[i]);
-        }
-        Edges = edges;
-        output.SetHistory(this);
-    }
-
-    /// <summary>Whether an op on these inputs must record a node: grad mode is on and some input requires grad.</summary>
-    internal static bool IsNeeded(Tensor a) => a.RequiresGrad && Autograd.IsGradEnabled;
-
-    internal static bool IsNeeded(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && Autograd.IsGradEnabled;
-
+    /// <summary>
+    /// Whether a custom function applied to these inputs must record a node: grad mode is on and some input requires
+    /// grad. Built-in ops decide this in their one recording path (<see cref="OpRecorder"/>).
+    /// </summary>
     internal static bool IsNeeded(ReadOnlySpan<Tensor> inputs)
     {
         if (!Autograd.IsGradEnabled)

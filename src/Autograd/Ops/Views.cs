@@ -161,7 +161,7 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(dims);
         if (dims.Length != Rank)
         {
-            throw new ArgumentException($"Permute: number of dims don't match in permute: got {dims.Length} dims for a tensor of shape {Shapes.Format(_shape)}.");
+            throw new ArgumentException($"Permute: number of dims don't match in Permute: got {dims.Length} dims for a tensor of shape {Shapes.Format(_shape)}.");
         }
         var seen = new bool[Rank];
         var shape = new int[Rank];

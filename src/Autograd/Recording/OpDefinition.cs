@@ -8,7 +8,10 @@ namespace MiniTorch;
 /// tangent and the trace. Definitions are static and their rules are static lambdas, so recording allocates nothing
 /// beyond the node and its edges, and nothing at all when no grad, forward AD or trace is active.
 /// </summary>
-/// <typeparam name="TArgs">The op's non-tensor arguments (dims, scalars, geometry): a struct stored in the node, never boxed; <see cref="NoArgs"/> for none.</typeparam>
+/// <typeparam name="TArgs">
+/// The op's non-tensor arguments (dims, scalars, geometry), stored in the node: a struct or tuple (never boxed), an
+/// array the op has built anyway (Permute's dims), or <see cref="NoArgs"/> for none (the node then has no field for it).
+/// </typeparam>
 /// <remarks>
 /// Operands are the op's tensor arguments in the traced order, differentiable or not (a gather's index, a where's
 /// condition). Rules name them by position: <c>c.Input(1)</c>, <c>c.Tangent(0)</c>, <c>c.NeedsGrad(2)</c>. A null operand
@@ -135,10 +138,10 @@ internal readonly struct Save
 {
     private const int OutputBase = 1 << 16;
 
-    private Save(int source, int unlessNoGrad)
+    private Save(int source, int onlyIfRequiresGrad)
     {
         Source = source;
-        OnlyIfRequiresGrad = unlessNoGrad;
+        OnlyIfRequiresGrad = onlyIfRequiresGrad;
     }
 
     /// <summary>Operand i, or <c>OutputBase + k</c> for output k.</summary>

@@ -28,15 +28,12 @@ internal static class OpRecorder
 
     private static bool NeedsNode<TArgs>(OpDefinition<TArgs> def, ReadOnlySpan<Tensor?> operands)
     {
-        if (!Autograd.IsGradEnabled)
-        {
-            return false;
-        }
+        // The operands' flags first: they are fields, grad mode a thread-static.
         for (int i = 0; i < operands.Length; i++)
         {
             if (operands[i] is { RequiresGrad: true } && def.IsDifferentiable(i))
             {
-                return true;
+                return Autograd.IsGradEnabled;
             }
         }
         return false;
@@ -45,6 +42,10 @@ internal static class OpRecorder
     private static void Connect<TArgs>(OpDefinition<TArgs> def, ReadOnlySpan<Tensor> outputs, ReadOnlySpan<Tensor?> operands, TArgs args)
     {
         var output = outputs[0];
+        if (def.Backward is null || def.BackwardName is null)
+        {
+            throw new InvalidOperationException($"{def}: the definition has differentiable operands but no Backward rule or backward name; this is a bug in the op's definition.");
+        }
         var node = OpNode<TArgs>.Create(def, args);
         int count = 0;
         for (int i = 0; i < operands.Length; i++)
