@@ -11,15 +11,18 @@ public sealed class EpochProgress(TextWriter output)
 {
     private readonly bool _live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    /// <summary>Runs <paramref name="epoch"/> for epochs <paramref name="first"/> to <paramref name="last"/>; each returns its summary line.</summary>
-    public void Run(int first, int last, Func<int, string> epoch)
+    /// <summary>
+    /// Runs <paramref name="epoch"/> for epochs <paramref name="first"/> to <paramref name="last"/>; each returns its full
+    /// summary line (printed when redirected) and a short status (shown beside the live bar, which must fit a terminal line).
+    /// </summary>
+    public void Run(int first, int last, Func<int, (string Line, string Status)> epoch)
     {
         ArgumentNullException.ThrowIfNull(epoch);
         if (!_live)
         {
             for (int e = first; e <= last; e++)
             {
-                output.WriteLine($"epoch {e}/{last}: {epoch(e)}");
+                output.WriteLine($"epoch {e}/{last}: {epoch(e).Line}");
             }
             return;
         }
@@ -32,9 +35,9 @@ public sealed class EpochProgress(TextWriter output)
                 bar.Value = first - 1;
                 for (int e = first; e <= last; e++)
                 {
-                    string summary = epoch(e);
+                    var (_, status) = epoch(e);
                     bar.Value = e;
-                    bar.Description = Markup.Escape($"epoch {e}/{last}: {summary}");
+                    bar.Description = Markup.Escape($"epoch {e}/{last}: {status}");
                 }
             });
     }

@@ -58,7 +58,8 @@ progress.Run(firstEpoch, options.Epochs, epoch =>
     history.Add(epoch, trainLoss, validationLoss, validationAccuracy);
     // Written atomically: a run killed while saving keeps the previous checkpoint.
     Checkpoint.Save(checkpointPath, model, optimizer, scheduler, epoch, shuffling, history.ToMetadata());
-    return $"train loss {trainLoss:F4} (accuracy {trainAccuracy:P1}), validation loss {validationLoss:F4} (accuracy {validationAccuracy:P1})";
+    return ($"train loss {trainLoss:F4} (accuracy {trainAccuracy:P1}), validation loss {validationLoss:F4} (accuracy {validationAccuracy:P1})",
+            $"validation loss {validationLoss:F3}, accuracy {validationAccuracy:P0}");
 });
 
 if (history.Count > 0)
