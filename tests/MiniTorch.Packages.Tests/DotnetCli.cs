@@ -41,7 +41,8 @@ public sealed class DotnetCli(IReadOnlyDictionary<string, string> environment, s
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec \"$0\" \"$@\" > \"$MINITORCH_COMMAND_LOG\" 2>&1");
-        start.ArgumentList.Add("dotnet");
+        // The dotnet the tests run under (the SDK sets DOTNET_HOST_PATH for its children), else the one on PATH.
+        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
