@@ -94,6 +94,7 @@ public sealed partial class TemplateConsumerTests(PackagedConsumer consumer, ITe
     {
         string output = consumer.OutputOf(consumer.HostFolder);
         var plugin = Path.Combine(output, "plugins", "MyOps");
+        Assert.True(Directory.Exists(plugin), $"the host's build did not copy the plugin to {plugin}: MiniTorch.Plugins' package targets handle its PluginProject item");
         var shipped = Directory.GetFiles(plugin).Select(Path.GetFileName).ToArray();
         Assert.Contains("MyOps.dll", shipped);
         Assert.Contains("MyOps.deps.json", shipped);
