@@ -65,7 +65,10 @@ public sealed record OnnxSupport
         NotExportableReason = notExportableReason;
     }
 
-    /// <summary>The name the op reports to the tracer (<see cref="Tracing"/>), which the exporter's lowerings are keyed by.</summary>
+    /// <summary>
+    /// The name the op reports to the tracer (<see cref="Tracing"/>), which the exporter's lowerings are keyed by; at
+    /// least one sample of the row traces it. Null when the op records only its parts.
+    /// </summary>
     public string? TraceName { get; }
 
     /// <summary>An ONNX operator the exported graph must contain (e.g. <c>Clip</c> for Clamp).</summary>
@@ -77,8 +80,11 @@ public sealed record OnnxSupport
     /// <summary>Whether the op exports.</summary>
     public bool IsExportable => NotExportableReason is null;
 
-    /// <summary>Exports: traced as <paramref name="traceName"/>, written as (at least) an <paramref name="onnxOpType"/> node.</summary>
-    public static OnnxSupport Export(string traceName, string onnxOpType) => new(traceName, onnxOpType, null);
+    /// <summary>
+    /// Exports: traced as <paramref name="traceName"/> (null when the op records only the ops it is built from, as
+    /// Var does), written as (at least) an <paramref name="onnxOpType"/> node.
+    /// </summary>
+    public static OnnxSupport Export(string? traceName, string onnxOpType) => new(traceName, onnxOpType, null);
 
     /// <summary>Does not export, traced as <paramref name="traceName"/> (null if it traces as other ops), because <paramref name="reason"/>.</summary>
     public static OnnxSupport NotExportable(string? traceName, string reason) => new(traceName, null, reason);

@@ -33,10 +33,10 @@ public sealed class OpSample
     public string? NoFiniteDifferences { get; private set; }
 
     /// <summary>
-    /// Whether the ONNX export test exports this sample: the first input becomes the graph input with a dynamic
-    /// batch dim (run at batch 1, 3 and 6) and the others are constants of the graph.
+    /// Whether and how the ONNX export test exports this sample: the first input becomes the graph input and the
+    /// others are constants of the graph; <see cref="OnnxSampleMode.Batched"/> runs it at batch 1, 3 and 6.
     /// </summary>
-    public bool OnnxBatch { get; private set; }
+    public OnnxSampleMode OnnxMode { get; private set; }
 
     /// <summary>A name for test output: the golden name, or the op's name and the input shapes.</summary>
     public string Describe(OpInfo op) => GoldenName ?? $"{op.Name}[{string.Join(", ", Inputs)}]{(Args.Count == 0 ? "" : " " + Args)}";
@@ -70,10 +70,17 @@ public sealed class OpSample
         return this;
     }
 
-    /// <summary>Uses the sample in the ONNX export test (first input batched).</summary>
+    /// <summary>Uses the sample in the ONNX export test, the first input's first dim a dynamic batch dim.</summary>
     public OpSample Onnx()
     {
-        OnnxBatch = true;
+        OnnxMode = OnnxSampleMode.Batched;
+        return this;
+    }
+
+    /// <summary>Uses the sample in the ONNX export test at its own shapes (its first dim is not free: an index, a matching batch).</summary>
+    public OpSample OnnxFixed()
+    {
+        OnnxMode = OnnxSampleMode.FixedShapes;
         return this;
     }
 
@@ -101,4 +108,17 @@ public sealed class OpSample
         }
         return tensors;
     }
+}
+
+/// <summary>How the ONNX export test uses a sample.</summary>
+public enum OnnxSampleMode
+{
+    /// <summary>Not exported.</summary>
+    None,
+
+    /// <summary>Exported with a dynamic batch dim (the first input's first dim), run at batch 1, 3 and 6.</summary>
+    Batched,
+
+    /// <summary>Exported and run at the sample's own shapes.</summary>
+    FixedShapes,
 }

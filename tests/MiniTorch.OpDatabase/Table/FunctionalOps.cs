@@ -69,6 +69,7 @@ internal static class FunctionalOps
                 // PyTorch defines the padding row's gradient as zero (it is not the derivative), so finite differences do not apply.
                 Sample(Transposed(4, 3)).With(Args(("indices", TensorArg([3, 1, 1], 3)), ("padding_idx", 1))).Kink("padding_idx: the padding row's gradient is zero by definition"),
                 Sample(Transposed(4, 3)).With(Args(("indices", TensorArg([3, 0, 3], 3)), ("padding_idx", null))),
+                Sample(Randn(4, 3)).With(Args(("indices", TensorArg([0, 2, 1, 3, 3, 0], 2, 3)), ("padding_idx", null))).OnnxFixed(),
             ],
         },
         new()
@@ -83,6 +84,7 @@ internal static class FunctionalOps
                 Sample(U(4, 3), U(3), U(3)).With(Args(("training", true))),
                 Sample(U(2, 3, 2, 2), U(3), U(3)).With(Args(("training", true))),
                 Sample(U(4, 3), U(3), U(3)).With(Args(("training", false), ("running_mean", TensorArg([0.1, -0.2, 0.3], 3)), ("running_var", TensorArg([0.5, 1.5, 2.0], 3)))),
+                Sample(Randn(3, 3), Randn(3), Randn(3)).With(Args(("training", false), ("running_mean", TensorArg([0.1, -0.2, 0.3], 3)), ("running_var", TensorArg([0.5, 1.5, 2.0], 3)))).Onnx(),
             ],
         },
         new()

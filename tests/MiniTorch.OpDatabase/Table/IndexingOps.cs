@@ -18,6 +18,7 @@ internal static class IndexingOps
                 Sample(Randn(2, 3, 4)).With(Index(-1, [3, 0, 1, 1, 2, 0, 0, 3, 2, 1, 1, 3], 2, 3, 2)).Golden("gather_dim_negative_3d"),
                 Sample(U(2, 3)).With(Index(1, [2, 0, 0, 1], 2, 2)),
                 Sample(Transposed(3, 4)).With(Index(1, [0, 3, 1, 1, 2, 0], 3, 2)),
+                Sample(Randn(3, 4)).With(Index(1, [0, 3, 3, 1, 2, 0], 3, 2)).OnnxFixed(),
             ],
         },
         new()
@@ -44,39 +45,51 @@ internal static class IndexingOps
                 Sample(Randn(3, 5), Randn(3, 3)).With(Index(1, [4, 0, 4, 1, 1, 2, 3, 0, 2], 3, 3)).Golden("scatter_add_dim_1"),
                 Sample(U(2, 3), U(1, 3)).With(Index(0, [1, 0, 1], 1, 3)),
                 Sample(Values([0, 0, 0, 0], 2, 2), U(2, 1)).Grad(false, true).With(Index(1, [1, 1], 2, 1)),
+                Sample(Randn(3, 4), Randn(2, 4)).With(Index(0, [0, 2, 1, 0, 2, 2, 0, 1], 2, 4)).OnnxFixed(),
             ],
         },
         new()
         {
-            Name = "IndexAdd", Api = ["Tensor.IndexAdd"], Onnx = OnnxSupport.Export("IndexAdd", "ScatterND"),
+            Name = "IndexAdd", Api = ["Tensor.IndexAdd"], Onnx = OnnxSupport.Export("IndexAdd", "ScatterElements"),
             Call = One((x, a) => x[0].IndexAdd(a.Int("dim"), a.Tensor("index"), x[1])),
             Samples =
             [
                 Sample(U(2, 2), U(2, 2)).With(Index(0, [1, 1], 2)),
                 Sample(Transposed(3, 4), U(3, 2)).With(Index(1, [3, 0], 2)),
+                Sample(Randn(3, 4), Randn(3, 2)).With(Index(1, [3, 3], 2)).OnnxFixed(),
             ],
         },
         new()
         {
-            Name = "IndexCopy", Api = ["Tensor.IndexCopy"], Onnx = OnnxSupport.Export("IndexCopy", "ScatterND"),
+            Name = "IndexCopy", Api = ["Tensor.IndexCopy"], Onnx = OnnxSupport.Export(null, "ScatterElements"),
             Call = One((x, a) => x[0].IndexCopy(a.Int("dim"), a.Tensor("index"), x[1])),
-            Samples = [Sample(U(3, 2), U(2, 2)).With(Index(0, [2, 0], 2)), Sample(Transposed(2, 4), U(2, 2)).With(Index(1, [3, 1], 2))],
+            Samples =
+            [
+                Sample(U(3, 2), U(2, 2)).With(Index(0, [2, 0], 2)),
+                Sample(Transposed(2, 4), U(2, 2)).With(Index(1, [3, 1], 2)),
+                Sample(Randn(3, 4), Randn(3, 2)).With(Index(1, [3, 0], 2)).OnnxFixed(),
+            ],
         },
         new()
         {
-            Name = "IndexPut", Api = ["Tensor.IndexPut"], Onnx = OnnxSupport.Export("IndexPut", "ScatterND"),
+            Name = "IndexPut", Api = ["Tensor.IndexPut"], Onnx = OnnxSupport.Export(null, "ScatterElements"),
             Call = One((x, a) => x[0].IndexPut([a.Tensor("rows"), a.Tensor("cols")], x[1], a.Bool("accumulate"))),
             Samples =
             [
                 Sample(U(3, 4), U(2)).With(Args(("rows", TensorArg([0, 2], 2)), ("cols", TensorArg([1, 3], 2)), ("accumulate", false))),
                 Sample(U(3, 4), U(3)).With(Args(("rows", TensorArg([1, 1, 0], 3)), ("cols", TensorArg([2, 2, 0], 3)), ("accumulate", true))),
+                Sample(Randn(3, 4), Randn(2)).With(Args(("rows", TensorArg([0, 2], 2)), ("cols", TensorArg([1, 3], 2)), ("accumulate", false))).OnnxFixed(),
             ],
         },
         new()
         {
-            Name = "MaskedScatter", Api = ["Tensor.MaskedScatter"], Onnx = OnnxSupport.Export("MaskedScatter", "ScatterND"),
+            Name = "MaskedScatter", Api = ["Tensor.MaskedScatter"], Onnx = OnnxSupport.Export(null, "ScatterElements"),
             Call = One((x, a) => x[0].MaskedScatter(a.Tensor("mask"), x[1])),
-            Samples = [Sample(U(2, 3), U(5)).With(Args(("mask", TensorArg([1, 0, 1, 0, 1, 1], 2, 3))))],
+            Samples =
+            [
+                Sample(U(2, 3), U(5)).With(Args(("mask", TensorArg([1, 0, 1, 0, 1, 1], 2, 3)))),
+                Sample(Randn(2, 3), Randn(5)).With(Args(("mask", TensorArg([1, 0, 1, 0, 1, 1], 2, 3)))).OnnxFixed(),
+            ],
         },
         new()
         {
@@ -97,6 +110,7 @@ internal static class IndexingOps
             [
                 Sample(U(1, 8, 4)).With(Args(("output_size", new[] { 3, 3 }), ("kernel", new[] { 2, 2 }))),
                 Sample(TransposedLastTwo(1, 4, 8)).With(Args(("output_size", new[] { 3, 3 }), ("kernel", new[] { 2, 2 }))),
+                Sample(Randn(2, 8, 4)).With(Args(("output_size", new[] { 3, 3 }), ("kernel", new[] { 2, 2 }))).OnnxFixed(),
             ],
         },
     ];

@@ -44,7 +44,7 @@ internal static class ShapeOps
         {
             Name = "ExpandAs", Api = ["Tensor.ExpandAs"], Onnx = OnnxSupport.Export("Expand", "Expand"),
             Call = One(x => x[0].ExpandAs(x[1])),
-            Samples = [Sample(U(1, 3), U(2, 3)).Grad(true, false)],
+            Samples = [Sample(U(1, 3), U(2, 3)).Grad(true, false), Sample(Randn(1, 3), Randn(2, 3)).OnnxFixed()],
         },
         Shape("Narrow", "narrow", "Narrow", "Slice", (x, a) => x.Narrow(a.Int("dim"), a.Int("start"), a.Int("length")),
             Sample(Randn(3, 5)).With(Args(("dim", 1), ("start", 1), ("length", 3))).Golden("narrow_dim_1"),
@@ -101,25 +101,32 @@ internal static class ShapeOps
                 Sample(Randn(2, 3, 2), Randn(2, 3, 1)).With(Args(("dim", -1))).Golden("cat_dim_negative"),
                 Sample(U(2, 2), Transposed(2, 3)).With(Args(("dim", 1))),
                 Sample(U(2, 2), Values([1, 1], 1, 2)).Grad(true, false).With(Args(("dim", 0))),
-                Sample(Randn(3, 2), Randn(3, 4)).With(Args(("dim", 1))).Onnx(),
+                Sample(Randn(3, 2), Randn(2, 2)).With(Args(("dim", 0))).Onnx(),
+                Sample(Randn(3, 2), Randn(3, 4)).With(Args(("dim", 1))).OnnxFixed(),
             ],
         },
         new()
         {
-            Name = "Stack", Api = ["Tensor.Stack"], GoldenKey = "stack", Onnx = OnnxSupport.Export("Stack", "Concat"),
+            Name = "Stack", Api = ["Tensor.Stack"], GoldenKey = "stack", Onnx = OnnxSupport.Export("Cat", "Concat"),
             Call = One((x, a) => Tensor.Stack(x, a.Int("dim"))),
             Samples =
             [
                 Sample(Randn(2, 3), Randn(2, 3)).With(Args(("dim", 0))).Golden("stack_dim_0"),
                 Sample(Randn(2, 3), Randn(2, 3), Randn(2, 3)).With(Args(("dim", -1))).Golden("stack_dim_negative"),
                 Sample(U(2, 3), Sliced(2, 3)).With(Args(("dim", 1))),
+                Sample(Randn(3, 4), Randn(3, 4)).With(Args(("dim", 1))).OnnxFixed(),
             ],
         },
         new()
         {
             Name = "SumToShape", Api = ["Tensor.SumToShape"], Onnx = OnnxSupport.Export("Sum", "ReduceSum"),
             Call = One((x, a) => x[0].SumToShape(a.Ints("shape"))),
-            Samples = [Sample(U(2, 3, 4)).With(Args(("shape", new[] { 3, 1 }))), Sample(Transposed(3, 4)).With(Args(("shape", new[] { 4 })))],
+            Samples =
+            [
+                Sample(U(2, 3, 4)).With(Args(("shape", new[] { 3, 1 }))),
+                Sample(Transposed(3, 4)).With(Args(("shape", new[] { 4 }))),
+                Sample(Randn(3, 4, 5)).With(Args(("shape", new[] { 4, 1 }))).Onnx(),
+            ],
         },
         new()
         {
@@ -131,6 +138,7 @@ internal static class ShapeOps
             [
                 Sample(Transposed(2, 3)).With(Args(("dtype", "float64"))),
                 Sample(Transposed(2, 3)).With(Args(("dtype", "float32"))).Kink("a float32 output: the finite differences run in float64"),
+                Sample(Randn(3, 5)).With(Args(("dtype", "float64"))).Onnx(),
             ],
         },
     ];
