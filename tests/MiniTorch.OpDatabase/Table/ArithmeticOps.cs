@@ -18,6 +18,7 @@ internal static class ArithmeticOps
                 Sample(Randn(), Randn(2, 3)).Golden("add_broadcast_scalar_tensor"),
                 Sample(U(2, 3), U(3)),
                 Sample(Transposed(3, 2), U(3, 1)),
+                .. Broadcasting(),
                 Sample(Randn(3, 5), Randn(5)).Onnx(),
             ],
         },
@@ -29,6 +30,7 @@ internal static class ArithmeticOps
             [
                 Sample(Randn(2, 1, 4), Randn(3, 1)).Golden("sub_broadcast_2x1x4_3x1"),
                 Sample(U(2, 1, 3), U(4, 3)),
+                .. Broadcasting(),
                 Sample(Randn(3, 5), Randn(5)).Onnx(),
             ],
         },
@@ -43,6 +45,7 @@ internal static class ArithmeticOps
                 Sample(Randn(4), Randn(3, 1)).Golden("mul_broadcast_4_3x1"),
                 Sample(Randn(3, 4), Randn(4)).Grad(true, false).Golden("mul_second_input_constant"),
                 Sample(Sliced(2, 3), U(2, 1)),
+                .. Broadcasting(),
                 Sample(Randn(3, 5), Randn(5)).Onnx(),
             ],
         },
@@ -55,6 +58,7 @@ internal static class ArithmeticOps
                 Sample(Randn(3, 4), Uniform(0.5, 2.0, 3, 4)).Golden("div_same_shape"),
                 Sample(Randn(1, 4), Uniform(-2.0, -0.5, 3, 1)).Golden("div_broadcast_1x4_3x1"),
                 Sample(U(3), AwayFromZero(2, 3)),
+                .. Broadcasting(),
                 Sample(Randn(3, 5), Uniform(1, 3, 5)).Onnx(),
             ],
         },
@@ -98,6 +102,17 @@ internal static class ArithmeticOps
                 Sample(Randn(3, 5)).Onnx(),
             ],
         },
+    ];
+
+    /// <summary>
+    /// The broadcast pairs every binary arithmetic op is checked on (from ArithmeticTests): equal shapes, a column
+    /// against a row, a lower-rank operand, a 0-d tensor, and size-1 dims on both sides. The second operand stays
+    /// away from zero, so Div's pole is never near a finite-difference step.
+    /// </summary>
+    private static OpSample[] Broadcasting() =>
+    [
+        .. new[] { ([3], [3]), ([3, 1], [4]), ([2, 3, 4], [3, 1]), (Array.Empty<int>(), [2, 3]), (new[] { 2, 1, 3 }, new[] { 1, 2, 1 }) }
+            .Select(p => Sample(U(p.Item1), AwayFromZeroIn(0.5, 1.5, p.Item2))),
     ];
 
     /// <summary>A tensor-scalar form of an operator: the scalar is the <c>scalar</c> argument.</summary>

@@ -128,6 +128,9 @@ internal static class UnaryOps
                 Sample(Uniform(0.3, 2.5, 3, 4), Randn(4)).Golden("pow_tensor_broadcast_exponent"),
                 Sample(Uniform(0.3, 2.5, 2, 3), Randn(2, 3)).Grad(false, true).Golden("pow_tensor_constant_base"),
                 Sample(Uniform(0.5, 2, 2, 3), U(3)),
+                // Broadcast pairs (from PowTests): base in [0.4, 2), exponent in [-1.5, 2).
+                .. new[] { ([4], [4]), ([3, 1], [4]), ([2, 3, 4], [3, 1]), (Array.Empty<int>(), [2, 2]), (new[] { 2, 2 }, Array.Empty<int>()) }
+                    .Select(p => Sample(Uniform(0.4, 2, p.Item1), Uniform(-1.5, 2, p.Item2))),
                 Sample(Uniform(0.5, 2.5, 3, 5), Randn(5)).Onnx(),
             ],
         },
@@ -145,6 +148,10 @@ internal static class UnaryOps
             Sample(Distinct(3, 5), Distinct(5)).Onnx()),
     ];
 
+    /// <summary>Broadcast pairs for Maximum/Minimum (from MinMaxTests): one distinct ladder split between both inputs.</summary>
+    private static OpSample[] SplitBroadcasting() =>
+        [Sample(Split([4], [4])), Sample(Split([3, 1], [4])), Sample(Split([2, 3, 2], [3, 1])), Sample(Split([], [2, 2]))];
+
     private static OpInfo Unary(string name, string? goldenKey, string traceName, Func<Tensor, Tensor> f, params OpSample[] samples) => new()
     {
         Name = name, Api = [$"Tensor.{name}"], GoldenKey = goldenKey, Samples = samples,
@@ -152,9 +159,10 @@ internal static class UnaryOps
         Onnx = OnnxSupport.Export(traceName, traceName switch { "Clamp" => "Clip", _ => traceName }),
     };
 
+    /// <summary>Maximum/Minimum: the given samples, then <see cref="SplitBroadcasting"/>.</summary>
     private static OpInfo Binary(string name, string goldenKey, string traceName, string onnxOp, Func<Tensor, Tensor, Tensor> f, params OpSample[] samples) => new()
     {
-        Name = name, Api = [$"Tensor.{name}"], GoldenKey = goldenKey, Samples = samples,
+        Name = name, Api = [$"Tensor.{name}"], GoldenKey = goldenKey, Samples = [.. samples, .. SplitBroadcasting()],
         Call = One(x => f(x[0], x[1])),
         Onnx = OnnxSupport.Export(traceName, onnxOp),
     };
