@@ -152,9 +152,20 @@ internal static class UnaryOps
     private static OpSample[] SplitBroadcasting() =>
         [Sample(Split([4], [4])), Sample(Split([3, 1], [4])), Sample(Split([2, 3, 2], [3, 1])), Sample(Split([], [2, 2]))];
 
+    /// <summary>
+    /// Edge sizes every unary row is checked on (from UnaryMathTests): a vector, a matrix and a 0-d tensor, away from
+    /// the kink of Abs/Relu/Sign (or, for Log and Sqrt, from the pole at 0).
+    /// </summary>
+    private static OpSample[] EdgeSizes(string name) =>
+    [
+        .. new[] { new[] { 5 }, [2, 3], [] }.Select(shape =>
+            Sample(name is "Log" or "Sqrt" ? Uniform(0.3, 2, shape) : AwayFromZeroIn(0.2, 1.5, shape))),
+    ];
+
+    /// <summary>A unary row: the given samples, then <see cref="EdgeSizes"/>.</summary>
     private static OpInfo Unary(string name, string? goldenKey, string traceName, Func<Tensor, Tensor> f, params OpSample[] samples) => new()
     {
-        Name = name, Api = [$"Tensor.{name}"], GoldenKey = goldenKey, Samples = samples,
+        Name = name, Api = [$"Tensor.{name}"], GoldenKey = goldenKey, Samples = [.. samples, .. EdgeSizes(name)],
         Call = One(x => f(x[0])),
         Onnx = OnnxSupport.Export(traceName, traceName switch { "Clamp" => "Clip", _ => traceName }),
     };
