@@ -56,7 +56,7 @@ internal static class Build
     /// <summary>A one-output call without arguments.</summary>
     public static Func<Tensor[], OpArgs, Tensor[]> One(Func<Tensor[], Tensor> f) => (x, _) => [f(x)];
 
-    public static readonly OnnxSupport NoOnnxTraining = OnnxSupport.NotExportable(null, "an in-place op cannot be traced: a traced graph holds values, not memory (the tracer refuses in-place ops on traced tensors)");
+    public static readonly OnnxSupport InPlaceNotTraceable = OnnxSupport.NotExportable(null, "an in-place op cannot be traced: a traced graph holds values, not memory (the tracer refuses in-place ops on traced tensors)");
 
     /// <summary>Samples at a kink or a tie: PyTorch's subgradient convention is checked by the golden data only.</summary>
     public const string AtKink = "at a kink or tie: the subgradient PyTorch picks is checked against the golden data";

@@ -64,6 +64,6 @@ internal static class InPlaceOps
     private static OpInfo InPlace(string name, Func<Tensor[], OpArgs, Tensor> f, params OpSample[] samples) => new()
     {
         Name = name, Api = [$"Tensor.{name}"], Samples = samples, Call = One(f),
-        Onnx = NoOnnxTraining,
+        Onnx = InPlaceNotTraceable,
     };
 }
