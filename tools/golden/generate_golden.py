@@ -11,10 +11,16 @@ use /usr/bin/python3, the interpreter that package installs into). It rewrites
     tests/MiniTorch.Autograd.Tests/Golden/ops.json     op cases: inputs, forward, gradients, second order
     tests/MiniTorch.Autograd.Tests/Golden/format.json  str() of tensors, for MiniTorch's ToString
 
+The cases are the golden samples of the C# op table (tests/MiniTorch.OpDatabase): its manifest
+tests/MiniTorch.OpDatabase/op-table.json gives each case's name, op key, input descriptions (distribution and shape),
+arguments, differentiable inputs and tolerance. This script keeps only TORCH_CALLS, the PyTorch call of each op key.
+To add a case, add a golden sample to the table, regenerate the manifest (see ManifestJson.RegenerateHint), then run
+this script.
+
 The files are committed. The C# test suite only reads them and never needs PyTorch or Python.
 The script is deterministic (each case seeds the generator from its name; one thread), so re-running it
 reproduces the same files with the same PyTorch version, and adding a case leaves the others unchanged.
-Re-run it to add cases, and review the diff.
+The cases are written in the manifest's (the table's) order. Review the diff.
 
 Every op case records, in float64:
   - op, params (dim, keepdim, p, slope, min/max, exponent, index tensors, ...) and the inputs (values, shapes,
@@ -40,7 +46,10 @@ import zlib
 import torch
 
 SEED = 20240613
-OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MiniTorch.Autograd.Tests", "Golden")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+OUT_DIR = os.path.join(ROOT, "tests", "MiniTorch.Autograd.Tests", "Golden")
+# The golden samples of the C# op table (tests/MiniTorch.OpDatabase), written by its manifest test.
+MANIFEST = os.path.join(ROOT, "tests", "MiniTorch.OpDatabase", "op-table.json")
 F64 = torch.float64
 
 torch.set_num_threads(1)
@@ -124,7 +133,9 @@ def encode(t):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The op table: each op name maps to the PyTorch call. The C# tests map the same names to MiniTorch calls.
+# The torch calls: each golden op key of the C# op table (OpInfo.GoldenKey) maps to the PyTorch call; the table's
+# row (OpInfo.Call) makes the MiniTorch call for the same key and arguments. Everything else about a case (inputs,
+# arguments, which inputs are differentiable, tolerance) comes from the table through its manifest.
 # `xs` are the input tensors in order, `p` the params (tensor-valued params are already torch tensors).
 # Each function returns a tuple of outputs; the first is the one differentiated.
 # ---------------------------------------------------------------------------------------------------------------
@@ -160,7 +171,7 @@ def norm_p(p):
     return float("inf") if p["p"] == "inf" else float(p["p"])
 
 
-OPS = {
+TORCH_CALLS = {
     # Elementwise arithmetic with broadcasting, and the scalar forms of the C# operators.
     "add": lambda xs, p: (torch.add(xs[0], xs[1]),),
     "sub": lambda xs, p: (torch.sub(xs[0], xs[1]),),
@@ -239,7 +250,7 @@ OPS = {
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The cases
+# The cases: the golden samples of the C# op table, read from its manifest
 # ---------------------------------------------------------------------------------------------------------------
 
 CASES = []
@@ -263,7 +274,7 @@ def case(name, op, make_inputs, params=None, requires_grad=None, atol=None):
 
 def run(name, op, inputs, params, requires_grad):
     xs = [x.clone().requires_grad_(rg) for x, rg in zip(inputs, requires_grad)]
-    outputs = OPS[op](xs, params)
+    outputs = TORCH_CALLS[op](xs, params)
     out = outputs[0]
     grad_output = randn(*out.shape)
     diff = [x for x in xs if x.requires_grad]
@@ -289,213 +300,39 @@ def run(name, op, inputs, params, requires_grad):
     }
 
 
+def make_input(spec):
+    """The tensors one input description of the manifest stands for (InputSpec.ToManifestJson in C#)."""
+    if "randn" in spec:
+        return [randn(*spec["randn"], scale=spec.get("scale", 1.0), shift=spec.get("shift", 0.0))]
+    if "uniform" in spec:
+        return [uniform(spec["low"], spec["high"], *spec["uniform"])]
+    if "distinct" in spec:
+        return [distinct(*spec["distinct"])]
+    if "away_from" in spec:
+        return [away_from(spec["points"], *spec["away_from"], scale=spec.get("scale", 1.0), gap=spec.get("gap", 1e-2))]
+    if "tensor" in spec:
+        return [tensor(spec["values"], spec["tensor"])]
+    if "split_distinct" in spec:
+        shapes = spec["split_distinct"]
+        return split(distinct(sum(math.prod(s) for s in shapes)), *shapes)
+    raise ValueError(f"unknown input description {spec}")
+
+
+def param(value):
+    """A manifest argument as the torch call takes it: {"shape", "values"} objects are constant tensors."""
+    if isinstance(value, dict) and set(value) == {"shape", "values"}:
+        return tensor(value["values"], value["shape"])
+    return value
+
+
 def build_cases():
-    # --- arithmetic, broadcasting -------------------------------------------------------------------------------
-    case("add_same_shape", "add", lambda: [randn(3, 4), randn(3, 4)])
-    case("add_broadcast_3x1_4", "add", lambda: [randn(3, 1), randn(4)])
-    case("add_broadcast_scalar_tensor", "add", lambda: [randn(), randn(2, 3)])
-    case("sub_broadcast_2x1x4_3x1", "sub", lambda: [randn(2, 1, 4), randn(3, 1)])
-    case("mul_same_shape", "mul", lambda: [randn(3, 4), randn(3, 4)])
-    case("mul_broadcast_2x3x4_3x1", "mul", lambda: [randn(2, 3, 4), randn(3, 1)])
-    case("mul_broadcast_4_3x1", "mul", lambda: [randn(4), randn(3, 1)])
-    case("mul_second_input_constant", "mul", lambda: [randn(3, 4), randn(4)], requires_grad=[True, False])
-    case("div_same_shape", "div", lambda: [randn(3, 4), uniform(0.5, 2.0, 3, 4)])
-    case("div_broadcast_1x4_3x1", "div", lambda: [randn(1, 4), uniform(-2.0, -0.5, 3, 1)])
-    case("add_scalar", "add_scalar", lambda: [randn(2, 3)], {"scalar": 2.5})
-    case("sub_scalar", "sub_scalar", lambda: [randn(2, 3)], {"scalar": 1.25})
-    case("rsub_scalar", "rsub_scalar", lambda: [randn(2, 3)], {"scalar": 3.0})
-    case("mul_scalar", "mul_scalar", lambda: [randn(2, 3)], {"scalar": -1.5})
-    case("div_scalar", "div_scalar", lambda: [randn(2, 3)], {"scalar": 4.0})
-    case("rdiv_scalar", "rdiv_scalar", lambda: [uniform(0.5, 2.0, 2, 3)], {"scalar": 3.0})
-    case("neg", "neg", lambda: [randn(2, 3)])
-
-    # --- unary math -----------------------------------------------------------------------------------------------
-    case("exp", "exp", lambda: [randn(3, 4)])
-    case("exp_0d", "exp", lambda: [randn()])
-    case("log", "log", lambda: [uniform(0.2, 3.0, 3, 4)])
-    case("sqrt", "sqrt", lambda: [uniform(0.2, 3.0, 3, 4)])
-    case("abs", "abs", lambda: [distinct(3, 4)])
-    case("abs_at_zero", "abs", lambda: [tensor([-1.5, 0.0, 2.0, 0.0])])
-    case("sin", "sin", lambda: [randn(3, 4, scale=2.0)])
-    case("cos", "cos", lambda: [randn(3, 4, scale=2.0)])
-    case("tanh", "tanh", lambda: [randn(3, 4)])
-    # Tiny magnitudes, compared relatively: tanh(x) = x(1 - x²/3 + ...), so every digit of x must survive.
-    case("tanh_small_values", "tanh",
-         lambda: [tensor([1e-9, -1e-7, 1e-5, -1e-3, 0.01, -0.1, 0.3, -0.5, 0.0, 2e-12, -3e-4, 0.05], [3, 4])], atol=0.0)
-    case("sigmoid", "sigmoid", lambda: [randn(3, 4, scale=2.0)])
-    case("relu", "relu", lambda: [distinct(3, 4)])
-    case("relu_at_zero", "relu", lambda: [tensor([-1.0, 0.0, 2.0])])
-    case("leaky_relu_default_slope", "leaky_relu", lambda: [distinct(3, 4)], {"slope": None})
-    case("leaky_relu_slope_0_2", "leaky_relu", lambda: [distinct(3, 4)], {"slope": 0.2})
-    case("leaky_relu_at_zero", "leaky_relu", lambda: [tensor([-1.0, 0.0, 2.0])], {"slope": 0.1})
-    case("clamp_min_max", "clamp", lambda: [away_from([-0.5, 0.7], 3, 4)], {"min": -0.5, "max": 0.7})
-    case("clamp_min_only", "clamp", lambda: [away_from([0.1], 3, 4)], {"min": 0.1, "max": None})
-    case("clamp_max_only", "clamp", lambda: [away_from([-0.2], 3, 4)], {"min": None, "max": -0.2})
-    case("clamp_at_bounds", "clamp", lambda: [tensor([-1.0, -0.5, 0.0, 0.7, 1.0])], {"min": -0.5, "max": 0.7})
-    case("pow_scalar_2", "pow_scalar", lambda: [randn(3, 4)], {"exponent": 2.0})
-    case("pow_scalar_3", "pow_scalar", lambda: [randn(3, 4)], {"exponent": 3.0})
-    case("pow_scalar_0_5", "pow_scalar", lambda: [uniform(0.2, 3.0, 3, 4)], {"exponent": 0.5})
-    case("pow_scalar_negative_1_5", "pow_scalar", lambda: [uniform(0.2, 3.0, 3, 4)], {"exponent": -1.5})
-    case("pow_scalar_0", "pow_scalar", lambda: [randn(3, 4)], {"exponent": 0.0})
-    case("pow_tensor_exponent", "pow_tensor", lambda: [uniform(0.3, 2.5, 3, 4), randn(3, 4)])
-    case("pow_tensor_broadcast_exponent", "pow_tensor", lambda: [uniform(0.3, 2.5, 3, 4), randn(4)])
-    case("pow_tensor_constant_base", "pow_tensor", lambda: [uniform(0.3, 2.5, 2, 3), randn(2, 3)], requires_grad=[False, True])
-
-    # --- binary extrema, where --------------------------------------------------------------------------------------
-    case("maximum_same_shape", "maximum", lambda: split(distinct(6), [3], [3]))
-    case("maximum_broadcast_3x1_4", "maximum", lambda: split(distinct(7), [3, 1], [4]))
-    case("minimum_broadcast_2x3_3", "minimum", lambda: split(distinct(9), [2, 3], [3]))
-    # Ties are defined by PyTorch (the gradient is split evenly) and documented by MiniTorch as matching.
-    case("maximum_ties", "maximum", lambda: [tensor([1.0, 3.0, 2.0, -1.0]), tensor([1.0, 2.0, 2.0, 0.5])])
-    case("minimum_ties", "minimum", lambda: [tensor([1.0, 3.0, 2.0, -1.0]), tensor([1.0, 2.0, 2.0, 0.5])])
-    case("where_broadcast_condition", "where", lambda: [randn(3, 4), randn(3, 4)],
-         {"condition": tensor([1.0, 0.0, 1.0, 1.0], [4])})
-    case("where_broadcast_all", "where", lambda: [randn(3, 1), randn(1, 4)],
-         {"condition": tensor([1.0, 0.0, 0.0, 1.0, 0.0, 1.0], [2, 3, 1])})
-
-    # --- reductions --------------------------------------------------------------------------------------------------
-    case("sum_all", "sum", lambda: [randn(3, 4)], {"dims": None, "keepdim": False})
-    case("sum_all_keepdim", "sum", lambda: [randn(3, 4)], {"dims": None, "keepdim": True})
-    case("sum_dim_1", "sum", lambda: [randn(3, 4)], {"dims": [1], "keepdim": False})
-    case("sum_dim_negative_keepdim", "sum", lambda: [randn(2, 3, 4)], {"dims": [-2], "keepdim": True})
-    case("sum_dims_0_2", "sum", lambda: [randn(2, 3, 4)], {"dims": [0, 2], "keepdim": False})
-    case("mean_all", "mean", lambda: [randn(3, 4)], {"dims": None, "keepdim": False})
-    case("mean_dim_0_keepdim", "mean", lambda: [randn(3, 4)], {"dims": [0], "keepdim": True})
-    case("mean_dims_negative", "mean", lambda: [randn(2, 3, 4)], {"dims": [-1, -3], "keepdim": False})
-    case("max_all", "max_all", lambda: [distinct(3, 4)])
-    case("min_all", "min_all", lambda: [distinct(2, 3, 4)])
-    # On ties PyTorch 1.13 spreads the gradient evenly over the tied elements (MiniTorch documents the same).
-    case("max_all_ties", "max_all", lambda: [tensor([1.0, 3.0, -2.0, 3.0, 0.5, 3.0], [2, 3])])
-    case("min_all_ties", "min_all", lambda: [tensor([-1.0, 3.0, -2.0, -2.0])])
-    case("max_dim_1", "max_dim", lambda: [distinct(3, 4)], {"dim": 1, "keepdim": False})
-    case("max_dim_0_keepdim", "max_dim", lambda: [distinct(3, 4)], {"dim": 0, "keepdim": True})
-    case("max_dim_negative_3d", "max_dim", lambda: [distinct(2, 3, 4)], {"dim": -2, "keepdim": False})
-    case("max_dim_1d", "max_dim", lambda: [distinct(5)], {"dim": 0, "keepdim": False})
-    case("max_dim_0d", "max_dim", lambda: [randn()], {"dim": 0, "keepdim": False})
-    case("sum_0d", "sum", lambda: [randn()], {"dims": None, "keepdim": False})
-    case("min_dim_1", "min_dim", lambda: [distinct(3, 4)], {"dim": 1, "keepdim": False})
-    case("min_dim_negative_keepdim", "min_dim", lambda: [distinct(2, 3, 4)], {"dim": -1, "keepdim": True})
-    for correction in (0, 1):
-        case(f"var_all_correction_{correction}", "var", lambda: [randn(3, 4)], {"dims": None, "correction": correction, "keepdim": False})
-        case(f"var_dim_1_correction_{correction}", "var", lambda: [randn(3, 4)], {"dims": [1], "correction": correction, "keepdim": False})
-        case(f"var_dims_0_2_keepdim_correction_{correction}", "var", lambda: [randn(2, 3, 4)], {"dims": [0, 2], "correction": correction, "keepdim": True})
-        case(f"std_all_correction_{correction}", "std", lambda: [randn(3, 4)], {"dims": None, "correction": correction, "keepdim": False})
-        case(f"std_dim_negative_keepdim_correction_{correction}", "std", lambda: [randn(2, 3, 4)], {"dims": [-1], "correction": correction, "keepdim": True})
-    case("var_all_keepdim", "var", lambda: [randn(3, 4)], {"dims": None, "correction": 1, "keepdim": True})
-    for p in (1, 2, 3, "inf"):
-        name = f"norm_p_{p}"
-        case(name + "_all", "norm", lambda: [distinct(3, 4)], {"p": p, "dims": None, "keepdim": False})
-        case(name + "_all_keepdim", "norm", lambda: [distinct(3, 4)], {"p": p, "dims": None, "keepdim": True})
-        case(name + "_dim_negative", "norm", lambda: [distinct(2, 3, 4)], {"p": p, "dims": [-1], "keepdim": False})
-        case(name + "_dims_0_2_keepdim", "norm", lambda: [distinct(2, 3, 4)], {"p": p, "dims": [0, 2], "keepdim": True})
-    # PyTorch spreads the inf-norm's gradient evenly over tied maxima of |x| (here 3 and -3 in one row).
-    case("norm_p_inf_dim_ties", "norm", lambda: [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": [-1], "keepdim": False})
-    case("norm_p_inf_all_ties", "norm", lambda: [tensor([1.0, -3.0, 3.0, 2.0, 0.5, -1.5], [2, 3])], {"p": "inf", "dims": None, "keepdim": False})
-    case("softmax_dim_0", "softmax", lambda: [randn(3, 4)], {"dim": 0})
-    case("softmax_1d", "softmax", lambda: [randn(5)], {"dim": 0})
-    case("softmax_dim_negative_1", "softmax", lambda: [randn(3, 4)], {"dim": -1})
-    case("softmax_3d_dim_1", "softmax", lambda: [randn(2, 3, 4)], {"dim": 1})
-    case("softmax_large_values", "softmax", lambda: [randn(2, 4, scale=50.0, shift=1000.0)], {"dim": -1})
-    case("log_softmax_dim_0", "log_softmax", lambda: [randn(3, 4)], {"dim": 0})
-    case("log_softmax_dim_negative_1", "log_softmax", lambda: [randn(3, 4)], {"dim": -1})
-    case("log_softmax_3d_dim_negative_2", "log_softmax", lambda: [randn(2, 3, 4)], {"dim": -2})
-    case("log_softmax_large_values", "log_softmax", lambda: [randn(2, 4, scale=50.0, shift=-1000.0)], {"dim": 1})
-    case("logsumexp_dim_1", "logsumexp", lambda: [randn(3, 4)], {"dims": [1], "keepdim": False})
-    case("logsumexp_dim_0_keepdim", "logsumexp", lambda: [randn(3, 4)], {"dims": [0], "keepdim": True})
-    case("logsumexp_dims_0_2", "logsumexp", lambda: [randn(2, 3, 4)], {"dims": [0, 2], "keepdim": False})
-    case("logsumexp_large_values", "logsumexp", lambda: [randn(3, 4, scale=30.0, shift=1000.0)], {"dims": [-1], "keepdim": False})
-    case("logsumexp_large_negative_values", "logsumexp", lambda: [randn(3, 4, scale=30.0, shift=-1000.0)], {"dims": [0], "keepdim": True})
-
-    # --- index tensors -----------------------------------------------------------------------------------------------
-    case("gather_dim_1", "gather", lambda: [randn(3, 4)], {"dim": 1, "index": index_tensor([0, 3, 3, 1, 2, 0], [3, 2])})
-    case("gather_dim_0_repeated", "gather", lambda: [randn(3, 4)], {"dim": 0, "index": index_tensor([2, 0, 1, 2, 2, 2, 0, 1], [2, 4])})
-    case("gather_dim_negative_3d", "gather", lambda: [randn(2, 3, 4)], {"dim": -1, "index": index_tensor([3, 0, 1, 1, 2, 0, 0, 3, 2, 1, 1, 3], [2, 3, 2])})
-    case("index_select_dim_0", "index_select", lambda: [randn(4, 3)], {"dim": 0, "index": index_tensor([3, 0, 3])})
-    case("index_select_dim_negative_3d", "index_select", lambda: [randn(2, 3, 4)], {"dim": -1, "index": index_tensor([1, 1, 0, 3, 2])})
-    case("scatter_add_dim_0", "scatter_add", lambda: [randn(3, 4), randn(2, 4)], {"dim": 0, "index": index_tensor([0, 2, 1, 0, 2, 2, 0, 1], [2, 4])})
-    case("scatter_add_dim_1", "scatter_add", lambda: [randn(3, 5), randn(3, 3)], {"dim": 1, "index": index_tensor([4, 0, 4, 1, 1, 2, 3, 0, 2], [3, 3])})
-
-    # --- views and shape ops -----------------------------------------------------------------------------------------
-    case("reshape_infer", "reshape", lambda: [randn(2, 3, 4)], {"shape": [4, -1]})
-    case("transpose_negative", "transpose", lambda: [randn(2, 3, 4)], {"dim0": 0, "dim1": -1})
-    case("permute", "permute", lambda: [randn(2, 3, 4)], {"dims": [2, 0, 1]})
-    case("expand_new_leading_dims", "expand", lambda: [randn(3, 1)], {"sizes": [2, 3, 4]})
-    case("expand_keep_size", "expand", lambda: [randn(1, 4)], {"sizes": [3, -1]})
-    case("narrow_dim_1", "narrow", lambda: [randn(3, 5)], {"dim": 1, "start": 1, "length": 3})
-    case("narrow_negative_dim", "narrow", lambda: [randn(2, 4, 3)], {"dim": -2, "start": 2, "length": 2})
-    case("squeeze_all", "squeeze", lambda: [randn(1, 3, 1, 4)], {"dim": None})
-    case("squeeze_dim_negative", "squeeze", lambda: [randn(3, 1, 4)], {"dim": -2})
-    case("squeeze_dim_not_one", "squeeze", lambda: [randn(3, 4)], {"dim": 0})
-    case("unsqueeze_negative", "unsqueeze", lambda: [randn(3, 4)], {"dim": -1})
-    case("unsqueeze_middle", "unsqueeze", lambda: [randn(3, 4)], {"dim": 1})
-    case("index_range_from_1_last", "index", lambda: [randn(3, 4)],
-         {"items": [{"kind": "slice", "start": 1, "end": None}, {"kind": "int", "value": -1}]})
-    case("index_int_then_range", "index", lambda: [randn(3, 4, 5)],
-         {"items": [{"kind": "int", "value": 1}, {"kind": "slice", "start": 1, "end": -1}]})
-    case("index_ellipsis_newaxis", "index", lambda: [randn(2, 3, 4)],
-         {"items": [{"kind": "ellipsis"}, {"kind": "newaxis"}, {"kind": "slice", "start": None, "end": 2}]})
-    case("cat_dim_0", "cat", lambda: [randn(2, 3), randn(1, 3), randn(3, 3)], {"dim": 0})
-    case("cat_dim_negative", "cat", lambda: [randn(2, 3, 2), randn(2, 3, 1)], {"dim": -1})
-    case("stack_dim_0", "stack", lambda: [randn(2, 3), randn(2, 3)], {"dim": 0})
-    case("stack_dim_negative", "stack", lambda: [randn(2, 3), randn(2, 3), randn(2, 3)], {"dim": -1})
-
-    # --- products ----------------------------------------------------------------------------------------------------
-    case("dot", "dot", lambda: [randn(5), randn(5)])
-    case("mm", "mm", lambda: [randn(3, 4), randn(4, 2)])
-    case("bmm", "bmm", lambda: [randn(2, 3, 4), randn(2, 4, 5)])
-    case("matmul_1d_1d", "matmul", lambda: [randn(4), randn(4)])
-    case("matmul_1d_2d", "matmul", lambda: [randn(4), randn(4, 3)])
-    case("matmul_2d_1d", "matmul", lambda: [randn(3, 4), randn(4)])
-    case("matmul_2d_2d", "matmul", lambda: [randn(3, 4), randn(4, 2)])
-    case("matmul_3d_2d", "matmul", lambda: [randn(2, 3, 4), randn(4, 5)])
-    case("matmul_2d_3d", "matmul", lambda: [randn(3, 4), randn(2, 4, 5)])
-    case("matmul_3d_1d", "matmul", lambda: [randn(2, 3, 4), randn(4)])
-    case("matmul_1d_3d", "matmul", lambda: [randn(4), randn(2, 4, 5)])
-    case("matmul_3d_3d", "matmul", lambda: [randn(2, 3, 4), randn(2, 4, 2)])
-    case("matmul_batch_broadcast_2x1x3x4_5x4x2", "matmul", lambda: [randn(2, 1, 3, 4), randn(5, 4, 2)])
-    case("matmul_batch_broadcast_1x3x4_2x4x2", "matmul", lambda: [randn(1, 3, 4), randn(2, 4, 2)])
-    # --- convolution: odd sizes, stride 2, padding, dilation 2, groups 1 / 2 / C (depthwise), batch 1 and 7 ------------
-    def conv(name, x, w, bias, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
-        params = {"stride": list(stride), "padding": list(padding), "dilation": list(dilation), "groups": groups}
-        case(name, "conv2d", lambda: [randn(*x), randn(*w)] + ([randn(w[0])] if bias else []), params)
-
-    conv("conv2d_basic_3x3", [1, 2, 5, 7], [3, 2, 3, 3], True)
-    conv("conv2d_stride2_pad1_batch7", [7, 3, 7, 5], [4, 3, 3, 3], True, stride=(2, 2), padding=(1, 1))
-    conv("conv2d_dilation2_pad2", [2, 2, 9, 7], [3, 2, 3, 2], True, padding=(2, 1), dilation=(2, 2))
-    conv("conv2d_groups2_stride_2x1", [7, 4, 6, 5], [6, 2, 3, 3], True, stride=(2, 1), padding=(1, 0), groups=2)
-    conv("conv2d_depthwise_groups_c", [3, 3, 7, 7], [3, 1, 3, 3], True, stride=(2, 2), padding=(1, 1), groups=3)
-    conv("conv2d_depthwise_multiplier2_dilation2", [1, 2, 7, 6], [4, 1, 2, 3], False, padding=(1, 2), dilation=(2, 2), groups=2)
-    conv("conv2d_1x1_no_bias", [2, 3, 3, 5], [4, 3, 1, 1], False)
-    conv("conv2d_1x1_stride2", [1, 4, 5, 5], [2, 4, 1, 1], True, stride=(2, 2))
-
-    # --- pooling: ties (the first maximum of a window gets the gradient), padding, ceil_mode, count_include_pad ------
-    def pool(name, op, shape, make=None, **params):
-        case(name, op, lambda: [make() if make else randn(*shape)], params)
-
-    ties = lambda: tensor([1, 3, 3, 0, 2, 2, 3, 3, 1, 1, 0, 0, 2, 2, 2, 2, 5, 1, 5, 1, 0, 0, 0, 4, 4, 4, 4, 4, 1, 2, 2, 0, 2, 2, 0, 1],
-                          [1, 1, 6, 6])
-    pool("max_pool2d_ties_2x2", "max_pool2d", None, ties, kernel=[2, 2], stride=[2, 2], padding=[0, 0], dilation=[1, 1], ceil_mode=False)
-    pool("max_pool2d_ties_overlapping_3x3", "max_pool2d", None, ties, kernel=[3, 3], stride=[1, 2], padding=[1, 1], dilation=[1, 1],
-         ceil_mode=False)
-    pool("max_pool2d_pad_stride2_batch7", "max_pool2d", [7, 2, 7, 5], kernel=[3, 3], stride=[2, 2], padding=[1, 1], dilation=[1, 1],
-         ceil_mode=False)
-    pool("max_pool2d_dilation2_ceil", "max_pool2d", [2, 3, 9, 8], kernel=[2, 3], stride=[2, 2], padding=[1, 1], dilation=[2, 2],
-         ceil_mode=True)
-    pool("avg_pool2d_include_pad", "avg_pool2d", [2, 3, 7, 5], kernel=[3, 3], stride=[2, 2], padding=[1, 1], ceil_mode=False,
-         count_include_pad=True)
-    pool("avg_pool2d_exclude_pad", "avg_pool2d", [2, 3, 7, 5], kernel=[3, 2], stride=[2, 1], padding=[1, 1], ceil_mode=False,
-         count_include_pad=False)
-    pool("avg_pool2d_ceil_include_pad", "avg_pool2d", [1, 2, 7, 8], kernel=[3, 3], stride=[2, 3], padding=[1, 1], ceil_mode=True,
-         count_include_pad=True)
-    pool("avg_pool2d_ceil_exclude_pad", "avg_pool2d", [7, 1, 6, 7], kernel=[2, 3], stride=[2, 2], padding=[0, 1], ceil_mode=True,
-         count_include_pad=False)
-    pool("adaptive_avg_pool2d_global", "adaptive_avg_pool2d", [3, 4, 5, 7], output_size=[1, 1])
-    pool("adaptive_avg_pool2d_uneven", "adaptive_avg_pool2d", [2, 3, 7, 5], output_size=[3, 4])
-    pool("adaptive_avg_pool2d_upsample", "adaptive_avg_pool2d", [1, 2, 3, 2], output_size=[5, 3])
-
-    case("mlp_log_softmax", "mlp_log_softmax", lambda: [randn(4, 3), randn(3, 5), randn(5), randn(5, 2)])
-    case("swish_plus_square_mean", "swish_plus_square_mean", lambda: [randn(3, 4)])
-    case("matmul_second_input_constant", "matmul", lambda: [randn(2, 3, 4), randn(4, 2)], requires_grad=[True, False])
+    with open(MANIFEST) as f:
+        manifest = json.load(f)
+    for c in manifest["cases"]:
+        if c["op"] not in TORCH_CALLS:
+            raise ValueError(f"case {c['name']}: op '{c['op']}' has no torch call; add it to TORCH_CALLS")
+        case(c["name"], c["op"], lambda specs=c["inputs"]: [t for spec in specs for t in make_input(spec)],
+             {k: param(v) for k, v in c["params"].items()}, c.get("requires_grad"), c.get("atol"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

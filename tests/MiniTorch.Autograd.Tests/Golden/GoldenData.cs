@@ -55,31 +55,3 @@ internal sealed record GoldenTensor(int[] Shape, double[] Values)
     public static double Number(JsonElement x) =>
         x.ValueKind == JsonValueKind.String ? double.Parse(x.GetString()!, CultureInfo.InvariantCulture) : x.GetDouble();
 }
-
-/// <summary>The parameters of an op case (dim, keepdim, p, slope, bounds, index tensors, ...).</summary>
-internal readonly struct GoldenParams(JsonElement element)
-{
-    private bool IsNull(string name) => !element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null;
-
-    private JsonElement Get(string name) =>
-        element.TryGetProperty(name, out var v) ? v : throw new KeyNotFoundException($"golden case has no parameter '{name}'");
-
-    public int Int(string name) => Get(name).GetInt32();
-
-    public int? NullableInt(string name) => IsNull(name) ? null : Int(name);
-
-    public bool Bool(string name) => Get(name).GetBoolean();
-
-    public double Double(string name) => GoldenTensor.Number(Get(name));
-
-    public double? NullableDouble(string name) => IsNull(name) ? null : Double(name);
-
-    public int[] Ints(string name) => GoldenTensor.IntArray(Get(name));
-
-    public int[]? NullableInts(string name) => IsNull(name) ? null : Ints(name);
-
-    /// <summary>A tensor-valued parameter (index tensors, where's condition), as a float64 tensor without grad.</summary>
-    public Tensor Tensor(string name) => GoldenTensor.Parse(Get(name)).ToTensor();
-
-    public JsonElement Element(string name) => Get(name);
-}

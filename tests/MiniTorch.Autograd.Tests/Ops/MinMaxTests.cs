@@ -24,28 +24,6 @@ public class MinMaxTests
         AssertValues(Tensor.Minimum(a, b), [2], double.NaN, double.NaN);
     }
 
-    public static TheoryData<int[], int[]> Shapes() => new()
-    {
-        { [4], [4] },
-        { [3, 1], [4] },
-        { [2, 3, 2], [3, 1] },
-        { [], [2, 2] },
-    };
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void MaximumMinimum_GradientsMatchFiniteDifferences(int[] shapeA, int[] shapeB)
-    {
-        var g = new Generator(41);
-        // One ladder of distinct values split between a and b, so no pair is within a finite-difference step.
-        int na = Numel(shapeA);
-        var all = Distinct(g, [na + Numel(shapeB)], requiresGrad: false).ToDoubleArray();
-        var a = Tensor.FromArray(all[..na], shapeA, requiresGrad: true);
-        var b = Tensor.FromArray(all[na..], shapeB, requiresGrad: true);
-        CheckGradients(t => Tensor.Maximum(t[0], t[1]), a, b);
-        CheckGradients(t => Tensor.Minimum(t[0], t[1]), a, b);
-    }
-
     [Fact]
     public void MaximumMinimum_GradientsMatchFiniteDifferences_OnNonContiguousInputs()
     {
