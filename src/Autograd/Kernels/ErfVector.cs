@@ -42,16 +42,48 @@ internal static class ErfVector
         {
             int n = Math.Min(Block, x.Length - start);
             var w = wide[..n];
-            for (int i = 0; i < n; i++)
-            {
-                w[i] = x[start + i];
-            }
+            Widen(x.Slice(start, n), w);
             Erf(w, w);
-            var dst = y.Slice(start, n);
-            for (int i = 0; i < n; i++)
+            Narrow(w, y.Slice(start, n));
+        }
+    }
+
+    private static void Widen(ReadOnlySpan<float> x, Span<double> y)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float xRef = ref MemoryMarshal.GetReference(x);
+            ref double yRef = ref MemoryMarshal.GetReference(y);
+            for (; i <= x.Length - 8; i += 8)
             {
-                dst[i] = (float)w[i];
+                var v = Vector256.LoadUnsafe(ref xRef, (nuint)i);
+                Vector256.WidenLower(v).StoreUnsafe(ref yRef, (nuint)i);
+                Vector256.WidenUpper(v).StoreUnsafe(ref yRef, (nuint)i + 4);
             }
+        }
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i];
+        }
+    }
+
+    // Rounds to nearest (vcvtpd2ps under the default rounding mode), as the scalar (float) cast.
+    private static void Narrow(ReadOnlySpan<double> x, Span<float> y)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double xRef = ref MemoryMarshal.GetReference(x);
+            ref float yRef = ref MemoryMarshal.GetReference(y);
+            for (; i <= x.Length - 8; i += 8)
+            {
+                Vector256.Narrow(Vector256.LoadUnsafe(ref xRef, (nuint)i), Vector256.LoadUnsafe(ref xRef, (nuint)i + 4)).StoreUnsafe(ref yRef, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            y[i] = (float)x[i];
         }
     }
 
@@ -90,26 +122,21 @@ internal static class ErfVector
         {
             // [0, 0.84375): x + x·P(x²)/Q(x²); below 2⁻²⁸, x + Efx·x.
             var z = TS.Multiply(x, x);
-            var r = Horner(z, 0.128379167095512558561, -0.325042107247001499370, -2.84817495755985104766e-02,
-                -5.77027029648944159157e-03, -2.37630166566501626084e-05);
-            var s = TS.Add(TS.Create(1), TS.Multiply(z, Horner(z, 3.97917223959155352819e-01, 6.50222499887672944485e-02,
-                5.08130628187576562776e-03, 1.32494738004321644526e-04, -3.96022827877536812320e-06)));
+            var r = Step<TS, TV>(z, Step<TS, TV>(z, Step<TS, TV>(z, Step<TS, TV>(z, TS.Create(ErfOp.Pp4), ErfOp.Pp3), ErfOp.Pp2), ErfOp.Pp1), ErfOp.Pp0);
+            var s = Step<TS, TV>(z, Step<TS, TV>(z, Step<TS, TV>(z, Step<TS, TV>(z, Step<TS, TV>(z, TS.Create(ErfOp.Qq5), ErfOp.Qq4), ErfOp.Qq3), ErfOp.Qq2), ErfOp.Qq1), 1);
             var series = TS.Add(x, TS.Multiply(x, TS.Divide(r, s)));
-            var tiny = TS.Add(x, TS.Multiply(TS.Create(1.28379167095512586316e-01), x));
+            var tiny = TS.Add(x, TS.Multiply(TS.Create(ErfOp.Efx), x));
             result = TS.Select(TS.Less(ax, TS.Create(3.7252902984e-09)), tiny, series);
         }
         if ((inFits & ~small) != 0)
         {
             // [0.84375, 1.25): ±(Erx + P(s)/Q(s)) with s = |x| − 1.
-            const double Erx = 8.45062911510467529297e-01;
             var s = TS.Subtract(ax, TS.Create(1));
-            var p = Horner(s, -2.36211856075265944077e-03, 4.14856118683748331666e-01, -3.72207876035701323847e-01,
-                3.18346619901161753674e-01, -1.10894694282396677476e-01, 3.54783043256182359371e-02, -2.16637559486879084300e-03);
-            var q = TS.Add(TS.Create(1), TS.Multiply(s, Horner(s, 1.06420880400844228286e-01, 5.40397917702171048937e-01,
-                7.18286544141962662868e-02, 1.26171219808761642112e-01, 1.36370839120290507362e-02, 1.19844998467991074170e-02)));
+            var p = Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, TS.Create(ErfOp.Pa6), ErfOp.Pa5), ErfOp.Pa4), ErfOp.Pa3), ErfOp.Pa2), ErfOp.Pa1), ErfOp.Pa0);
+            var q = Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, Step<TS, TV>(s, TS.Create(ErfOp.Qa6), ErfOp.Qa5), ErfOp.Qa4), ErfOp.Qa3), ErfOp.Qa2), ErfOp.Qa1), 1);
             var ratio = TS.Divide(p, q);
-            var positive = TS.Add(TS.Create(Erx), ratio);
-            var negative = TS.Subtract(TS.Create(-Erx), ratio);
+            var positive = TS.Add(TS.Create(ErfOp.Erx), ratio);
+            var negative = TS.Subtract(TS.Create(-ErfOp.Erx), ratio);
             var mid = TS.Select(TS.Less(x, TS.Create(0)), negative, positive);
             result = TS.Select(TS.Less(ax, TS.Create(0.84375)), result, mid);
         }
@@ -121,18 +148,12 @@ internal static class ErfVector
             rest &= rest - 1;
             Unsafe.Add(ref yRef, i + lane) = ErfOp.Erf(TS.GetElement(x, lane)); // from x: y may be x's memory
         }
-
-        // c0 + v·(c1 + v·(… + v·cn)), evaluated innermost first as the scalar code's nested form.
-        static TV Horner(TV v, params ReadOnlySpan<double> c)
-        {
-            var acc = TS.Create(c[^1]);
-            for (int k = c.Length - 2; k >= 0; k--)
-            {
-                acc = TS.Add(TS.Create(c[k]), TS.Multiply(v, acc));
-            }
-            return acc;
-        }
     }
+
+    /// <summary>One Horner step, c + v·acc, rounded twice as the scalar code's nested form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Step<TS, TV>(TV v, TV acc, double c) where TS : IDoubleSimd<TV> where TV : struct =>
+        TS.Add(TS.Create(c), TS.Multiply(v, acc));
 }
 
 /// <summary>The float64 vector operations of <see cref="ErfVector"/>, as static members of a struct per width.</summary>
