@@ -217,6 +217,8 @@ internal sealed class ConvolutionBackward : Node
 
     internal override Tensor?[] Apply(Tensor g)
     {
+        // One contiguous copy of a strided gradient (an expanded Sum's) for the three uses, unless a graph is recorded.
+        g = Autograd.IsGradEnabled ? g : g.ContiguousRaw();
         var dx = NeedsInputGrad(0) ? Tensor.ConvInputGrad(g, _w.Unpack(this), _geometry) : null;
         var dw = NeedsInputGrad(1) ? Tensor.ConvWeightGrad(_x.Unpack(this), g, _geometry) : null;
         if (Edges.Length == 2)
