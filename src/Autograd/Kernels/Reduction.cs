@@ -58,7 +58,7 @@ internal static class Reduction
             throw new ArgumentException($"{op}: cannot reduce over a dimension of size 0 (shape {Shapes.Format(x.ShapeSpan)}); the operation has no identity.");
         }
         var result = Tensor.Empty(outShape.ToArray(), x.DType);
-        if (kind == ReduceKind.Sum && TrySumInOrder(x, reduced, result))
+        if (kind == ReduceKind.Sum && (TrySumInOrder(x, reduced, result) || KeptBlockSum.TrySum(x, reduced, result)))
         {
             return result;
         }

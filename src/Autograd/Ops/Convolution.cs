@@ -101,11 +101,16 @@ public partial class Tensor
         Differentiable = Operands.All,
         Saves = [Save.Input(0).IfRequiresGrad(1), Save.Input(1).IfRequiresGrad(0)],
         Backward = static c =>
-        [
-            c.NeedsGrad(0) ? ConvInputGrad(c.Grad, c.Input(1), c.Args) : null,
-            c.NeedsGrad(1) ? ConvWeightGrad(c.Input(0), c.Grad, c.Args) : null,
-            c.NeedsGrad(2) ? c.Grad.Sum([0, 2, 3]) : null,
-        ],
+        {
+            // One contiguous copy of a strided gradient (an expanded Sum's) for the three uses, unless a graph is recorded.
+            var g = Autograd.IsGradEnabled ? c.Grad : c.Grad.ContiguousRaw();
+            return
+            [
+                c.NeedsGrad(0) ? ConvInputGrad(g, c.Input(1), c.Args) : null,
+                c.NeedsGrad(1) ? ConvWeightGrad(c.Input(0), g, c.Args) : null,
+                c.NeedsGrad(2) ? g.Sum([0, 2, 3]) : null,
+            ];
+        },
         // Bilinear in (x, w) plus the bias: conv(tx, w) + conv(x, tw) + tb, each term skipped when its tangent is missing.
         Jvp = static c =>
         {

@@ -101,19 +101,9 @@ public static partial class Functional
                 throw new ArgumentException($"LayerNorm: expected {name} of shape {Format(normalizedShape)}, got {Format(t.Shape)}.");
             }
         }
-        var dims = new int[k];
-        for (int i = 0; i < k; i++)
-        {
-            dims[i] = input.Rank - k + i;
-        }
-        var centered = input - input.Mean(dims, keepDim: true);
-        var variance = (centered * centered).Mean(dims, keepDim: true);
-        var normalized = centered / (variance + eps).Sqrt();
-        if (weight is not null)
-        {
-            normalized = normalized * weight;
-        }
-        normalized = bias is null ? normalized : normalized + bias;
+        // One fused op (one pass per row each way), with the output bits of the composite
+        // (x − mean)/√(var + ε)·w + b over the trailing k dims.
+        var normalized = Tensor.LayerNormFused(input, k, weight, bias, eps);
         if (Tracing.IsActive)
         {
             Tracing.Record("LayerNorm", [normalized], [input, weight, bias], new OpAttributes { { "normalizedShape", normalizedShape }, { "eps", eps } });
