@@ -24,7 +24,7 @@ public sealed class CheckpointResumeTests : IDisposable
             Model = new Sequential(new Linear(8, 16), new ReLU(), new Dropout(0.25, Generator), new Linear(16, 3));
             foreach (var p in Model.Parameters())
             {
-                Init.Normal(p, 0, 0.3, Generator);
+                Init.NormalInPlace(p, 0, 0.3, Generator);
             }
             Optimizer = new Adam(Model.Parameters(), lr: 0.01);
             Scheduler = new StepLR(Optimizer, stepSize: 2, gamma: 0.5);

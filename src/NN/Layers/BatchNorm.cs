@@ -65,9 +65,9 @@ public abstract class BatchNorm : Module
     {
         if (RunningMean is { } mean && RunningVar is { } variance && NumBatchesTracked is { } count)
         {
-            Init.Zeros(mean);
-            Init.Ones(variance);
-            Init.Zeros(count);
+            Init.ZerosInPlace(mean);
+            Init.OnesInPlace(variance);
+            Init.ZerosInPlace(count);
         }
     }
 

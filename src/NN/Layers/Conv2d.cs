@@ -79,11 +79,11 @@ public sealed class Conv2d : Module
     /// <summary>Re-draws the weight and bias with PyTorch's default initialisation.</summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5), generator: generator);
+        Init.KaimingUniformInPlace(Weight, a: Math.Sqrt(5), generator: generator);
         if (Bias is { } b)
         {
             double bound = 1 / Math.Sqrt(InChannels / Groups * KernelSize.Height * KernelSize.Width);
-            Init.Uniform(b, -bound, bound, generator);
+            Init.UniformInPlace(b, -bound, bound, generator);
         }
     }
 

@@ -43,10 +43,10 @@ public sealed class Embedding : Module
     /// <summary>Re-draws the weights from N(0, 1) and zeroes the padding row.</summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.Normal(Weight, 0, 1, generator);
+        Init.NormalInPlace(Weight, 0, 1, generator);
         if (PaddingIdx is int pad)
         {
-            Init.Zeros(Weight.Select(0, pad));
+            Init.ZerosInPlace(Weight.Select(0, pad));
         }
     }
 

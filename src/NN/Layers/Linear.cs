@@ -34,11 +34,11 @@ public sealed class Linear : Module
     /// <summary>Re-draws the weight and bias with PyTorch's default initialisation.</summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5), generator: generator);
+        Init.KaimingUniformInPlace(Weight, a: Math.Sqrt(5), generator: generator);
         if (Bias is { } b)
         {
             double bound = InFeatures > 0 ? 1 / Math.Sqrt(InFeatures) : 0;
-            Init.Uniform(b, -bound, bound, generator);
+            Init.UniformInPlace(b, -bound, bound, generator);
         }
     }
 

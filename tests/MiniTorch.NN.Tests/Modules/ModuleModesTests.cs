@@ -60,7 +60,7 @@ public class ModuleModesTests
         {
             if (m is Linear l)
             {
-                Init.Constant(l.Weight, 0.5);
+                Init.ConstantInPlace(l.Weight, 0.5);
             }
         });
         Assert.All(net.Head.Weight.ToArray(), v => Assert.Equal(0.5f, v));

@@ -18,9 +18,9 @@ public sealed class LinearGelu : Module
         OutFeatures = outFeatures;
         RegisterParameter("weight", new Parameter(Tensor.Zeros([outFeatures, inFeatures])));
         RegisterParameter("bias", new Parameter(Tensor.Zeros([outFeatures])));
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5), generator: generator);
+        Init.KaimingUniformInPlace(Weight, a: Math.Sqrt(5), generator: generator);
         double bound = 1 / Math.Sqrt(inFeatures);
-        Init.Uniform(Bias, -bound, bound, generator);
+        Init.UniformInPlace(Bias, -bound, bound, generator);
     }
 
     /// <summary>The number of input features.</summary>
