@@ -55,7 +55,7 @@ public class ModuleModesTests
         var net = new ModuleTests.Net();
         var visited = new List<string>();
         net.Apply(m => visited.Add(m.GetType().Name));
-        Assert.Equal(["Linear", "ReLU", "BatchNorm1d", "Sequential", "Linear", "Net"], visited);
+        Assert.Equal(["Linear", "Relu", "BatchNorm1d", "Sequential", "Linear", "Net"], visited);
         net.Apply(m =>
         {
             if (m is Linear l)

@@ -16,7 +16,7 @@ public class ShardedCheckpointTests
 
         public TinyModel(int seed = 1)
         {
-            _encoder = RegisterModule("encoder", new Sequential(new Linear(6, 16, generator: new Generator(seed)), new LayerNorm(16), new GELU(), new Linear(16, 16, generator: new Generator(seed + 1))));
+            _encoder = RegisterModule("encoder", new Sequential(new Linear(6, 16, generator: new Generator(seed)), new LayerNorm(16), new Gelu(), new Linear(16, 16, generator: new Generator(seed + 1))));
             _norm = RegisterModule("norm", new BatchNorm1d(16));
             _head = RegisterModule("head", new Linear(16, 3, generator: new Generator(seed + 2)));
         }

@@ -4,7 +4,7 @@ namespace MiniTorch.Examples.Activations;
 
 /// <summary>
 /// A fully connected layer followed by the exact GELU, computed by the fused <c>linear_gelu</c> op: the same result as
-/// <c>new Sequential(new Linear(in, out), new GELU())</c>, with one graph node instead of five. Initialised as
+/// <c>new Sequential(new Linear(in, out), new Gelu())</c>, with one graph node instead of five. Initialised as
 /// <see cref="Linear"/> is (PyTorch's defaults).
 /// </summary>
 public sealed class LinearGelu : Module
