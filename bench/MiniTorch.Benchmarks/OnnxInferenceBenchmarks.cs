@@ -50,8 +50,8 @@ public class OnnxInferenceBenchmarks
     public Tensor OnnxRuntime() => _session.Run(_x)[0];
 
     internal static Sequential DigitsCnn(Generator g) => new(
-        new Conv2d(1, 16, 3, padding: 1, generator: g), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2),
-        new Conv2d(16, 32, 3, padding: 1, generator: g), new ReLU(), new MaxPool2d(2),
+        new Conv2d(1, 16, 3, padding: 1, generator: g), new BatchNorm2d(16), new Relu(), new MaxPool2d(2),
+        new Conv2d(16, 32, 3, padding: 1, generator: g), new Relu(), new MaxPool2d(2),
         new Flatten(),
         new Linear(32 * 2 * 2, 10, generator: g));
 }

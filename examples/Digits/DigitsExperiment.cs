@@ -36,7 +36,7 @@ public static class DigitsExperiment
             var model = build(generator);
             var optimizer = new Adam(model.Parameters(), lr: lr);
             // Annealing the rate to zero lets the last epochs settle instead of hopping between nearby minima.
-            var scheduler = new CosineAnnealingLR(optimizer, tMax: epochs);
+            var scheduler = new CosineAnnealingLr(optimizer, tMax: epochs);
             var history = Training.Fit(model, optimizer, train, test, epochs, settings.BatchSize, generator, scheduler,
                 stats => onEpoch?.Invoke(name, stats));
             return new ModelRun(name, model, model.Parameters().Sum(p => p.Numel), history);

@@ -13,10 +13,10 @@ public static class Models
     public static Sequential Mlp(Generator generator) => new(
         new Flatten(),
         new Linear(64, 128, generator: generator),
-        new ReLU(),
+        new Relu(),
         new Dropout(0.2, generator),
         new Linear(128, 64, generator: generator),
-        new ReLU(),
+        new Relu(),
         new Linear(64, 10, generator: generator));
 
     /// <summary>
@@ -26,15 +26,15 @@ public static class Models
     public static Sequential Cnn(Generator generator) => new(
         new Conv2d(1, 16, 3, padding: 1, generator: generator),
         new BatchNorm2d(16),
-        new ReLU(),
+        new Relu(),
         new MaxPool2d(2),
         new Conv2d(16, 32, 3, padding: 1, generator: generator),
         new BatchNorm2d(32),
-        new ReLU(),
+        new Relu(),
         new MaxPool2d(2),
         new Flatten(),
         new Linear(128, 64, generator: generator),
-        new ReLU(),
+        new Relu(),
         new Dropout(0.2, generator),
         new Linear(64, 10, generator: generator));
 }

@@ -20,7 +20,7 @@ public static class Training
     /// <paramref name="onEpoch"/>. A <paramref name="scheduler"/>, if given, steps once per epoch.
     /// </summary>
     public static IReadOnlyList<EpochStats> Fit(Module model, Optimizer optimizer, Dataset<Tensor[]> train, Dataset<Tensor[]> test,
-        int epochs, int batchSize, Generator generator, LRScheduler? scheduler = null, Action<EpochStats>? onEpoch = null)
+        int epochs, int batchSize, Generator generator, LrScheduler? scheduler = null, Action<EpochStats>? onEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);

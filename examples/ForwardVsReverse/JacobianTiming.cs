@@ -28,11 +28,11 @@ public static class JacobianTiming
 
     private static JacobianCost Measure(int size, Func<Tensor, Tensor> f, Tensor x, int repeats)
     {
-        Tensor reverse = Autograd.Functional.Jacobian(f, x, JacobianMode.Reverse);
-        Tensor forward = Autograd.Functional.Jacobian(f, x, JacobianMode.Forward);
+        Tensor reverse = Autograd.Derivatives.Jacobian(f, x, JacobianMode.Reverse);
+        Tensor forward = Autograd.Derivatives.Jacobian(f, x, JacobianMode.Forward);
         double difference = (reverse - forward).Abs().Max().Item();
-        double reverseSeconds = BestTime(() => Autograd.Functional.Jacobian(f, x, JacobianMode.Reverse), repeats);
-        double forwardSeconds = BestTime(() => Autograd.Functional.Jacobian(f, x, JacobianMode.Forward), repeats);
+        double reverseSeconds = BestTime(() => Autograd.Derivatives.Jacobian(f, x, JacobianMode.Reverse), repeats);
+        double forwardSeconds = BestTime(() => Autograd.Derivatives.Jacobian(f, x, JacobianMode.Forward), repeats);
         long reverseBytes = AllocatedBytes(() =>
         {
             var leaf = x.Detach().SetRequiresGrad();

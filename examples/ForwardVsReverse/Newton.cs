@@ -7,7 +7,7 @@ namespace ForwardVsReverse;
 public sealed record Iterate(int Step, double Loss, double GradientNorm);
 
 /// <summary>
-/// Newton's method with <see cref="Autograd.Functional.Hessian(Func{Tensor, Tensor}, Tensor, bool, bool)"/> on a small convex
+/// Newton's method with <see cref="Autograd.Derivatives.Hessian(Func{Tensor, Tensor}, Tensor, bool, bool)"/> on a small convex
 /// problem, L2-regularised logistic regression, beside gradient descent on the same problem.
 /// </summary>
 public static class Newton
@@ -27,7 +27,7 @@ public static class Newton
 
     /// <summary>Newton steps w ← w − H⁻¹∇f from w = 0 until |∇f| ≤ tolerance (or maxSteps).</summary>
     public static List<Iterate> Minimise(Func<Tensor, Tensor> f, int dims, double tolerance, int maxSteps)
-        => Descend(f, dims, tolerance, maxSteps, (w, gradient) => w - Solve(Autograd.Functional.Hessian(f, w), gradient));
+        => Descend(f, dims, tolerance, maxSteps, (w, gradient) => w - Solve(Autograd.Derivatives.Hessian(f, w), gradient));
 
     /// <summary>Gradient descent with a fixed step from w = 0, for comparison.</summary>
     public static List<Iterate> GradientDescent(Func<Tensor, Tensor> f, int dims, double learningRate, double tolerance, int maxSteps)
@@ -40,7 +40,7 @@ public static class Newton
         var history = new List<Iterate>();
         for (int i = 0; i <= maxSteps; i++)
         {
-            var (loss, gradient) = Autograd.Functional.Vjp(f, w);
+            var (loss, gradient) = Autograd.Derivatives.Vjp(f, w);
             double norm = gradient.Pow(2).Sum().Sqrt().Item();
             history.Add(new Iterate(i, loss.Item(), norm));
             if (norm <= tolerance || i == maxSteps)

@@ -37,9 +37,9 @@ public static class LinearTrainer
         // One generator, drawn from in a fixed order (initial weights, then each epoch's shuffle), so a seed fixes the run.
         var generator = new Generator(settings.Seed);
         var model = new Linear(features.Size(1), 1, dtype: features.DType, generator: generator);
-        var column = targets.View(-1, 1); // the layer's output is [batch, 1]; MSELoss wants equal shapes
+        var column = targets.View(-1, 1); // the layer's output is [batch, 1]; MseLoss wants equal shapes
         var loader = new DataLoader<Tensor[]>(new TensorDataset(features, column), settings.BatchSize, shuffle: true, generator: generator);
-        var lossFunction = new MSELoss();
+        var lossFunction = new MseLoss();
         Optimizer optimizer = settings.Optimizer switch
         {
             OptimizerKind.Sgd => new Sgd(model.Parameters(), lr: settings.LearningRate),
@@ -48,7 +48,7 @@ public static class LinearTrainer
         };
         // With a constant rate, minibatch noise keeps the weights hovering around the minimum (at a distance that
         // grows with lr/batch size); annealing the rate to zero over the run lets them settle on it.
-        var scheduler = new CosineAnnealingLR(optimizer, tMax: settings.Epochs);
+        var scheduler = new CosineAnnealingLr(optimizer, tMax: settings.Epochs);
 
         var x64 = features.ToDoubleMatrix();
         var y64 = targets.ToDoubleArray();

@@ -93,7 +93,7 @@ public static class LabelBudgetExperiment
         var testSet = new TensorDataset((features.IndexSelect(0, testRows) - mean) / std, labels.IndexSelect(0, testRows));
         var optimizer = new Adam(head.Parameters(), lr: settings.HeadLr);
         var history = Training.Fit(head, optimizer, trainSet, testSet, settings.HeadEpochs, settings.BatchSize, generator,
-            new CosineAnnealingLR(optimizer, tMax: settings.HeadEpochs));
+            new CosineAnnealingLr(optimizer, tMax: settings.HeadEpochs));
         return history[^1].TestAccuracy;
     }
 
@@ -106,7 +106,7 @@ public static class LabelBudgetExperiment
         var history = Training.Fit(model, optimizer,
             new TensorDataset(images.IndexSelect(0, trainRows), labels.IndexSelect(0, trainRows)),
             new TensorDataset(images.IndexSelect(0, testRows), labels.IndexSelect(0, testRows)),
-            settings.ScratchEpochs, settings.BatchSize, generator, new CosineAnnealingLR(optimizer, tMax: settings.ScratchEpochs));
+            settings.ScratchEpochs, settings.BatchSize, generator, new CosineAnnealingLr(optimizer, tMax: settings.ScratchEpochs));
         return history[^1].TestAccuracy;
     }
 

@@ -21,11 +21,11 @@ public static class Networks
     public static Sequential Backbone(Generator generator) => new(
         new Conv2d(1, 16, 3, padding: 1, generator: generator),
         new BatchNorm2d(16),
-        new ReLU(),
+        new Relu(),
         new MaxPool2d(2),
         new Conv2d(16, 32, 3, padding: 1, generator: generator),
         new BatchNorm2d(32),
-        new ReLU(),
+        new Relu(),
         new Flatten());
 
     /// <summary>A linear classifier of the backbone's features into <see cref="ClassesPerTask"/> digits.</summary>

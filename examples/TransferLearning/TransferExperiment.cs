@@ -115,7 +115,7 @@ public static class TransferExperiment
         StageRun Fit(string name, Module model, Optimizer optimizer, Dataset<Tensor[]> train, Dataset<Tensor[]> test, int epochs, Generator generator)
         {
             // Annealing to zero lets the last epochs settle, as in the Digits example.
-            var scheduler = new CosineAnnealingLR(optimizer, tMax: epochs);
+            var scheduler = new CosineAnnealingLr(optimizer, tMax: epochs);
             var history = Training.Fit(model, optimizer, train, test, epochs, settings.BatchSize, generator, scheduler,
                 stats => onEpoch?.Invoke(name, stats));
             return new StageRun(name, history);

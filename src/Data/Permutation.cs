@@ -1,14 +1,21 @@
 namespace MiniTorch.Data;
 
-/// <summary>Random orderings drawn from a <see cref="Generator"/>, shared by shuffling and splitting.</summary>
-internal static class Permutation
+/// <summary>
+/// Random orderings drawn from a <see cref="Generator"/>: the one the <see cref="DataLoader{T}"/> shuffles with and
+/// <c>Dataset.RandomSplit</c> splits with, for samplers that must draw the same orders (DistributedSampler).
+/// </summary>
+public static class Permutation
 {
     /// <summary>
     /// A uniformly random permutation of 0..<paramref name="n"/>-1 (PyTorch's <c>randperm</c>; the order differs
     /// from PyTorch's, whose generator is a different algorithm, but the same seed always gives the same order).
+    /// Draws n − 1 numbers from <paramref name="generator"/> (a Fisher-Yates shuffle).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
     public static int[] Random(int n, Generator generator)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentNullException.ThrowIfNull(generator);
         var order = new int[n];
         for (int i = 0; i < n; i++)
         {

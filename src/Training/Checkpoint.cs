@@ -27,7 +27,7 @@ public static class Checkpoint
     /// <param name="epoch">The epoch reached (by convention the last completed one; resume at <c>epoch + 1</c>).</param>
     /// <param name="generator">The generator whose state is saved (e.g. the DataLoader's), if any.</param>
     /// <param name="metadata">Your own string metadata (e.g. the validation accuracy), returned by <see cref="Load"/>.</param>
-    public static void Save(string path, Module model, Optimizer optimizer, LRScheduler? scheduler, int epoch,
+    public static void Save(string path, Module model, Optimizer optimizer, LrScheduler? scheduler, int epoch,
         Generator? generator = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -94,7 +94,7 @@ public static class Checkpoint
     /// <exception cref="CheckpointFormatException">The file is not a checkpoint, or lacks the scheduler or generator asked for.</exception>
     /// <exception cref="StateDictException">The model does not match the saved weights.</exception>
     /// <exception cref="ArgumentException">The optimizer or scheduler does not match the saved one.</exception>
-    public static CheckpointInfo Load(string path, Module model, Optimizer optimizer, LRScheduler? scheduler = null, Generator? generator = null)
+    public static CheckpointInfo Load(string path, Module model, Optimizer optimizer, LrScheduler? scheduler = null, Generator? generator = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);

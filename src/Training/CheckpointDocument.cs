@@ -81,7 +81,7 @@ internal sealed class SchedulerDocument
     public List<double> LastLr { get; set; } = [];
     public List<SchedulerDocument> Children { get; set; } = [];
 
-    public static SchedulerDocument From(LRSchedulerStateDict state) => new()
+    public static SchedulerDocument From(LrSchedulerStateDict state) => new()
     {
         Name = state.Scheduler,
         LastEpoch = state.LastEpoch,
@@ -91,6 +91,6 @@ internal sealed class SchedulerDocument
         Children = state.Children.Select(From).ToList(),
     };
 
-    public LRSchedulerStateDict ToStateDict() =>
+    public LrSchedulerStateDict ToStateDict() =>
         new(Name, LastEpoch, StepCount, BaseLrs, LastLr, Children.Select(c => c.ToStateDict()).ToList());
 }

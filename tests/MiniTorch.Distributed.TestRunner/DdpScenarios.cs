@@ -306,7 +306,7 @@ internal static class DdpScenarios
         var longer = Distributed.Rank == 1 ? new Sequential(new Linear(5, 8), new Linear(8, 2)) : new Sequential(new Linear(5, 8));
         Check.Throws<DistributedException>(() => new DistributedDataParallel(longer), "rank 0 lacks parameter '1.weight'", "rank 1 has an extra layer");
         // Layers without parameters do not matter: the same parameters under the same names are the same model.
-        var sameParameters = Distributed.Rank == 1 ? new Sequential(new Linear(5, 8), new ReLU()) : new Sequential(new Linear(5, 8), new Tanh());
+        var sameParameters = Distributed.Rank == 1 ? new Sequential(new Linear(5, 8), new Relu()) : new Sequential(new Linear(5, 8), new Tanh());
         using var fine = new DistributedDataParallel(sameParameters);
     }
 

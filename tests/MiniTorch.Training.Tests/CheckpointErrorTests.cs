@@ -14,7 +14,7 @@ public sealed class CheckpointErrorTests : IDisposable
         var model = new Linear(3, 2);
         optimizer ??= new Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
         string path = Path.Combine(_dir, "ckpt.safetensors");
-        Checkpoint.Save(path, model, optimizer, withScheduler ? new StepLR(optimizer, 1) : null, 2, withGenerator ? new Generator(3) : null);
+        Checkpoint.Save(path, model, optimizer, withScheduler ? new StepLr(optimizer, 1) : null, 2, withGenerator ? new Generator(3) : null);
         return path;
     }
 
@@ -35,7 +35,7 @@ public sealed class CheckpointErrorTests : IDisposable
         string path = Saved();
         var model = new Linear(3, 2);
         var optimizer = new Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
-        var e = Assert.Throws<CheckpointFormatException>(() => Checkpoint.Load(path, model, optimizer, new StepLR(optimizer, 1)));
+        var e = Assert.Throws<CheckpointFormatException>(() => Checkpoint.Load(path, model, optimizer, new StepLr(optimizer, 1)));
         Assert.Contains("without one", e.Message);
         e = Assert.Throws<CheckpointFormatException>(() => Checkpoint.Load(path, model, optimizer, generator: new Generator()));
         Assert.Contains("generator", e.Message);
@@ -64,7 +64,7 @@ public sealed class CheckpointErrorTests : IDisposable
         var model = new Linear(3, 2);
         var optimizer = new Sgd(model.Parameters(), lr: 0.1);
         var other = new Sgd(new Linear(3, 2).Parameters(), lr: 0.1);
-        var e = Assert.Throws<ArgumentException>(() => Checkpoint.Save(Path.Combine(_dir, "x.safetensors"), model, optimizer, new StepLR(other, 1), 0));
+        var e = Assert.Throws<ArgumentException>(() => Checkpoint.Save(Path.Combine(_dir, "x.safetensors"), model, optimizer, new StepLr(other, 1), 0));
         Assert.Contains("another optimizer", e.Message);
     }
 

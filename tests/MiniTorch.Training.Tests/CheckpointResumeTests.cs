@@ -21,13 +21,13 @@ public sealed class CheckpointResumeTests : IDisposable
         public Run(long seed)
         {
             Generator = new Generator(seed);
-            Model = new Sequential(new Linear(8, 16), new ReLU(), new Dropout(0.25, Generator), new Linear(16, 3));
+            Model = new Sequential(new Linear(8, 16), new Relu(), new Dropout(0.25, Generator), new Linear(16, 3));
             foreach (var p in Model.Parameters())
             {
-                Init.Normal(p, 0, 0.3, Generator);
+                Init.NormalInPlace(p, 0, 0.3, Generator);
             }
             Optimizer = new Adam(Model.Parameters(), lr: 0.01);
-            Scheduler = new StepLR(Optimizer, stepSize: 2, gamma: 0.5);
+            Scheduler = new StepLr(Optimizer, stepSize: 2, gamma: 0.5);
             var data = new Generator(7);   // the data set is the same in every run
             var x = Tensor.Randn([48, 8], generator: data);
             var y = Tensor.FromArray(Enumerable.Range(0, 48).Select(i => (float)(i % 3)).ToArray());
@@ -37,7 +37,7 @@ public sealed class CheckpointResumeTests : IDisposable
         public Generator Generator { get; }
         public Module Model { get; }
         public Optimizer Optimizer { get; }
-        public LRScheduler Scheduler { get; }
+        public LrScheduler Scheduler { get; }
 
         public void Train(int fromEpoch, int toEpoch)
         {

@@ -24,8 +24,8 @@ internal sealed class CnnCase
         _useScope = useScope;
         var g = new Generator(0);
         _model = new Sequential(
-            new Conv2d(3, 32, 3, padding: 1, generator: g), new ReLU(), new MaxPool2d(2),
-            new Conv2d(32, 64, 3, padding: 1, generator: g), new ReLU(), new MaxPool2d(2),
+            new Conv2d(3, 32, 3, padding: 1, generator: g), new Relu(), new MaxPool2d(2),
+            new Conv2d(32, 64, 3, padding: 1, generator: g), new Relu(), new MaxPool2d(2),
             new Flatten(), new Linear(64 * 8 * 8, 10, generator: g));
         _optimizer = new Sgd(_model.Parameters(), lr: 0.01, momentum: 0.9);
         _x = Tensor.Randn([batch, 3, 32, 32], generator: g);

@@ -25,8 +25,8 @@ internal sealed class MlpCase
         _useScope = useScope;
         var g = new Generator(0);
         _model = new Sequential(
-            new Linear(784, 256, generator: g), new ReLU(),
-            new Linear(256, 256, generator: g), new ReLU(),
+            new Linear(784, 256, generator: g), new Relu(),
+            new Linear(256, 256, generator: g), new Relu(),
             new Linear(256, 10, generator: g));
         _optimizer = new Adam(_model.Parameters(), lr: 1e-3);
         _x = Tensor.Randn([batch, 784], generator: g);

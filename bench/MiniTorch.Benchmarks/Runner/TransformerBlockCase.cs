@@ -20,7 +20,7 @@ internal sealed class TransformerBlockCase
     private readonly Linear _fc1;
     private readonly Linear _fc2;
     private readonly Adam _optimizer;
-    private readonly MSELoss _loss = new();
+    private readonly MseLoss _loss = new();
     private readonly Tensor _x;
     private readonly Tensor _target;
     private readonly int _b;

@@ -13,7 +13,7 @@ internal sealed class GradBucket
         Parameters = parameters;
         Offsets = offsets;
         Elements = elements;
-        Flat = dtype == DType.Float32 ? Tensor.Wrap(new float[elements], [elements]) : Tensor.Wrap(new double[elements], [elements]);
+        Flat = dtype == DType.Float32 ? Tensor.WrapArray(new float[elements], elements) : Tensor.WrapArray(new double[elements], elements);
         Flat.DetachFromScope();
     }
 
@@ -44,11 +44,11 @@ internal sealed class GradBucket
         int offset = Offsets[slot];
         if (DType == DType.Float32)
         {
-            Fill(Flat.ContiguousSpan<float>().Slice(offset, numel), grad);
+            Fill(Flat.AsSpan<float>().Slice(offset, numel), grad);
         }
         else
         {
-            Fill(Flat.ContiguousSpan<double>().Slice(offset, numel), grad);
+            Fill(Flat.AsSpan<double>().Slice(offset, numel), grad);
         }
     }
 
@@ -59,8 +59,8 @@ internal sealed class GradBucket
             target.Clear();
             return;
         }
-        var contiguous = grad.ContiguousRaw();
-        contiguous.ContiguousSpan<T>().CopyTo(target);
+        var contiguous = TensorValues.Contiguous(grad);
+        contiguous.AsSpan<T>().CopyTo(target);
         if (!ReferenceEquals(contiguous, grad))
         {
             contiguous.Dispose();
@@ -75,34 +75,34 @@ internal sealed class GradBucket
         {
             if (DType == DType.Float32)
             {
-                Flat.ContiguousSpan<float>().Slice(offset, grad.Numel).CopyTo(grad.ContiguousSpan<float>());
+                Flat.AsSpan<float>().Slice(offset, grad.Numel).CopyTo(grad.AsSpan<float>());
             }
             else
             {
-                Flat.ContiguousSpan<double>().Slice(offset, grad.Numel).CopyTo(grad.ContiguousSpan<double>());
+                Flat.AsSpan<double>().Slice(offset, grad.Numel).CopyTo(grad.AsSpan<double>());
             }
         }
         else
         {
             using var slice = Flat.Narrow(0, offset, grad.Numel);
-            using var shaped = slice.Reshape(grad.ShapeArray);
-            Kernels.StridedCopy.Copy(shaped, grad);
+            using var shaped = slice.Reshape(grad.Shape);
+            TensorValues.Copy(shaped, grad);
         }
-        grad.Storage.Version++;
+        Autograd.IncrementVersion(grad);
     }
 
     /// <summary>A new tensor holding the reduced slot, for a parameter that had no gradient of its own.</summary>
     public Tensor Extract(int slot, int[] shape)
     {
-        var result = Tensor.Empty(shape, DType);
+        var result = Tensor.Zeros(shape, DType);
         int n = result.Numel;
         if (DType == DType.Float32)
         {
-            Flat.ContiguousSpan<float>().Slice(Offsets[slot], n).CopyTo(result.ContiguousSpan<float>());
+            Flat.AsSpan<float>().Slice(Offsets[slot], n).CopyTo(result.AsSpan<float>());
         }
         else
         {
-            Flat.ContiguousSpan<double>().Slice(Offsets[slot], n).CopyTo(result.ContiguousSpan<double>());
+            Flat.AsSpan<double>().Slice(Offsets[slot], n).CopyTo(result.AsSpan<double>());
         }
         return result;
     }

@@ -34,7 +34,7 @@ internal static class ModelSignature
         {
             var (name, t, isParameter) = entries[i];
             string kind = isParameter ? (t.RequiresGrad ? "parameter" : "frozen parameter") : "buffer";
-            lines[i] = $"{kind} '{name}'\t{t.DType.TorchName()} {Shapes.Format(t.ShapeSpan)}";
+            lines[i] = $"{kind} '{name}'\t{t.DType.TorchName()} {TensorValues.Format(t.Shape)}";
         }
         return lines;
     }

@@ -72,7 +72,7 @@ internal sealed class Reducer : IDisposable
         _state = StepState.Expecting;
         if (_findUnused)
         {
-            var reachable = ReachableLeaves(output);
+            var reachable = Autograd.ReachableLeaves(output);
             for (int i = 0; i < _parameters.Count; i++)
             {
                 if (!reachable.Contains(_parameters[i].Parameter))
@@ -121,11 +121,11 @@ internal sealed class Reducer : IDisposable
                 $"DistributedDataParallel: parameter '{_parameters[index].Name}' received a gradient twice in one step. Run the wrapped model's forward " +
                 "once per backward (PyTorch: Expected to mark a variable ready only once).");
         }
-        if (!_callbackQueued && Engine.IsRunning)
+        if (!_callbackQueued && Autograd.IsBackwardRunning)
         {
             // Not when findUnusedParameters marks parameters at forward time: the callback belongs to the backward.
             _callbackQueued = true;
-            Engine.QueueCallback(FinalizeBackward);
+            Autograd.QueueCallback(FinalizeBackward);
         }
         _ready[index] = true;
         _locallyUsed[index] = used;
@@ -212,7 +212,7 @@ internal sealed class Reducer : IDisposable
         {
             flags[i] = _locallyUsed[i] ? 1 : 0;
         }
-        var t = Tensor.Wrap(flags, [flags.Length]);
+        var t = Tensor.WrapArray(flags, flags.Length);
         Distributed.AllReduce(t, ReduceOp.Max);
         var used = new bool[flags.Length];
         for (int i = 0; i < flags.Length; i++)
@@ -220,39 +220,6 @@ internal sealed class Reducer : IDisposable
             used[i] = flags[i] > 0;
         }
         return used;
-    }
-
-    /// <summary>The leaves the output's graph reaches, found without recursion.</summary>
-    private static HashSet<Tensor> ReachableLeaves(Tensor output)
-    {
-        var leaves = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        if (output.GradFn is null)
-        {
-            if (output.RequiresGrad)
-            {
-                leaves.Add(output);
-            }
-            return leaves;
-        }
-        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance) { output.GradFn };
-        var stack = new Stack<Node>();
-        stack.Push(output.GradFn);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            if (node is AccumulateGrad accumulate)
-            {
-                leaves.Add(accumulate.Leaf);
-            }
-            foreach (var edge in node.Edges)
-            {
-                if (edge.Node is { } child && seen.Add(child))
-                {
-                    stack.Push(child);
-                }
-            }
-        }
-        return leaves;
     }
 
     private GradBucketInfo Info(GradBucket bucket)

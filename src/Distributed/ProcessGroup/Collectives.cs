@@ -104,11 +104,11 @@ public static partial class Distributed
         ArgumentNullException.ThrowIfNull(tensor);
         var shape = new int[tensor.Rank + 1];
         shape[0] = env.WorldSize;
-        tensor.ShapeArray.CopyTo(shape, 1);
-        var result = Tensor.Empty(shape, tensor.DType);
+        tensor.Shape.CopyTo(shape, 1);
+        var result = Tensor.Zeros(shape, tensor.DType);
         if (env.WorldSize == 1 || tensor.Numel == 0)
         {
-            Kernels.StridedCopy.Copy(tensor, result.Reshape(tensor.ShapeArray));
+            TensorValues.Copy(tensor, result.Reshape(tensor.Shape));
             return result;
         }
         using var send = new TensorBuffer(tensor);
@@ -129,18 +129,18 @@ public static partial class Distributed
     {
         var env = Current(nameof(ReduceScatter));
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Rank == 0 || input.ShapeArray[0] % env.WorldSize != 0)
+        if (input.Rank == 0 || input.Shape[0] % env.WorldSize != 0)
         {
             throw new DistributedException(
-                $"Distributed.ReduceScatter: the input of shape {Shapes.Format(input.ShapeSpan)} must have a first dimension divisible by the world size {env.WorldSize}, " +
+                $"Distributed.ReduceScatter: the input of shape {TensorValues.Format(input.Shape)} must have a first dimension divisible by the world size {env.WorldSize}, " +
                 "so that each rank receives an equal chunk (PyTorch: input tensor must be the same size as output size times world size).");
         }
         var shape = input.Shape;
         shape[0] /= env.WorldSize;
-        var result = Tensor.Empty(shape, input.DType);
+        var result = Tensor.Zeros(shape, input.DType);
         if (env.WorldSize == 1 || input.Numel == 0)
         {
-            Kernels.StridedCopy.Copy(input, result);
+            TensorValues.Copy(input, result);
             return result;
         }
         using var send = new TensorBuffer(input);
@@ -167,12 +167,12 @@ public static partial class Distributed
     {
         if (contiguous.DType == DType.Float32)
         {
-            var span = contiguous.ContiguousSpan<float>();
+            var span = contiguous.AsSpan<float>();
             TensorPrimitives.Divide(span, divisor, span);
         }
         else
         {
-            var span = contiguous.ContiguousSpan<double>();
+            var span = contiguous.AsSpan<double>();
             TensorPrimitives.Divide(span, divisor, span);
         }
     }
@@ -180,14 +180,14 @@ public static partial class Distributed
     private static void CheckWritable(string operation, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        var shape = tensor.ShapeArray;
-        var strides = tensor.StridesArray;
+        var shape = tensor.Shape;
+        var strides = tensor.Strides;
         for (int d = 0; d < shape.Length; d++)
         {
             if (strides[d] == 0 && shape[d] > 1)
             {
                 throw new DistributedException(
-                    $"Distributed.{operation}: the tensor of shape {Shapes.Format(shape)} with strides {Shapes.Format(strides)} is an expanded view whose elements share memory; " +
+                    $"Distributed.{operation}: the tensor of shape {TensorValues.Format(shape)} with strides {TensorValues.Format(strides)} is an expanded view whose elements share memory; " +
                     "a collective cannot write each of them. Call Contiguous() (or Clone()) first.");
             }
         }

@@ -74,7 +74,7 @@ public static partial class Distributed
             {
                 continue;
             }
-            using var flat = Tensor.Empty([total], dtype);
+            using var flat = Tensor.Zeros([total], dtype);
             if (env.Rank == root)
             {
                 Pack(tensors, dtype, flat, unpack: false);
@@ -97,16 +97,16 @@ public static partial class Distributed
                 continue;
             }
             using (var slice = flat.Narrow(0, offset, t.Numel))
-            using (var shaped = slice.Reshape(t.ShapeArray))
+            using (var shaped = slice.Reshape(t.Shape))
             {
                 if (unpack)
                 {
-                    Kernels.StridedCopy.Copy(shaped, t);
-                    t.Storage.Version++;
+                    TensorValues.Copy(shaped, t);
+                    Autograd.IncrementVersion(t);
                 }
                 else
                 {
-                    Kernels.StridedCopy.Copy(t, shaped);
+                    TensorValues.Copy(t, shaped);
                 }
             }
             offset += t.Numel;

@@ -16,10 +16,10 @@ internal sealed unsafe class TensorBuffer : IDisposable
     public TensorBuffer(Tensor tensor)
     {
         _tensor = tensor;
-        _staged = tensor.ContiguousRaw();
+        _staged = TensorValues.Contiguous(tensor);
         _pin = tensor.DType == DType.Float32
-            ? new Memory<float>(_staged.Data<float>(), _staged.Offset, _staged.Numel).Pin()
-            : new Memory<double>(_staged.Data<double>(), _staged.Offset, _staged.Numel).Pin();
+            ? _staged.AsMemory<float>().Pin()
+            : _staged.AsMemory<double>().Pin();
     }
 
     /// <summary>The first element.</summary>
@@ -41,9 +41,9 @@ internal sealed unsafe class TensorBuffer : IDisposable
     {
         if (!ReferenceEquals(_staged, _tensor))
         {
-            Kernels.StridedCopy.Copy(_staged, _tensor);
+            TensorValues.Copy(_staged, _tensor);
         }
-        _tensor.Storage.Version++;
+        Autograd.IncrementVersion(_tensor);
     }
 
     public void Dispose()

@@ -73,29 +73,29 @@ public static class Init
     }
 
     /// <summary>Fills with samples from U(<paramref name="low"/>, <paramref name="high"/>) (PyTorch's <c>uniform_</c>).</summary>
-    public static Tensor Uniform(Tensor tensor, double low = 0, double high = 1, Generator? generator = null)
+    public static Tensor UniformInPlace(Tensor tensor, double low = 0, double high = 1, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (!(low <= high))
         {
-            throw new ArgumentException($"Init.Uniform: expects low <= high, but got low={low} and high={high}.");
+            throw new ArgumentException($"Init.UniformInPlace: expects low <= high, but got low={low} and high={high}.");
         }
         return Fill(tensor, Tensor.Rand(tensor.Shape, tensor.DType, generator) * (high - low) + low);
     }
 
     /// <summary>Fills with samples from N(<paramref name="mean"/>, <paramref name="std"/>²) (PyTorch's <c>normal_</c>).</summary>
-    public static Tensor Normal(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
+    public static Tensor NormalInPlace(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (!(std >= 0))
         {
-            throw new ArgumentException($"Init.Normal: expects std >= 0.0, but found std {std}.");
+            throw new ArgumentException($"Init.NormalInPlace: expects std >= 0.0, but found std {std}.");
         }
         return Fill(tensor, Tensor.Randn(tensor.Shape, tensor.DType, generator) * std + mean);
     }
 
     /// <summary>Fills with <paramref name="value"/> (PyTorch's <c>constant_</c>).</summary>
-    public static Tensor Constant(Tensor tensor, double value)
+    public static Tensor ConstantInPlace(Tensor tensor, double value)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         using (Autograd.NoGrad())
@@ -106,42 +106,42 @@ public static class Init
     }
 
     /// <summary>Fills with zeros (PyTorch's <c>zeros_</c>).</summary>
-    public static Tensor Zeros(Tensor tensor) => Constant(tensor, 0);
+    public static Tensor ZerosInPlace(Tensor tensor) => ConstantInPlace(tensor, 0);
 
     /// <summary>Fills with ones (PyTorch's <c>ones_</c>).</summary>
-    public static Tensor Ones(Tensor tensor) => Constant(tensor, 1);
+    public static Tensor OnesInPlace(Tensor tensor) => ConstantInPlace(tensor, 1);
 
     /// <summary>Glorot uniform: U(−a, a), a = gain·√(6 / (fan in + fan out)) (PyTorch's <c>xavier_uniform_</c>).</summary>
-    public static Tensor XavierUniform(Tensor tensor, double gain = 1, Generator? generator = null)
+    public static Tensor XavierUniformInPlace(Tensor tensor, double gain = 1, Generator? generator = null)
     {
         var (fanIn, fanOut) = CalculateFanInAndFanOut(tensor);
         double bound = Math.Sqrt(3) * gain * Math.Sqrt(2.0 / (fanIn + fanOut));
-        return Uniform(tensor, -bound, bound, generator);
+        return UniformInPlace(tensor, -bound, bound, generator);
     }
 
     /// <summary>Glorot normal: N(0, std²), std = gain·√(2 / (fan in + fan out)) (PyTorch's <c>xavier_normal_</c>).</summary>
-    public static Tensor XavierNormal(Tensor tensor, double gain = 1, Generator? generator = null)
+    public static Tensor XavierNormalInPlace(Tensor tensor, double gain = 1, Generator? generator = null)
     {
         var (fanIn, fanOut) = CalculateFanInAndFanOut(tensor);
-        return Normal(tensor, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
+        return NormalInPlace(tensor, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
     }
 
     /// <summary>
     /// He uniform: U(−b, b), b = gain·√(3 / fan) with gain from <paramref name="nonlinearity"/> and slope <paramref name="a"/>
     /// (PyTorch's <c>kaiming_uniform_</c>). Linear and Conv2d use a = √5, which gives b = 1/√fan in.
     /// </summary>
-    public static Tensor KaimingUniform(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
+    public static Tensor KaimingUniformInPlace(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
         Nonlinearity nonlinearity = Nonlinearity.LeakyRelu, Generator? generator = null)
     {
         double std = CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
         double bound = Math.Sqrt(3) * std;
-        return Uniform(tensor, -bound, bound, generator);
+        return UniformInPlace(tensor, -bound, bound, generator);
     }
 
     /// <summary>He normal: N(0, std²), std = gain / √fan (PyTorch's <c>kaiming_normal_</c>).</summary>
-    public static Tensor KaimingNormal(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
+    public static Tensor KaimingNormalInPlace(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
         Nonlinearity nonlinearity = Nonlinearity.LeakyRelu, Generator? generator = null)
-        => Normal(tensor, 0, CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)), generator);
+        => NormalInPlace(tensor, 0, CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)), generator);
 
     private static int Fan(Tensor tensor, FanMode mode)
     {

@@ -4,17 +4,21 @@ namespace MiniTorch.NN;
 // line by line. They hold no parameters and take input of any shape.
 
 /// <summary>max(x, 0) (PyTorch's <c>nn.ReLU</c>).</summary>
-public sealed class ReLU : Module
+public sealed class Relu : Module
 {
+    internal override string PrintedName => "ReLU";
+
     /// <inheritdoc />
     protected override Tensor Forward(Tensor input) => input.Relu();
 }
 
 /// <summary>x for x &gt; 0, slope·x otherwise (PyTorch's <c>nn.LeakyReLU</c>, default slope 0.01).</summary>
-public sealed class LeakyReLU : Module
+public sealed class LeakyRelu : Module
 {
+    internal override string PrintedName => "LeakyReLU";
+
     /// <summary>Creates the activation with the given negative slope.</summary>
-    public LeakyReLU(double negativeSlope = 0.01) => NegativeSlope = negativeSlope;
+    public LeakyRelu(double negativeSlope = 0.01) => NegativeSlope = negativeSlope;
 
     /// <summary>The slope for negative inputs.</summary>
     public double NegativeSlope { get; }
@@ -41,10 +45,12 @@ public sealed class Sigmoid : Module
 }
 
 /// <summary>GELU, x·Φ(x); exact (erf) by default, as PyTorch's <c>nn.GELU</c>, or the tanh approximation.</summary>
-public sealed class GELU : Module
+public sealed class Gelu : Module
 {
+    internal override string PrintedName => "GELU";
+
     /// <summary>Creates the activation.</summary>
-    public GELU(GeluApproximation approximate = GeluApproximation.None) => Approximate = approximate;
+    public Gelu(GeluApproximation approximate = GeluApproximation.None) => Approximate = approximate;
 
     /// <summary>Which form is computed.</summary>
     public GeluApproximation Approximate { get; }
@@ -85,7 +91,7 @@ public sealed class Softmax : Module
     }
 }
 
-/// <summary>log(softmax) along a dimension (PyTorch's <c>nn.LogSoftmax(dim)</c>), computed stably; pair it with <see cref="NLLLoss"/>.</summary>
+/// <summary>log(softmax) along a dimension (PyTorch's <c>nn.LogSoftmax(dim)</c>), computed stably; pair it with <see cref="NllLoss"/>.</summary>
 public sealed class LogSoftmax : Module
 {
     /// <summary>Creates the layer for dimension <paramref name="dim"/> (negative counts from the end).</summary>

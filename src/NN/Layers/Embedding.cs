@@ -19,7 +19,7 @@ public sealed class Embedding : Module
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
         if (paddingIdx is int p && (p < -numEmbeddings || p >= numEmbeddings))
         {
-            throw new ArgumentOutOfRangeException(nameof(paddingIdx), p, $"Embedding: padding_idx must be within [{-numEmbeddings}, {numEmbeddings - 1}] for {numEmbeddings} embeddings.");
+            throw new ArgumentOutOfRangeException(nameof(paddingIdx), p, $"Embedding: paddingIdx must be within [{-numEmbeddings}, {numEmbeddings - 1}] for {numEmbeddings} embeddings.");
         }
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
@@ -43,10 +43,10 @@ public sealed class Embedding : Module
     /// <summary>Re-draws the weights from N(0, 1) and zeroes the padding row.</summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.Normal(Weight, 0, 1, generator);
+        Init.NormalInPlace(Weight, 0, 1, generator);
         if (PaddingIdx is int pad)
         {
-            Init.Zeros(Weight.Select(0, pad));
+            Init.ZerosInPlace(Weight.Select(0, pad));
         }
     }
 

@@ -34,11 +34,11 @@ public sealed class Linear : Module
     /// <summary>Re-draws the weight and bias with PyTorch's default initialisation.</summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5), generator: generator);
+        Init.KaimingUniformInPlace(Weight, a: Math.Sqrt(5), generator: generator);
         if (Bias is { } b)
         {
             double bound = InFeatures > 0 ? 1 / Math.Sqrt(InFeatures) : 0;
-            Init.Uniform(b, -bound, bound, generator);
+            Init.UniformInPlace(b, -bound, bound, generator);
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class Linear : Module
         CheckDType(input, weight.DType);
         if (input.Rank == 0 || input.Size(-1) != InFeatures)
         {
-            throw InputError(input, $"[*, {InFeatures}]", $"The last dimension must be in_features={InFeatures}.");
+            throw InputError(input, $"[*, {InFeatures}]", $"The last dimension must be InFeatures={InFeatures}.");
         }
         return Functional.Linear(input, weight, Bias);
     }

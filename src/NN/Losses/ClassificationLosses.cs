@@ -28,13 +28,13 @@ public sealed class CrossEntropyLoss : Loss
 }
 
 /// <summary>Negative log-likelihood of log-probabilities (PyTorch's <c>nn.NLLLoss</c>); pair it with <see cref="LogSoftmax"/>.</summary>
-public sealed class NLLLoss : Loss
+public sealed class NllLoss : Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional weight per class, shape (C).</param>
     /// <param name="ignoreIndex">A target value that is skipped (PyTorch's default −100).</param>
     /// <param name="reduction">Mean (weighted), sum, or none.</param>
-    public NLLLoss(Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean) : base(reduction)
+    public NllLoss(Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean) : base(reduction)
     {
         Weight = weight;
         IgnoreIndex = ignoreIndex;
@@ -54,13 +54,13 @@ public sealed class NLLLoss : Loss
 /// Binary cross-entropy on logits (PyTorch's <c>nn.BCEWithLogitsLoss</c>), stable for logits of any size because the
 /// sigmoid is never formed; target in [0, 1] with the input's shape.
 /// </summary>
-public sealed class BCEWithLogitsLoss : Loss
+public sealed class BceWithLogitsLoss : Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional weight broadcast to the input.</param>
     /// <param name="posWeight">Optional weight of positive examples per class (broadcast along the last dim).</param>
     /// <param name="reduction">Mean, sum, or none.</param>
-    public BCEWithLogitsLoss(Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean) : base(reduction)
+    public BceWithLogitsLoss(Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean) : base(reduction)
     {
         Weight = weight;
         PosWeight = posWeight;

@@ -1,10 +1,10 @@
 namespace MiniTorch.NN;
 
 /// <summary>Mean squared error (x − y)² (PyTorch's <c>nn.MSELoss</c>); input and target must have the same shape.</summary>
-public sealed class MSELoss : Loss
+public sealed class MseLoss : Loss
 {
     /// <summary>Creates the loss.</summary>
-    public MSELoss(Reduction reduction = Reduction.Mean) : base(reduction)
+    public MseLoss(Reduction reduction = Reduction.Mean) : base(reduction)
     {
     }
 

@@ -11,6 +11,12 @@ public abstract partial class Module
     /// <summary>The module's settings shown between its parentheses, e.g. <c>in_features=784, out_features=10, bias=True</c>.</summary>
     protected virtual string ExtraRepr() => "";
 
+    /// <summary>
+    /// The type name printed by <see cref="ToString"/>: the class name, or PyTorch's where the .NET casing of an
+    /// acronym differs (<c>ReLU()</c> for <see cref="Relu"/>), so a model prints as PyTorch prints it.
+    /// </summary>
+    internal virtual string PrintedName => GetType().Name;
+
     /// <summary>The module tree with each child's name and settings, in PyTorch's layout.</summary>
     public override string ToString()
     {
@@ -21,7 +27,7 @@ public abstract partial class Module
 
     private void Append(StringBuilder sb, int indent)
     {
-        sb.Append(GetType().Name).Append('(');
+        sb.Append(PrintedName).Append('(');
         string extra = ExtraRepr();
         if (_modules.Count == 0)
         {

@@ -220,15 +220,16 @@ public sealed class SafetensorsCheckpoint : IDisposable
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
-                if (!seen.Add(property.Name))
+                string name = SafetensorsHeader.NameOf(index, property, "a name in the index");
+                if (!seen.Add(name))
                 {
-                    throw Bad(index, $"the index names '{property.Name}' twice.");
+                    throw Bad(index, $"the index names '{name}' twice.");
                 }
-                if (property.Name == "weight_map")
+                if (name == "weight_map")
                 {
                     weightMap = ReadWeightMap(index, property.Value);
                 }
-                else if (property.Name == "metadata")
+                else if (name == "metadata")
                 {
                     totalSize = ReadTotalSize(index, property.Value);
                 }
@@ -246,19 +247,20 @@ public sealed class SafetensorsCheckpoint : IDisposable
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in value.EnumerateObject())
         {
+            string tensor = SafetensorsHeader.NameOf(index, entry, "a tensor name in 'weight_map'");
             if (entry.Value.ValueKind != JsonValueKind.String)
             {
-                throw Bad(index, $"weight_map entry for tensor '{entry.Name}' must be a shard file name, got {entry.Value.ValueKind}.");
+                throw Bad(index, $"weight_map entry for tensor '{tensor}' must be a shard file name, got {entry.Value.ValueKind}.");
             }
-            string shard = entry.Value.GetString()!;
+            string shard = SafetensorsHeader.StringOf(index, entry.Value, $"the shard file name of tensor '{tensor}'");
             // A shard is a file beside the index: a path elsewhere would let a downloaded index read any file.
             if (shard.Length == 0 || shard is "." or ".." || shard.IndexOfAny(['/', '\\']) >= 0 || shard.Contains('\0'))
             {
-                throw Bad(index, $"weight_map puts tensor '{entry.Name}' in '{shard}', which is not the name of a file beside the index.");
+                throw Bad(index, $"weight_map puts tensor '{tensor}' in '{shard}', which is not the name of a file beside the index.");
             }
-            if (!map.TryAdd(entry.Name, shard))
+            if (!map.TryAdd(tensor, shard))
             {
-                throw Bad(index, $"weight_map names tensor '{entry.Name}' twice (in '{map[entry.Name]}' and '{shard}'); a tensor may be stored once only.");
+                throw Bad(index, $"weight_map names tensor '{tensor}' twice (in '{map[tensor]}' and '{shard}'); a tensor may be stored once only.");
             }
         }
         return map;

@@ -184,7 +184,7 @@ public sealed class SafetensorsFile : IDisposable
                     var bits = MemoryMarshal.Cast<float, int>(values.AsSpan());
                     BinaryPrimitives.ReverseEndianness(bits, bits);
                 }
-                return Tensor.Wrap(values, (int[])shape.Clone());
+                return Tensor.WrapArray(values, shape);
             }
             case "F64":
             {
@@ -195,7 +195,7 @@ public sealed class SafetensorsFile : IDisposable
                     var bits = MemoryMarshal.Cast<double, long>(values.AsSpan());
                     BinaryPrimitives.ReverseEndianness(bits, bits);
                 }
-                return Tensor.Wrap(values, (int[])shape.Clone());
+                return Tensor.WrapArray(values, shape);
             }
             default:
             {
@@ -216,7 +216,7 @@ public sealed class SafetensorsFile : IDisposable
                     }
                     values[i] = v;
                 }
-                return Tensor.Wrap(values, (int[])shape.Clone());
+                return Tensor.WrapArray(values, shape);
             }
         }
     }

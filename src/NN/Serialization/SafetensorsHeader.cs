@@ -38,16 +38,17 @@ internal static class SafetensorsHeader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!seen.Add(property.Name))
+                string name = NameOf(path, property, "a tensor name");
+                if (!seen.Add(name))
                 {
-                    throw Bad(path, $"the header names '{property.Name}' twice; names must be unique.");
+                    throw Bad(path, $"the header names '{name}' twice; names must be unique.");
                 }
-                if (property.Name == "__metadata__")
+                if (name == "__metadata__")
                 {
                     ReadMetadata(path, property.Value, metadata);
                     continue;
                 }
-                entries.Add(ReadEntry(path, property.Name, property.Value));
+                entries.Add(ReadEntry(path, name, property.Value));
             }
             CheckLayout(path, entries, dataLength);
             return (entries, metadata);
@@ -62,13 +63,14 @@ internal static class SafetensorsHeader
         }
         foreach (var item in value.EnumerateObject())
         {
+            string key = NameOf(path, item, "a '__metadata__' key");
             if (item.Value.ValueKind != JsonValueKind.String)
             {
-                throw Bad(path, $"'__metadata__' value for '{item.Name}' must be a string, got {item.Value.ValueKind}.");
+                throw Bad(path, $"'__metadata__' value for '{key}' must be a string, got {item.Value.ValueKind}.");
             }
-            if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
+            if (!metadata.TryAdd(key, StringOf(path, item.Value, $"the '__metadata__' value for '{key}'")))
             {
-                throw Bad(path, $"'__metadata__' names '{item.Name}' twice.");
+                throw Bad(path, $"'__metadata__' names '{key}' twice.");
             }
         }
     }
@@ -84,10 +86,13 @@ internal static class SafetensorsHeader
         long[]? offsets = null;
         foreach (var field in value.EnumerateObject())
         {
-            switch (field.Name)
+            string fieldName = NameOf(path, field, $"a field name of tensor '{name}'");
+            switch (fieldName)
             {
                 case "dtype" when dtype is null:
-                    dtype = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : throw Bad(path, $"tensor '{name}': dtype must be a string.");
+                    dtype = field.Value.ValueKind == JsonValueKind.String
+                        ? StringOf(path, field.Value, $"the dtype of tensor '{name}'")
+                        : throw Bad(path, $"tensor '{name}': dtype must be a string.");
                     break;
                 case "shape" when shape is null:
                     shape = Array.ConvertAll(Integers(path, name, "shape", field.Value), d => d <= int.MaxValue
@@ -98,7 +103,7 @@ internal static class SafetensorsHeader
                     offsets = Integers(path, name, "data_offsets", field.Value);
                     break;
                 default:
-                    throw Bad(path, $"tensor '{name}': unexpected or repeated field '{field.Name}'; an entry has exactly dtype, shape and data_offsets.");
+                    throw Bad(path, $"tensor '{name}': unexpected or repeated field '{fieldName}'; an entry has exactly dtype, shape and data_offsets.");
             }
         }
         if (dtype is null || shape is null || offsets is null)
@@ -182,6 +187,32 @@ internal static class SafetensorsHeader
         if (position != dataLength)
         {
             throw Bad(path, $"{dataLength - position} trailing bytes after the last tensor's data (byte {position} of a {dataLength}-byte data section) belong to no tensor; the format allows none.");
+        }
+    }
+
+    // JSON may escape a lone UTF-16 surrogate ("\ud800"), which is valid JSON but no .NET string can hold as text:
+    // System.Text.Json then throws InvalidOperationException when the string is read. That is the file's fault.
+    internal static string NameOf(string path, JsonProperty property, string what)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Bad(path, $"{what} is not valid Unicode text (it escapes a lone UTF-16 surrogate, such as \\ud800).");
+        }
+    }
+
+    internal static string StringOf(string path, JsonElement value, string what)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Bad(path, $"{what} is not valid Unicode text (it escapes a lone UTF-16 surrogate, such as \\ud800).");
         }
     }
 

@@ -98,7 +98,7 @@ internal static class SafetensorsWriter
                 json.WriteStartObject(name);
                 json.WriteString("dtype", tensor.DType == DType.Float32 ? "F32" : "F64");
                 json.WriteStartArray("shape");
-                foreach (int d in tensor.ShapeSpan)
+                foreach (int d in tensor.Shape)
                 {
                     json.WriteNumberValue(d);
                 }
@@ -127,7 +127,7 @@ internal static class SafetensorsWriter
     {
         // A contiguous tensor (every parameter) is written from its own memory; a strided view is gathered once.
         var source = tensor.Contiguous();
-        ReadOnlySpan<T> values = source.ContiguousSpan<T>();
+        ReadOnlySpan<T> values = source.AsSpan<T>();
         int perChunk = ChunkBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         T[]? swapped = BitConverter.IsLittleEndian ? null : ArrayPool<T>.Shared.Rent(Math.Min(perChunk, values.Length));
         try

@@ -40,7 +40,7 @@ internal static class AdamUpdate
         double biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
         double stepSize = lr / biasCorrection1;
         // The common case in one pass over the four tensors, bit-identical to the ops below.
-        if (!group.Amsgrad && Tensor.TryFusedAdamStep(parameter, g, expAvg, expAvgSq, beta1, beta2, biasCorrection2, eps, stepSize))
+        if (!group.Amsgrad && Tensor.TryFusedAdamStepInPlace(parameter, g, expAvg, expAvgSq, beta1, beta2, biasCorrection2, eps, stepSize))
         {
             return;
         }

@@ -12,7 +12,7 @@ public sealed class ModuleDefinition
     public required string Name { get; init; }
 
     /// <summary>Makes a new module from its attributes.</summary>
-    public required Func<OpAttributes, Module> Create { get; init; }
+    public required Func<PluginAttributes, Module> Create { get; init; }
 
     /// <summary>The samples <see cref="PluginValidator"/> validates the module on; at least one.</summary>
     public required IReadOnlyList<ModuleSample> Samples { get; init; }

@@ -29,7 +29,7 @@ public sealed class OpDefinition
     /// independent; MiniTorch's <see cref="Function"/> keeps per-call state in its context, so returning a shared
     /// instance is also correct when the function has no fields that change.
     /// </summary>
-    public required Func<OpAttributes, Function> Create { get; init; }
+    public required Func<PluginAttributes, Function> Create { get; init; }
 
     /// <summary>The samples <see cref="OpCheck"/> validates the op on; at least one.</summary>
     public required IReadOnlyList<OpSample> Samples { get; init; }
@@ -66,11 +66,11 @@ public sealed class OpDefinition
         {
             throw new ArgumentException($"Op '{Name}' takes {Inputs.Count} input(s) ({string.Join(", ", Inputs)}), got {inputs.Length}.", nameof(inputs));
         }
-        return Run(inputs, OpAttributes.Merge($"Op '{Name}'", Attributes, [], attributes));
+        return Run(inputs, PluginAttributes.Merge($"Op '{Name}'", Attributes, [], attributes));
     }
 
     /// <summary>Creates the function, applies it and reports the call to an open trace as this plugin op.</summary>
-    internal Tensor Run(Tensor[] inputs, OpAttributes attributes)
+    internal Tensor Run(Tensor[] inputs, PluginAttributes attributes)
     {
         var function = Create(attributes) ?? throw new InvalidOperationException("Create returned null instead of a Function.");
         var output = function.Apply(inputs);

@@ -83,7 +83,7 @@ public sealed class PluginRegistrar
             ArgumentNullException.ThrowIfNull(sample.InputShape, nameof(sample.InputShape));
             CheckShape(owner, i, sample.InputShape);
             // Throws with the module's name if the sample misses a required attribute or names an unknown one.
-            OpAttributes.Merge($"{owner} sample {i}", module.Attributes, module.RequiredAttributes, sample.Attributes);
+            PluginAttributes.Merge($"{owner} sample {i}", module.Attributes, module.RequiredAttributes, sample.Attributes);
         }
         _modules.Add(module);
     }
@@ -110,7 +110,7 @@ public sealed class PluginRegistrar
         {
             throw new ArgumentException($"{owner}: sample {index} has the value range ({range.Low}, {range.High}); it must be finite with Low < High.", nameof(op));
         }
-        OpAttributes.Merge($"{owner} sample {index}", op.Attributes, [], sample.Attributes);
+        PluginAttributes.Merge($"{owner} sample {index}", op.Attributes, [], sample.Attributes);
     }
 
     private static void CheckShape(string owner, int index, int[] shape)

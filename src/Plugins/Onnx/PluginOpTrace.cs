@@ -39,9 +39,9 @@ public static class PluginOpTrace
         return (op.Attributes.GetString(PluginKey), op.Attributes.GetString(OpKey), attributes);
     }
 
-    internal static void Record(OpDefinition op, OpAttributes attributes, Tensor[] inputs, Tensor output)
+    internal static void Record(OpDefinition op, PluginAttributes attributes, Tensor[] inputs, Tensor output)
     {
-        var traced = new global::MiniTorch.OpAttributes { { PluginKey, op.PluginName ?? "" }, { OpKey, op.Name } };
+        var traced = new OpAttributes { { PluginKey, op.PluginName ?? "" }, { OpKey, op.Name } };
         foreach (var (name, value) in attributes)
         {
             traced.Add(name, value);

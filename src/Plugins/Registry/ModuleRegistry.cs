@@ -23,7 +23,7 @@ public sealed class ModuleRegistry
     {
         ArgumentNullException.ThrowIfNull(name);
         var (definition, plugin) = Find(name);
-        var merged = OpAttributes.Merge($"Module '{name}'", definition.Attributes, definition.RequiredAttributes, attributes);
+        var merged = PluginAttributes.Merge($"Module '{name}'", definition.Attributes, definition.RequiredAttributes, attributes);
         try
         {
             return definition.Create(merged) ?? throw new InvalidOperationException("Create returned null instead of a Module.");

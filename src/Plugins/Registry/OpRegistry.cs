@@ -33,7 +33,7 @@ public sealed class OpRegistry
         {
             throw new ArgumentException($"Op '{name}' takes {op.Inputs.Count} input(s) ({string.Join(", ", op.Inputs)}), got {inputs.Length}.", nameof(inputs));
         }
-        var merged = attributes is null ? entry.Defaults : OpAttributes.Merge($"Op '{name}'", op.Attributes, [], attributes);
+        var merged = attributes is null ? entry.Defaults : PluginAttributes.Merge($"Op '{name}'", op.Attributes, [], attributes);
         Interlocked.Increment(ref entry.Invocations);
         try
         {
@@ -66,7 +66,7 @@ public sealed class OpRegistry
         var next = new Dictionary<string, Entry>(_entries, StringComparer.Ordinal);
         foreach (var op in ops)
         {
-            next.Add(op.Name, new Entry(op, plugin, OpAttributes.Merge($"Op '{op.Name}'", op.Attributes, [], null)));
+            next.Add(op.Name, new Entry(op, plugin, PluginAttributes.Merge($"Op '{op.Name}'", op.Attributes, [], null)));
         }
         _entries = next;
     }
@@ -88,7 +88,7 @@ public sealed class OpRegistry
         throw new KeyNotFoundException($"No loaded plugin provides an op named '{name}'; {loaded}.");
     }
 
-    private sealed class Entry(OpDefinition definition, LoadedPlugin plugin, OpAttributes defaults)
+    private sealed class Entry(OpDefinition definition, LoadedPlugin plugin, PluginAttributes defaults)
     {
         public long Invocations;
 
@@ -96,7 +96,7 @@ public sealed class OpRegistry
 
         public LoadedPlugin Plugin { get; } = plugin;
 
-        public OpAttributes Defaults { get; } = defaults;
+        public PluginAttributes Defaults { get; } = defaults;
 
         public OpInfo Info() => new(Definition.Name, Definition.Inputs.ToArray(), new Dictionary<string, double>(Definition.Attributes), Definition.Description, Plugin, Interlocked.Read(ref Invocations));
     }

@@ -9,7 +9,7 @@ namespace MiniTorch.Plugins;
 internal static class CrossCheckComparison
 {
     /// <summary>Runs the cross-check of one sample in <paramref name="dtype"/> and returns its outcome.</summary>
-    public static OpCheckOutcome Run(OpDefinition op, OpAttributes attributes, Tensor[] inputs, DType dtype, OpCheckOptions options, Func<string?, OpCheckOutcome> outcome)
+    public static OpCheckOutcome Run(OpDefinition op, PluginAttributes attributes, Tensor[] inputs, DType dtype, OpCheckOptions options, Func<string?, OpCheckOutcome> outcome)
     {
         var cross = options.CrossCheck!;
         string label = dtype == DType.Float32 ? "float32" : "float64";

@@ -42,7 +42,7 @@ public static class OpCheck
         private readonly OpCheckOptions _options;
         private readonly List<OpCheckOutcome> _outcomes;
         private readonly OpSample _sample;
-        private readonly OpAttributes _attributes;
+        private readonly PluginAttributes _attributes;
         private readonly SampleInputs _inputs;
         private readonly bool[] _differentiable;
         private readonly string _target;
@@ -55,7 +55,7 @@ public static class OpCheck
             _outcomes = outcomes;
             _sample = op.Samples[index];
             _target = $"op '{op.Name}'";
-            _attributes = OpAttributes.Merge(_target, op.Attributes, [], _sample.Attributes);
+            _attributes = PluginAttributes.Merge(_target, op.Attributes, [], _sample.Attributes);
             _inputs = new SampleInputs(_sample.InputShapes, _sample.ValueRange, options.Seed + index);
             _differentiable = _sample.Differentiable?.ToArray() ?? Enumerable.Repeat(true, op.Inputs.Count).ToArray();
         }

@@ -58,7 +58,7 @@ public static class PluginValidator
         Tensor input;
         try
         {
-            var attributes = OpAttributes.Merge(target, definition.Attributes, definition.RequiredAttributes, sample.Attributes);
+            var attributes = PluginAttributes.Merge(target, definition.Attributes, definition.RequiredAttributes, sample.Attributes);
             module = (definition.Create(attributes) ?? throw new InvalidOperationException("Create returned null instead of a Module.")).To(DType.Float64);
             input = Tensor.Randn(sample.InputShape, DType.Float64, new Generator(options.Seed + index), requiresGrad: true);
             var output = module.Call(input);

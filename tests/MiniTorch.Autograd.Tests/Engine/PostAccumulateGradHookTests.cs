@@ -70,17 +70,18 @@ public class PostAccumulateGradHookTests
         using var hook = x.RegisterPostAccumulateGradHook(_ =>
         {
             log.Add("x accumulated");
-            MiniTorch.Engine.QueueCallback(() =>
+            Autograd.QueueCallback(() =>
             {
                 // Every leaf has its gradient by now, whatever the order in which the engine reached them.
                 log.Add($"callback: w.Grad={w.Grad?.ToDoubleArray()[0]}");
-                MiniTorch.Engine.QueueCallback(() => log.Add("queued by a callback"));
+                Autograd.QueueCallback(() => log.Add("queued by a callback"));
             });
         });
         (x * w).Sum().Backward();
         Assert.Equal(new[] { "x accumulated", "callback: w.Grad=1", "queued by a callback" }, log);
-        Assert.False(MiniTorch.Engine.IsRunning);
-        Assert.Throws<InvalidOperationException>(() => MiniTorch.Engine.QueueCallback(() => { }));
+        Assert.False(Autograd.IsBackwardRunning);
+        var outside = Assert.Throws<InvalidOperationException>(() => Autograd.QueueCallback(() => { }));
+        Assert.Contains("final callbacks can only be installed during the backward pass", outside.Message, StringComparison.Ordinal);
         log.Clear();
         (x * w).Sum().Backward();
         Assert.Equal(3, log.Count); // callbacks of the previous backward do not run again

@@ -73,6 +73,6 @@ public class FunctionalErrorTests
         Assert.Throws<ArgumentException>(() => new LayerNorm(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPool2d(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AvgPool2d(2, stride: (1, 0)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new MSELoss((Reduction)7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MseLoss((Reduction)7));
     }
 }

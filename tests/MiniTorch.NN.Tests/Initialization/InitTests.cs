@@ -35,20 +35,20 @@ public class InitTests
         var w = Tensor.Zeros(200, 300);
         // Xavier: bound = √(6 / (fan_in + fan_out)); std of U(−a, a) is a/√3.
         double xavier = Math.Sqrt(6.0 / 500);
-        var s = Stats(Init.XavierUniform(w, generator: g));
+        var s = Stats(Init.XavierUniformInPlace(w, generator: g));
         Assert.InRange(s.Min, -xavier, -0.99 * xavier);
         Assert.InRange(s.Max, 0.99 * xavier, xavier);
         Near(xavier / Math.Sqrt(3), s.Std);
-        Near(Math.Sqrt(2.0 / 500) * 2, Stats(Init.XavierNormal(w, gain: 2, generator: g)).Std);
+        Near(Math.Sqrt(2.0 / 500) * 2, Stats(Init.XavierNormalInPlace(w, gain: 2, generator: g)).Std);
         // Kaiming (ReLU, fan in 300): std = √2/√300.
-        Near(Math.Sqrt(2.0 / 300), Stats(Init.KaimingNormal(w, nonlinearity: Nonlinearity.Relu, generator: g)).Std);
-        Near(Math.Sqrt(2.0 / 200), Stats(Init.KaimingNormal(w, mode: FanMode.FanOut, nonlinearity: Nonlinearity.Relu, generator: g)).Std);
-        var k = Stats(Init.KaimingUniform(w, a: Math.Sqrt(5), generator: g));
+        Near(Math.Sqrt(2.0 / 300), Stats(Init.KaimingNormalInPlace(w, nonlinearity: Nonlinearity.Relu, generator: g)).Std);
+        Near(Math.Sqrt(2.0 / 200), Stats(Init.KaimingNormalInPlace(w, mode: FanMode.FanOut, nonlinearity: Nonlinearity.Relu, generator: g)).Std);
+        var k = Stats(Init.KaimingUniformInPlace(w, a: Math.Sqrt(5), generator: g));
         Assert.InRange(k.Max, 0.99 / Math.Sqrt(300), 1 / Math.Sqrt(300));
-        var n = Stats(Init.Normal(w, 3, 0.5, g));
+        var n = Stats(Init.NormalInPlace(w, 3, 0.5, g));
         Assert.Equal(3, n.Mean, 2);
         Near(0.5, n.Std);
-        var u = Stats(Init.Uniform(w, -1, 2, g));
+        var u = Stats(Init.UniformInPlace(w, -1, 2, g));
         Assert.InRange(u.Min, -1, -0.99);
         Assert.InRange(u.Max, 1.99, 2);
     }
@@ -57,23 +57,23 @@ public class InitTests
     public void ConstantsAndSeedsAndParametersThatRequireGrad()
     {
         var p = new Parameter(Tensor.Zeros(3, 2));
-        Assert.Same(p, Init.Ones(p));
+        Assert.Same(p, Init.OnesInPlace(p));
         Assert.All(p.ToArray(), v => Assert.Equal(1f, v));
-        Init.Constant(p, -2.5);
+        Init.ConstantInPlace(p, -2.5);
         Assert.All(p.ToArray(), v => Assert.Equal(-2.5f, v));
-        Init.Zeros(p);
+        Init.ZerosInPlace(p);
         Assert.All(p.ToArray(), v => Assert.Equal(0f, v));
         Assert.True(p.IsLeaf && p.GradFn is null);
-        var a = Init.XavierUniform(Tensor.Zeros([4, 4], DType.Float64), generator: new Generator(5)).ToDoubleArray();
-        var b = Init.XavierUniform(Tensor.Zeros([4, 4], DType.Float64), generator: new Generator(5)).ToDoubleArray();
+        var a = Init.XavierUniformInPlace(Tensor.Zeros([4, 4], DType.Float64), generator: new Generator(5)).ToDoubleArray();
+        var b = Init.XavierUniformInPlace(Tensor.Zeros([4, 4], DType.Float64), generator: new Generator(5)).ToDoubleArray();
         Assert.Equal(a, b);
     }
 
     [Fact]
     public void BadArguments()
     {
-        Assert.Contains("expects std >= 0.0", Assert.Throws<ArgumentException>(() => Init.Normal(Tensor.Zeros(2), 0, -1)).Message);
-        Assert.Contains("expects low <= high", Assert.Throws<ArgumentException>(() => Init.Uniform(Tensor.Zeros(2), 1, 0)).Message);
-        Assert.Contains("its fan (FanIn) is 0", Assert.Throws<ArgumentException>(() => Init.KaimingUniform(Tensor.Zeros(3, 0))).Message);
+        Assert.Contains("expects std >= 0.0", Assert.Throws<ArgumentException>(() => Init.NormalInPlace(Tensor.Zeros(2), 0, -1)).Message);
+        Assert.Contains("expects low <= high", Assert.Throws<ArgumentException>(() => Init.UniformInPlace(Tensor.Zeros(2), 1, 0)).Message);
+        Assert.Contains("its fan (FanIn) is 0", Assert.Throws<ArgumentException>(() => Init.KaimingUniformInPlace(Tensor.Zeros(3, 0))).Message);
     }
 }

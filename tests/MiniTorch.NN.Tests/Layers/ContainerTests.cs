@@ -5,9 +5,9 @@ public class ContainerTests
     [Fact]
     public void SequentialRunsInOrderAndIsIndexable()
     {
-        var seq = new Sequential(new Linear(4, 3, generator: new Generator(1)), new ReLU(), new Linear(3, 2, generator: new Generator(2)));
+        var seq = new Sequential(new Linear(4, 3, generator: new Generator(1)), new Relu(), new Linear(3, 2, generator: new Generator(2)));
         Assert.Equal(3, seq.Count);
-        Assert.IsType<ReLU>(seq[1]);
+        Assert.IsType<Relu>(seq[1]);
         Assert.IsType<Linear>(seq[^1]);
         var x = Tensor.Randn([5, 4], generator: new Generator(3));
         var expected = seq[2].Call(seq[1].Call(seq[0].Call(x)));
@@ -40,13 +40,13 @@ public class ContainerTests
         var e = Assert.Throws<ModuleInputException>(() => new Flatten(2).Call(Tensor.Zeros(3, 4)));
         Assert.Contains("Flatten: dim=2 needs an input with at least 3 dimensions, got shape [3, 4]", e.Message);
         var order = Assert.Throws<ModuleInputException>(() => new Flatten(2, 1).Call(x));
-        Assert.Contains("start_dim=2 comes no later than end_dim=1", order.Message);
+        Assert.Contains("StartDim=2 comes no later than EndDim=1", order.Message);
     }
 
     [Fact]
     public void PrintsLikePyTorch()
     {
-        var model = new Sequential().Add("features", new Sequential(new Conv2d(1, 4, 3), new ReLU())).Add("head", new Linear(4, 2));
+        var model = new Sequential().Add("features", new Sequential(new Conv2d(1, 4, 3), new Relu())).Add("head", new Linear(4, 2));
         string expected = """
             Sequential(
               (features): Sequential(

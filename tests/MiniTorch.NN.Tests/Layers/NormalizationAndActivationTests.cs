@@ -46,7 +46,7 @@ public class NormalizationAndActivationTests
     {
         var c = Golden.Case("layers.json", name);
         var x = Golden.Tensor(c.GetProperty("input"), requiresGrad: true);
-        var y = new GELU(approximate).Call(x);
+        var y = new Gelu(approximate).Call(x);
         Check.Close(Golden.Tensor(c, "output"), y, 1e-15, 1e-14, "output");
         y.Backward(Golden.Tensor(c, "grad_output"));
         Check.Close(Golden.Tensor(c.GetProperty("grads"), "input"), x.Grad!, 1e-14, 1e-13, "input grad");
@@ -55,7 +55,7 @@ public class NormalizationAndActivationTests
     [Fact]
     public void EveryActivationPassesGradCheckAndGradGradCheck()
     {
-        Module[] activations = [new ReLU(), new LeakyReLU(0.2), new Tanh(), new Sigmoid(), new GELU(), new GELU(GeluApproximation.Tanh), new Softmax(1), new LogSoftmax(-1), new Flatten(0), new Identity()];
+        Module[] activations = [new Relu(), new LeakyRelu(0.2), new Tanh(), new Sigmoid(), new Gelu(), new Gelu(GeluApproximation.Tanh), new Softmax(1), new LogSoftmax(-1), new Flatten(0), new Identity()];
         // Away from 0, where ReLU's derivative jumps.
         var x = Tensor.FromArray(new[] { -1.3, 0.4, 2.1, -0.2, 0.9, -2.5 }, [2, 3], requiresGrad: true);
         foreach (var act in activations)
@@ -69,8 +69,8 @@ public class NormalizationAndActivationTests
     public void ActivationValues()
     {
         var x = Tensor.FromArray(new[] { -2.0, 0.0, 3.0 });
-        Assert.Equal(new[] { 0.0, 0, 3 }, new ReLU().Call(x).ToDoubleArray());
-        Assert.Equal(new[] { -0.2, 0, 3 }, new LeakyReLU(0.1).Call(x).ToDoubleArray());
+        Assert.Equal(new[] { 0.0, 0, 3 }, new Relu().Call(x).ToDoubleArray());
+        Assert.Equal(new[] { -0.2, 0, 3 }, new LeakyRelu(0.1).Call(x).ToDoubleArray());
         Check.Close(new[] { Math.Tanh(-2), 0, Math.Tanh(3) }, new Tanh().Call(x), 1e-15);
         Check.Close(new[] { 1 / (1 + Math.Exp(2)), 0.5, 1 / (1 + Math.Exp(-3)) }, new Sigmoid().Call(x), 1e-15);
         var s = new Softmax(0).Call(x).ToDoubleArray();
@@ -78,6 +78,14 @@ public class NormalizationAndActivationTests
         Check.Close(s.Select(v => Math.Log(v)).ToArray(), new LogSoftmax(0).Call(x), 1e-12);
         var e = Assert.Throws<ModuleInputException>(() => new Softmax(1).Call(x));
         Assert.Contains("Softmax: dim=1 needs an input with at least 2 dimensions, got shape [3]", e.Message);
-        Assert.Equal("GELU(approximate='tanh')", new GELU(GeluApproximation.Tanh).ToString());
+        Assert.Equal("GELU(approximate='tanh')", new Gelu(GeluApproximation.Tanh).ToString());
+    }
+
+    [Fact]
+    public void ActivationsPrintPyTorchsTypeNamesThoughTheClassesUseDotNetCasing()
+    {
+        // nn.ReLU is Relu in .NET casing (docs/design.md, Names); printing keeps PyTorch's layout, names included.
+        Assert.Equal("Sequential(\n  (0): ReLU()\n  (1): LeakyReLU(negative_slope=0.2)\n  (2): GELU(approximate='none')\n)",
+            new Sequential(new Relu(), new LeakyRelu(0.2), new Gelu()).ToString());
     }
 }

@@ -14,13 +14,13 @@ public class LossBehaviourTests
         var binary = Tensor.Rand([3, 4], DType.Float64, gen);
         var cases = new (string Name, Func<Tensor[], Tensor> F)[]
         {
-            ("mse", t => new MSELoss().Call(t[0], target)),
+            ("mse", t => new MseLoss().Call(t[0], target)),
             ("l1", t => new L1Loss(Reduction.Sum).Call(t[0], target)),
             ("ce", t => new CrossEntropyLoss(weight).Call(t[0], labels)),
             ("ce none ignore", t => new CrossEntropyLoss(ignoreIndex: 0, reduction: Reduction.None).Call(t[0], labels)),
             ("ce probabilities", t => new CrossEntropyLoss().Call(t[0], probs)),
-            ("nll", t => new NLLLoss(weight, reduction: Reduction.Sum).Call(t[0].LogSoftmax(1), labels)),
-            ("bce", t => new BCEWithLogitsLoss(posWeight: weight).Call(t[0], binary)),
+            ("nll", t => new NllLoss(weight, reduction: Reduction.Sum).Call(t[0].LogSoftmax(1), labels)),
+            ("bce", t => new BceWithLogitsLoss(posWeight: weight).Call(t[0], binary)),
         };
         foreach (var (name, f) in cases)
         {
@@ -33,7 +33,7 @@ public class LossBehaviourTests
     public void BceGradientAtZeroIsSigmoidMinusTarget()
     {
         var x = Tensor.Zeros([2], DType.Float64, requiresGrad: true);
-        new BCEWithLogitsLoss(reduction: Reduction.Sum).Call(x, Tensor.FromArray(new[] { 0.0, 1.0 })).Backward();
+        new BceWithLogitsLoss(reduction: Reduction.Sum).Call(x, Tensor.FromArray(new[] { 0.0, 1.0 })).Backward();
         Assert.Equal(new[] { 0.5, -0.5 }, x.Grad!.ToDoubleArray());
     }
 
@@ -50,8 +50,8 @@ public class LossBehaviourTests
         Assert.Contains("target 2.5 at position [1] is not a whole number", fraction.Message);
         var nan = Assert.Throws<ArgumentException>(() => ce.Call(logits, Tensor.FromArray(new float[] { float.NaN, 2, 0, 3 })));
         Assert.Contains("target NaN at position [0]", nan.Message);
-        var nll = Assert.Throws<ArgumentOutOfRangeException>(() => new NLLLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new float[] { 0, 3 })));
-        Assert.Contains("NLLLoss: target 3 at position [1]", nll.Message);
+        var nll = Assert.Throws<ArgumentOutOfRangeException>(() => new NllLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new float[] { 0, 3 })));
+        Assert.Contains("NllLoss: target 3 at position [1]", nll.Message);
     }
 
     [Fact]
@@ -59,10 +59,10 @@ public class LossBehaviourTests
     {
         var shape = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Call(Tensor.Zeros(4, 10), Tensor.Zeros(4, 1)));
         Assert.Contains("CrossEntropyLoss: expected target of shape [4] (class indices) or [4, 10] (class probabilities) for input of shape [4, 10], got [4, 1]", shape.Message);
-        var mse = Assert.Throws<ArgumentException>(() => new MSELoss().Call(Tensor.Zeros(4, 1), Tensor.Zeros(4)));
-        Assert.Contains("MSELoss: target size [4] must be the same as input size [4, 1]", mse.Message);
+        var mse = Assert.Throws<ArgumentException>(() => new MseLoss().Call(Tensor.Zeros(4, 1), Tensor.Zeros(4)));
+        Assert.Contains("MseLoss: target size [4] must be the same as input size [4, 1]", mse.Message);
         Assert.Throws<ArgumentException>(() => new L1Loss().Call(Tensor.Zeros(3), Tensor.Zeros(2)));
-        Assert.Throws<ArgumentException>(() => new BCEWithLogitsLoss().Call(Tensor.Zeros(3, 1), Tensor.Zeros(3)));
+        Assert.Throws<ArgumentException>(() => new BceWithLogitsLoss().Call(Tensor.Zeros(3, 1), Tensor.Zeros(3)));
         var weight = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss(Tensor.Ones(3)).Call(Tensor.Zeros(2, 4), Tensor.Zeros(2)));
         Assert.Contains("expected a class weight of shape [4]", weight.Message);
         var scalar = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Call(Tensor.Scalar(1), Tensor.Scalar(0)));

@@ -28,11 +28,11 @@ public class LossGoldenTests
         int ignore = cfg.TryGetProperty("ignore_index", out var i) ? i.GetInt32() : -100;
         return cfg.GetProperty("loss").GetString() switch
         {
-            "mse" => new MSELoss(reduction),
+            "mse" => new MseLoss(reduction),
             "l1" => new L1Loss(reduction),
             "ce" => new CrossEntropyLoss(weight, ignore, reduction),
-            "nll" => new NLLLoss(weight, ignore, reduction),
-            _ => new BCEWithLogitsLoss(weight, c.TryGetProperty("pos_weight", out var pw) ? Golden.Tensor(pw) : null, reduction),
+            "nll" => new NllLoss(weight, ignore, reduction),
+            _ => new BceWithLogitsLoss(weight, c.TryGetProperty("pos_weight", out var pw) ? Golden.Tensor(pw) : null, reduction),
         };
     }
 
@@ -55,7 +55,7 @@ public class LossGoldenTests
         // exp(1000) overflows; LogSoftmax and the BCE formula never form it.
         var ce = new CrossEntropyLoss().Call(Tensor.FromArray(new[] { 1000f, -1000f, 0f }, [1, 3]), Tensor.FromArray(new[] { 1f }));
         Assert.Equal(2000f, ce.Item(), 3);
-        var bce = new BCEWithLogitsLoss(reduction: Reduction.None).Call(Tensor.FromArray(new[] { -200f, 200f }), Tensor.FromArray(new[] { 1f, 1f }));
+        var bce = new BceWithLogitsLoss(reduction: Reduction.None).Call(Tensor.FromArray(new[] { -200f, 200f }), Tensor.FromArray(new[] { 1f, 1f }));
         Assert.Equal(new[] { 200f, 0f }, bce.ToArray());
     }
 }

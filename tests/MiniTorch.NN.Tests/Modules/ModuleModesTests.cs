@@ -55,12 +55,12 @@ public class ModuleModesTests
         var net = new ModuleTests.Net();
         var visited = new List<string>();
         net.Apply(m => visited.Add(m.GetType().Name));
-        Assert.Equal(["Linear", "ReLU", "BatchNorm1d", "Sequential", "Linear", "Net"], visited);
+        Assert.Equal(["Linear", "Relu", "BatchNorm1d", "Sequential", "Linear", "Net"], visited);
         net.Apply(m =>
         {
             if (m is Linear l)
             {
-                Init.Constant(l.Weight, 0.5);
+                Init.ConstantInPlace(l.Weight, 0.5);
             }
         });
         Assert.All(net.Head.Weight.ToArray(), v => Assert.Equal(0.5f, v));

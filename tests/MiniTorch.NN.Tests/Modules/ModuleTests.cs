@@ -10,7 +10,7 @@ public class ModuleTests
 
         public Net(Generator? g = null)
         {
-            _backbone = RegisterModule("backbone", new Sequential(new Linear(4, 8, generator: g), new ReLU(), new BatchNorm1d(8)));
+            _backbone = RegisterModule("backbone", new Sequential(new Linear(4, 8, generator: g), new Relu(), new BatchNorm1d(8)));
             _head = RegisterModule("head", new Linear(8, 3, generator: g));
             RegisterParameter("scale", new Parameter(Tensor.Ones(1)));
             RegisterBuffer("steps", Tensor.Zeros(1));
@@ -72,9 +72,9 @@ public class ModuleTests
         var dup = Assert.Throws<ArgumentException>(() => net.RegisterParameter("scale", null));
         Assert.Contains("Net: attribute 'scale' already exists", dup.Message);
         Assert.Throws<ArgumentException>(() => net.RegisterBuffer("head", null));
-        var dot = Assert.Throws<ArgumentException>(() => net.RegisterModule("a.b", new ReLU()));
+        var dot = Assert.Throws<ArgumentException>(() => net.RegisterModule("a.b", new Relu()));
         Assert.Contains("must be non-empty and contain no '.'", dot.Message);
-        Assert.Throws<ArgumentException>(() => net.RegisterModule("", new ReLU()));
+        Assert.Throws<ArgumentException>(() => net.RegisterModule("", new Relu()));
         Assert.Throws<ArgumentException>(() => net.RegisterModule("self", net));
         var missing = Assert.Throws<KeyNotFoundException>(() => net.GetParameter("head.scale"));
         Assert.Contains("Linear: has no parameter 'scale' (looking up 'head.scale'). Its parameters are: weight, bias.", missing.Message);

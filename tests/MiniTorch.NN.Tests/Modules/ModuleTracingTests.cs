@@ -6,7 +6,7 @@ public class ModuleTracingTests
     [Fact]
     public void ModuleCallsNameTheirOpsWithTheModulePath()
     {
-        var model = new Sequential(new Linear(3, 4), new Sequential(new ReLU()));
+        var model = new Sequential(new Linear(3, 4), new Sequential(new Relu()));
         var x = Tensor.Ones(2, 3);
         using var trace = Tracing.Start([x]);
         var y = model.Call(x);
@@ -38,7 +38,7 @@ public class ModuleTracingTests
         Assert.False(trace.Ops[^1].Attributes.GetBool("countIncludePad"));
         _ = new LayerNorm(3).Call(conv);
         Assert.Equal([3], trace.Ops[^1].Attributes.GetInts("normalizedShape"));
-        _ = new GELU(GeluApproximation.Tanh).Call(conv);
+        _ = new Gelu(GeluApproximation.Tanh).Call(conv);
         Assert.Equal("tanh", trace.Ops[^1].Attributes.GetString("approximate"));
     }
 

@@ -14,12 +14,12 @@ public class RegistrationCompletenessTests
     private static readonly Dictionary<Type, Func<Module>> Factories = new()
     {
         [typeof(Linear)] = () => new Linear(3, 2),
-        [typeof(Sequential)] = () => new Sequential(new Linear(2, 2), new ReLU()),
-        [typeof(ReLU)] = () => new ReLU(),
-        [typeof(LeakyReLU)] = () => new LeakyReLU(),
+        [typeof(Sequential)] = () => new Sequential(new Linear(2, 2), new Relu()),
+        [typeof(Relu)] = () => new Relu(),
+        [typeof(LeakyRelu)] = () => new LeakyRelu(),
         [typeof(Tanh)] = () => new Tanh(),
         [typeof(Sigmoid)] = () => new Sigmoid(),
-        [typeof(GELU)] = () => new GELU(),
+        [typeof(Gelu)] = () => new Gelu(),
         [typeof(Softmax)] = () => new Softmax(1),
         [typeof(LogSoftmax)] = () => new LogSoftmax(1),
         [typeof(Dropout)] = () => new Dropout(0.1, new Generator(1)),
@@ -39,7 +39,7 @@ public class RegistrationCompletenessTests
     {
         private readonly Parameter _registered;
         private readonly Parameter _forgotten = new(Tensor.Ones(2));
-        private readonly List<Module> _layers = [new ReLU()];
+        private readonly List<Module> _layers = [new Relu()];
 
         public Forgetful() => _registered = RegisterParameter("w", new Parameter(Tensor.Ones(1)))!;
 

@@ -14,7 +14,7 @@ public class PyTorchInteropTests
 
         public SmallCnn()
         {
-            _features = RegisterModule("features", new Sequential(new Conv2d(1, 2, 3, padding: 1), new BatchNorm2d(2), new ReLU(), new MaxPool2d(2)));
+            _features = RegisterModule("features", new Sequential(new Conv2d(1, 2, 3, padding: 1), new BatchNorm2d(2), new Relu(), new MaxPool2d(2)));
             _head = RegisterModule("head", new Linear(2 * 2 * 2, 3));
         }
 

@@ -96,6 +96,25 @@ public class SafetensorsCorruptionTests
         Header("{\"__metadata__\":[\"k\"]}", 0, "'__metadata__' must be an object of strings");
     }
 
+    /// <summary>
+    /// "\ud800" is valid JSON but a lone UTF-16 surrogate, which System.Text.Json refuses to turn into a string with an
+    /// InvalidOperationException; the file is at fault, so it must be a SafetensorsFormatException (found by fuzzing).
+    /// </summary>
+    [Fact]
+    public void ALoneSurrogateEscapeIsAFormatErrorWhereverItIs()
+    {
+        const string Lone = "\\ud800x";
+        Header("{\"" + Lone + "\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "a tensor name is not valid Unicode text (it escapes a lone UTF-16 surrogate");
+        Header("{\"__metadata__\":{\"format\":\"" + Lone + "\"},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "the '__metadata__' value for 'format' is not valid Unicode text");
+        Header("{\"__metadata__\":{\"" + Lone + "\":\"pt\"}}", 0, "a '__metadata__' key is not valid Unicode text");
+        Header("{\"a\":{\"dtype\":\"" + Lone + "\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "the dtype of tensor 'a' is not valid Unicode text");
+        Header("{\"a\":{\"" + Lone + "\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "a field name of tensor 'a' is not valid Unicode text");
+        // A surrogate pair written as two escapes is one valid character and loads.
+        using var dir = new TempDirectory();
+        var loaded = Safetensors.Load(SafetensorsTests.Save(dir, "{\"\\ud83d\\ude00\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]));
+        Assert.Equal(["\U0001F600"], loaded.Keys);
+    }
+
     [Fact]
     public void LayoutViolations()
     {

@@ -16,7 +16,7 @@ public class ShardedCheckpointTests
 
         public TinyModel(int seed = 1)
         {
-            _encoder = RegisterModule("encoder", new Sequential(new Linear(6, 16, generator: new Generator(seed)), new LayerNorm(16), new GELU(), new Linear(16, 16, generator: new Generator(seed + 1))));
+            _encoder = RegisterModule("encoder", new Sequential(new Linear(6, 16, generator: new Generator(seed)), new LayerNorm(16), new Gelu(), new Linear(16, 16, generator: new Generator(seed + 1))));
             _norm = RegisterModule("norm", new BatchNorm1d(16));
             _head = RegisterModule("head", new Linear(16, 3, generator: new Generator(seed + 2)));
         }
@@ -155,6 +155,10 @@ public class ShardedCheckpointTests
         Assert.Contains("not well-formed JSON", Fails("", """{"weight_map": {"x": "a"}"""));
         Assert.Contains("'metadata.total_size' must be a non-negative whole number", Fails("", """{"metadata": {"total_size": -1}, "weight_map": {"x": "a"}}"""));
         Assert.Contains("weight_map entry for tensor 'x' must be a shard file name", Fails("""{"x": 1}"""));
+        // Lone surrogate escapes are valid JSON but no text: a format error, not System.Text.Json's InvalidOperationException.
+        Assert.Contains("a tensor name in 'weight_map' is not valid Unicode text", Fails("""{"\ud800x": "a"}"""));
+        Assert.Contains("the shard file name of tensor 'x' is not valid Unicode text", Fails("""{"x": "\ud800x"}"""));
+        Assert.Contains("a name in the index is not valid Unicode text", Fails("", """{"\udc00": 1, "weight_map": {"x": "a"}}"""));
         // A consistent index opens.
         using (var ok = Safetensors.OpenCheckpoint(Checkpoint(dir, ("a", a), ("b", b), """{"x": "a", "y": "b", "z": "b"}""")))
         {

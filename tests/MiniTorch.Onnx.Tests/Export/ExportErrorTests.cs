@@ -12,7 +12,7 @@ public class ExportErrorTests
 
     private sealed class Wrapper : Module
     {
-        public Wrapper() => RegisterModule("features", new Sequential(new ReLU(), new Unfolding()));
+        public Wrapper() => RegisterModule("features", new Sequential(new Relu(), new Unfolding()));
 
         protected override Tensor Forward(Tensor input) => GetSubmodule("features").Call(input);
     }
@@ -121,7 +121,7 @@ public class ExportErrorTests
     public void BadArguments()
     {
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export((Module)null!, Tensor.Zeros(1, 2)));
-        Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export(new ReLU(), null!));
+        Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export(new Relu(), null!));
         Assert.Throws<ArgumentException>(() => OnnxExporter.Export(xs => xs, []));
         var names = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(x => x.Relu(), Tensor.Zeros(1, 2), new OnnxExportOptions { InputNames = ["a", "b"] }));
         Assert.Contains("2 input names were given for 1 inputs", names.Message);

@@ -8,7 +8,7 @@ namespace MiniTorch.Onnx.Tests.Export;
 /// </summary>
 public class TrainingModeTests
 {
-    private static Sequential Model() => new(new Linear(4, 6, generator: new Generator(1)), new BatchNorm1d(6), new ReLU(), new Dropout(0.5), new Linear(6, 2, generator: new Generator(2)));
+    private static Sequential Model() => new(new Linear(4, 6, generator: new Generator(1)), new BatchNorm1d(6), new Relu(), new Dropout(0.5), new Linear(6, 2, generator: new Generator(2)));
 
     [Fact]
     public void ExportsEvalSemanticsWithAWarningNamingTheModules()

@@ -172,12 +172,12 @@ public class LayerExportTests
     [Fact]
     public void ActivationLayers()
     {
-        Assert.Equal(["Relu"], RoundTrip.OpTypes(RoundTrip.Check(new ReLU(), Rows(5))));
-        Assert.Equal(["LeakyRelu"], RoundTrip.OpTypes(RoundTrip.Check(new LeakyReLU(0.1), Rows(5))));
+        Assert.Equal(["Relu"], RoundTrip.OpTypes(RoundTrip.Check(new Relu(), Rows(5))));
+        Assert.Equal(["LeakyRelu"], RoundTrip.OpTypes(RoundTrip.Check(new LeakyRelu(0.1), Rows(5))));
         Assert.Equal(["Tanh"], RoundTrip.OpTypes(RoundTrip.Check(new Tanh(), Rows(5))));
         Assert.Equal(["Sigmoid"], RoundTrip.OpTypes(RoundTrip.Check(new Sigmoid(), Rows(5))));
-        Assert.Equal(["Gelu"], RoundTrip.OpTypes(RoundTrip.Check(new GELU(), Rows(5))));
-        Assert.Equal(["Gelu"], RoundTrip.OpTypes(RoundTrip.Check(new GELU(GeluApproximation.Tanh), Rows(5))));
+        Assert.Equal(["Gelu"], RoundTrip.OpTypes(RoundTrip.Check(new Gelu(), Rows(5))));
+        Assert.Equal(["Gelu"], RoundTrip.OpTypes(RoundTrip.Check(new Gelu(GeluApproximation.Tanh), Rows(5))));
         Assert.Equal(["Softmax"], RoundTrip.OpTypes(RoundTrip.Check(new Softmax(1), Rows(5))));
         Assert.Equal(["LogSoftmax"], RoundTrip.OpTypes(RoundTrip.Check(new LogSoftmax(-1), Rows(5))));
     }

@@ -9,13 +9,13 @@ namespace MiniTorch.Onnx.Tests.Models;
 public class WholeModelTests
 {
     private static Sequential BuildMlp() => new(
-        new Linear(64, 32, generator: new Generator(1)), new ReLU(), new Dropout(0.2),
-        new Linear(32, 16, generator: new Generator(2)), new GELU(),
+        new Linear(64, 32, generator: new Generator(1)), new Relu(), new Dropout(0.2),
+        new Linear(32, 16, generator: new Generator(2)), new Gelu(),
         new Linear(16, 10, generator: new Generator(3)));
 
     private static Sequential BuildCnn() => new(
-        new Conv2d(1, 8, 3, padding: 1, generator: new Generator(4)), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
-        new Conv2d(8, 16, 3, padding: 1, generator: new Generator(5)), new BatchNorm2d(16), new ReLU(), new AvgPool2d(2),
+        new Conv2d(1, 8, 3, padding: 1, generator: new Generator(4)), new BatchNorm2d(8), new Relu(), new MaxPool2d(2),
+        new Conv2d(8, 16, 3, padding: 1, generator: new Generator(5)), new BatchNorm2d(16), new Relu(), new AvgPool2d(2),
         new Flatten(),
         new Linear(16 * 2 * 2, 10, generator: new Generator(6)));
 

@@ -13,7 +13,7 @@ public class ScopedTrainingTests
     private static Setup Mlp(int batch, int inFeatures, int hidden, long seed)
     {
         var g = new Generator(seed);
-        var model = new Sequential(new Linear(inFeatures, hidden, generator: g), new ReLU(), new Linear(hidden, hidden, generator: g), new ReLU(), new Linear(hidden, 10, generator: g));
+        var model = new Sequential(new Linear(inFeatures, hidden, generator: g), new Relu(), new Linear(hidden, hidden, generator: g), new Relu(), new Linear(hidden, 10, generator: g));
         var x = Tensor.Randn([batch, inFeatures], generator: g);
         var labels = new float[batch];
         for (int i = 0; i < batch; i++)

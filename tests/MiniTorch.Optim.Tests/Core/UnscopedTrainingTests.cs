@@ -22,7 +22,7 @@ public class UnscopedTrainingTests
     private static Setup Mlp(int batch, long seed)
     {
         var g = new Generator(seed);
-        var model = new Sequential(new Linear(784, 256, generator: g), new ReLU(), new Linear(256, 256, generator: g), new ReLU(), new Linear(256, 10, generator: g));
+        var model = new Sequential(new Linear(784, 256, generator: g), new Relu(), new Linear(256, 256, generator: g), new Relu(), new Linear(256, 10, generator: g));
         var x = Tensor.Randn([batch, 784], generator: g);
         var labels = new float[batch];
         for (int i = 0; i < batch; i++)

@@ -6,10 +6,10 @@ public class SchedulerStateDictTests
     private static Sgd NewOptimizer() =>
         new([new ParamGroup([Tensor.Zeros([1], requiresGrad: true)]), new ParamGroup([Tensor.Zeros([1], requiresGrad: true)]) { Lr = 0.01 }], lr: 0.1, momentum: 0.9);
 
-    private static LRScheduler NewSchedule(Optimizer o) =>
-        new SequentialLR(o, [new LinearLR(o, startFactor: 0.2, totalIters: 3), new CosineAnnealingLR(o, tMax: 8, etaMin: 1e-4)], milestones: [3]);
+    private static LrScheduler NewSchedule(Optimizer o) =>
+        new SequentialLr(o, [new LinearLr(o, startFactor: 0.2, totalIters: 3), new CosineAnnealingLr(o, tMax: 8, etaMin: 1e-4)], milestones: [3]);
 
-    private static List<double[]> Continue(Optimizer o, LRScheduler s, int steps)
+    private static List<double[]> Continue(Optimizer o, LrScheduler s, int steps)
     {
         var lrs = new List<double[]>();
         for (int t = 0; t < steps; t++)
@@ -34,7 +34,7 @@ public class SchedulerStateDictTests
         var expected = Continue(o1, s1, 9);
 
         var o2 = NewOptimizer();
-        LRScheduler s2;
+        LrScheduler s2;
         if (optimizerFirst)
         {
             // The scheduler's constructor then changes the loaded learning rates; loading its state must undo that.
@@ -73,21 +73,21 @@ public class SchedulerStateDictTests
     public void SnapshotsThatDoNotFitAreRejected()
     {
         var o = NewOptimizer();
-        var step = new StepLR(o, 2);
+        var step = new StepLr(o, 2);
         var saved = step.StateDict();
-        void Rejects(LRScheduler s, LRSchedulerStateDict bad, string message)
+        void Rejects(LrScheduler s, LrSchedulerStateDict bad, string message)
         {
             var e = Assert.Throws<ArgumentException>(() => s.LoadStateDict(bad));
             Assert.StartsWith(message, e.Message);
             Assert.Equal("stateDict", e.ParamName);
         }
-        Rejects(new ExponentialLR(o, 0.5), saved, "LoadStateDict: the state dict was saved by a StepLR, but this scheduler is a ExponentialLR.");
-        Rejects(step, new LRSchedulerStateDict("StepLR", 3, 4, [0.1], [0.1]), "LoadStateDict: the state dict has learning rates for 1 parameter groups, but the optimizer has 2.");
-        Rejects(step, new LRSchedulerStateDict("StepLR", -1, 0, [0.1, 0.01], [0.1, 0.01]),
+        Rejects(new ExponentialLr(o, 0.5), saved, "LoadStateDict: the state dict was saved by a StepLR, but this scheduler is a ExponentialLR.");
+        Rejects(step, new LrSchedulerStateDict("StepLR", 3, 4, [0.1], [0.1]), "LoadStateDict: the state dict has learning rates for 1 parameter groups, but the optimizer has 2.");
+        Rejects(step, new LrSchedulerStateDict("StepLR", -1, 0, [0.1, 0.01], [0.1, 0.01]),
             "LoadStateDict: the state dict has epoch -1 and step count 0; a started scheduler has epoch >= 0 and step count >= 1.");
         var sequential = NewSchedule(o);
-        Rejects(sequential, new LRSchedulerStateDict("SequentialLR", 1, 2, [0.1, 0.01], [0.1, 0.01]),
-            "LoadStateDict: the state dict holds 0 schedulers, but this SequentialLR runs 2.");
+        Rejects(sequential, new LrSchedulerStateDict("SequentialLR", 1, 2, [0.1, 0.01], [0.1, 0.01]),
+            "LoadStateDict: the state dict holds 0 schedulers, but this SequentialLr runs 2.");
         Assert.Throws<ArgumentNullException>(() => step.LoadStateDict(null!));
     }
 }

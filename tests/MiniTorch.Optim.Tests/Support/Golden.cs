@@ -78,17 +78,17 @@ internal static class Golden
         };
     }
 
-    public static LRScheduler CreateScheduler(JsonElement spec, Optimizer optimizer)
+    public static LrScheduler CreateScheduler(JsonElement spec, Optimizer optimizer)
     {
         var args = spec.TryGetProperty("args", out var a) ? a : default;
         return spec.GetProperty("kind").GetString() switch
         {
-            "StepLR" => new StepLR(optimizer, (int)Get(args, "step_size", 0), Get(args, "gamma", 0.1)),
-            "MultiStepLR" => new MultiStepLR(optimizer, Ints(args.GetProperty("milestones")), Get(args, "gamma", 0.1)),
-            "ExponentialLR" => new ExponentialLR(optimizer, Get(args, "gamma", 0)),
-            "CosineAnnealingLR" => new CosineAnnealingLR(optimizer, (int)Get(args, "T_max", 0), Get(args, "eta_min", 0)),
-            "LinearLR" => new LinearLR(optimizer, Get(args, "start_factor", 1.0 / 3), Get(args, "end_factor", 1.0), (int)Get(args, "total_iters", 5)),
-            "SequentialLR" => new SequentialLR(
+            "StepLR" => new StepLr(optimizer, (int)Get(args, "step_size", 0), Get(args, "gamma", 0.1)),
+            "MultiStepLR" => new MultiStepLr(optimizer, Ints(args.GetProperty("milestones")), Get(args, "gamma", 0.1)),
+            "ExponentialLR" => new ExponentialLr(optimizer, Get(args, "gamma", 0)),
+            "CosineAnnealingLR" => new CosineAnnealingLr(optimizer, (int)Get(args, "T_max", 0), Get(args, "eta_min", 0)),
+            "LinearLR" => new LinearLr(optimizer, Get(args, "start_factor", 1.0 / 3), Get(args, "end_factor", 1.0), (int)Get(args, "total_iters", 5)),
+            "SequentialLR" => new SequentialLr(
                 optimizer,
                 [.. spec.GetProperty("schedulers").EnumerateArray().Select(child => CreateScheduler(child, optimizer))],
                 Ints(spec.GetProperty("milestones"))),

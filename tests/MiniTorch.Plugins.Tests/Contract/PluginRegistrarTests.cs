@@ -109,7 +109,7 @@ public class PluginRegistrarTests
     [Fact]
     public void RejectsModuleNamesThatAreNotTypeNames()
     {
-        var module = new ModuleDefinition { Name = "mish", Create = _ => new ReLU(), Samples = [new ModuleSample([2])] };
+        var module = new ModuleDefinition { Name = "mish", Create = _ => new Relu(), Samples = [new ModuleSample([2])] };
         var e = Assert.Throws<ArgumentException>(() => Registrar.AddModule(module));
         Assert.Contains("module name 'mish' is not valid", e.Message);
     }
@@ -120,7 +120,7 @@ public class PluginRegistrarTests
         var module = new ModuleDefinition
         {
             Name = "Layer",
-            Create = _ => new ReLU(),
+            Create = _ => new Relu(),
             Attributes = new Dictionary<string, double> { ["size"] = 3 },
             RequiredAttributes = ["size"],
             Samples = [new ModuleSample([2])],
@@ -131,7 +131,7 @@ public class PluginRegistrarTests
     [Fact]
     public void RejectsAModuleSampleWithoutARequiredAttribute()
     {
-        var module = new ModuleDefinition { Name = "Layer", Create = _ => new ReLU(), RequiredAttributes = ["inFeatures"], Samples = [new ModuleSample([2])] };
+        var module = new ModuleDefinition { Name = "Layer", Create = _ => new Relu(), RequiredAttributes = ["inFeatures"], Samples = [new ModuleSample([2])] };
         var e = Assert.Throws<ArgumentException>(() => Registrar.AddModule(module));
         Assert.Contains("Module 'Layer' sample 0 needs the attribute 'inFeatures'", e.Message);
     }
@@ -139,9 +139,9 @@ public class PluginRegistrarTests
     [Fact]
     public void RejectsAModuleWithoutSamplesAndTheSameModuleTwice()
     {
-        Assert.Contains("has no samples", Assert.Throws<ArgumentException>(() => Registrar.AddModule(new ModuleDefinition { Name = "Layer", Create = _ => new ReLU(), Samples = [] })).Message);
+        Assert.Contains("has no samples", Assert.Throws<ArgumentException>(() => Registrar.AddModule(new ModuleDefinition { Name = "Layer", Create = _ => new Relu(), Samples = [] })).Message);
         var registrar = new PluginRegistrar("tests");
-        var module = new ModuleDefinition { Name = "Layer", Create = _ => new ReLU(), Samples = [new ModuleSample([2])] };
+        var module = new ModuleDefinition { Name = "Layer", Create = _ => new Relu(), Samples = [new ModuleSample([2])] };
         registrar.AddModule(module);
         Assert.Contains("Module 'Layer' is added twice", Assert.Throws<ArgumentException>(() => registrar.AddModule(module)).Message);
     }

@@ -4,7 +4,7 @@ namespace MiniTorch.Examples.Activations;
 
 /// <summary>
 /// A fully connected layer followed by the exact GELU, computed by the fused <c>linear_gelu</c> op: the same result as
-/// <c>new Sequential(new Linear(in, out), new GELU())</c>, with one graph node instead of five. Initialised as
+/// <c>new Sequential(new Linear(in, out), new Gelu())</c>, with one graph node instead of five. Initialised as
 /// <see cref="Linear"/> is (PyTorch's defaults).
 /// </summary>
 public sealed class LinearGelu : Module
@@ -18,9 +18,9 @@ public sealed class LinearGelu : Module
         OutFeatures = outFeatures;
         RegisterParameter("weight", new Parameter(Tensor.Zeros([outFeatures, inFeatures])));
         RegisterParameter("bias", new Parameter(Tensor.Zeros([outFeatures])));
-        Init.KaimingUniform(Weight, a: Math.Sqrt(5), generator: generator);
+        Init.KaimingUniformInPlace(Weight, a: Math.Sqrt(5), generator: generator);
         double bound = 1 / Math.Sqrt(inFeatures);
-        Init.Uniform(Bias, -bound, bound, generator);
+        Init.UniformInPlace(Bias, -bound, bound, generator);
     }
 
     /// <summary>The number of input features.</summary>

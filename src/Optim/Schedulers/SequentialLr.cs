@@ -1,7 +1,7 @@
 namespace MiniTorch.Optim;
 
 /// <summary>
-/// Runs schedulers one after another, switching at milestone epochs (PyTorch's <c>SequentialLR</c>); the usual
+/// Runs schedulers one after another, switching at milestone epochs (PyTorch's <c>SequentialLr</c>); the usual
 /// way to put a warm-up in front of a decay:
 /// <code>
 /// var warmup = new LinearLR(opt, startFactor: 0.1, totalIters: 5);
@@ -10,16 +10,19 @@ namespace MiniTorch.Optim;
 /// </code>
 /// At a milestone the next scheduler restarts at its epoch 0 from the base learning rates, as in PyTorch.
 /// </summary>
-public sealed class SequentialLR : LRScheduler
+public sealed class SequentialLr : LrScheduler
 {
-    private readonly LRScheduler[] _schedulers;
+    /// <summary>PyTorch's class name, <c>SequentialLR</c>, which state dicts record (checkpoints saved before the class took .NET casing still load).</summary>
+    public override string Name => "SequentialLR";
+
+    private readonly LrScheduler[] _schedulers;
     private readonly int[] _milestones;
 
     /// <summary>Takes over the schedulers and sets epoch 0's learning rates from the first one.</summary>
     /// <param name="optimizer">The optimizer all the schedulers belong to.</param>
     /// <param name="schedulers">The schedulers, in the order they run; they should be stepped only through this one.</param>
     /// <param name="milestones">The epochs at which to switch to the next scheduler: one fewer than the schedulers, increasing, ≥ 1.</param>
-    public SequentialLR(Optimizer optimizer, IReadOnlyList<LRScheduler> schedulers, IReadOnlyList<int> milestones) : base(optimizer)
+    public SequentialLr(Optimizer optimizer, IReadOnlyList<LrScheduler> schedulers, IReadOnlyList<int> milestones) : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(schedulers);
         ArgumentNullException.ThrowIfNull(milestones);
@@ -55,7 +58,7 @@ public sealed class SequentialLR : LRScheduler
     }
 
     /// <summary>The schedulers this one runs, in order.</summary>
-    public IReadOnlyList<LRScheduler> Schedulers => _schedulers;
+    public IReadOnlyList<LrScheduler> Schedulers => _schedulers;
 
     /// <inheritdoc />
     /// <remarks>Steps the scheduler whose turn it is (restarting it at a milestone) and returns the rates it set.</remarks>
@@ -89,21 +92,21 @@ public sealed class SequentialLR : LRScheduler
     }
 
     /// <inheritdoc />
-    public override LRSchedulerStateDict StateDict()
+    public override LrSchedulerStateDict StateDict()
     {
         var own = base.StateDict();
-        return new LRSchedulerStateDict(own.Scheduler, own.LastEpoch, own.StepCount, own.BaseLrs, own.LastLr, [.. _schedulers.Select(s => s.StateDict())]);
+        return new LrSchedulerStateDict(own.Scheduler, own.LastEpoch, own.StepCount, own.BaseLrs, own.LastLr, [.. _schedulers.Select(s => s.StateDict())]);
     }
 
     /// <inheritdoc />
     /// <remarks>The schedulers it runs are restored first, then this one, whose last learning rates are the ones that stay set.</remarks>
-    public override void LoadStateDict(LRSchedulerStateDict stateDict)
+    public override void LoadStateDict(LrSchedulerStateDict stateDict)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
         if (stateDict.Scheduler == Name && stateDict.Children.Count != _schedulers.Length)
         {
             throw new ArgumentException(
-                $"LoadStateDict: the state dict holds {stateDict.Children.Count} schedulers, but this SequentialLR runs {_schedulers.Length}.", nameof(stateDict));
+                $"LoadStateDict: the state dict holds {stateDict.Children.Count} schedulers, but this SequentialLr runs {_schedulers.Length}.", nameof(stateDict));
         }
         if (stateDict.Scheduler == Name)
         {

@@ -1,11 +1,14 @@
 namespace MiniTorch.Optim;
 
 /// <summary>
-/// Multiplies each group's learning rate by <c>gamma</c> at each milestone epoch (PyTorch's <c>MultiStepLR</c>):
+/// Multiplies each group's learning rate by <c>gamma</c> at each milestone epoch (PyTorch's <c>MultiStepLr</c>):
 /// lr = base · γ^(number of milestones ≤ epoch). A milestone listed twice applies γ twice, as in PyTorch.
 /// </summary>
-public sealed class MultiStepLR : LRScheduler
+public sealed class MultiStepLr : LrScheduler
 {
+    /// <summary>PyTorch's class name, <c>MultiStepLR</c>, which state dicts record (checkpoints saved before the class took .NET casing still load).</summary>
+    public override string Name => "MultiStepLR";
+
     private readonly int[] _milestones;
     private readonly Dictionary<int, int> _counts = [];
     private readonly double _gamma;
@@ -14,7 +17,7 @@ public sealed class MultiStepLR : LRScheduler
     /// <param name="optimizer">The optimizer whose learning rates are set.</param>
     /// <param name="milestones">The epochs at which to decay (≥ 0, any order).</param>
     /// <param name="gamma">The factor applied at each milestone (&gt; 0).</param>
-    public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1) : base(optimizer)
+    public MultiStepLr(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1) : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(milestones);
         _milestones = [.. milestones.Order()];

@@ -1,16 +1,16 @@
 namespace MiniTorch.Optim;
 
-/// <summary>A snapshot of an <see cref="LRScheduler"/>'s progress, as returned by <see cref="LRScheduler.StateDict"/>.</summary>
-public sealed class LRSchedulerStateDict
+/// <summary>A snapshot of an <see cref="LrScheduler"/>'s progress, as returned by <see cref="LrScheduler.StateDict"/>.</summary>
+public sealed class LrSchedulerStateDict
 {
-    /// <summary>Creates a snapshot; <see cref="LRScheduler.StateDict"/> is the usual way to get one.</summary>
-    /// <param name="scheduler">The name of the scheduler that saved it (e.g. <c>StepLR</c>).</param>
+    /// <summary>Creates a snapshot; <see cref="LrScheduler.StateDict"/> is the usual way to get one.</summary>
+    /// <param name="scheduler">The name of the scheduler that saved it (e.g. <c>StepLr</c>).</param>
     /// <param name="lastEpoch">The epoch reached.</param>
     /// <param name="stepCount">How many times the learning rates were set.</param>
     /// <param name="baseLrs">Each group's base learning rate.</param>
     /// <param name="lastLr">Each group's learning rate as last set.</param>
     /// <param name="children">The snapshots of the schedulers a composite scheduler drives, in order.</param>
-    public LRSchedulerStateDict(string scheduler, int lastEpoch, int stepCount, IReadOnlyList<double> baseLrs, IReadOnlyList<double> lastLr, IReadOnlyList<LRSchedulerStateDict>? children = null)
+    public LrSchedulerStateDict(string scheduler, int lastEpoch, int stepCount, IReadOnlyList<double> baseLrs, IReadOnlyList<double> lastLr, IReadOnlyList<LrSchedulerStateDict>? children = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(baseLrs);
@@ -38,6 +38,6 @@ public sealed class LRSchedulerStateDict
     /// <summary>Each group's learning rate as last set.</summary>
     public IReadOnlyList<double> LastLr { get; }
 
-    /// <summary>The snapshots of the schedulers a composite scheduler (e.g. <see cref="SequentialLR"/>) drives.</summary>
-    public IReadOnlyList<LRSchedulerStateDict> Children { get; }
+    /// <summary>The snapshots of the schedulers a composite scheduler (e.g. <see cref="SequentialLr"/>) drives.</summary>
+    public IReadOnlyList<LrSchedulerStateDict> Children { get; }
 }

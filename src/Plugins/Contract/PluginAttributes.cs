@@ -8,13 +8,16 @@ namespace MiniTorch.Plugins;
 /// The scalar settings of one op or module call, such as Softplus's <c>beta</c> and <c>threshold</c>: the
 /// definition's defaults with the caller's values laid over them. Reading a name the definition does not declare
 /// throws, naming the declared ones, so a typo never reads as a silent default.
+/// Not the core's <see cref="OpAttributes"/>: those are the recorded arguments of a traced op (ints, doubles, flags,
+/// strings, int arrays, nulls) with no declaration behind them; these are numbers checked against a plugin's
+/// declaration. A plugin op's trace carries them as OpAttributes (docs/design.md, "Names").
 /// </summary>
-public sealed class OpAttributes : IReadOnlyDictionary<string, double>
+public sealed class PluginAttributes : IReadOnlyDictionary<string, double>
 {
     private readonly Dictionary<string, double> _values;
     private readonly string _owner;
 
-    private OpAttributes(string owner, Dictionary<string, double> values)
+    private PluginAttributes(string owner, Dictionary<string, double> values)
     {
         _owner = owner;
         _values = values;
@@ -53,7 +56,7 @@ public sealed class OpAttributes : IReadOnlyDictionary<string, double>
     /// Lays <paramref name="given"/> over <paramref name="defaults"/>. Every given name must be declared (a default
     /// or a required name) and every required name must be given; <paramref name="owner"/> names the op or module in errors.
     /// </summary>
-    internal static OpAttributes Merge(string owner, IReadOnlyDictionary<string, double> defaults, IReadOnlyList<string> required, IReadOnlyDictionary<string, double>? given)
+    internal static PluginAttributes Merge(string owner, IReadOnlyDictionary<string, double> defaults, IReadOnlyList<string> required, IReadOnlyDictionary<string, double>? given)
     {
         var values = new Dictionary<string, double>(defaults, StringComparer.Ordinal);
         if (given is not null)
@@ -72,7 +75,7 @@ public sealed class OpAttributes : IReadOnlyDictionary<string, double>
         {
             throw new ArgumentException($"{owner} needs the attribute{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))}; pass {(missing.Length > 1 ? "them" : "it")} in the attributes.", nameof(given));
         }
-        return new OpAttributes(owner, values);
+        return new PluginAttributes(owner, values);
     }
 
     private static string Describe(IEnumerable<string> names)

@@ -2,7 +2,7 @@ namespace MiniTorch;
 
 public static partial class Autograd
 {
-    public static partial class Functional
+    public static partial class Derivatives
     {
         /// <summary>
         /// The vector-Jacobian product of a function returning several tensors (PyTorch's <c>vjp</c> with a tuple output):

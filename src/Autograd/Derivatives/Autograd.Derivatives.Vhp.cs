@@ -2,7 +2,7 @@ namespace MiniTorch;
 
 public static partial class Autograd
 {
-    public static partial class Functional
+    public static partial class Derivatives
     {
         /// <summary>
         /// The vector-Hessian product vᵀ·H of a scalar function (PyTorch's <c>vhp</c>), by reverse mode over reverse

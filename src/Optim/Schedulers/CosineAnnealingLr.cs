@@ -2,15 +2,18 @@ namespace MiniTorch.Optim;
 
 /// <summary>
 /// Anneals each group's learning rate along a cosine from its base value down to <c>etaMin</c> over
-/// <c>tMax</c> epochs (PyTorch's <c>CosineAnnealingLR</c>, SGDR without restarts):
+/// <c>tMax</c> epochs (PyTorch's <c>CosineAnnealingLr</c>, SGDR without restarts):
 /// lr = η_min + (base − η_min)(1 + cos(π·epoch/T_max))/2. Past T_max the cosine continues, rising again.
 /// </summary>
 /// <remarks>
 /// Like PyTorch, each step applies the recursive form to the current learning rate, so a rate changed by hand
 /// between steps is carried along; without such changes it equals the closed form up to rounding.
 /// </remarks>
-public sealed class CosineAnnealingLR : LRScheduler
+public sealed class CosineAnnealingLr : LrScheduler
 {
+    /// <summary>PyTorch's class name, <c>CosineAnnealingLR</c>, which state dicts record (checkpoints saved before the class took .NET casing still load).</summary>
+    public override string Name => "CosineAnnealingLR";
+
     private readonly int _tMax;
     private readonly double _etaMin;
 
@@ -18,7 +21,7 @@ public sealed class CosineAnnealingLR : LRScheduler
     /// <param name="optimizer">The optimizer whose learning rates are set.</param>
     /// <param name="tMax">The number of epochs of the half cosine (≥ 1).</param>
     /// <param name="etaMin">The minimum learning rate (≥ 0).</param>
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0) : base(optimizer)
+    public CosineAnnealingLr(Optimizer optimizer, int tMax, double etaMin = 0) : base(optimizer)
     {
         if (tMax < 1)
         {

@@ -13,14 +13,14 @@ namespace MiniTorch.Optim;
 /// the last statement of its constructor, once its own fields are set. To resume a run, construct the scheduler
 /// as before and load its <see cref="StateDict"/> (there is no <c>last_epoch</c> constructor argument).
 /// </remarks>
-public abstract class LRScheduler
+public abstract class LrScheduler
 {
     private readonly double[] _baseLrs;
     private double[] _lastLr = [];
     private bool _started;
 
     /// <summary>Attaches the scheduler to <paramref name="optimizer"/>.</summary>
-    protected LRScheduler(Optimizer optimizer)
+    protected LrScheduler(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Optimizer = optimizer;
@@ -47,7 +47,7 @@ public abstract class LRScheduler
     /// <summary>How many times the learning rates were set, counting the initial step (PyTorch's <c>_step_count</c>).</summary>
     public int StepCount { get; private set; }
 
-    /// <summary>The scheduler's name as recorded in its state dict (the class name, e.g. <c>StepLR</c>).</summary>
+    /// <summary>The scheduler's name as recorded in its state dict: the class name, or PyTorch's for the built-in schedulers (<c>StepLR</c> for <see cref="StepLr"/>).</summary>
     public virtual string Name => GetType().Name;
 
     /// <summary>Advances one epoch and sets every group's learning rate for it.</summary>
@@ -73,7 +73,7 @@ public abstract class LRScheduler
     protected abstract double[] ComputeLr();
 
     /// <summary>The learning rates at <see cref="LastEpoch"/> from <see cref="BaseLrs"/> alone, or null if the schedule has no closed form.</summary>
-    /// <remarks><see cref="SequentialLR"/> uses it to restart a schedule at epoch 0, as PyTorch's <c>step(0)</c> does.</remarks>
+    /// <remarks><see cref="SequentialLr"/> uses it to restart a schedule at epoch 0, as PyTorch's <c>step(0)</c> does.</remarks>
     protected virtual double[]? ClosedFormLr() => null;
 
     /// <summary>Performs the initial step that sets epoch 0's learning rates; the last statement of every subclass constructor.</summary>
@@ -132,10 +132,10 @@ public abstract class LRScheduler
 
     /// <summary>The scheduler's progress: epoch, step count, base and last learning rates (PyTorch's <c>state_dict()</c>).</summary>
     /// <remarks>The schedule's own settings (step size, γ, …) come from the constructor and are not part of the state.</remarks>
-    public virtual LRSchedulerStateDict StateDict()
+    public virtual LrSchedulerStateDict StateDict()
     {
         EnsureStarted();
-        return new LRSchedulerStateDict(Name, LastEpoch, StepCount, [.. _baseLrs], [.. _lastLr]);
+        return new LrSchedulerStateDict(Name, LastEpoch, StepCount, [.. _baseLrs], [.. _lastLr]);
     }
 
     /// <summary>
@@ -143,7 +143,7 @@ public abstract class LRScheduler
     /// so the result does not depend on whether the optimizer's state was loaded before or after the scheduler was created.
     /// </summary>
     /// <exception cref="ArgumentException">The state is of another scheduler type or another number of groups.</exception>
-    public virtual void LoadStateDict(LRSchedulerStateDict stateDict)
+    public virtual void LoadStateDict(LrSchedulerStateDict stateDict)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
         EnsureStarted();

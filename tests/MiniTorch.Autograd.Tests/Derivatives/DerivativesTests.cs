@@ -1,13 +1,13 @@
-namespace MiniTorch.Tests.Functional;
+namespace MiniTorch.Tests.Derivatives;
 
-using static MiniTorch.Autograd.Functional;
+using static MiniTorch.Autograd.Derivatives;
 
 /// <summary>
-/// <see cref="Autograd.Functional"/> against closed forms (PyTorch's <c>torch.autograd.functional</c> returns the same
+/// <see cref="Autograd.Derivatives"/> against closed forms (PyTorch's <c>torch.autograd.functional</c> returns the same
 /// shapes: Jacobian output.Shape ++ input.Shape, Hessian input.Shape ++ input.Shape), and the transforms against
 /// each other (forward vs reverse Jacobian, Hvp vs Hessian·v, Vjp vs vᵀJ, Jvp vs J·v).
 /// </summary>
-public class FunctionalTransformTests
+public class DerivativesTests
 {
     private const double Tol = 1e-12;
 

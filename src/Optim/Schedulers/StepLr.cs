@@ -1,11 +1,14 @@
 namespace MiniTorch.Optim;
 
 /// <summary>
-/// Multiplies each group's learning rate by <c>gamma</c> every <c>stepSize</c> epochs (PyTorch's <c>StepLR</c>):
+/// Multiplies each group's learning rate by <c>gamma</c> every <c>stepSize</c> epochs (PyTorch's <c>StepLr</c>):
 /// lr = base · γ^⌊epoch / stepSize⌋.
 /// </summary>
-public sealed class StepLR : LRScheduler
+public sealed class StepLr : LrScheduler
 {
+    /// <summary>PyTorch's class name, <c>StepLR</c>, which state dicts record (checkpoints saved before the class took .NET casing still load).</summary>
+    public override string Name => "StepLR";
+
     private readonly int _stepSize;
     private readonly double _gamma;
 
@@ -13,7 +16,7 @@ public sealed class StepLR : LRScheduler
     /// <param name="optimizer">The optimizer whose learning rates are set.</param>
     /// <param name="stepSize">The number of epochs between decays (≥ 1).</param>
     /// <param name="gamma">The factor applied at each decay (&gt; 0).</param>
-    public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1) : base(optimizer)
+    public StepLr(Optimizer optimizer, int stepSize, double gamma = 0.1) : base(optimizer)
     {
         if (stepSize < 1)
         {

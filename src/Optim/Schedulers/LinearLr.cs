@@ -2,11 +2,14 @@ namespace MiniTorch.Optim;
 
 /// <summary>
 /// Scales each group's learning rate by a factor that changes linearly from <c>startFactor</c> to
-/// <c>endFactor</c> over <c>totalIters</c> epochs, then stays (PyTorch's <c>LinearLR</c>); the usual linear
+/// <c>endFactor</c> over <c>totalIters</c> epochs, then stays (PyTorch's <c>LinearLr</c>); the usual linear
 /// warm-up: lr = base · (start + (end − start) · min(epoch, totalIters) / totalIters).
 /// </summary>
-public sealed class LinearLR : LRScheduler
+public sealed class LinearLr : LrScheduler
 {
+    /// <summary>PyTorch's class name, <c>LinearLR</c>, which state dicts record (checkpoints saved before the class took .NET casing still load).</summary>
+    public override string Name => "LinearLR";
+
     private readonly double _startFactor;
     private readonly double _endFactor;
     private readonly int _totalIters;
@@ -16,7 +19,7 @@ public sealed class LinearLR : LRScheduler
     /// <param name="startFactor">The factor at epoch 0, in (0, 1].</param>
     /// <param name="endFactor">The factor from epoch <paramref name="totalIters"/> on, in [0, 1].</param>
     /// <param name="totalIters">The number of epochs of the ramp (≥ 1).</param>
-    public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5) : base(optimizer)
+    public LinearLr(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5) : base(optimizer)
     {
         if (!(startFactor > 0 && startFactor <= 1))
         {
@@ -29,7 +32,7 @@ public sealed class LinearLR : LRScheduler
         }
         if (totalIters < 1)
         {
-            throw new ArgumentException($"Invalid total_iters: {totalIters}; totalIters must be >= 1.", nameof(totalIters));
+            throw new ArgumentException($"Invalid totalIters: {totalIters}; it must be >= 1.", nameof(totalIters));
         }
         _startFactor = startFactor;
         _endFactor = endFactor;

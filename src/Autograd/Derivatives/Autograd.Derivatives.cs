@@ -8,7 +8,7 @@ public static partial class Autograd
     /// of functions of one tensor or of several. The function is called on fresh inputs that require grad, so the
     /// caller's tensors are not touched; results carry no graph unless <c>createGraph</c> is set.
     /// </summary>
-    public static partial class Functional
+    public static partial class Derivatives
     {
         /// <summary>
         /// The output of <paramref name="f"/> at <paramref name="input"/> and the vector-Jacobian product vᵀ·J
@@ -264,7 +264,7 @@ public static partial class Autograd
     }
 }
 
-/// <summary>How <see cref="Autograd.Functional.Jacobian(Func{Tensor, Tensor}, Tensor, JacobianMode, bool, bool)"/> builds the Jacobian.</summary>
+/// <summary>How <see cref="Autograd.Derivatives.Jacobian(Func{Tensor, Tensor}, Tensor, JacobianMode, bool, bool)"/> builds the Jacobian.</summary>
 public enum JacobianMode
 {
     /// <summary>One backward pass per output element: cheap for many inputs and few outputs (a loss).</summary>

@@ -2,7 +2,7 @@ namespace MiniTorch;
 
 public static partial class Autograd
 {
-    public static partial class Functional
+    public static partial class Derivatives
     {
         /// <summary>
         /// The output of <paramref name="f"/> at <paramref name="input"/> and the Jacobian-vector product J·v
