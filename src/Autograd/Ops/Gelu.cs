@@ -9,10 +9,26 @@ public partial class Tensor
     private const double InvSqrtTwoPi = 0.39894228040143267793994605993438186847585863116493;
 
     /// <summary>
+    /// GELU, x·Φ(x) with Φ the standard normal CDF (PyTorch's <c>F.gelu</c>), or its tanh approximation; one fused
+    /// op each way, bit-identical in float32 to the composite of tensor ops, with gradients of any order and tangents.
+    /// </summary>
+    public Tensor Gelu(GeluApproximation approximate = GeluApproximation.None)
+    {
+        var output = approximate == GeluApproximation.Tanh ? GeluTanhApproximation() : GeluExact();
+        return GeluTrace.Record(output, [this], approximate);
+    }
+
+    // Traced as one op with ONNX's attribute; the fused definitions below record the node and the tangent.
+    private static readonly OpDefinition<GeluApproximation> GeluTrace = new("Gelu")
+    {
+        Attributes = static a => new OpAttributes { { "approximate", a == GeluApproximation.Tanh ? "tanh" : "none" } },
+    };
+
+    /// <summary>
     /// The exact GELU x·Φ(x) = x·½·(1 + erf(x/√2)) as one fused op (PyTorch's <c>F.gelu</c> with
     /// <c>approximate='none'</c>), bit-identical in float32 to that composite of tensor ops (see <see cref="GeluKernel"/>).
     /// Its backward is the fused <see cref="GeluGrad"/>, itself differentiable, so gradients of any order and forward-mode
-    /// tangents exist as through the composite. Not traced here: <c>Functional.Gelu</c> reports it as one <c>Gelu</c> op.
+    /// tangents exist as through the composite. Not traced here: <see cref="Gelu"/> reports it as one <c>Gelu</c> op.
     /// </summary>
     internal Tensor GeluExact()
     {

@@ -9,7 +9,7 @@ public partial class Tensor
     /// GELU's tanh approximation x·½·(1 + tanh(√(2/π)(x + 0.044715x³))) as one fused op (PyTorch's <c>F.gelu</c> with
     /// <c>approximate='tanh'</c>), bit-identical in float32 to that composite of tensor ops (see <see cref="GeluTanhKernel"/>).
     /// The backward is fused; under <c>createGraph</c> and for tangents it is the same derivative in tensor ops, so
-    /// derivatives of any order exist. Not traced here: <c>Functional.Gelu</c> reports it as one <c>Gelu</c> op.
+    /// derivatives of any order exist. Not traced here: <see cref="Gelu"/> reports it as one <c>Gelu</c> op.
     /// </summary>
     internal Tensor GeluTanhApproximation()
     {

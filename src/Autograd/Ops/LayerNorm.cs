@@ -6,11 +6,47 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>
+    /// Layer normalisation over the trailing dims given by <paramref name="normalizedShape"/>, with the biased variance
+    /// and optional elementwise affine (PyTorch's <c>F.layer_norm</c>): one fused op, its output bit-identical to the
+    /// composite (x − mean)/√(var + ε)·w + b, with gradients of any order and tangents.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input's trailing dims, the weight or the bias do not have <paramref name="normalizedShape"/>.</exception>
+    public Tensor LayerNorm(int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        int k = normalizedShape.Length;
+        bool fits = k > 0 && Rank >= k;
+        for (int i = 0; fits && i < k; i++)
+        {
+            fits = _shape[Rank - k + i] == normalizedShape[i];
+        }
+        if (!fits)
+        {
+            throw new ArgumentException($"LayerNorm: given normalizedShape={Shapes.Format(normalizedShape)}, expected input with shape [*, {string.Join(", ", normalizedShape)}], but got input of size {Shapes.Format(_shape)}.");
+        }
+        foreach (var (name, t) in (ReadOnlySpan<(string, Tensor?)>)[("weight", weight), ("bias", bias)])
+        {
+            if (t is not null && !t.ShapeSpan.SequenceEqual(normalizedShape))
+            {
+                throw new ArgumentException($"LayerNorm: expected {name} of shape {Shapes.Format(normalizedShape)}, got {Shapes.Format(t.ShapeSpan)}.");
+            }
+        }
+        var normalized = LayerNormFused(this, k, weight, bias, eps);
+        return LayerNormTrace.Record(normalized, [this, weight, bias], (normalizedShape, eps));
+    }
+
+    // Traced as one op (ONNX's LayerNormalization); the fused definition below records the node and the tangent.
+    private static readonly OpDefinition<(int[] NormalizedShape, double Eps)> LayerNormTrace = new("LayerNorm")
+    {
+        Attributes = static a => new OpAttributes { { "normalizedShape", a.NormalizedShape }, { "eps", a.Eps } },
+    };
+
+    /// <summary>
     /// Layer normalisation over the trailing <paramref name="normalizedDims"/> dims as one fused op (PyTorch's
     /// <c>F.layer_norm</c>, biased variance): the output is bit-identical to the composite
     /// (x − mean)/√(var + ε)·w + b (see <see cref="LayerNormKernel"/>). The backward is fused too; under
     /// <c>createGraph</c> it is the same formula in tensor ops, so derivatives of any order exist. Forward-mode
-    /// tangents follow the closed form. Not traced here: <c>Functional.LayerNorm</c> reports it as one <c>LayerNorm</c> op.
+    /// tangents follow the closed form. Not traced here: <see cref="LayerNorm"/> reports it as one <c>LayerNorm</c> op.
     /// Shapes are checked by the caller (weight and bias have the normalised shape).
     /// </summary>
     internal static Tensor LayerNormFused(Tensor input, int normalizedDims, Tensor? weight, Tensor? bias, double eps)

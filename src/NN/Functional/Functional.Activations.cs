@@ -1,15 +1,5 @@
 namespace MiniTorch.NN;
 
-/// <summary>Which form of GELU to compute.</summary>
-public enum GeluApproximation
-{
-    /// <summary>The exact x·Φ(x) = x/2·(1 + erf(x/√2)), PyTorch's default.</summary>
-    None,
-
-    /// <summary>The tanh approximation x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (PyTorch's <c>approximate='tanh'</c>).</summary>
-    Tanh,
-}
-
 /// <summary>
 /// The stateless functions behind the layers and losses (PyTorch's <c>torch.nn.functional</c>, usually imported as F).
 /// Each is built from differentiable tensor ops, so its gradient of any order comes from autograd.
@@ -21,22 +11,7 @@ public static partial class Functional
     public static Tensor Gelu(Tensor input, GeluApproximation approximate = GeluApproximation.None)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output;
-        if (approximate == GeluApproximation.Tanh)
-        {
-            // One fused op, bit-identical in float32 to input * 0.5 * (((input + input * input * input * 0.044715) * √(2/π)).Tanh() + 1).
-            output = input.GeluTanhApproximation();
-        }
-        else
-        {
-            // One fused op, bit-identical in float32 to input * 0.5 * ((input * InvSqrt2).Erf() + 1).
-            output = input.GeluExact();
-        }
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("Gelu", [output], [input], new OpAttributes { { "approximate", approximate == GeluApproximation.Tanh ? "tanh" : "none" } });
-        }
-        return output;
+        return input.Gelu(approximate);
     }
 
     /// <summary>

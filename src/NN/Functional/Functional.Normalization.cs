@@ -83,32 +83,7 @@ public static partial class Functional
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(normalizedShape);
-        int k = normalizedShape.Length;
-        bool fits = k > 0 && input.Rank >= k;
-        for (int i = 0; fits && i < k; i++)
-        {
-            fits = input.Size(input.Rank - k + i) == normalizedShape[i];
-        }
-        if (!fits)
-        {
-            throw new ArgumentException($"LayerNorm: given normalizedShape={Format(normalizedShape)}, expected input with shape [*, {string.Join(", ", normalizedShape)}], but got input of size {Format(input.Shape)}.");
-        }
-        foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias) })
-        {
-            if (t is not null && !t.Shape.AsSpan().SequenceEqual(normalizedShape))
-            {
-                throw new ArgumentException($"LayerNorm: expected {name} of shape {Format(normalizedShape)}, got {Format(t.Shape)}.");
-            }
-        }
-        // One fused op (one pass per row each way), with the output bits of the composite
-        // (x − mean)/√(var + ε)·w + b over the trailing k dims.
-        var normalized = Tensor.LayerNormFused(input, k, weight, bias, eps);
-        if (Tracing.IsActive)
-        {
-            Tracing.Record("LayerNorm", [normalized], [input, weight, bias], new OpAttributes { { "normalizedShape", normalizedShape }, { "eps", eps } });
-        }
-        return normalized;
+        return input.LayerNorm(normalizedShape, weight, bias, eps);
     }
 
     private static void CheckChannelVector(string name, Tensor? t, int channels)

@@ -11,7 +11,7 @@ internal static class FunctionalOps
     [
         new()
         {
-            Name = "Functional.Gelu", Api = ["Functional.Gelu"], Onnx = OnnxSupport.Export("Gelu", "Gelu"),
+            Name = "Functional.Gelu", Api = ["Functional.Gelu", "Tensor.Gelu"], Onnx = OnnxSupport.Export("Gelu", "Gelu"),
             Call = One((x, a) => F.Gelu(x[0], a.String("approximate") == "tanh" ? GeluApproximation.Tanh : GeluApproximation.None)),
             Samples =
             [
@@ -89,7 +89,7 @@ internal static class FunctionalOps
         },
         new()
         {
-            Name = "Functional.LayerNorm", Api = ["Functional.LayerNorm"], Onnx = OnnxSupport.Export("LayerNorm", "LayerNormalization"),
+            Name = "Functional.LayerNorm", Api = ["Functional.LayerNorm", "Tensor.LayerNorm"], Onnx = OnnxSupport.Export("LayerNorm", "LayerNormalization"),
             Call = One(x => F.LayerNorm(x[0], [x[1].Shape[0]], x[1], x[2])),
             Samples = [Sample(U(2, 3, 4), U(4), U(4)), Sample(Transposed(3, 4), U(4), U(4)), Sample(Randn(3, 5), Randn(5), Randn(5)).Onnx()],
         },
