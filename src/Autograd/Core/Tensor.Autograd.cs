@@ -23,7 +23,7 @@ public partial class Tensor
                 {
                     return;
                 }
-                throw new AutogradException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.Detach().");
+                throw new AutogradException("RequiresGrad: only a leaf tensor's RequiresGrad can be changed; to use a computed tensor in a subgraph that needs no gradient, use x.Detach() (PyTorch: you can only change requires_grad flags of leaf variables).");
             }
             _requiresGrad = value;
         }
@@ -125,7 +125,7 @@ public partial class Tensor
     {
         if (!_requiresGrad)
         {
-            throw new AutogradException("can't retain_grad on Tensor that has requires_grad=False.");
+            throw new AutogradException("RetainGrad: the tensor does not require grad (RequiresGrad is false), so backward gives it no gradient to retain (PyTorch: can't retain_grad on Tensor that has requires_grad=False).");
         }
         if (_gradFn is not null)
         {

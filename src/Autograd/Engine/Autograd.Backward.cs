@@ -32,7 +32,7 @@ public static partial class Autograd
         if (inputs.Count == 0)
         {
             // PyTorch's words.
-            throw new ArgumentException("Autograd.Backward: 'inputs' argument to backward() cannot be empty.", nameof(inputs));
+            throw new ArgumentException("Autograd.Backward: inputs is empty; pass the tensors whose Grad to fill, or null for every leaf (PyTorch: 'inputs' argument to backward() cannot be empty).", nameof(inputs));
         }
         for (int i = 0; i < inputs.Count; i++)
         {

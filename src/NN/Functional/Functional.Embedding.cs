@@ -13,7 +13,7 @@ public static partial class Functional
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
         {
-            throw new ArgumentException($"Embedding: expected a 2-D weight (num_embeddings, embedding_dim), got {Format(weight.Shape)}.");
+            throw new ArgumentException($"Embedding: expected a 2-D weight [numEmbeddings, embeddingDim], got {Format(weight.Shape)}.");
         }
         var values = indices.ToDoubleArray();
         if (IndexProblem(values, indices.Shape, weight.Size(0)) is { } problem)

@@ -20,7 +20,7 @@ public static partial class Functional
     /// <summary>Mean squared error (input − target)² (PyTorch's <c>F.mse_loss</c>).</summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        CheckSameShape("MSELoss", input, target);
+        CheckSameShape("MseLoss", input, target);
         var diff = input - target;
         return Reduce(diff * diff, reduction);
     }
@@ -67,7 +67,7 @@ public static partial class Functional
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
-        return Nll("NLLLoss", input, target, weight, ignoreIndex, reduction, ClassDim("NLLLoss", input));
+        return Nll("NllLoss", input, target, weight, ignoreIndex, reduction, ClassDim("NllLoss", input));
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public static partial class Functional
     /// <param name="reduction">Mean, sum, or none.</param>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
     {
-        CheckSameShape("BCEWithLogitsLoss", input, target);
+        CheckSameShape("BceWithLogitsLoss", input, target);
         var m = (-input).Relu();
         // m cancels mathematically, so the gradient at x = 0 is sigmoid(0) − y exactly, whatever m's derivative there.
         var softplusNeg = m + ((-m).Exp() + (-input - m).Exp()).Log();

@@ -18,8 +18,8 @@ public static partial class Functional
             throw new ArgumentException($"BatchNorm: expected an input of shape (N, C, *), got {Format(input.Shape)}.");
         }
         int c = input.Size(1);
-        CheckChannelVector("running_mean", runningMean, c);
-        CheckChannelVector("running_var", runningVar, c);
+        CheckChannelVector(nameof(runningMean), runningMean, c);
+        CheckChannelVector(nameof(runningVar), runningVar, c);
         CheckChannelVector("weight", weight, c);
         CheckChannelVector("bias", bias, c);
         var view = new int[input.Rank];
@@ -59,7 +59,7 @@ public static partial class Functional
         {
             if (runningMean is null || runningVar is null)
             {
-                throw new ArgumentException("BatchNorm: running_mean and running_var are needed outside training; pass training: true to normalise with batch statistics.");
+                throw new ArgumentException("BatchNorm: runningMean and runningVar are needed when training is false; pass training: true to normalise with batch statistics.");
             }
             normalized = (input - runningMean.Reshape(view)) / (runningVar.Reshape(view) + eps).Sqrt();
         }
@@ -92,7 +92,7 @@ public static partial class Functional
         }
         if (!fits)
         {
-            throw new ArgumentException($"LayerNorm: given normalized_shape={Format(normalizedShape)}, expected input with shape [*, {string.Join(", ", normalizedShape)}], but got input of size {Format(input.Shape)}.");
+            throw new ArgumentException($"LayerNorm: given normalizedShape={Format(normalizedShape)}, expected input with shape [*, {string.Join(", ", normalizedShape)}], but got input of size {Format(input.Shape)}.");
         }
         foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias) })
         {

@@ -80,7 +80,7 @@ public abstract class BatchNorm : Module
         CheckRank(input);
         if (input.Size(1) != NumFeatures)
         {
-            throw InputError(input, $"(N, {NumFeatures}, …)", $"The input has {input.Size(1)} channels; num_features is {NumFeatures}.");
+            throw InputError(input, $"(N, {NumFeatures}, …)", $"The input has {input.Size(1)} channels; NumFeatures is {NumFeatures}.");
         }
         var weight = Weight;
         CheckDType(input, weight?.DType ?? RunningMean?.DType ?? input.DType);

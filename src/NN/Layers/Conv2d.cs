@@ -31,11 +31,11 @@ public sealed class Conv2d : Module
         }
         if (inChannels % groups != 0)
         {
-            throw new ArgumentException($"Conv2d: in_channels must be divisible by groups, got in_channels={inChannels} and groups={groups}.", nameof(groups));
+            throw new ArgumentException($"Conv2d: inChannels must be divisible by groups, got inChannels={inChannels} and groups={groups}.", nameof(groups));
         }
         if (outChannels % groups != 0)
         {
-            throw new ArgumentException($"Conv2d: out_channels must be divisible by groups, got out_channels={outChannels} and groups={groups}.", nameof(groups));
+            throw new ArgumentException($"Conv2d: outChannels must be divisible by groups, got outChannels={outChannels} and groups={groups}.", nameof(groups));
         }
         Groups = groups;
         InChannels = inChannels;

@@ -19,7 +19,7 @@ public sealed class Embedding : Module
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
         if (paddingIdx is int p && (p < -numEmbeddings || p >= numEmbeddings))
         {
-            throw new ArgumentOutOfRangeException(nameof(paddingIdx), p, $"Embedding: padding_idx must be within [{-numEmbeddings}, {numEmbeddings - 1}] for {numEmbeddings} embeddings.");
+            throw new ArgumentOutOfRangeException(nameof(paddingIdx), p, $"Embedding: paddingIdx must be within [{-numEmbeddings}, {numEmbeddings - 1}] for {numEmbeddings} embeddings.");
         }
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;

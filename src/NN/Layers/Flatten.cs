@@ -35,7 +35,7 @@ public sealed class Flatten : Module
         }
         if (start > end)
         {
-            throw InputError(input, $"a rank where start_dim={StartDim} comes no later than end_dim={EndDim}", $"For rank {input.Rank} they are dims {start} and {end}.");
+            throw InputError(input, $"a rank where StartDim={StartDim} comes no later than EndDim={EndDim}", $"For rank {input.Rank} they are dims {start} and {end}.");
         }
         return input.Flatten(StartDim, EndDim);
     }

@@ -20,7 +20,7 @@ public sealed class LayerNorm : Module
         ArgumentNullException.ThrowIfNull(normalizedShape);
         if (normalizedShape.Length == 0 || Array.Exists(normalizedShape, d => d <= 0) || !(eps > 0))
         {
-            throw new ArgumentException($"LayerNorm: normalized_shape must be non-empty with positive sizes and eps positive; got [{string.Join(", ", normalizedShape)}], eps={eps}.");
+            throw new ArgumentException($"LayerNorm: normalizedShape must be non-empty with positive sizes and eps positive; got [{string.Join(", ", normalizedShape)}], eps={eps}.");
         }
         _normalizedShape = (int[])normalizedShape.Clone();
         Eps = eps;
@@ -51,7 +51,7 @@ public sealed class LayerNorm : Module
         }
         if (!fits)
         {
-            throw InputError(input, $"[*, {string.Join(", ", _normalizedShape)}]", $"The trailing dimensions must equal normalized_shape {FormatShape(_normalizedShape)}.");
+            throw InputError(input, $"[*, {string.Join(", ", _normalizedShape)}]", $"The trailing dimensions must equal NormalizedShape {FormatShape(_normalizedShape)}.");
         }
         var weight = Weight;
         if (weight is not null)

@@ -49,7 +49,7 @@ public sealed class Linear : Module
         CheckDType(input, weight.DType);
         if (input.Rank == 0 || input.Size(-1) != InFeatures)
         {
-            throw InputError(input, $"[*, {InFeatures}]", $"The last dimension must be in_features={InFeatures}.");
+            throw InputError(input, $"[*, {InFeatures}]", $"The last dimension must be InFeatures={InFeatures}.");
         }
         return Functional.Linear(input, weight, Bias);
     }

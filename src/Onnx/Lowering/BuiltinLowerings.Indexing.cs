@@ -37,7 +37,7 @@ internal static partial class BuiltinLowerings
         int rank = c.InputShape(0).Length;
         if (rank == 0)
         {
-            throw c.Error("index_add into a 0-d tensor has no ONNX ScatterElements form; use a tensor of rank ≥ 1.");
+            throw c.Error("IndexAdd into a 0-d tensor has no ONNX ScatterElements form; use a tensor of rank ≥ 1.");
         }
         int dim = c.Op.Attributes.GetInt("dim");
         // ScatterElements wants an index per source element: the 1-D index laid along dim, broadcast to the source's

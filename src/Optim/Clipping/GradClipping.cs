@@ -26,7 +26,7 @@ public static class GradClipping
         HyperParameters.NonNegative(maxNorm, "max_norm", nameof(maxNorm));
         if (!(normType > 0))
         {
-            throw new ArgumentException(HyperParameters.Invariant($"Invalid norm_type: {normType}; normType must be > 0 (or PositiveInfinity)."), nameof(normType));
+            throw new ArgumentException(HyperParameters.Invariant($"Invalid normType: {normType}; it must be > 0 (or PositiveInfinity)."), nameof(normType));
         }
         var grads = Gradients(parameters);
         if (grads.Count == 0)

@@ -32,7 +32,7 @@ public sealed class LinearLr : LrScheduler
         }
         if (totalIters < 1)
         {
-            throw new ArgumentException($"Invalid total_iters: {totalIters}; totalIters must be >= 1.", nameof(totalIters));
+            throw new ArgumentException($"Invalid totalIters: {totalIters}; it must be >= 1.", nameof(totalIters));
         }
         _startFactor = startFactor;
         _endFactor = endFactor;

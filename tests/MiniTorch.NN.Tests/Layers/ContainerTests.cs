@@ -40,7 +40,7 @@ public class ContainerTests
         var e = Assert.Throws<ModuleInputException>(() => new Flatten(2).Call(Tensor.Zeros(3, 4)));
         Assert.Contains("Flatten: dim=2 needs an input with at least 3 dimensions, got shape [3, 4]", e.Message);
         var order = Assert.Throws<ModuleInputException>(() => new Flatten(2, 1).Call(x));
-        Assert.Contains("start_dim=2 comes no later than end_dim=1", order.Message);
+        Assert.Contains("StartDim=2 comes no later than EndDim=1", order.Message);
     }
 
     [Fact]

@@ -132,9 +132,9 @@ public class Conv2dTests
         var alone = Functional.Conv2d(x.Narrow(1, 1, 1), conv.Weight.Narrow(0, 2, 2), conv.Bias!.Narrow(0, 2, 2), padding: 1);
         Check.Close(alone, y.Narrow(1, 2, 2), 1e-6, 1e-5);
         var inGroups = Assert.Throws<ArgumentException>(() => new Conv2d(3, 6, 3, groups: 2));
-        Assert.Contains("Conv2d: in_channels must be divisible by groups, got in_channels=3 and groups=2", inGroups.Message);
+        Assert.Contains("Conv2d: inChannels must be divisible by groups, got inChannels=3 and groups=2", inGroups.Message);
         var outGroups = Assert.Throws<ArgumentException>(() => new Conv2d(4, 6, 3, groups: 4));
-        Assert.Contains("Conv2d: out_channels must be divisible by groups, got out_channels=6 and groups=4", outGroups.Message);
+        Assert.Contains("Conv2d: outChannels must be divisible by groups, got outChannels=6 and groups=4", outGroups.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2d(4, 4, 3, groups: 0));
     }
 }

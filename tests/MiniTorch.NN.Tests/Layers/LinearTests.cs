@@ -66,7 +66,7 @@ public class LinearTests
             .Add("backbone", new Sequential(new Linear(784, 128), new Relu()))
             .Add("head", new Linear(128, 10));
         var e = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Zeros(64, 100)));
-        Assert.Equal("backbone.0 (Linear): expected input of shape [*, 784], got [64, 100]. The last dimension must be in_features=784.", e.Message);
+        Assert.Equal("backbone.0 (Linear): expected input of shape [*, 784], got [64, 100]. The last dimension must be InFeatures=784.", e.Message);
         Assert.Equal("backbone.0 (Linear)", e.Module);
         Assert.Equal("[*, 784]", e.Expected);
         Assert.Equal([64, 100], e.Actual);

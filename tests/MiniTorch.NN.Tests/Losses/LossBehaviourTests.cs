@@ -51,7 +51,7 @@ public class LossBehaviourTests
         var nan = Assert.Throws<ArgumentException>(() => ce.Call(logits, Tensor.FromArray(new float[] { float.NaN, 2, 0, 3 })));
         Assert.Contains("target NaN at position [0]", nan.Message);
         var nll = Assert.Throws<ArgumentOutOfRangeException>(() => new NllLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new float[] { 0, 3 })));
-        Assert.Contains("NLLLoss: target 3 at position [1]", nll.Message);
+        Assert.Contains("NllLoss: target 3 at position [1]", nll.Message);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class LossBehaviourTests
         var shape = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Call(Tensor.Zeros(4, 10), Tensor.Zeros(4, 1)));
         Assert.Contains("CrossEntropyLoss: expected target of shape [4] (class indices) or [4, 10] (class probabilities) for input of shape [4, 10], got [4, 1]", shape.Message);
         var mse = Assert.Throws<ArgumentException>(() => new MseLoss().Call(Tensor.Zeros(4, 1), Tensor.Zeros(4)));
-        Assert.Contains("MSELoss: target size [4] must be the same as input size [4, 1]", mse.Message);
+        Assert.Contains("MseLoss: target size [4] must be the same as input size [4, 1]", mse.Message);
         Assert.Throws<ArgumentException>(() => new L1Loss().Call(Tensor.Zeros(3), Tensor.Zeros(2)));
         Assert.Throws<ArgumentException>(() => new BceWithLogitsLoss().Call(Tensor.Zeros(3, 1), Tensor.Zeros(3)));
         var weight = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss(Tensor.Ones(3)).Call(Tensor.Zeros(2, 4), Tensor.Zeros(2)));

@@ -97,7 +97,7 @@ public class GradClippingTests
         Assert.StartsWith("Invalid max_norm: -1; maxNorm must be a finite number >= 0.", e1.Message);
         Assert.Equal("maxNorm", e1.ParamName);
         var e2 = Assert.Throws<ArgumentException>(() => GradClipping.ClipGradNorm([a], 1, normType: 0));
-        Assert.StartsWith("Invalid norm_type: 0; normType must be > 0 (or PositiveInfinity).", e2.Message);
+        Assert.StartsWith("Invalid normType: 0; it must be > 0 (or PositiveInfinity).", e2.Message);
         Assert.Equal("normType", e2.ParamName);
         var e3 = Assert.Throws<ArgumentException>(() => GradClipping.ClipGradValue([a], -0.1));
         Assert.StartsWith("Invalid clip_value: -0.1; clipValue must be a finite number >= 0.", e3.Message);

@@ -165,7 +165,7 @@ public class SchedulerTests
         Rejects(() => new LinearLr(o, startFactor: 0), "Starting multiplicative factor expected to be greater than 0 and less or equal to 1 (got 0).", "startFactor");
         Rejects(() => new LinearLr(o, startFactor: 1.5), "Starting multiplicative factor expected to be greater than 0 and less or equal to 1 (got 1.5).", "startFactor");
         Rejects(() => new LinearLr(o, endFactor: 1.2), "Ending multiplicative factor expected to be between 0 and 1 (got 1.2).", "endFactor");
-        Rejects(() => new LinearLr(o, totalIters: 0), "Invalid total_iters: 0; totalIters must be >= 1.", "totalIters");
+        Rejects(() => new LinearLr(o, totalIters: 0), "Invalid totalIters: 0; it must be >= 1.", "totalIters");
         Assert.Throws<ArgumentNullException>(() => new StepLr(null!, 1));
         Assert.Throws<ArgumentNullException>(() => new MultiStepLr(o, null!));
     }
