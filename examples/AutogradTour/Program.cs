@@ -1,6 +1,5 @@
 using AutogradTour;
 using MiniTorch;
-using MiniTorch.Examples;
 
 // A tour of MiniTorch's autograd, following the d2l notes on automatic differentiation.
 // Run: dotnet run --project examples/AutogradTour [-- --out DIR]   (plots go to DIR, default ./output)

@@ -1,5 +1,3 @@
-using MiniTorch;
-
 namespace LinearRegression;
 
 /// <summary>

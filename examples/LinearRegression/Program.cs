@@ -1,6 +1,5 @@
 using System.Globalization;
 using LinearRegression;
-using MiniTorch;
 
 // Linear regression with MiniTorch: (a) synthetic data, the least-squares gradient by hand and by autograd, and
 // SGD against Adam through a DataLoader; (b) the real diabetes data. Both are checked against the exact

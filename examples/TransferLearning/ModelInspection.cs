@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MiniTorch;
 using MiniTorch.NN;
 using MiniTorch.Optim;
 

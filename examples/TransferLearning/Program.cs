@@ -1,5 +1,4 @@
 using System.Globalization;
-using Digits;
 using MiniTorch;
 using MiniTorch.Onnx;
 

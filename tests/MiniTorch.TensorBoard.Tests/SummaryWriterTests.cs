@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Tensorboard;
 using Tensorboard.Hparams;
 
 namespace MiniTorch.TensorBoard.Tests;

@@ -1,4 +1,3 @@
-using MiniTorch.NN;
 using Onnx;
 
 namespace MiniTorch.Onnx;

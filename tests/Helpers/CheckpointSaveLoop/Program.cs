@@ -1,4 +1,3 @@
-using MiniTorch;
 using MiniTorch.NN;
 using MiniTorch.Optim;
 using MiniTorch.Training;

@@ -1,6 +1,6 @@
-namespace MiniTorch.Tests.Derivatives;
-
 using static MiniTorch.Autograd.Derivatives;
+
+namespace MiniTorch.Tests.Derivatives;
 
 /// <summary>
 /// <see cref="Autograd.Derivatives"/> against closed forms (PyTorch's <c>torch.autograd.functional</c> returns the same

@@ -1,5 +1,3 @@
-using MiniTorch;
-
 namespace MiniTorch.Tests.Engine;
 
 public class HigherOrderTests

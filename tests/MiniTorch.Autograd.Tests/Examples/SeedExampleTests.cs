@@ -1,5 +1,4 @@
 using AutogradTour;
-using MiniTorch;
 
 namespace MiniTorch.Tests.Examples;
 

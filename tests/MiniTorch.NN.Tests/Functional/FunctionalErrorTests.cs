@@ -1,7 +1,7 @@
+using F = MiniTorch.NN.Functional;
+
 // Not MiniTorch.NN.Tests.Functional: a namespace of that name would hide the Functional class in every test.
 namespace MiniTorch.NN.Tests;
-
-using F = MiniTorch.NN.Functional;
 
 /// <summary>The functional forms check their arguments too, naming the op and the shapes.</summary>
 public class FunctionalErrorTests

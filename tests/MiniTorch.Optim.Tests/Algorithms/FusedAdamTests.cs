@@ -1,5 +1,3 @@
-using MiniTorch.Optim;
-
 namespace MiniTorch.Optim.Tests.Algorithms;
 
 /// <summary>

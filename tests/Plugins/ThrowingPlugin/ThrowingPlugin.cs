@@ -1,4 +1,3 @@
-using MiniTorch;
 using MiniTorch.Plugins;
 
 namespace ThrowingPlugin;
