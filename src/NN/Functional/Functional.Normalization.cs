@@ -18,8 +18,8 @@ public static partial class Functional
             throw new ArgumentException($"BatchNorm: expected an input of shape (N, C, *), got {Format(input.Shape)}.");
         }
         int c = input.Size(1);
-        CheckChannelVector("running_mean", runningMean, c);
-        CheckChannelVector("running_var", runningVar, c);
+        CheckChannelVector(nameof(runningMean), runningMean, c);
+        CheckChannelVector(nameof(runningVar), runningVar, c);
         CheckChannelVector("weight", weight, c);
         CheckChannelVector("bias", bias, c);
         var view = new int[input.Rank];

@@ -26,11 +26,11 @@ public class FunctionalErrorTests
     {
         Assert.Contains("expected an input of shape (N, C, *), got [3]",
             Assert.Throws<ArgumentException>(() => F.BatchNorm(Tensor.Zeros(3), null, null, training: true)).Message);
-        Assert.Contains("expected running_mean of shape [3] for an input with 3 channels, got [2]",
+        Assert.Contains("expected runningMean of shape [3] for an input with 3 channels, got [2]",
             Assert.Throws<ArgumentException>(() => F.BatchNorm(Tensor.Zeros(2, 3), Tensor.Zeros(2), Tensor.Ones(3))).Message);
-        Assert.Contains("running_mean and running_var are needed outside training",
+        Assert.Contains("runningMean and runningVar are needed when training is false",
             Assert.Throws<ArgumentException>(() => F.BatchNorm(Tensor.Zeros(2, 3), null, null)).Message);
-        Assert.Contains("given normalized_shape=[3], expected input with shape [*, 3], but got input of size [2, 4]",
+        Assert.Contains("given normalizedShape=[3], expected input with shape [*, 3], but got input of size [2, 4]",
             Assert.Throws<ArgumentException>(() => F.LayerNorm(Tensor.Zeros(2, 4), [3])).Message);
         Assert.Contains("expected weight of shape [4], got [3]",
             Assert.Throws<ArgumentException>(() => F.LayerNorm(Tensor.Zeros(2, 4), [4], Tensor.Ones(3))).Message);
@@ -52,7 +52,7 @@ public class FunctionalErrorTests
     [Fact]
     public void EmbeddingAndDropout()
     {
-        Assert.Contains("Embedding: expected a 2-D weight (num_embeddings, embedding_dim), got [4]",
+        Assert.Contains("Embedding: expected a 2-D weight [numEmbeddings, embeddingDim], got [4]",
             Assert.Throws<ArgumentException>(() => F.Embedding(Tensor.Zeros(1), Tensor.Zeros(4))).Message);
         Assert.Contains("dropout probability has to be between 0 and 1, but got -0.1",
             Assert.Throws<ArgumentOutOfRangeException>(() => F.Dropout(Tensor.Zeros(1), -0.1)).Message);
@@ -69,7 +69,7 @@ public class FunctionalErrorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNorm1d(0));
         Assert.Contains("momentum in [0, 1]", Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNorm1d(2, momentum: 1.5)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNorm2d(2, eps: 0));
-        Assert.Contains("normalized_shape must be non-empty with positive sizes", Assert.Throws<ArgumentException>(() => new LayerNorm(Array.Empty<int>())).Message);
+        Assert.Contains("normalizedShape must be non-empty with positive sizes", Assert.Throws<ArgumentException>(() => new LayerNorm(Array.Empty<int>())).Message);
         Assert.Throws<ArgumentException>(() => new LayerNorm(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new MaxPool2d(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AvgPool2d(2, stride: (1, 0)));

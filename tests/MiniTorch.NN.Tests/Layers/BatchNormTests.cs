@@ -135,7 +135,7 @@ public class BatchNormTests
         var rank = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Zeros(2, 3, 4, 4)));
         Assert.Contains("norm (BatchNorm1d): expected input of shape (N, 3) or (N, 3, L), got [2, 3, 4, 4]", rank.Message);
         var channels = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Zeros(2, 5)));
-        Assert.Contains("The input has 5 channels; num_features is 3", channels.Message);
+        Assert.Contains("The input has 5 channels; NumFeatures is 3", channels.Message);
         var single = Assert.Throws<ArgumentException>(() => model.Call(Tensor.Zeros(1, 3)));
         Assert.Contains("expected more than 1 value per channel when training, got input size [1, 3]", single.Message);
         Assert.Throws<ModuleInputException>(() => new BatchNorm2d(3).Call(Tensor.Zeros(2, 3, 4)));
