@@ -1,5 +1,3 @@
-using MiniTorch.OpDatabase;
-
 namespace MiniTorch.Tests.TableDriven;
 
 /// <summary>Every row that supports float32, on every sample: the float32 result matches the float64 one (same inputs, rounded).</summary>

@@ -1,5 +1,3 @@
-using MiniTorch.OpDatabase;
-
 namespace MiniTorch.Tests.TableDriven;
 
 /// <summary>

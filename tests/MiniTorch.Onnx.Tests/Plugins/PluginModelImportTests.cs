@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using MiniTorch.Onnx.Tests.Support;
 
 namespace MiniTorch.Onnx.Tests.Plugins;
 

@@ -20,7 +20,7 @@ public sealed class Classifier : Module
         RegisterBuffer("std", std);
         _layers = RegisterModule("layers", new Sequential(
             new Linear(mean.Size(0), hidden, generator: generator),
-            new ReLU(),
+            new Relu(),
             new Linear(hidden, classes, generator: generator)));
     }
 

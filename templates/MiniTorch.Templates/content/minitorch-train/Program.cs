@@ -32,7 +32,7 @@ Console.WriteLine($"{options.DataPath}: {data.Train.Count} training and {data.Va
 // draws the same batches as a run that never stopped.
 var model = new Classifier(data.FeatureMean, data.FeatureStd, hidden: options.Hidden, classes: data.ClassCount, new Generator(options.Seed));
 var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
-var scheduler = new StepLR(optimizer, stepSize: Math.Max(options.Epochs / 3, 1), gamma: 0.5);
+var scheduler = new StepLr(optimizer, stepSize: Math.Max(options.Epochs / 3, 1), gamma: 0.5);
 var shuffling = new Generator(options.Seed + 1);
 var loader = new DataLoader<Tensor[]>(data.Train, options.BatchSize, shuffle: true, generator: shuffling);
 var lossFunction = new CrossEntropyLoss();
