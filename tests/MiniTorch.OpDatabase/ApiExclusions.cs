@@ -27,6 +27,7 @@ public static class ApiExclusions
         ["Tensor.Randn"] = Creation,
         ["Tensor.Scalar"] = Creation,
         ["Tensor.FromArray"] = Creation,
+        ["Tensor.WrapArray"] = Creation,
         ["Tensor.IndexTensor"] = Creation,
         ["Tensor.ZerosLike"] = Creation + " (only the input's shape and dtype are read)",
         ["Tensor.OnesLike"] = Creation + " (only the input's shape and dtype are read)",

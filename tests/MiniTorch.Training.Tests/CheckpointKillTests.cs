@@ -25,9 +25,10 @@ public sealed class CheckpointKillTests : IDisposable
         string helper = Path.Combine(AppContext.BaseDirectory, "CheckpointSaveLoop.dll");
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
-        // Kill the child at growing delays after it announces a save, until one kill lands inside a save.
+        // Kill the child at growing delays after it announces a save, until one kill lands inside a save after its
+        // partial file has bytes (a kill before the first write leaves only the empty staging directory).
         bool leftSomething = false;
-        for (int attempt = 0; attempt < 12 && !leftSomething; attempt++)
+        for (int attempt = 0; attempt < 24 && !leftSomething; attempt++)
         {
             var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, UseShellExecute = false };
             start.ArgumentList.Add(helper);
@@ -36,12 +37,12 @@ public sealed class CheckpointKillTests : IDisposable
             Assert.Equal("saving", child.StandardOutput.ReadLine());
             Assert.Equal("saved", child.StandardOutput.ReadLine());
             Assert.Equal("saving", child.StandardOutput.ReadLine());
-            Thread.Sleep(attempt % 4 * 3);
+            Thread.Sleep(attempt % 8 * 3);
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
-            leftSomething = Directory.Exists(root) && Directory.EnumerateDirectories(root).Any();
+            leftSomething = Directory.Exists(root) && Directory.EnumerateDirectories(root).Any() && LeftoverBytes(root) > 0;
         }
-        Assert.True(leftSomething, "no kill landed inside a save in 12 attempts");
+        Assert.True(leftSomething, "no kill landed inside a save, after its first write, in 24 attempts");
         Assert.True(LeftoverBytes(root) > 0, "the killed save left its partial file in its staging directory");
 
         // The killed save did not touch the committed checkpoint.

@@ -51,5 +51,5 @@ public class OpTableCompletenessTests
         type.GetProperties().Any(p => p.GetIndexParameters().Length > 0 && p.GetMethod == m);
 
     private static bool ReturnsTensors(Type t) =>
-        t == typeof(Tensor) || (t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple", StringComparison.Ordinal) && t.GetGenericArguments().All(a => a == typeof(Tensor)));
+        t == typeof(Tensor) || (t.IsGenericType && t.Namespace == "System" && t.Name.StartsWith("ValueTuple", StringComparison.Ordinal) && t.GetGenericArguments().All(a => a == typeof(Tensor)));
 }
