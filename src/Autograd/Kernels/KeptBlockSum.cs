@@ -77,14 +77,8 @@ internal static class KeptBlockSum
         long perOutput = (long)outer * inner;
         int tasks = Parallelism.MaxThreads > 1 && perOutput * kept >= MinParallelElements ? Math.Min(kept, 4 * Parallelism.MaxThreads) : 1;
         job.Tasks = tasks;
-        if (tasks > 1)
-        {
-            ParallelRunner.Run(job, tasks, Parallelism.MaxThreads);
-        }
-        else
-        {
-            job.Execute(0);
-        }
+        // One task runs inline on this thread (ParallelRunner.Run does that itself).
+        ParallelRunner.Run(job, tasks, Parallelism.MaxThreads);
     }
 
     private sealed class Job<T>(T[] src, int offset, T[] dst, int dstOffset, int outer, int kept, int inner) : IParallelWork

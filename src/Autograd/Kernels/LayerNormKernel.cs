@@ -34,14 +34,8 @@ internal static class LayerNormKernel
         int tasks = Parallelism.MaxThreads > 1 ? (int)Math.Clamp((long)rows * n / MinElementsPerTask, 1, Math.Min(rows, 4 * Parallelism.MaxThreads)) : 1;
         job.Tasks = tasks;
         job.Rows = rows;
-        if (tasks > 1)
-        {
-            ParallelRunner.Run(job, tasks, Parallelism.MaxThreads);
-        }
-        else
-        {
-            job.Execute(0);
-        }
+        // One task runs inline on this thread (ParallelRunner.Run does that itself).
+        ParallelRunner.Run(job, tasks, Parallelism.MaxThreads);
     }
 
     private abstract class RowJob : IParallelWork

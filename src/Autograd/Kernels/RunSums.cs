@@ -13,14 +13,8 @@ internal static class RunSums
     {
         int tasks = (long)runs * n >= MinParallelElements && Parallelism.MaxThreads > 1 ? Math.Min(runs, 4 * Parallelism.MaxThreads) : 1;
         var job = new Job<T>(src, srcOffset, dst, dstOffset, runs, n, tasks);
-        if (tasks > 1)
-        {
-            ParallelRunner.Run(job, tasks, Parallelism.MaxThreads);
-        }
-        else
-        {
-            job.Execute(0);
-        }
+        // One task runs inline on this thread (ParallelRunner.Run does that itself).
+        ParallelRunner.Run(job, tasks, Parallelism.MaxThreads);
     }
 
     private sealed class Job<T>(T[] src, int srcOffset, T[] dst, int dstOffset, int runs, int n, int tasks) : IParallelWork
