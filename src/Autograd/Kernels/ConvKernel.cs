@@ -57,16 +57,8 @@ internal static class ConvKernel
             {
                 int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
                 int yo = (n * g.OutChannels + group * og) * l;
-                StridedMatrix<T> columns;
-                if (g.ColumnsAreInput)
-                {
-                    columns = StridedMatrix<T>.RowMajor(x, xo, l);
-                }
-                else
-                {
-                    Im2ColKernel.UnfoldSample(x, xo, cols, g.Window);
-                    columns = StridedMatrix<T>.RowMajor(cols, 0, l);
-                }
+                var (source, sourceOffset) = SampleColumns(x, xo, cols, g);
+                var columns = StridedMatrix<T>.RowMajor(source, sourceOffset, l);
                 if (bias is not null)
                 {
                     // The bias is the GEMM's starting value: fused, with no separate broadcast add over the output.
@@ -122,21 +114,28 @@ internal static class ConvKernel
             for (int group = 0; group < g.Groups; group++)
             {
                 int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
-                StridedMatrix<T> columnsT;
-                if (g.ColumnsAreInput)
-                {
-                    columnsT = new StridedMatrix<T>(x, xo, 1, l);
-                }
-                else
-                {
-                    Im2ColKernel.UnfoldSample(x, xo, cols, g.Window);
-                    columnsT = new StridedMatrix<T>(cols, 0, 1, l);
-                }
+                var (source, sourceOffset) = SampleColumns(x, xo, cols, g);
+                var columnsT = new StridedMatrix<T>(source, sourceOffset, 1, l);
                 var grad = StridedMatrix<T>.RowMajor(gy, gyOffset + (n * g.OutChannels + group * og) * l, l);
                 Gemm.Multiply(og, k, l, grad, columnsT, dw, dwOffset + group * og * k, k,
                     accumulate: accumulate || n > first, maxThreads: gemmThreads);
             }
         }
+    }
+
+    /// <summary>
+    /// Where one sample's group columns [k, l] are: the input itself when the window makes them so
+    /// (<see cref="ConvGeometry.ColumnsAreInput"/>), else unfolded into <paramref name="cols"/>.
+    /// </summary>
+    private static (T[] Data, int Offset) SampleColumns<T>(T[] x, int xo, T[] cols, ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.ColumnsAreInput)
+        {
+            return (x, xo);
+        }
+        Im2ColKernel.UnfoldSample(x, xo, cols, g.Window);
+        return (cols, 0);
     }
 
     /// <summary>How many parts to split a batch into: one per thread when the batch has the samples and the work to pay for it, else 1.</summary>
