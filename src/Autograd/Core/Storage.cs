@@ -67,7 +67,7 @@ internal abstract class Storage
     protected abstract void ReturnArray();
 }
 
-/// <summary>Storage over a managed array of <typeparamref name="T"/> (float or double).</summary>
+/// <summary>Storage over a managed array of <typeparamref name="T"/>, the element type of one <see cref="MiniTorch.DType"/>.</summary>
 internal sealed class Storage<T> : Storage where T : unmanaged
 {
     /// <summary>The elements; replaced by an empty array once given back to the pool, so a stale reader fails instead of seeing another tensor's data.</summary>
@@ -80,6 +80,12 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     /// <summary>Storage over an array of <paramref name="length"/> elements from <see cref="BufferPool"/>, contents arbitrary.</summary>
     public static Storage<T> Rent(int length)
     {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            // Only the floating compute types are pooled: integer, bool and 16-bit tensors are indices, masks, labels
+            // and stored weights, small or long-lived, and the pool's byte bound and eviction cover float and double.
+            return new Storage<T>(GC.AllocateUninitializedArray<T>(length));
+        }
         var storage = new Storage<T>(BufferPool.Rent<T>(length), pooled: true);
         // A tensor made inside a TensorScope gives its array back when the scope ends: tracking it too would cost a
         // weak handle and feed the forced collections of the unscoped path, which the scoped path exists to avoid.
@@ -90,7 +96,7 @@ internal sealed class Storage<T> : Storage where T : unmanaged
         return storage;
     }
 
-    public override DType DType => typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
+    public override DType DType => DTypeExtensions.DTypeOf<T>();
 
     public override int Length => Data.Length;
 

@@ -10,6 +10,25 @@ public partial class Tensor
     public static Tensor FromArray(double[] data, int[]? shape = null, bool requiresGrad = false)
         => FromData(data, shape, requiresGrad);
 
+    /// <summary>
+    /// An Int64 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted). A collection
+    /// expression of integer literals (<c>Tensor.FromArray([0, 2, 1])</c>) binds here, so it gives Int64 as
+    /// <c>torch.tensor([0, 2, 1])</c> does; make Int32 with <c>To(DType.Int32)</c>.
+    /// </summary>
+    public static Tensor FromArray(long[] data, int[]? shape = null) => FromData(data, shape, requiresGrad: false);
+
+    /// <summary>A Bool tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
+    public static Tensor FromArray(bool[] data, int[]? shape = null) => FromData(data, shape, requiresGrad: false);
+
+    /// <summary>A UInt8 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
+    public static Tensor FromArray(byte[] data, int[]? shape = null) => FromData(data, shape, requiresGrad: false);
+
+    /// <summary>A Float16 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
+    public static Tensor FromArray(Half[] data, int[]? shape = null) => FromData(data, shape, requiresGrad: false);
+
+    /// <summary>A BFloat16 tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>
+    public static Tensor FromArray(BFloat16[] data, int[]? shape = null) => FromData(data, shape, requiresGrad: false);
+
     /// <summary>A 2-D float32 tensor holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(float[,] data, bool requiresGrad = false)
         => FromData(Flatten(data), [data.GetLength(0), data.GetLength(1)], requiresGrad);

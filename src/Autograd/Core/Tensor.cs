@@ -106,7 +106,18 @@ public partial class Tensor : IDisposable
     internal static Tensor Empty(int[] shape, DType dtype)
     {
         int n = Shapes.Numel(shape);
-        Storage storage = dtype == DType.Float32 ? Storage<float>.Rent(n) : Storage<double>.Rent(n);
+        Storage storage = dtype switch
+        {
+            DType.Float32 => Storage<float>.Rent(n),
+            DType.Float64 => Storage<double>.Rent(n),
+            DType.Int64 => Storage<long>.Rent(n),
+            DType.Int32 => Storage<int>.Rent(n),
+            DType.Bool => Storage<bool>.Rent(n),
+            DType.UInt8 => Storage<byte>.Rent(n),
+            DType.Float16 => Storage<Half>.Rent(n),
+            DType.BFloat16 => Storage<BFloat16>.Rent(n),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Empty: {(int)dtype} is not a MiniTorch dtype."),
+        };
         return new Tensor(storage, shape);
     }
 
