@@ -143,6 +143,36 @@ def result_type_section():
     return rows
 
 
+def documented_result_type(a_desc, b_desc, default):
+    """The promotion algorithm written down in dtype-rules.md; main() checks it against every row torch gave."""
+    classes = {"tensor": None, "zerodim": None, "scalar": None}
+    for o in (a_desc, b_desc):
+        if o["kind"] == "scalar":
+            t = {"long": torch.int64, "double": default, "bool": torch.bool}[o["dtype"]]
+        else:
+            t = getattr(torch, o["dtype"])
+        c = classes[o["kind"]]
+        classes[o["kind"]] = t if c is None else torch.promote_types(c, t)
+
+    def combine(higher, lower):
+        if higher is None:
+            return lower
+        if lower is None or higher.is_floating_point:
+            return higher
+        if higher == torch.bool or lower.is_floating_point:
+            return torch.promote_types(higher, lower)
+        return higher
+
+    return NAMES[combine(classes["tensor"], combine(classes["zerodim"], classes["scalar"]))]
+
+
+def check_documented_rule(rows):
+    for row in rows:
+        for key, default in (("result", torch.float32), ("result_default_float64", torch.float64)):
+            got = documented_result_type(row["a"], row["b"], default)
+            assert got == row[key], "dtype-rules.md's promotion rule gives %s for %s, torch %s" % (got, row, row[key])
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Integer and bool arithmetic
 # ---------------------------------------------------------------------------------------------------------------
@@ -768,6 +798,7 @@ def main():
         "conversions": conversions_section(),
         "half_rounding": half_rounding_section(),
     }
+    check_documented_rule(data["result_type"])
     compact = {"separators": (",", ":"), "allow_nan": False}
     with open(OUT, "w") as f:
         f.write("{\n")
