@@ -24,6 +24,9 @@ It rewrites tests/MiniTorch.Autograd.Tests/Golden/dtypes.json: one test table, r
                  of an integer type's range, NaN/Inf to an integer type, negative float to uint8) are listed in
                  "implementation_defined" with what this CPU gave
   half_rounding  float32/float64 values rounded to float16 and bfloat16 (ties, overflow, subnormals), with bits
+  autograd       ops mixing dtypes with floating inputs requiring grad: whether outputs require grad / have a
+                 grad_fn, and each input's gradient of sum(out * (1, 2, 3, ...)) with its dtype (a float32 input of a
+                 float64 op gets a float32 gradient); index ops with int64 indices; int/bool outputs carry no grad
 
 Every case is a JSON object. A tensor is {"dtype": "int64", "shape": [...], "data": [...]} with data flattened in
 row-major order; integers and bools are JSON integers and booleans (exact), floats are JSON numbers written with
@@ -784,6 +787,77 @@ def half_rounding_section():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# 8. Autograd across dtypes
+# ---------------------------------------------------------------------------------------------------------------
+
+def grad_case(op, fn, make_inputs):
+    """fn(*inputs) with the floating inputs requiring grad, then backward of sum(out * w) with w = 1, 2, 3, ...:
+    the output (dtype, requires_grad) and each differentiable input's gradient (its dtype and values)."""
+    inputs = make_inputs()
+    for t in inputs:
+        if isinstance(t, torch.Tensor) and t.dtype.is_floating_point:
+            t.requires_grad_(True)
+    c = {"op": op, "inputs": enc([t.detach() if isinstance(t, torch.Tensor) else t for t in inputs])}
+    try:
+        out = fn(*inputs)
+        outs = list(out) if isinstance(out, tuple) else [out]
+        c["output"] = enc([o.detach() for o in outs])
+        c["requires_grad"] = [o.requires_grad for o in outs]
+        c["has_grad_fn"] = [o.grad_fn is not None for o in outs]
+        first = outs[0]
+        if first.requires_grad:
+            w = torch.arange(1, first.numel() + 1, dtype=first.dtype).reshape(first.shape)
+            (first * w).sum().backward()
+            c["grad_weights"] = "arange(1, numel + 1) in the output's shape"
+            c["grads"] = [enc(t.grad) if isinstance(t, torch.Tensor) and t.requires_grad else None for t in inputs]
+    except Exception as e:  # noqa: BLE001
+        c.update(err(e))
+    return c
+
+
+def autograd_section():
+    f32 = lambda: T([0.5, -1.5, 2.0], torch.float32)  # noqa: E731
+    f64 = lambda: T([0.25, 2.0, -3.0], torch.float64)  # noqa: E731
+    i64 = lambda: T([2, -1, 3], torch.int64)  # noqa: E731
+    cases = [
+        grad_case("mul", torch.mul, lambda: [f32(), f64()]),
+        grad_case("add", torch.add, lambda: [f32(), f64()]),
+        grad_case("div", torch.div, lambda: [f32(), f64()]),
+        grad_case("mul", torch.mul, lambda: [f32(), torch.tensor(2.5, dtype=torch.float64)]),
+        grad_case("mul", torch.mul, lambda: [f64(), torch.tensor(2.5, dtype=torch.float32)]),
+        grad_case("mul", torch.mul, lambda: [f32(), i64()]),
+        grad_case("div", torch.div, lambda: [i64(), f32()]),
+        grad_case("pow", torch.pow, lambda: [f32(), T([2, 3, 1], torch.int64)]),
+        grad_case("where", lambda c, a, b: torch.where(c, a, b),
+                  lambda: [T([True, False, True], torch.bool), f32(), f64()]),
+        grad_case("where", lambda c, a, b: torch.where(c, a, b), lambda: [T([True, False, True], torch.bool), f32(), i64()]),
+        grad_case("cat", lambda a, b: torch.cat([a, b]), lambda: [f32(), f64()]),
+        grad_case("stack", lambda a, b: torch.stack([a, b]), lambda: [f32(), i64()]),
+        grad_case("gather", lambda x, i: torch.gather(x, 0, i), lambda: [f64(), T([2, 0, 2, 2], torch.int64)]),
+        grad_case("index_select", lambda x, i: torch.index_select(x, 0, i), lambda: [f64(), T([1, 1, 0], torch.int64)]),
+        grad_case("int_index", lambda x, i: x[i], lambda: [f64(), T([-1, 0, -1], torch.int64)]),
+        grad_case("mask_index", lambda x, m: x[m], lambda: [f64(), T([True, False, True], torch.bool)]),
+        grad_case("masked_fill", lambda x, m: x.masked_fill(m, 7.0), lambda: [f64(), T([True, False, False], torch.bool)]),
+        grad_case("scatter_add", lambda x, i, s: torch.scatter_add(x, 0, i, s),
+                  lambda: [f64(), T([0, 0, 2], torch.int64), T([1.0, 2.0, 4.0], torch.float64)]),
+        grad_case("max_dim", lambda x: tuple(torch.max(x.reshape(1, 3), 1)), lambda: [f64()]),
+        grad_case("sort", lambda x: tuple(torch.sort(x)), lambda: [f64()]),
+        grad_case("argmax", torch.argmax, lambda: [f64()]),
+        grad_case("gt", lambda x: x > 0, lambda: [f64()]),
+        grad_case("to_int64", lambda x: x.to(torch.int64), lambda: [f64()]),
+        grad_case("to_float32", lambda x: x.to(torch.float32), lambda: [f64()]),
+        grad_case("cross_entropy", lambda x, t: F.cross_entropy(x, t, reduction="none"),
+                  lambda: [T([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]], torch.float64), T([1, -100], torch.int64)]),
+        grad_case("cross_entropy_probs", lambda x, t: F.cross_entropy(x, t, reduction="none"),
+                  lambda: [T([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]], torch.float64),
+                           T([[0.2, 0.7, 0.1], [0.0, 0.5, 0.5]], torch.float64)]),
+        grad_case("embedding", lambda i, w: F.embedding(i, w),
+                  lambda: [T([2, 0, 2], torch.int64), T([[0.5, 1.0], [2.0, -1.0], [3.0, 4.0]], torch.float64)]),
+    ]
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def main():
     data = {
@@ -797,6 +871,7 @@ def main():
         "inplace": inplace_section(),
         "conversions": conversions_section(),
         "half_rounding": half_rounding_section(),
+        "autograd": autograd_section(),
     }
     check_documented_rule(data["result_type"])
     compact = {"separators": (",", ":"), "allow_nan": False}
