@@ -301,10 +301,21 @@ public partial class Tensor
 
     private static Tensor FromValues(double[] values, int[] shape, DType dtype, bool requiresGrad)
     {
-        var t = Wrap(values, shape);
-        if (dtype != DType.Float64)
+        Tensor t;
+        if (dtype == DType.Float32)
         {
-            t = t.To(dtype);
+            // An array of its own, not a pooled one (as Arange always made).
+            var f = new float[values.Length];
+            for (int i = 0; i < f.Length; i++)
+            {
+                f[i] = (float)values[i];
+            }
+            t = Wrap(f, shape);
+        }
+        else
+        {
+            t = Wrap(values, shape);
+            t = dtype == DType.Float64 ? t : t.To(dtype);
         }
         t.RequiresGrad = requiresGrad;
         return t;
