@@ -30,7 +30,7 @@ public partial class Tensor
             values[i] = Math.Max(values[i], 0);
         }
         var r = Wrap(values, (int[])ShapeArray.Clone());
-        return DType == DType.Int64 ? r : r.To(DType);
+        return DType == DType.Int64 ? r : r.ToRaw(DType);
     }
 
     private static readonly OpDefinition<NoArgs> ReluDefinition = UnaryDefinitions.SavingOutput("Relu", "ReluBackward", static (g, y) => ReluGrad(g, y));
