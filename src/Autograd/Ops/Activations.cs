@@ -40,7 +40,7 @@ public partial class Tensor
 
     private static Tensor LeakyReluDerivative(Tensor g, Tensor x, double slope)
     {
-        var positive = x.Gt(0);
+        var positive = x.Gt(0).To(x.DType);
         return g * (positive + (1 - positive) * slope);
     }
 
@@ -53,6 +53,10 @@ public partial class Tensor
         if (min is null && max is null)
         {
             throw new ArgumentException("Clamp: at least one of 'min' or 'max' must not be null.");
+        }
+        if (!IsFloat(this))
+        {
+            return ClampNonFloat(min, max);
         }
         // Each bound on its own: ClampOp reads NaN as "no bound", so a lone NaN bound would silently do nothing.
         if ((min is double lo && double.IsNaN(lo)) || (max is double hi && double.IsNaN(hi)))
