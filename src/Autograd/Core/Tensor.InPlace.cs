@@ -75,7 +75,7 @@ public partial class Tensor
             // The new value no longer depends on the old one, but the tensor keeps requiring grad (PyTorch's
             // FillBackward gives the old history a zero gradient). A constant alone would carry no history, and
             // RebaseHistory would then leave the old GradFn in place, sending gradient to the overwritten value.
-            return RebaseHistory(Where(ScalarLike(1), ScalarLike(value), HistoryAlias()));
+            return RebaseHistory(Where(ScalarTensor(1L, DType.Bool), ScalarLike(value), HistoryAlias()));
         }
         FillRaw(value);
         Storage.Version++;
@@ -94,7 +94,7 @@ public partial class Tensor
             // The gradient goes to the source and the old value gets zero (PyTorch's copy_). Keeping the old value
             // in the graph also keeps this tensor's history when the source is a constant, instead of leaving the
             // stale GradFn that would send gradient to the overwritten value.
-            return RebaseHistory(Where(ScalarLike(1), source, HistoryAlias()));
+            return RebaseHistory(Where(ScalarTensor(1L, DType.Bool), source, HistoryAlias()));
         }
         var src = source.SharesStorageWith(this) ? source.CloneRaw() : source;
         StridedCopy.Copy(src.ExpandRaw(_shape), this);

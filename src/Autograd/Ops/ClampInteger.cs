@@ -8,10 +8,10 @@ public partial class Tensor
 {
     /// <summary>
     /// Clamps every element into [<paramref name="min"/>, <paramref name="max"/>] with integer bounds; a null bound is not
-    /// applied. An integer tensor keeps its dtype (a Bool one becomes Int64); a floating one clamps as
+    /// applied (an upper bound alone: <c>Clamp(null, 5)</c>). An integer tensor keeps its dtype (a Bool one becomes Int64); a floating one clamps as
     /// <see cref="Clamp(double?, double?)"/>.
     /// </summary>
-    public Tensor Clamp(long? min = null, long? max = null)
+    public Tensor Clamp(long? min, long? max = null)
     {
         if (min is null && max is null)
         {
