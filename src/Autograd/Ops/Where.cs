@@ -38,7 +38,10 @@ public partial class Tensor
     {
         if (mask.DType != DType.Bool)
         {
-            throw new ArgumentException($"{op}: expected {name} to be a boolean tensor, but got a tensor with dtype {mask.DType} (PyTorch: \"{op.ToLowerInvariant()} expected {name} to be a boolean tensor\"). Comparisons give Bool masks (x.Gt(0)); convert others with To(DType.Bool).");
+            string torch = op == "Where"
+                ? $"where expected condition to be a boolean tensor, but got a tensor with dtype {mask.DType.ScalarTypeName()}"
+                : $"masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.TorchName()[6..]}";
+            throw new ArgumentException($"{op}: expected {name} to be a boolean tensor, but got a tensor with dtype {mask.DType} (PyTorch: \"{torch}\"). Comparisons give Bool masks (x.Gt(0)); convert others with To(DType.Bool).");
         }
     }
 
