@@ -145,6 +145,10 @@ public partial class Tensor
     /// </summary>
     private Tensor PromotedInPlace(string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace)
     {
+        if (op == "SubInPlace")
+        {
+            CheckBoolSub(DType, other.DType);
+        }
         var dtype = ResultType(this, other);
         if (op == "DivInPlace")
         {

@@ -24,13 +24,15 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         string name = definition.Name!;
-        if (name == "Sub" && (a.DType == DType.Bool || b.DType == DType.Bool))
+        if (name == "Sub")
         {
-            throw a.DType == b.DType
-                ? new NotSupportedException("Sub: subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` operator or LogicalXor() instead (PyTorch: \"Subtraction, the `-` operator, with two bool tensors is not supported\").")
-                : new NotSupportedException("Sub: subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` operator or LogicalNot() instead; to compute with a mask, convert it with To(DType.Float32) (PyTorch: \"Subtraction, the `-` operator, with a bool tensor is not supported\").");
+            CheckBoolSub(a.DType, b.DType);
         }
         var dtype = ResultType(a, b);
+        if (dtype == DType.Bool && name is "FloorDivide" or "Remainder")
+        {
+            throw Elementwise.NotFloat(name, dtype);
+        }
         var x = a.PromotedTo(dtype);
         var y = b.PromotedTo(dtype);
         return definition.Record(PromotedKernel(name, x, y, op, intOp), [x, y]);
@@ -59,6 +61,18 @@ public partial class Tensor
         {
             throw new DivideByZeroException($"{name}: integer division by zero (PyTorch: \"ZeroDivisionError\"), dtype {dtype}.", e);
         }
+    }
+
+    /// <summary>Refuses a subtraction with a Bool operand (tensor or scalar), with PyTorch's messages.</summary>
+    private static void CheckBoolSub(DType a, DType b)
+    {
+        if (a != DType.Bool && b != DType.Bool)
+        {
+            return;
+        }
+        throw a == b
+            ? new NotSupportedException("Sub: subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` operator or LogicalXor() instead (PyTorch: \"Subtraction, the `-` operator, with two bool tensors is not supported\").")
+            : new NotSupportedException("Sub: subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` operator or LogicalNot() instead; to compute with a mask, convert it with To(DType.Float32) (PyTorch: \"Subtraction, the `-` operator, with a bool tensor is not supported\").");
     }
 
     /// <summary>A unary op on an integer or bool tensor (integer kernel) or a 16-bit float one (computed in float32).</summary>

@@ -85,18 +85,25 @@ public partial class Tensor
     /// <summary>x − s for a floating scalar s; an integer or bool tensor gives the default floating dtype.</summary>
     public static Tensor Sub(Tensor x, double s) => IsFloat(x)
         ? SubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, false)), [x, null], new(s, 1))
-        : Sub(x.PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
+        : Sub(BoolSubChecked(x).PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
 
     /// <summary>x − s for an integer scalar s, in the dtype of <see cref="ResultType(Tensor, long)"/>.</summary>
-    public static Tensor Sub(Tensor x, long s) => IsFloat(x) ? Sub(x, (double)s) : Sub(x.PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
+    public static Tensor Sub(Tensor x, long s) => IsFloat(x) ? Sub(x, (double)s) : Sub(BoolSubChecked(x).PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
 
     /// <summary>s − x for a floating scalar s; an integer or bool tensor gives the default floating dtype.</summary>
     public static Tensor Sub(double s, Tensor x) => IsFloat(x)
         ? RsubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, true)), [null, x], new(s, -1))
-        : Sub(ScalarTensor(s, ResultType(x, s)), x.PromotedTo(ResultType(x, s)));
+        : Sub(ScalarTensor(s, ResultType(x, s)), BoolSubChecked(x).PromotedTo(ResultType(x, s)));
 
     /// <summary>s − x for an integer scalar s, in the dtype of <see cref="ResultType(Tensor, long)"/>.</summary>
-    public static Tensor Sub(long s, Tensor x) => IsFloat(x) ? Sub((double)s, x) : Sub(ScalarTensor(s, ResultType(x, s)), x.PromotedTo(ResultType(x, s)));
+    public static Tensor Sub(long s, Tensor x) => IsFloat(x) ? Sub((double)s, x) : Sub(ScalarTensor(s, ResultType(x, s)), BoolSubChecked(x).PromotedTo(ResultType(x, s)));
+
+    /// <summary>The tensor itself, after refusing a Bool one as the operand of a subtraction (PyTorch refuses it even with a scalar).</summary>
+    private static Tensor BoolSubChecked(Tensor x)
+    {
+        CheckBoolSub(x.DType, DType.Int64);
+        return x;
+    }
 
     /// <summary>x · s for a floating scalar s; an integer or bool tensor gives the default floating dtype.</summary>
     public static Tensor Mul(Tensor x, double s) => IsFloat(x)

@@ -23,7 +23,9 @@ public partial class Tensor
 
     /// <summary>Absolute value elementwise; its gradient at 0 is 0, as in PyTorch.</summary>
     /// <remarks>Integers keep their dtype (|min value| wraps to itself, as in PyTorch).</remarks>
-    public Tensor Abs() => AbsDefinition.Record(IsFloat(this) ? MapUnary(UnaryKind.Abs) : IntegerOrHalfUnary("Abs", this, new IntAbsOp(), new UnaryOp(UnaryKind.Abs)), [this]);
+    public Tensor Abs() => AbsDefinition.Record(IsFloat(this) ? MapUnary(UnaryKind.Abs)
+        : DType == DType.Bool ? throw Elementwise.NotFloat("Abs", DType)
+        : IntegerOrHalfUnary("Abs", this, new IntAbsOp(), new UnaryOp(UnaryKind.Abs)), [this]);
 
     private static readonly OpDefinition<NoArgs> AbsDefinition = UnaryDefinitions.SavingInput("Abs", "AbsBackward", static (g, x) => g * x.Sign());
 
