@@ -17,9 +17,13 @@ internal static class Elementwise
         {
             Map<float, TOp>(src, y, op);
         }
-        else
+        else if (x.DType == DType.Float64)
         {
             Map<double, TOp>(src, y, op);
+        }
+        else
+        {
+            throw NotFloat(typeof(TOp).Name.Replace("Op", "", StringComparison.Ordinal), x.DType);
         }
         return y;
     }
@@ -45,6 +49,10 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>The error of a float-only kernel given another dtype: a clear message instead of an invalid cast inside.</summary>
+    public static NotSupportedException NotFloat(string op, DType dtype) =>
+        new($"{op}: not implemented for dtype {dtype} (PyTorch: \"not implemented for '{dtype.ScalarTypeName()}'\"); convert with To(DType.Float32) first.");
+
     public static Tensor Map<TOp>(string opName, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
     {
         CheckSameDType(opName, a, b);
@@ -55,9 +63,13 @@ internal static class Elementwise
         {
             Run<float, TOp>(a, b, result, op);
         }
-        else
+        else if (a.DType == DType.Float64)
         {
             Run<double, TOp>(a, b, result, op);
+        }
+        else
+        {
+            throw NotFloat(opName, a.DType);
         }
         return result;
     }
