@@ -1,12 +1,13 @@
 namespace MiniTorch;
 
-// Index tensors are float tensors holding whole numbers (MiniTorch has no integer dtype; see docs/design.md).
-// Every index is validated before any element is read.
+// Index tensors are Int64, as in PyTorch (gather and scatter refuse every other dtype with "Expected dtype int64 for
+// index"). Every index is validated before any element is read.
 public partial class Tensor
 {
     /// <summary>
     /// Gathers values along <paramref name="dim"/>: out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch's <c>gather</c>).
-    /// <paramref name="index"/> has this tensor's rank; the result has its shape.
+    /// <paramref name="index"/> is an Int64 tensor of this tensor's rank (other dtypes are refused, as PyTorch); the result
+    /// has its shape. An index outside [0, size) is an error naming it, as PyTorch's (gather does not wrap negatives).
     /// </summary>
     public Tensor Gather(int dim, Tensor index)
     {
@@ -29,13 +30,16 @@ public partial class Tensor
     {
         var r = Empty((int[])index._shape.Clone(), DType);
         var positions = ScatterGatherOffsets(op, d, index);
-        if (DType == DType.Float32)
+        switch (DType)
         {
-            GatherCopy(Data<float>(), positions, r.ContiguousSpan<float>());
-        }
-        else
-        {
-            GatherCopy(Data<double>(), positions, r.ContiguousSpan<double>());
+            case DType.Float32: GatherCopy(Data<float>(), positions, r.ContiguousSpan<float>()); break;
+            case DType.Float64: GatherCopy(Data<double>(), positions, r.ContiguousSpan<double>()); break;
+            case DType.Int64: GatherCopy(Data<long>(), positions, r.ContiguousSpan<long>()); break;
+            case DType.Int32: GatherCopy(Data<int>(), positions, r.ContiguousSpan<int>()); break;
+            case DType.Bool: GatherCopy(Data<bool>(), positions, r.ContiguousSpan<bool>()); break;
+            case DType.UInt8: GatherCopy(Data<byte>(), positions, r.ContiguousSpan<byte>()); break;
+            case DType.Float16: GatherCopy(Data<Half>(), positions, r.ContiguousSpan<Half>()); break;
+            default: GatherCopy(Data<BFloat16>(), positions, r.ContiguousSpan<BFloat16>()); break;
         }
         return r;
     }
@@ -79,6 +83,7 @@ public partial class Tensor
     private int CheckScatterGather(string op, int dim, Tensor index, Tensor? source)
     {
         ArgumentNullException.ThrowIfNull(index);
+        index.CheckIndexDType(op, AcceptsInt32Index(op));
         int d = Shapes.NormalizeDim(op, dim, Rank);
         if (index.Rank != Rank)
         {
@@ -112,7 +117,7 @@ public partial class Tensor
             return positions;
         }
         // A scratch copy from ArrayPool: read once here, so a gather per training step allocates no copy of the index.
-        var values = index.RentDoubles();
+        var values = index.RentIndices(op, AcceptsInt32Index(op));
         int rank = Rank;
         var counter = new int[rank];
         int size = rank == 0 ? 1 : _shape[dim];
@@ -135,19 +140,19 @@ public partial class Tensor
             }
         }
         // Not returned when an index is invalid and ToIndex throws: ArrayPool tolerates that, the GC takes the array.
-        System.Buffers.ArrayPool<double>.Shared.Return(values);
+        System.Buffers.ArrayPool<long>.Shared.Return(values);
         return positions;
     }
 
-    internal static int ToIndex(string op, double value, int size, int dim)
+    /// <summary>Whether PyTorch's form of <paramref name="op"/> takes Int32 indices besides Int64 (index_select and index_add do; gather and scatter do not).</summary>
+    private static bool AcceptsInt32Index(string op) => op is "IndexSelect" or "IndexAdd";
+
+    /// <summary><paramref name="value"/> checked against [0, <paramref name="size"/>): gather, scatter and index_select do not wrap negatives (PyTorch's rule).</summary>
+    internal static int ToIndex(string op, long value, int size, int dim)
     {
-        if (value != Math.Floor(value) || double.IsNaN(value))
-        {
-            throw new ArgumentException($"{op}: index {value} is not a whole number; index tensors must hold integers.");
-        }
         if (value < 0 || value >= size)
         {
-            throw new ArgumentOutOfRangeException(nameof(value), $"{op}: index {value} is out of bounds for dimension {dim} with size {size}.");
+            throw new ArgumentException($"{op}: index {value} is out of bounds for dimension {dim} with size {size}.");
         }
         return (int)value;
     }
