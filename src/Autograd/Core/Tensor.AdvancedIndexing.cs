@@ -113,7 +113,7 @@ public partial class Tensor
             {
                 return; // nothing selected, nothing written (PyTorch's too)
             }
-            IndexPutInPlace(coordinates, v);
+            IndexPutInPlace(coordinates, DropLeadingOnes(v, 1 + Rank - k));
             return;
         }
         if (index.DType != DType.Int64)
@@ -127,8 +127,12 @@ public partial class Tensor
             throw new ArgumentException($"IndexPut: shape mismatch: value tensor of shape {Shapes.Format(v._shape)} cannot be broadcast to indexing result of shape {Shapes.Format(target)}.");
         }
         var flat = index.Rank == 1 ? index : Wrap(index.IndexArray("IndexPut"), [index.Numel]);
-        IndexPutInPlace([flat], v.Expand(target).Reshape([index.Numel, .. rest]));
+        IndexPutInPlace([flat], DropLeadingOnes(v, target.Length).Expand(target).Reshape([index.Numel, .. rest]));
     }
+
+    /// <summary><paramref name="value"/> without the leading size-1 dims beyond <paramref name="rank"/> (PyTorch drops them when assigning).</summary>
+    private static Tensor DropLeadingOnes(Tensor value, int rank) =>
+        value.Rank > rank ? value.Reshape(value._shape[(value.Rank - rank)..]) : value;
 
     /// <summary>One Int64 coordinate tensor per mask dim, listing the true positions (the columns of the mask's <see cref="Nonzero"/>).</summary>
     private static Tensor[] MaskCoordinates(Tensor mask)

@@ -18,6 +18,12 @@ internal static class Build
 
     public static TensorValue TensorArg(double[] values, params int[] shape) => new(shape, values);
 
+    /// <summary>An Int64 index (or class-target) argument, as PyTorch's index arguments are.</summary>
+    public static TensorValue IndexArg(double[] values, params int[] shape) => new(shape, values) { DType = DType.Int64 };
+
+    /// <summary>A Bool mask argument.</summary>
+    public static TensorValue MaskArg(double[] values, params int[] shape) => new(shape, values) { DType = DType.Bool };
+
     public static InputSpec Randn(params int[] shape) => new Randn(shape);
 
     public static InputSpec RandnScaled(double scale, double shift, params int[] shape) => new Randn(shape, scale, shift);
