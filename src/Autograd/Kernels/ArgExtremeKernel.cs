@@ -10,7 +10,8 @@ namespace MiniTorch.Kernels;
 internal static class ArgExtremeKernel
 {
     /// <summary>The indices along <paramref name="dim"/> of <paramref name="x"/>, shaped as x with that dim kept as size 1.</summary>
-    public static Tensor Find(string op, Tensor x, int dim, bool largest)
+    /// <remarks>Bool input is taken where <paramref name="allowBool"/> (PyTorch's max/min along a dim take it, argmax/argmin do not).</remarks>
+    public static Tensor Find(string op, Tensor x, int dim, bool largest, bool allowBool = false)
     {
         var shape = x.ShapeArray;
         if (x.Rank == 0)
@@ -36,6 +37,11 @@ internal static class ArgExtremeKernel
             case DType.Int32: Run<int>(x, outer, size, inner, largest, result); break;
             case DType.UInt8: Run<byte>(x, outer, size, inner, largest, result); break;
             case DType.Float16: Run<Half>(x, outer, size, inner, largest, result); break;
+            case DType.Bool when allowBool:
+                var flags = new bool[x.Numel];
+                x.CopyRowMajor(flags);
+                Run<byte>(Tensor.Wrap(Array.ConvertAll(flags, static f => f ? (byte)1 : (byte)0), x.ShapeArray), outer, size, inner, largest, result);
+                break;
             default:
                 throw new NotSupportedException($"{op}: not implemented for {x.DType.TorchName()} (PyTorch's \"{op.ToLowerInvariant()}_cpu\" is not implemented for '{x.DType.ScalarTypeName()}' either); convert with .To(DType.Float32) or .To(DType.Int64).");
         }

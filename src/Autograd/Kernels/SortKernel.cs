@@ -31,10 +31,19 @@ internal static class SortKernel
             case DType.Int32: Run<int>(x, outer, size, inner, k, descending, result); break;
             case DType.UInt8: Run<byte>(x, outer, size, inner, k, descending, result); break;
             case DType.Float16: Run<Half>(x, outer, size, inner, k, descending, result); break;
+            case DType.Bool: Run<byte>(AsBytes(x), outer, size, inner, k, descending, result); break; // false < true, as torch
             default:
                 throw new NotSupportedException($"{op}: not implemented for {x.DType.TorchName()} in MiniTorch; convert with .To(DType.Int64) or .To(DType.Float32) first.");
         }
         return Tensor.Wrap(result, x.Rank == 0 ? [] : outShape);
+    }
+
+    /// <summary>A Bool tensor's flags as a UInt8 tensor of its shape (0 and 1), row-major.</summary>
+    private static Tensor AsBytes(Tensor x)
+    {
+        var flags = new bool[x.Numel];
+        x.CopyRowMajor(flags);
+        return Tensor.Wrap(Array.ConvertAll(flags, static f => f ? (byte)1 : (byte)0), x.ShapeArray);
     }
 
     private static void Run<T>(Tensor x, int outer, int size, int inner, int k, bool descending, long[] result) where T : unmanaged, INumber<T>

@@ -57,6 +57,14 @@ public partial class Tensor
             case DType.Int64: MarkRepeats<long>(values, result); break;
             case DType.Int32: MarkRepeats<int>(values, result); break;
             case DType.UInt8: MarkRepeats<byte>(values, result); break;
+            case DType.Bool:
+                var flags = new bool[n];
+                values.CopyRowMajor(flags);
+                for (int i = 1; i < n; i++)
+                {
+                    result[i] = flags[i] == flags[i - 1];
+                }
+                break;
             default: MarkRepeats<Half>(values, result); break;
         }
         return result;
@@ -75,7 +83,7 @@ public partial class Tensor
     /// <summary>
     /// How often each value 0, 1, … occurs in this 1-D tensor of non-negative integers (PyTorch's <c>torch.bincount</c>),
     /// as Int64; with <paramref name="weights"/> (floating, this tensor's length) each occurrence adds its weight instead,
-    /// in the weights' dtype. The result has max(max value + 1, <paramref name="minlength"/>) elements. Not differentiable.
+    /// in the weights' dtype (float64 for integer weights, as PyTorch). The result has max(max value + 1, <paramref name="minlength"/>) elements. Not differentiable.
     /// </summary>
     public Tensor Bincount(Tensor? weights = null, int minlength = 0)
     {
@@ -105,18 +113,21 @@ public partial class Tensor
             }
             return BincountDefinition.Record(Wrap(counts, [length]), [this, null], minlength);
         }
-        if (weights.Rank != 1 || weights.Numel != Numel || !weights.DType.IsFloatingPoint())
+        if (weights.Rank != 1 || weights.Numel != Numel || weights.DType == DType.Bool)
         {
-            throw new ArgumentException($"Bincount: weights must be a floating 1-d tensor of the input's length {Numel}, got {weights.DType.TorchName()} of shape {Shapes.Format(weights._shape)}.");
+            throw new ArgumentException($"Bincount: weights must be a numeric 1-d tensor of the input's length {Numel}, got {weights.DType.TorchName()} of shape {Shapes.Format(weights._shape)}.");
         }
-        var w = weights.Detach().To(DType.Float64).ToDoubleArray();
+        var w = weights.DType is DType.Int64 or DType.Int32
+            ? Array.ConvertAll(weights.IndexArray("Bincount", allowInt32: true), static v => (double)v)
+            : weights.Detach().To(DType.Float64).ToDoubleArray();
         var sums = new double[length];
         for (int i = 0; i < values.Length; i++)
         {
             sums[values[i]] += w[i];
         }
         var result = Wrap(sums, [length]);
-        return BincountDefinition.Record(weights.DType == DType.Float64 ? result : result.To(weights.DType), [this, weights], minlength);
+        bool keepsDType = weights.DType is DType.Float32 or DType.Float16 or DType.BFloat16;
+        return BincountDefinition.Record(keepsDType ? result.To(weights.DType) : result, [this, weights], minlength);
     }
 
     // Traced only: no gradient.

@@ -59,13 +59,14 @@ public partial class Tensor
         var r = CloneRaw();
         var positions = r.ScatterGatherOffsets(op, d, index);
         var src = source.ContiguousRaw();
-        if (DType == DType.Float32)
+        switch (DType)
         {
-            ScatterAccumulate(r.Data<float>(), positions, src, index);
-        }
-        else
-        {
-            ScatterAccumulate(r.Data<double>(), positions, src, index);
+            case DType.Float32: ScatterAccumulate(r.Data<float>(), positions, src); break;
+            case DType.Float64: ScatterAccumulate(r.Data<double>(), positions, src); break;
+            case DType.Int64: ScatterAccumulate(r.Data<long>(), positions, src); break; // integer sums wrap, as PyTorch's
+            case DType.Int32: ScatterAccumulate(r.Data<int>(), positions, src); break;
+            case DType.UInt8: ScatterAccumulate(r.Data<byte>(), positions, src); break;
+            default: throw new NotSupportedException($"{op}: not implemented for {DType.TorchName()} in MiniTorch; convert with .To(DType.Float32) first.");
         }
         return ScatterAddDefinition.Record(r, [this, index, source], d);
     }
@@ -165,14 +166,13 @@ public partial class Tensor
         }
     }
 
-    private static void ScatterAccumulate<T>(T[] dst, int[] positions, Tensor source, Tensor index) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void ScatterAccumulate<T>(T[] dst, int[] positions, Tensor source) where T : unmanaged, System.Numerics.INumberBase<T>
     {
         // source has index's shape (checked), and is contiguous here, so element n pairs with positions[n].
         var src = source.ContiguousSpan<T>();
         for (int n = 0; n < positions.Length; n++)
         {
-            dst[positions[n]] += src[n];
+            dst[positions[n]] = unchecked(dst[positions[n]] + src[n]);
         }
-        _ = index;
     }
 }

@@ -133,7 +133,7 @@ public partial class Tensor
     {
         string op = definition.Name![..^3];
         int d = Shapes.NormalizeDim(op, dim, Rank);
-        var indices = ArgExtremeKernel.Find(op, this, Rank == 0 ? 0 : d, largest: argKind == ReduceKind.ArgMax);
+        var indices = ArgExtremeKernel.Find(op, this, Rank == 0 ? 0 : d, largest: argKind == ReduceKind.ArgMax, allowBool: true);
         Tensor values;
         using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive()) // the tangent comes from the definition's rule, not from these parts

@@ -31,6 +31,11 @@ public partial class Tensor
     public (Tensor Values, Tensor Indices) TopK(int k, int dim = -1, bool largest = true, bool sorted = true)
     {
         _ = sorted; // always sorted, which the unsorted form allows
+        if (DType == DType.Bool)
+        {
+            // PyTorch's words: "topk_cpu" not implemented for 'Bool'.
+            throw new NotSupportedException("TopK: \"topk_cpu\" not implemented for 'Bool' (as in PyTorch); convert with .To(DType.Int64) first.");
+        }
         int d = Shapes.NormalizeDim("TopK", dim, Rank);
         int size = Rank == 0 ? 1 : _shape[d];
         if (k < 0 || k > size)

@@ -53,7 +53,7 @@ public class IndexDTypeTests
         Assert.Equal([2L, 0, 1, 3], withNaN.Sort().Indices.ToArray<long>());
         Assert.Equal([1L, 3, 0, 2], withNaN.Sort(descending: true).Indices.ToArray<long>());
         // Integer input: tensor([3, 1, 2]).sort() -> values [1, 2, 3] (int64), indices [1, 2, 0]
-        var (ints, order) = Tensor.FromArray([3, 1, 2]).Sort();
+        var (ints, order) = Tensor.FromArray([3L, 1, 2]).Sort();
         Assert.Equal(DType.Int64, ints.DType);
         Assert.Equal([1L, 2, 3], ints.ToArray<long>());
         Assert.Equal([1L, 2, 0], order.ToArray<long>());
@@ -103,7 +103,7 @@ public class IndexDTypeTests
 
         // torch.unique(tensor([[3, 1, 3], [2, 1, 3]]), return_inverse=True, return_counts=True)
         //   -> values [1, 2, 3], inverse [[2, 0, 2], [1, 0, 2]], counts [2, 1, 3]
-        var (values, inverse, counts) = Tensor.FromArray([3, 1, 3, 2, 1, 3], [2, 3]).Unique(returnInverse: true, returnCounts: true);
+        var (values, inverse, counts) = Tensor.FromArray([3L, 1, 3, 2, 1, 3], [2, 3]).Unique(returnInverse: true, returnCounts: true);
         Assert.Equal([1L, 2, 3], values.ToArray<long>());
         Assert.Equal([2, 3], inverse!.Shape);
         Assert.Equal([2L, 0, 2, 1, 0, 2], inverse.ToArray<long>());
@@ -114,7 +114,7 @@ public class IndexDTypeTests
         Assert.Null(noCounts);
 
         // torch.bincount(tensor([1, 3, 1, 0, 3]), weights=tensor([.5, 1, .25, 2, 1]), minlength=6) -> [2, .75, 0, 2, 0, 0]
-        var bins = Tensor.FromArray([1, 3, 1, 0, 3]);
+        var bins = Tensor.FromArray([1L, 3, 1, 0, 3]);
         var weighted = bins.Bincount(Tensor.FromArray([0.5f, 1, 0.25f, 2, 1]), minlength: 6);
         Assert.Equal(DType.Float32, weighted.DType);
         AssertValues(weighted, [6], 2, 0.75, 0, 2, 0, 0);
@@ -129,14 +129,14 @@ public class IndexDTypeTests
     public void Scatter_MatchesPyTorch_AndRefusesFloatIndices()
     {
         // torch.zeros(3, 4).scatter(1, tensor([[3, 0], [1, 2], [2, 0]]), tensor([[1., 2], [3, 4], [5, 6]]))
-        var r = Tensor.Zeros([3, 4], DType.Float64).Scatter(1, Tensor.FromArray([3, 0, 1, 2, 2, 0], [3, 2]), Tensor.FromArray([1.0, 2, 3, 4, 5, 6], [3, 2]));
+        var r = Tensor.Zeros([3, 4], DType.Float64).Scatter(1, Tensor.FromArray([3L, 0, 1, 2, 2, 0], [3, 2]), Tensor.FromArray([1.0, 2, 3, 4, 5, 6], [3, 2]));
         AssertValues(r, [3, 4], 2, 0, 0, 1, 0, 3, 4, 0, 6, 0, 5, 0);
         // torch.zeros(2, 3).scatter(0, tensor([[1, 0, 1]]), 7.) -> [[0, 7, 0], [7, 0, 7]]
-        AssertValues(Tensor.Zeros([2, 3], DType.Float64).Scatter(0, Tensor.FromArray([1, 0, 1], [1, 3]), 7.0), [2, 3], 0, 7, 0, 7, 0, 7);
+        AssertValues(Tensor.Zeros([2, 3], DType.Float64).Scatter(0, Tensor.FromArray([1L, 0, 1], [1, 3]), 7.0), [2, 3], 0, 7, 0, 7, 0, 7);
         // The source may be larger than the index (only its leading block is read), as in PyTorch.
-        AssertValues(Tensor.Zeros([2, 2], DType.Float64).Scatter(0, Tensor.FromArray([1], [1, 1]), Tensor.FromArray([9.0, 8, 7, 6], [2, 2])), [2, 2], 0, 0, 9, 0);
+        AssertValues(Tensor.Zeros([2, 2], DType.Float64).Scatter(0, Tensor.FromArray([1L], [1, 1]), Tensor.FromArray([9.0, 8, 7, 6], [2, 2])), [2, 2], 0, 0, 9, 0);
         AssertThrows<ArgumentException>(() => Tensor.Zeros(2, 3).Scatter(1, Tensor.FromArray([1f], [1, 1]), Tensor.Ones(1, 1)), "Scatter:", "Expected dtype int64 for index");
-        AssertThrows<ArgumentException>(() => Tensor.Zeros(2, 3).Scatter(1, Tensor.FromArray([3], [1, 1]), 1.0), "Scatter:", "index 3", "out of bounds for dimension 1 with size 3");
+        AssertThrows<ArgumentException>(() => Tensor.Zeros(2, 3).Scatter(1, Tensor.FromArray([3L], [1, 1]), 1.0), "Scatter:", "index 3", "out of bounds for dimension 1 with size 3");
     }
 
     [Fact]
@@ -145,10 +145,10 @@ public class IndexDTypeTests
         var g = new Generator(132);
         var x = Uniform(g, [3, 4]);
         var source = Uniform(g, [3, 2]);
-        var index = Tensor.FromArray([3, 0, 1, 2, 2, 0], [3, 2]); // unique within each row: the gradient is defined
+        var index = Tensor.FromArray([3L, 0, 1, 2, 2, 0], [3, 2]); // unique within each row: the gradient is defined
         CheckGradients(t => t[0].Scatter(1, index, t[1]), x, source);
         CheckGradients(t => (t[0] * t[0]).Scatter(1, index, t[1].Sin()), x, source);
-        CheckGradients(t => t[0].T.Scatter(0, Tensor.FromArray([1, 0], [2, 1]), t[1].Narrow(0, 0, 2).Narrow(1, 0, 1)), x, source);
+        CheckGradients(t => t[0].T.Scatter(0, Tensor.FromArray([1L, 0], [2, 1]), t[1].Narrow(0, 0, 2).Narrow(1, 0, 1)), x, source);
         CheckGradients(t => t[0].Scatter(1, index, -2.0).Exp(), x);
         CheckGradients(t => t[0].Scatter(1, index, t[1]), TransposedLeaf(g, 3, 4), TransposedLeaf(g, 2, 3).T);
     }
@@ -162,11 +162,11 @@ public class IndexDTypeTests
         // y[:, tensor([3, -4, 1])] -> [[3, 0, 1], [7, 4, 5], [11, 8, 9]]
         AssertValues(y[TensorIndex.All, Tensor.FromArray([3L, -4, 1])], [3, 3], 3, 0, 1, 7, 4, 5, 11, 8, 9);
         // A basic int before the tensor selects first, as PyTorch: y[1, tensor([0, 3])] -> [4, 7]
-        AssertValues(y[1, Tensor.FromArray([0, 3])], [2], 4, 7);
+        AssertValues(y[1, Tensor.FromArray([0L, 3])], [2], 4, 7);
         // A 0-d index removes the dim.
         AssertValues(y[Tensor.FromArray([2L], [])], [4], 8, 9, 10, 11);
         // Non-contiguous: y.T[tensor([1])] -> [[1, 5, 9]]
-        AssertValues(y.T[Tensor.FromArray([1])], [1, 3], 1, 5, 9);
+        AssertValues(y.T[Tensor.FromArray([1L])], [1, 3], 1, 5, 9);
     }
 
     [Fact]
@@ -174,10 +174,10 @@ public class IndexDTypeTests
     {
         var y = Arange12();
         // PyTorch: "index 3 is out of bounds for dimension 0 with size 3" (an IndexError there).
-        AssertThrows<ArgumentException>(() => _ = y[Tensor.FromArray([3])], "Index:", "index 3 is out of bounds for dimension 0 with size 3");
+        AssertThrows<ArgumentException>(() => _ = y[Tensor.FromArray([3L])], "Index:", "index 3 is out of bounds for dimension 0 with size 3");
         AssertThrows<ArgumentException>(() => _ = y[TensorIndex.All, Tensor.FromArray([-5L])], "Index:", "index -5", "dimension 1 with size 4");
         AssertThrows<ArgumentException>(() => _ = y[Tensor.FromArray([1.0])], "Index:", "must be long or bool", "torch.float64");
-        AssertThrows<NotSupportedException>(() => _ = y[Tensor.FromArray([1]), Tensor.FromArray([1])], "one tensor entry");
+        AssertThrows<NotSupportedException>(() => _ = y[Tensor.FromArray([1L]), Tensor.FromArray([1L])], "one tensor entry");
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public class IndexDTypeTests
         var idx = Tensor.FromArray([2L, -1, 0, 2], [2, 2]);
         var mask = Tensor.FromArray([true, false, true, true, false, false, true, false, false, true, true, false], [3, 4]);
         CheckGradients(t => t[0][idx], x);
-        CheckGradients(t => t[0][TensorIndex.All, Tensor.FromArray([3, 0, 3])] * t[0][TensorIndex.All, Tensor.FromArray([1, 1, 2])], x);
+        CheckGradients(t => t[0][TensorIndex.All, Tensor.FromArray([3L, 0, 3])] * t[0][TensorIndex.All, Tensor.FromArray([1L, 1, 2])], x);
         CheckGradients(t => t[0].T[idx], x);
         CheckGradients(t => t[0][mask].Exp(), x);
         CheckGradients(t => t[0][Tensor.FromArray([false, true, true])].Sin(), x);
@@ -218,7 +218,7 @@ public class IndexDTypeTests
     {
         // z = zeros(3, 4); z[tensor([2, 0])] = tensor([1., 2, 3, 4]) -> rows 0 and 2 set
         var z = Tensor.Zeros([3, 4], DType.Float64);
-        z[Tensor.FromArray([2, 0])] = Tensor.FromArray([1.0, 2, 3, 4]);
+        z[Tensor.FromArray([2L, 0])] = Tensor.FromArray([1.0, 2, 3, 4]);
         AssertValues(z, [3, 4], 1, 2, 3, 4, 0, 0, 0, 0, 1, 2, 3, 4);
         // y = zeros(3); y[tensor([True, False, True])] = tensor([5., 6]) -> [5, 0, 6]
         var y = Tensor.Zeros([3], DType.Float64);
@@ -234,7 +234,7 @@ public class IndexDTypeTests
         Tensor SetRows(Tensor[] t)
         {
             var w = t[0] * 1;
-            w[Tensor.FromArray([2, 0])] = t[1] * t[1];
+            w[Tensor.FromArray([2L, 0])] = t[1] * t[1];
             return w * w;
         }
         CheckGradients(SetRows, x, v);
@@ -246,6 +246,6 @@ public class IndexDTypeTests
             return w.Sin();
         }
         CheckGradients(SetMasked, x, v);
-        AssertThrows<ArgumentException>(() => Tensor.Zeros(3)[Tensor.FromArray([3])] = Tensor.Scalar(1f), "IndexPut:", "index 3", "size 3");
+        AssertThrows<ArgumentException>(() => Tensor.Zeros(3)[Tensor.FromArray([3L])] = Tensor.Scalar(1f), "IndexPut:", "index 3", "size 3");
     }
 }

@@ -13,7 +13,7 @@ public class IndexSelectTests
         var x = Make(dtype, [2, 3], 1, 2, 3, 4, 5, 6);
         AssertValues(x.IndexSelect(0, 1, 1, 0), [3, 3], 4, 5, 6, 4, 5, 6, 1, 2, 3);
         AssertValues(x.IndexSelect(1, Tensor.IndexTensor(2, 0)), [2, 2], 3, 1, 6, 4);
-        AssertValues(x.IndexSelect(-1, Tensor.FromArray([1], [1])), [2, 1], 2, 5);
+        AssertValues(x.IndexSelect(-1, Tensor.FromArray([1L], [1])), [2, 1], 2, 5);
         // A 0-d index keeps the dim with size 1, as PyTorch's index_select does.
         AssertValues(x.IndexSelect(0, Tensor.Scalar(1)), [1, 3], 4, 5, 6);
         // An empty index gives an empty dim.
