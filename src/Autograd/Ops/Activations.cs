@@ -12,16 +12,18 @@ public partial class Tensor
     /// <summary>
     /// ReLU's backward, g where y &gt; 0 and g·0 elsewhere, fused (no mask tensor) and bit-identical to <c>g * y.Gt(0)</c>.
     /// Linear in g with a mask that has no derivative, so its own backward (and tangent) is itself applied to the
-    /// incoming gradient, and y gets no gradient, as through the composite's comparison.
+    /// incoming gradient. Differentiable in y too, with a zero gradient, as libtorch's threshold_backward: a first-order
+    /// gradient built with createGraph therefore requires grad and differentiates to zeros, as in PyTorch.
     /// </summary>
     internal static Tensor ReluGrad(Tensor g, Tensor y) => ReluGradDefinition.Record(Elementwise.Map("ReluGrad", g, y, new ReluGradOp()), [g, y]);
 
     private static readonly OpDefinition<NoArgs> ReluGradDefinition = new("ReluGrad", "ReluBackwardBackward")
     {
-        Differentiable = Operands.First,
+        Differentiable = Operands.All,
         Saves = [Save.Input(1)],
-        Backward = static c => [ReluGrad(c.Grad, c.Input(1))],
-        Jvp = static c => ReluGrad(c.Tangent(0)!, c.Input(1)),
+        Backward = static c => [c.NeedsGrad(0) ? ReluGrad(c.Grad, c.Input(1)) : null, c.NeedsGrad(1) ? ZerosLike(c.Input(1)) : null],
+        // y's tangent contributes nothing (the mask is piecewise constant).
+        Jvp = static c => c.Tangent(0) is { } t ? ReluGrad(t, c.Input(1)) : null,
     };
 
     /// <summary>x where x &gt; 0, <paramref name="negativeSlope"/>·x elsewhere (PyTorch's default slope 0.01).</summary>
@@ -33,16 +35,29 @@ public partial class Tensor
     {
         Differentiable = Operands.First,
         Saves = [Save.Input(0)],
-        Backward = static c => [LeakyReluDerivative(c.Grad, c.Input(0), c.Args)],
-        Jvp = static c => LeakyReluDerivative(c.Tangent(0)!, c.Input(0), c.Args),
+        Backward = static c => [LeakyReluGrad(c.Grad, c.Input(0), c.Args)],
+        Jvp = static c => LeakyReluGrad(c.Tangent(0)!, c.Input(0), c.Args),
         Attributes = static slope => new OpAttributes { { "negativeSlope", slope } },
     };
 
-    private static Tensor LeakyReluDerivative(Tensor g, Tensor x, double slope)
+    /// <summary>
+    /// LeakyReLU's backward, g where x &gt; 0 and g·slope elsewhere, in one pass (the values of the composite
+    /// <c>g * (x.Gt(0) + (1 − x.Gt(0))·slope)</c> it replaced). Like libtorch's leaky_relu_backward it is linear in g and
+    /// differentiable in x with a zero gradient, so a first-order gradient built with createGraph requires grad and
+    /// differentiates to zeros, as in PyTorch.
+    /// </summary>
+    internal static Tensor LeakyReluGrad(Tensor g, Tensor x, double slope) =>
+        LeakyReluGradDefinition.Record(Elementwise.Map("LeakyReluGrad", g, x, new LeakyReluGradOp(slope)), [g, x], slope);
+
+    private static readonly OpDefinition<double> LeakyReluGradDefinition = new("LeakyReluGrad", "LeakyReluBackwardBackward")
     {
-        var positive = x.Gt(0);
-        return g * (positive + (1 - positive) * slope);
-    }
+        Differentiable = Operands.All,
+        Saves = [Save.Input(1)],
+        Backward = static c => [c.NeedsGrad(0) ? LeakyReluGrad(c.Grad, c.Input(1), c.Args) : null, c.NeedsGrad(1) ? ZerosLike(c.Input(1)) : null],
+        // x's tangent contributes nothing (the slope switch is piecewise constant).
+        Jvp = static c => c.Tangent(0) is { } t ? LeakyReluGrad(t, c.Input(1), c.Args) : null,
+        Attributes = static slope => new OpAttributes { { "negativeSlope", slope } },
+    };
 
     /// <summary>
     /// Clamps every element into [<paramref name="min"/>, <paramref name="max"/>]; a null bound is not applied.

@@ -50,10 +50,12 @@ public partial class Tensor
     public Tensor Sign() => SignDefinition.Record(MapUnary(UnaryKind.Sign), [this]);
 
     // Piecewise constant: the gradient is zero, and so is the tangent, which forward mode represents by none (no Jvp).
+    // Zeros that do not depend on the incoming gradient, as libtorch's zeros_like(grad): a gradient built with
+    // createGraph does not require grad, even when the incoming one does.
     private static readonly OpDefinition<NoArgs> SignDefinition = new("Sign", "SignBackward")
     {
         Differentiable = Operands.First,
-        Backward = static c => [c.Grad * 0],
+        Backward = static c => [ZerosLike(c.Grad)],
     };
 
     private Tensor MapUnary(UnaryKind kind) => Elementwise.Map(this, new UnaryOp(kind));
