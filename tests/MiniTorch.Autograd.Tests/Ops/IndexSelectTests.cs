@@ -15,7 +15,7 @@ public class IndexSelectTests
         AssertValues(x.IndexSelect(1, Tensor.IndexTensor(2, 0)), [2, 2], 3, 1, 6, 4);
         AssertValues(x.IndexSelect(-1, Tensor.FromArray([1L], [1])), [2, 1], 2, 5);
         // A 0-d index keeps the dim with size 1, as PyTorch's index_select does.
-        AssertValues(x.IndexSelect(0, Tensor.Scalar(1)), [1, 3], 4, 5, 6);
+        AssertValues(x.IndexSelect(0, Tensor.FromArray([1L], [])), [1, 3], 4, 5, 6);
         // An empty index gives an empty dim.
         Assert.Equal([2, 0], x.IndexSelect(1, Tensor.IndexTensor()).Shape);
         // Non-contiguous input: x.T = [[1, 4], [2, 5], [3, 6]].
