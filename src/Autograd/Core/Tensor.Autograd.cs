@@ -10,7 +10,8 @@ public partial class Tensor
 
     /// <summary>
     /// Whether gradients are computed for this tensor. Settable on leaves only, as in PyTorch; the result
-    /// of an op requires grad exactly when grad mode is on and one of its inputs does.
+    /// of an op requires grad exactly when grad mode is on and one of its inputs does. Only floating tensors can
+    /// require grad: setting it on an integer or Bool tensor throws, as PyTorch does.
     /// </summary>
     /// <exception cref="AutogradException">Set (to either value) on a non-leaf, as PyTorch's <c>x.requires_grad = ...</c>.</exception>
     public bool RequiresGrad
@@ -21,6 +22,10 @@ public partial class Tensor
             if (_gradFn is not null)
             {
                 throw NonLeafRequiresGradError(value);
+            }
+            if (value && !DType.IsFloatingPoint())
+            {
+                throw new AutogradException($"RequiresGrad: only Tensors of floating point and complex dtype can require gradients (PyTorch's message); this tensor is {DType}. Convert it first, e.g. x.To(DType.Float32).SetRequiresGrad().");
             }
             _requiresGrad = value;
         }

@@ -48,7 +48,7 @@ public partial class Tensor
     /// and call <see cref="Autograd.IncrementVersion"/> afterwards so that a saved tensor it invalidates is caught. The
     /// span is valid until the tensor is disposed (a disposed tensor's pooled array is reused by others).
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <typeparam name="T">The tensor's element type (<see cref="DTypeExtensions.ElementType"/>): float for Float32, long for Int64, bool for Bool, ….</typeparam>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, or <typeparamref name="T"/> is not its element type.</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Span<T> AsSpan<T>() where T : unmanaged
@@ -62,7 +62,7 @@ public partial class Tensor
     /// hold on to them past a stack frame (pinning them for a native call that completes later, asynchronous I/O). The
     /// rules of <see cref="AsSpan{T}"/> apply, and the memory must not be used after the tensor is disposed.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <typeparam name="T">The tensor's element type (<see cref="DTypeExtensions.ElementType"/>): float for Float32, long for Int64, bool for Bool, ….</typeparam>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, or <typeparamref name="T"/> is not its element type.</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Memory<T> AsMemory<T>() where T : unmanaged
@@ -73,11 +73,11 @@ public partial class Tensor
 
     private void CheckDirectAccess<T>(string member) where T : unmanaged
     {
-        var expected = typeof(T) == typeof(float) ? DType.Float32 : typeof(T) == typeof(double) ? DType.Float64 : (DType?)null;
-        if (expected != DType)
+        ThrowIfDisposed();
+        if (Storage is not Storage<T>)
         {
             throw new InvalidOperationException(
-                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{(DType == DType.Float32 ? "float" : "double")}>().");
+                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{ElementTypeName(DType)}>().");
         }
         if (!IsContiguous)
         {

@@ -90,7 +90,15 @@ public partial class Tensor : IDisposable
     internal T[] Data<T>() where T : unmanaged
     {
         ThrowIfDisposed();
-        return ((Storage<T>)Storage).Data;
+        if (Storage is Storage<T> typed)
+        {
+            return typed.Data;
+        }
+        // The backstop of the dtype guard (DTypeCheck): an op that reads a dtype it has no kernel for fails with the
+        // dtype named, never with an InvalidCastException from inside.
+        throw new NotSupportedException(
+            $"not implemented for '{DType.ScalarTypeName()}': this operation computes on {ElementTypeName(DTypeExtensions.DTypeOf<T>())} elements but the tensor " +
+            $"({Shapes.Format(_shape)}) is {DType}. Convert it first, e.g. with To(DType.Float32).");
     }
 
     /// <summary>The elements as a span; only valid for contiguous tensors.</summary>
@@ -123,90 +131,6 @@ public partial class Tensor : IDisposable
 
     /// <summary>A tensor over <paramref name="data"/> without copying it.</summary>
     internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged => new(new Storage<T>(data), shape);
-
-    /// <summary>The elements in row-major order, as float (converting from float64 if needed).</summary>
-    public float[] ToArray()
-    {
-        if (DType == DType.Float32)
-        {
-            return ToArray<float>();
-        }
-        var d = ToArray<double>();
-        var f = new float[d.Length];
-        for (int i = 0; i < d.Length; i++)
-        {
-            f[i] = (float)d[i];
-        }
-        return f;
-    }
-
-    /// <summary>The elements in row-major order as float64 (exact for both dtypes).</summary>
-    public double[] ToDoubleArray()
-    {
-        if (DType == DType.Float64)
-        {
-            return ToArray<double>();
-        }
-        var f = ToArray<float>();
-        var d = new double[f.Length];
-        for (int i = 0; i < f.Length; i++)
-        {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
-    /// <summary>
-    /// The elements in row-major order as float64, in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
-    /// (possibly longer than <see cref="Numel"/>): for kernels that read indices or masks once and give the array back
-    /// with <see cref="System.Buffers.ArrayPool{T}.Return"/>, instead of allocating a copy per call.
-    /// </summary>
-    internal double[] RentDoubles()
-    {
-        var rented = System.Buffers.ArrayPool<double>.Shared.Rent(Numel);
-        var source = ContiguousRaw();
-        var target = rented.AsSpan(0, Numel);
-        if (DType == DType.Float64)
-        {
-            source.ContiguousSpan<double>().CopyTo(target);
-        }
-        else
-        {
-            var f = source.ContiguousSpan<float>();
-            for (int i = 0; i < f.Length; i++)
-            {
-                target[i] = f[i];
-            }
-        }
-        return rented;
-    }
-
-    /// <summary>The elements in row-major order as <typeparamref name="T"/>, which must be the tensor's element type.</summary>
-    public T[] ToArray<T>() where T : unmanaged
-    {
-        if (Storage is not Storage<T>)
-        {
-            throw new ArgumentException($"ToArray<{typeof(T).Name}>: the tensor's dtype is {DType}; use ToArray<{(DType == DType.Float32 ? "float" : "double")}>() or convert with To(DType).");
-        }
-        return Contiguous().ContiguousSpan<T>().ToArray();
-    }
-
-    /// <summary>The value of a one-element tensor, as PyTorch's <c>item()</c>.</summary>
-    public double Item()
-    {
-        if (Numel != 1)
-        {
-            throw new ArgumentException($"Item: a Tensor with {Numel} elements cannot be converted to Scalar (shape {Shapes.Format(_shape)}); only one-element tensors can.");
-        }
-        return DType == DType.Float32 ? Data<float>()[Offset] : Data<double>()[Offset];
-    }
-
-    /// <summary>The element at a full index (one int per dimension), as float64.</summary>
-    public double GetValue(params int[] index)
-    {
-        int offset = ElementOffset("GetValue", index);
-        return DType == DType.Float32 ? Data<float>()[offset] : Data<double>()[offset];
-    }
 
     internal int ElementOffset(string op, ReadOnlySpan<int> index)
     {

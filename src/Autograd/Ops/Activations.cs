@@ -4,8 +4,34 @@ namespace MiniTorch;
 
 public partial class Tensor
 {
-    /// <summary>max(x, 0) elementwise; the gradient at 0 is 0, as in PyTorch.</summary>
-    public Tensor Relu() => ReluDefinition.Record(Elementwise.Map(this, new ScalarOp<MaxOp>(0)), [this]);
+    /// <summary>
+    /// max(x, 0) elementwise; the gradient at 0 is 0, as in PyTorch. Integer tensors keep their dtype (PyTorch's relu
+    /// on int64); Bool is refused with PyTorch's message.
+    /// </summary>
+    public Tensor Relu()
+    {
+        if (DType.IsIntegral())
+        {
+            return ReluDefinition.Record(IntegerRelu(), [this]);
+        }
+        if (DType == DType.Bool)
+        {
+            throw new NotSupportedException("Relu: Boolean inputs not supported for relu (PyTorch's message); convert with To(DType.Float32) or To(DType.Int64) first.");
+        }
+        DTypeCheck.RequireFloating("Relu", this, "clamp_min_cpu");
+        return ReluDefinition.Record(Elementwise.Map(this, new ScalarOp<MaxOp>(0)), [this]);
+    }
+
+    private Tensor IntegerRelu()
+    {
+        var values = ToLongArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Math.Max(values[i], 0);
+        }
+        var r = Wrap(values, (int[])ShapeArray.Clone());
+        return DType == DType.Int64 ? r : r.ToRaw(DType);
+    }
 
     private static readonly OpDefinition<NoArgs> ReluDefinition = UnaryDefinitions.SavingOutput("Relu", "ReluBackward", static (g, y) => ReluGrad(g, y));
 
@@ -27,8 +53,11 @@ public partial class Tensor
     };
 
     /// <summary>x where x &gt; 0, <paramref name="negativeSlope"/>·x elsewhere (PyTorch's default slope 0.01).</summary>
-    public Tensor LeakyRelu(double negativeSlope = 0.01) =>
-        LeakyReluDefinition.Record(Elementwise.Map(this, new LeakyReluOp(negativeSlope)), [this], negativeSlope);
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        DTypeCheck.RequireFloating("LeakyRelu", this, "leaky_relu_cpu");
+        return LeakyReluDefinition.Record(Elementwise.Map(this, new LeakyReluOp(negativeSlope)), [this], negativeSlope);
+    }
 
     // Elementwise, so the same formula maps a gradient backward and a tangent forward.
     private static readonly OpDefinition<double> LeakyReluDefinition = new("LeakyRelu", "LeakyReluBackward")
@@ -69,6 +98,7 @@ public partial class Tensor
         {
             throw new ArgumentException("Clamp: at least one of 'min' or 'max' must not be null.");
         }
+        DTypeCheck.RequireFloating("Clamp", this); // integer Clamp belongs with integer arithmetic
         // Each bound on its own: ClampOp reads NaN as "no bound", so a lone NaN bound would silently do nothing.
         if ((min is double lo && double.IsNaN(lo)) || (max is double hi && double.IsNaN(hi)))
         {

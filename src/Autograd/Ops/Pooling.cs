@@ -21,6 +21,7 @@ public partial class Tensor
     public Tensor MaxPool2d((int Height, int Width) kernelSize, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
         (int Height, int Width)? dilation = null, bool ceilMode = false)
     {
+        DTypeCheck.RequireFloating("MaxPool2d", this, "max_pool2d");
         if (Rank == 3)
         {
             return Unsqueeze(0).MaxPool2d(kernelSize, stride, padding, dilation, ceilMode).Squeeze(0);
@@ -72,6 +73,7 @@ public partial class Tensor
     public Tensor AvgPool2d((int Height, int Width) kernelSize, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
         bool ceilMode = false, bool countIncludePad = true)
     {
+        DTypeCheck.RequireFloating("AvgPool2d", this, "avg_pool2d");
         if (Rank == 3)
         {
             return Unsqueeze(0).AvgPool2d(kernelSize, stride, padding, ceilMode, countIncludePad).Squeeze(0);
@@ -105,6 +107,7 @@ public partial class Tensor
     /// <param name="outputSize">The output (height, width).</param>
     public Tensor AdaptiveAvgPool2d((int Height, int Width) outputSize)
     {
+        DTypeCheck.RequireFloating("AdaptiveAvgPool2d", this);
         if (Rank == 3)
         {
             return Unsqueeze(0).AdaptiveAvgPool2d(outputSize).Squeeze(0);
