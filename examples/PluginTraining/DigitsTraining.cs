@@ -104,7 +104,7 @@ public static class DigitsTraining
             foreach (var (x, y) in loader)
             {
                 optimizer.ZeroGrad();
-                var loss = criterion.Call(model.Call(x), y);
+                var loss = criterion.Call(model.Call(x), y.To(DType.Int64));
                 loss.Backward();
                 optimizer.Step();
                 sum += loss.Item() * x.Size(0);
@@ -147,7 +147,7 @@ public static class DigitsTraining
         using (Autograd.NoGrad())
         {
             var (x, y) = new DataLoader<Tensor[]>(test, test.Count).First();
-            return model.Call(x).ArgMax(1).Eq(y).Mean().Item();
+            return model.Call(x).ArgMax(1).To(y.DType).Eq(y).Mean().Item();
         }
     }
 }

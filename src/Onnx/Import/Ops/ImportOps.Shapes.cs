@@ -169,21 +169,18 @@ internal static partial class ImportOps
     /// <summary>Negative indices count from the end (ONNX); MiniTorch's index ops take non-negative whole numbers.</summary>
     private static Tensor Normalize(Tensor indices, int size)
     {
+        // The importer holds ONNX int64 values as float64; MiniTorch's index ops take Int64, with negatives wrapped here.
         var values = indices.ToDoubleArray();
-        bool changed = false;
+        var wrapped = new long[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             if (values[i] < -size || values[i] >= size)
             {
                 throw new ArgumentException($"index {values[i]} is out of range for a dim of size {size}.");
             }
-            if (values[i] < 0)
-            {
-                values[i] += size;
-                changed = true;
-            }
+            wrapped[i] = (long)(values[i] < 0 ? values[i] + size : values[i]);
         }
-        return changed ? Tensor.FromArray(values, indices.Shape) : indices;
+        return Tensor.FromArray(wrapped, indices.Shape);
     }
 
     private static NodeKernel Reshape(NodeImportContext c)
