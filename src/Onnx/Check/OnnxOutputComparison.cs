@@ -5,7 +5,8 @@ namespace MiniTorch.Onnx;
 /// <summary>
 /// How one output of ONNX Runtime compares with MiniTorch's: the largest absolute error |ort − mt|, the largest
 /// relative error |ort − mt| / |mt| (over elements where MiniTorch's value is not 0), and the element that is furthest
-/// outside a tolerance.
+/// outside a tolerance. Integer and Bool outputs (indices, masks) compare exactly: their dtypes must agree and every
+/// element must be equal, whatever the tolerance.
 /// </summary>
 public sealed class OnnxOutputComparison
 {
@@ -18,11 +19,33 @@ public sealed class OnnxOutputComparison
         ExpectedShape = expected.Shape;
         ActualShape = actual.Shape;
         ShapesMatch = ExpectedShape.AsSpan().SequenceEqual(ActualShape);
+        ExpectedDType = expected.DType;
+        ActualDType = actual.DType;
         _expected = expected.ToDoubleArray();
         _actual = actual.ToDoubleArray();
-        if (!ShapesMatch)
+        if (!ShapesMatch || !DTypesMatch)
         {
             MaxAbsoluteError = MaxRelativeError = double.PositiveInfinity;
+            return;
+        }
+        if (IsExact)
+        {
+            // Compared as 64-bit integers: doubles would merge values beyond 2⁵³.
+            var e = expected.ToLongArray();
+            var a = actual.ToLongArray();
+            for (int i = 0; i < e.Length; i++)
+            {
+                if (e[i] != a[i])
+                {
+                    _firstMismatch = _firstMismatch < 0 ? i : _firstMismatch;
+                    double abs = Math.Abs((double)a[i] - e[i]);
+                    MaxAbsoluteError = Math.Max(MaxAbsoluteError, abs);
+                    if (e[i] != 0)
+                    {
+                        MaxRelativeError = Math.Max(MaxRelativeError, abs / Math.Abs((double)e[i]));
+                    }
+                }
+            }
             return;
         }
         for (int i = 0; i < _expected.Length; i++)
@@ -54,6 +77,20 @@ public sealed class OnnxOutputComparison
     /// <summary>Whether the shapes agree (if not, both errors are infinite).</summary>
     public bool ShapesMatch { get; }
 
+    /// <summary>MiniTorch's output dtype.</summary>
+    public DType ExpectedDType { get; }
+
+    /// <summary>The dtype of ONNX Runtime's output, as read back into MiniTorch.</summary>
+    public DType ActualDType { get; }
+
+    /// <summary>Whether the dtypes agree (if not, both errors are infinite): an exported Bool mask must come back Bool, Int64 indices Int64.</summary>
+    public bool DTypesMatch => ExpectedDType == ActualDType;
+
+    /// <summary>Whether the output is compared exactly (an integer or Bool dtype), ignoring the tolerances.</summary>
+    public bool IsExact => !ExpectedDType.IsFloatingPoint();
+
+    private readonly int _firstMismatch = -1;
+
     /// <summary>max |ort − mt| over the elements (infinite where only one side is NaN).</summary>
     public double MaxAbsoluteError { get; }
 
@@ -71,6 +108,17 @@ public sealed class OnnxOutputComparison
         {
             return $"{Name}: shape {OnnxShapes.Format(ActualShape)} from ONNX Runtime, {OnnxShapes.Format(ExpectedShape)} from MiniTorch";
         }
+        if (!DTypesMatch)
+        {
+            return $"{Name}: dtype {ActualDType} from ONNX Runtime, {ExpectedDType} from MiniTorch";
+        }
+        if (IsExact)
+        {
+            return _firstMismatch < 0
+                ? $"{Name} {OnnxShapes.Format(ExpectedShape)} {ExpectedDType}: equal"
+                : string.Format(c, "{0} {1} {2}: not equal (compared exactly) at {3}: ONNX Runtime {4}, MiniTorch {5}", Name, OnnxShapes.Format(ExpectedShape), ExpectedDType,
+                    OnnxShapes.Format(Unravel(_firstMismatch)), _actual[_firstMismatch], _expected[_firstMismatch]);
+        }
         string line = string.Format(c, "{0} {1}: max abs error {2:G3}, max rel error {3:G3}", Name, OnnxShapes.Format(ExpectedShape), MaxAbsoluteError, MaxRelativeError);
         int worst = WorstViolation(absoluteTolerance, relativeTolerance);
         if (worst >= 0)
@@ -84,9 +132,13 @@ public sealed class OnnxOutputComparison
     /// <summary>The flat index of the element furthest outside the tolerance, or −1 if all are within.</summary>
     private int WorstViolation(double atol, double rtol)
     {
-        if (!ShapesMatch)
+        if (!ShapesMatch || !DTypesMatch)
         {
             return _expected.Length > 0 ? 0 : int.MaxValue;
+        }
+        if (IsExact)
+        {
+            return _firstMismatch;
         }
         int worst = -1;
         double worstExcess = 0;

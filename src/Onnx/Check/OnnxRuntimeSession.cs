@@ -45,8 +45,12 @@ public sealed class OnnxRuntimeSession : IDisposable
                 values[_model.InputNames[i]] = x.DType switch
                 {
                     DType.Float32 => OrtValue.CreateTensorValueFromMemory(x.ToArray<float>(), shape),
+                    DType.Float64 => OrtValue.CreateTensorValueFromMemory(x.ToArray<double>(), shape),
                     DType.Int64 => OrtValue.CreateTensorValueFromMemory(x.ToArray<long>(), shape), // index inputs
-                    _ => OrtValue.CreateTensorValueFromMemory(x.ToArray<double>(), shape),
+                    DType.Int32 => OrtValue.CreateTensorValueFromMemory(x.ToArray<int>(), shape),
+                    DType.Bool => OrtValue.CreateTensorValueFromMemory(x.ToArray<bool>(), shape), // masks
+                    DType.UInt8 => OrtValue.CreateTensorValueFromMemory(x.ToArray<byte>(), shape),
+                    _ => throw new ArgumentException($"OnnxRuntimeSession.Run: input {i} has dtype {x.DType}, which MiniTorch does not feed to ONNX Runtime (float32, float64, int64, int32, bool, uint8); convert it with To(DType.Float32).", nameof(inputs)),
                 };
             }
             using var options = new RunOptions();
@@ -81,7 +85,10 @@ public sealed class OnnxRuntimeSession : IDisposable
             TensorElementType.Float => Tensor.FromArray(value.GetTensorDataAsSpan<float>().ToArray(), shape),
             TensorElementType.Double => Tensor.FromArray(value.GetTensorDataAsSpan<double>().ToArray(), shape),
             TensorElementType.Int64 => Tensor.FromArray(value.GetTensorDataAsSpan<long>().ToArray(), shape),
-            _ => throw new InvalidOperationException($"ONNX Runtime returned output '{name}' of element type {info.ElementDataType}; MiniTorch reads float, double and int64."),
+            TensorElementType.Int32 => Tensor.FromArray(Array.ConvertAll(value.GetTensorDataAsSpan<int>().ToArray(), static v => (long)v), shape).To(DType.Int32),
+            TensorElementType.Bool => Tensor.FromArray(value.GetTensorDataAsSpan<bool>().ToArray(), shape),
+            TensorElementType.UInt8 => Tensor.FromArray(value.GetTensorDataAsSpan<byte>().ToArray(), shape),
+            _ => throw new InvalidOperationException($"ONNX Runtime returned output '{name}' of element type {info.ElementDataType}; MiniTorch reads float, double, int64, int32, bool and uint8."),
         };
     }
 

@@ -11,16 +11,26 @@ internal static class ProtoFactory
     public const int Double = (int)TensorProto.Types.DataType.Double;
     public const int Int64 = (int)TensorProto.Types.DataType.Int64;
     public const int Bool = (int)TensorProto.Types.DataType.Bool;
+    public const int Int32 = (int)TensorProto.Types.DataType.Int32;
+    public const int UInt8 = (int)TensorProto.Types.DataType.Uint8;
+    public const int Float16 = (int)TensorProto.Types.DataType.Float16;
+    public const int BFloat16 = (int)TensorProto.Types.DataType.Bfloat16;
 
-    /// <summary>The ONNX element type of a MiniTorch dtype (Int64 indices and Bool masks keep their type).</summary>
+    /// <summary>
+    /// The ONNX element type of a MiniTorch dtype: every dtype keeps its own type (FLOAT=1, UINT8=2, INT32=6, INT64=7,
+    /// BOOL=9, FLOAT16=10, DOUBLE=11, BFLOAT16=16).
+    /// </summary>
     public static int ElementType(DType dtype) => dtype switch
     {
         DType.Float32 => Float,
+        DType.Float64 => Double,
         DType.Int64 => Int64,
-        DType.Int32 => (int)TensorProto.Types.DataType.Int32,
+        DType.Int32 => Int32,
         DType.Bool => Bool,
-        DType.UInt8 => (int)TensorProto.Types.DataType.Uint8,
-        _ => Double,
+        DType.UInt8 => UInt8,
+        DType.Float16 => Float16,
+        DType.BFloat16 => BFloat16,
+        _ => throw new OnnxExportException($"ONNX export: dtype {dtype} has no ONNX element type."),
     };
 
     /// <summary>A tensor holding <paramref name="tensor"/>'s elements in row-major order (raw little-endian bytes).</summary>
@@ -35,6 +45,9 @@ internal static class ProtoFactory
             DType.Int32 => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<int>().AsSpan())),
             DType.Bool => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<bool>().AsSpan())),
             DType.UInt8 => ByteString.CopyFrom(tensor.ToArray<byte>()),
+            // Both 16-bit floats are stored as their raw bits, little-endian, as ONNX's raw_data holds them.
+            DType.Float16 => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<Half>().AsSpan())),
+            DType.BFloat16 => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<MiniTorch.BFloat16>().AsSpan())),
             _ => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<double>().AsSpan())),
         };
         return proto;
@@ -60,6 +73,7 @@ internal static class ProtoFactory
             DType.Int32 => ByteString.CopyFrom(BitConverter.GetBytes((int)value)),
             DType.Bool => ByteString.CopyFrom(BitConverter.GetBytes(value != 0)),
             DType.UInt8 => ByteString.CopyFrom((byte)value),
+            DType.Float16 or DType.BFloat16 => Tensor(name, MiniTorch.Tensor.Scalar(value, DType.Float64).To(dtype)).RawData,
             _ => ByteString.CopyFrom(BitConverter.GetBytes(value)),
         };
         return proto;

@@ -1,6 +1,9 @@
 namespace MiniTorch.Onnx;
 
-/// <summary>The ONNX element types the importer reads; integers and booleans are held in float64 tensors (exact to 2⁵³).</summary>
+/// <summary>
+/// The ONNX element types the importer reads. Inside a running graph, integers are held in float64 tensors (exact to
+/// 2⁵³) and booleans in Bool or float64 tensors; the graph's outputs are returned in their own dtype (Int64, Int32, Bool).
+/// </summary>
 internal enum OnnxElement
 {
     Float = 1,
@@ -26,6 +29,22 @@ internal readonly record struct ImportedValue(Tensor Data, OnnxElement Element)
     public static ImportedValue FromFloat(Tensor data) => new(data, data.DType == DType.Float32 ? OnnxElement.Float : OnnxElement.Double);
 
     public static ImportedValue Ints(params long[] values) => new(Tensor.FromArray(Array.ConvertAll(values, v => (double)v), [values.Length]), OnnxElement.Int64);
+
+    /// <summary>
+    /// The value as a tensor of its ONNX element type's dtype (int64 → Int64, int32 → Int32, bool → Bool), as the graph
+    /// hands its outputs to the caller; floats are returned as they are.
+    /// </summary>
+    public Tensor ToOwnDType()
+    {
+        var dtype = Element switch
+        {
+            OnnxElement.Int64 => DType.Int64,
+            OnnxElement.Int32 => DType.Int32,
+            OnnxElement.Bool => DType.Bool,
+            _ => Data.DType,
+        };
+        return Data.DType == dtype ? Data : Data.To(dtype);
+    }
 
     /// <summary>The elements as whole numbers (shapes, axes, indices).</summary>
     public long[] ToInt64s()

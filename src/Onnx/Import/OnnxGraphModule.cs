@@ -137,7 +137,7 @@ public sealed class OnnxGraphModule : Module
         var outputs = new Tensor[_outputs.Length];
         for (int i = 0; i < outputs.Length; i++)
         {
-            outputs[i] = Resolve(_outputs[i], values).Data;
+            outputs[i] = Resolve(_outputs[i], values).ToOwnDType();
         }
         return outputs;
     }

@@ -1,6 +1,6 @@
 namespace MiniTorch.Onnx;
 
-// Elementwise arithmetic, math functions, activations and comparisons. Scalar operands were traced as 0-d constants,
+// Elementwise arithmetic, math functions, activations and comparisons (Bool results, as ONNX's). Scalar operands were traced as 0-d constants,
 // so x * 2 and x * y lower alike; ONNX broadcasts as MiniTorch does (numpy rules).
 internal static partial class BuiltinLowerings
 {
@@ -20,14 +20,25 @@ internal static partial class BuiltinLowerings
         table["LeakyRelu"] = c => c.AddNode("LeakyRelu", [c.Input(0)], c.Output(0), OnnxAttribute.Float("alpha", c.Op.Attributes.GetDouble("negativeSlope")));
         table["Clamp"] = Clamp;
         table["Gelu"] = c => c.AddNode("Gelu", [c.Input(0)], c.Output(0), OnnxAttribute.String("approximate", c.Op.Attributes.GetString("approximate")));
-        // Comparisons give 0/1 masks of the inputs' dtype in MiniTorch, booleans in ONNX: cast back.
+        // Comparisons give Bool in MiniTorch and ONNX alike. ONNX's Less/Greater family takes no bool operands: Bool
+        // ones are compared as int32 (false < true, as PyTorch orders them).
         foreach (var (ours, theirs) in new[] { ("Eq", "Equal"), ("Lt", "Less"), ("Le", "LessOrEqual"), ("Gt", "Greater"), ("Ge", "GreaterOrEqual") })
         {
-            table[ours] = c => c.CastTo(c.AddNode(theirs, [c.Input(0), c.Input(1)]), c.OutputDType(0), c.Output(0));
+            table[ours] = c => Compare(c, theirs, c.Output(0));
         }
+        table["Ne"] = c => c.AddNode("Not", [Compare(c, "Equal", null)], c.Output(0));
         // ReLU's fused backward, as the composite it replaces: g · Cast(y > 0).
         table["ReluGrad"] = c => c.AddNode("Mul", [c.Input(0), c.CastTo(c.AddNode("Greater", [c.Input(1), c.ConstantScalar(0, c.InputDType(1))]), c.InputDType(0))], c.Output(0));
-        table["Ne"] = c => c.CastTo(c.AddNode("Not", [c.AddNode("Equal", [c.Input(0), c.Input(1)])]), c.OutputDType(0), c.Output(0));
+    }
+
+    private static string Compare(OnnxLoweringContext c, string onnxOp, string? output)
+    {
+        bool ordered = onnxOp != "Equal";
+        string a = ordered && c.InputDType(0) == DType.Bool ? c.CastTo(c.Input(0), DType.Int32) : c.Input(0);
+        string b = ordered && c.InputDType(1) == DType.Bool ? c.CastTo(c.Input(1), DType.Int32) : c.Input(1);
+        string result = c.AddNode(onnxOp, [a, b], c.OutputDType(0) == DType.Bool ? output : null);
+        // A comparison traced with a non-Bool output (none of MiniTorch's own) is cast to it.
+        return c.OutputDType(0) == DType.Bool || output is null ? result : c.CastTo(result, c.OutputDType(0), output);
     }
 
     private static void Clamp(OnnxLoweringContext c)

@@ -1,24 +1,32 @@
 namespace MiniTorch.Onnx;
 
-// Indexing ops. MiniTorch's indices are float tensors of whole numbers; ONNX wants int64, so each lowering casts.
+// Indexing ops. MiniTorch's indices are Int64, as ONNX's (an Int32 index is cast); Where's condition is Bool in both.
 internal static partial class BuiltinLowerings
 {
     private static void AddIndexing(Dictionary<string, OnnxLowering> table)
     {
         table["Where"] = c =>
         {
-            // A mask is "true" where non-zero, in MiniTorch and in ONNX's float-to-bool Cast alike.
-            var condition = c.AddNode("Cast", [c.Input(0)], null, OnnxAttribute.Int("to", ProtoFactory.Bool));
-            c.AddNode("Where", [condition, c.Input(1), c.Input(2)], c.Output(0));
+            // MiniTorch's Where takes a Bool condition, as ONNX's does (InputAs adds no Cast then).
+            c.AddNode("Where", [c.InputAs(0, DType.Bool), c.Input(1), c.Input(2)], c.Output(0));
         };
         table["Gather"] = c =>
-            c.AddNode("GatherElements", [c.Input(0), c.ToIndices(c.Input(1))], c.Output(0), OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")));
+            c.AddNode("GatherElements", [c.Input(0), c.IndexInput(1)], c.Output(0), OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")));
         table["ScatterAdd"] = c =>
-            c.AddNode("ScatterElements", [c.Input(0), c.ToIndices(c.Input(1)), c.Input(2)], c.Output(0),
+            c.AddNode("ScatterElements", [c.Input(0), c.IndexInput(1), c.Input(2)], c.Output(0),
                 OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")), OnnxAttribute.String("reduction", "add"));
+        // Scatter writes src (or a value) at the indices: ScatterElements without a reduction. MiniTorch's scatter
+        // indices along dim do not repeat in a well-defined call, so ONNX's unspecified order among duplicates does not matter.
+        table["Scatter"] = c =>
+            c.AddNode("ScatterElements", [c.Input(0), c.IndexInput(1), c.Input(2)], c.Output(0), OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")));
+        table["ScatterValue"] = c =>
+        {
+            var values = c.AddNode("Expand", [c.ConstantScalar(c.Op.Attributes.GetDouble("value"), c.InputDType(0)), c.AddNode("Shape", [c.Input(1)])]);
+            c.AddNode("ScatterElements", [c.Input(0), c.IndexInput(1), values], c.Output(0), OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")));
+        };
         table["IndexSelect"] = IndexSelect;
         table["IndexAdd"] = IndexAdd;
-        table["Embedding"] = c => c.AddNode("Gather", [c.Input(1), c.ToIndices(c.Input(0))], c.Output(0), OnnxAttribute.Int("axis", 0));
+        table["Embedding"] = c => c.AddNode("Gather", [c.Input(1), c.IndexInput(0)], c.Output(0), OnnxAttribute.Int("axis", 0));
     }
 
     private static void IndexSelect(OnnxLoweringContext c)
@@ -28,7 +36,8 @@ internal static partial class BuiltinLowerings
             throw c.Error("index selection from a 0-d tensor has no ONNX Gather form; select from a tensor of rank ≥ 1.");
         }
         // A 0-d index keeps its dim (size 1) in MiniTorch, as a 1-element index does in ONNX's Gather.
-        var indices = c.ToIndices(c.InputShape(1).Length == 0 ? c.AddNode("Reshape", [c.Input(1), c.ConstantInts(1)]) : c.Input(1));
+        var indices = c.IndexInput(1);
+        indices = c.InputShape(1).Length == 0 ? c.AddNode("Reshape", [indices, c.ConstantInts(1)]) : indices;
         c.AddNode("Gather", [c.Input(0), indices], c.Output(0), OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")));
     }
 
@@ -44,7 +53,7 @@ internal static partial class BuiltinLowerings
         // runtime shape (so a batch-sized source works at any batch size).
         var view = Enumerable.Repeat(1L, rank).ToArray();
         view[dim] = -1;
-        var column = c.AddNode("Reshape", [c.ToIndices(c.Input(1)), c.ConstantInts(view)]);
+        var column = c.AddNode("Reshape", [c.IndexInput(1), c.ConstantInts(view)]);
         var spread = c.AddNode("Expand", [column, c.AddNode("Shape", [c.Input(2)])]);
         c.AddNode("ScatterElements", [c.Input(0), spread, c.Input(2)], c.Output(0), OnnxAttribute.Int("axis", dim), OnnxAttribute.String("reduction", "add"));
     }

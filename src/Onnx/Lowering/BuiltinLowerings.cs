@@ -26,6 +26,7 @@ internal static partial class BuiltinLowerings
         AddReductions(table);
         AddShapes(table);
         AddIndexing(table);
+        AddInteger(table);
         AddLayers(table);
         return table;
     }

@@ -107,8 +107,14 @@ public sealed class OnnxLoweringContext
         return _graph.AddInitializer(ProtoFactory.Tensor(TempName("constant"), value));
     }
 
-    /// <summary>Casts a float index tensor (MiniTorch's index form) to the int64 indices ONNX takes; returns the new name.</summary>
+    /// <summary>Casts an index tensor of another integer type (Int32) to the int64 indices ONNX takes; returns the new name.</summary>
     public string ToIndices(string name) => AddNode("Cast", [name], null, OnnxAttribute.Int("to", ProtoFactory.Int64));
+
+    /// <summary>Input <paramref name="index"/> as int64 indices: its own name when it is Int64 already (MiniTorch's index dtype), else a Cast.</summary>
+    public string IndexInput(int index) => InputDType(index) == DType.Int64 ? Input(index) : ToIndices(Input(index));
+
+    /// <summary>Input <paramref name="index"/> as <paramref name="dtype"/>: its own name when it has that dtype, else a Cast.</summary>
+    public string InputAs(int index, DType dtype) => InputDType(index) == dtype ? Input(index) : CastTo(Input(index), dtype);
 
     /// <summary>Casts an int64 or bool result back to <paramref name="dtype"/>, into <paramref name="output"/>.</summary>
     public string CastTo(string name, DType dtype, string? output = null) =>

@@ -10,8 +10,6 @@ namespace MiniTorch.OpDatabase;
 /// </summary>
 internal static class DTypeOps
 {
-    private const string NoIntegerExport = "ONNX export of integer and bool ops comes with the ONNX dtype work of #13 (dtype-io); the exporter refuses and names the op";
-
     public static IEnumerable<OpInfo> All() =>
     [
         new()
@@ -19,40 +17,40 @@ internal static class DTypeOps
             Name = "FloorDivide", Api = ["Tensor.FloorDivide"],
             // PyTorch's floor_divide has no derivative ("derivative for floor_divide is not implemented").
             SupportsBackward = false, SupportsDoubleBackward = false, SupportsForwardMode = false,
-            Onnx = OnnxSupport.NotExportable("FloorDivide", NoIntegerExport),
+            Onnx = OnnxSupport.Export("FloorDivide", "Mod"),
             Call = One((x, a) => a.Contains("scalar") ? Tensor.FloorDivide(x[0], a.Double("scalar")) : Tensor.FloorDivide(x[0], x[1])),
             Samples =
             [
-                Sample(RandnScaled(4, 0, 3, 4), AwayFromZero(4)),
+                Sample(RandnScaled(4, 0, 3, 4), AwayFromZero(4)).Onnx(),
                 Sample(Transposed(3, 2, -5, 5), AwayFromZero(3, 1)),
-                Sample(RandnScaled(4, 0, 2, 3)).With(Args(("scalar", -1.5))),
+                Sample(RandnScaled(4, 0, 2, 3)).With(Args(("scalar", -1.5))).Onnx(),
             ],
         },
         new()
         {
             Name = "Remainder", Api = ["Tensor.Remainder", "Tensor.op_Modulus"],
-            Onnx = OnnxSupport.NotExportable("Remainder", NoIntegerExport),
+            Onnx = OnnxSupport.Export("Remainder", "Mod"),
             Call = One((x, a) => a.Contains("scalar") ? x[0] % a.Double("scalar") : x[0] % x[1]),
             Samples =
             [
-                Sample(RandnScaled(4, 0, 3, 4), AwayFromZeroIn(0.7, 1.3, 4)),
+                Sample(RandnScaled(4, 0, 3, 4), AwayFromZeroIn(0.7, 1.3, 4)).Onnx(),
                 Sample(Transposed(3, 2, -5, 5), AwayFromZeroIn(0.7, 1.3, 3, 1)),
-                Sample(RandnScaled(4, 0, 2, 3)).With(Args(("scalar", -1.5))),
+                Sample(RandnScaled(4, 0, 2, 3)).With(Args(("scalar", -1.5))).Onnx(),
             ],
         },
-        Truth("LogicalAnd", ["Tensor.LogicalAnd"], x => Tensor.LogicalAnd(x[0], x[1]), 2),
-        Truth("LogicalOr", ["Tensor.LogicalOr"], x => Tensor.LogicalOr(x[0], x[1]), 2),
-        Truth("LogicalXor", ["Tensor.LogicalXor"], x => Tensor.LogicalXor(x[0], x[1]), 2),
-        Truth("LogicalNot", ["Tensor.LogicalNot", "Tensor.op_LogicalNot"], x => !x[0], 1),
-        Truth("BitwiseAnd", ["Tensor.BitwiseAnd", "Tensor.op_BitwiseAnd"], x => Long(x[0]) & Long(x[1]), 2),
-        Truth("BitwiseOr", ["Tensor.BitwiseOr", "Tensor.op_BitwiseOr"], x => Long(x[0]) | Long(x[1]), 2),
-        Truth("BitwiseXor", ["Tensor.BitwiseXor", "Tensor.op_ExclusiveOr"], x => Long(x[0]) ^ Long(x[1]), 2),
-        Truth("BitwiseNot", ["Tensor.BitwiseNot", "Tensor.op_OnesComplement"], x => ~Long(x[0]), 1),
+        Truth("LogicalAnd", ["Tensor.LogicalAnd"], x => Tensor.LogicalAnd(x[0], x[1]), 2, "And"),
+        Truth("LogicalOr", ["Tensor.LogicalOr"], x => Tensor.LogicalOr(x[0], x[1]), 2, "Or"),
+        Truth("LogicalXor", ["Tensor.LogicalXor"], x => Tensor.LogicalXor(x[0], x[1]), 2, "Xor"),
+        Truth("LogicalNot", ["Tensor.LogicalNot", "Tensor.op_LogicalNot"], x => !x[0], 1, "Not"),
+        Truth("BitwiseAnd", ["Tensor.BitwiseAnd", "Tensor.op_BitwiseAnd"], x => Long(x[0]) & Long(x[1]), 2, "BitwiseAnd"),
+        Truth("BitwiseOr", ["Tensor.BitwiseOr", "Tensor.op_BitwiseOr"], x => Long(x[0]) | Long(x[1]), 2, "BitwiseOr"),
+        Truth("BitwiseXor", ["Tensor.BitwiseXor", "Tensor.op_ExclusiveOr"], x => Long(x[0]) ^ Long(x[1]), 2, "BitwiseXor"),
+        Truth("BitwiseNot", ["Tensor.BitwiseNot", "Tensor.op_OnesComplement"], x => ~Long(x[0]), 1, "BitwiseNot"),
         new()
         {
             Name = "Any", Api = ["Tensor.Any"],
             SupportsBackward = false, SupportsDoubleBackward = false, SupportsForwardMode = false,
-            Onnx = OnnxSupport.NotExportable("Any", NoIntegerExport),
+            Onnx = OnnxSupport.Export("Any", "ReduceMax"),
             Call = One((x, a) => a.Contains("dim") ? x[0].Gt(0.5).Any(a.Int("dim"), a.Bool("keepdim")) : x[0].Gt(0.5).Any()),
             Samples = TruthReductionSamples(),
         },
@@ -60,18 +58,18 @@ internal static class DTypeOps
         {
             Name = "All", Api = ["Tensor.All"],
             SupportsBackward = false, SupportsDoubleBackward = false, SupportsForwardMode = false,
-            Onnx = OnnxSupport.NotExportable("All", NoIntegerExport),
+            Onnx = OnnxSupport.Export("All", "ReduceMin"),
             Call = One((x, a) => a.Contains("dim") ? x[0].Gt(-0.5).All(a.Int("dim"), a.Bool("keepdim")) : x[0].Gt(-0.5).All()),
             Samples = TruthReductionSamples(),
         },
         new()
         {
             Name = "Cumsum", Api = ["Tensor.Cumsum"],
-            Onnx = OnnxSupport.NotExportable("Cumsum", "no CumSum lowering yet: the exporter refuses and names the op"),
+            Onnx = OnnxSupport.Export("Cumsum", "CumSum"),
             Call = One((x, a) => x[0].Cumsum(a.Int("dim"))),
             Samples =
             [
-                Sample(Randn(3, 4)).With(Args(("dim", 1))),
+                Sample(Randn(3, 4)).With(Args(("dim", 1))).Onnx(),
                 Sample(Randn(2, 3, 4)).With(Args(("dim", 0))),
                 Sample(Transposed(3, 4)).With(Args(("dim", -1))),
                 Sample(Sliced(2, 3)).With(Args(("dim", 1))),
@@ -84,20 +82,20 @@ internal static class DTypeOps
 
     private static OpSample[] TruthReductionSamples() =>
     [
-        Sample(Randn(3, 4)),
-        Sample(Randn(3, 4)).With(Args(("dim", 1), ("keepdim", false))),
+        Sample(Randn(3, 4)).Onnx(),
+        Sample(Randn(3, 4)).With(Args(("dim", 1), ("keepdim", false))).Onnx(),
         Sample(Transposed(3, 4)).With(Args(("dim", 0), ("keepdim", true))),
     ];
 
     /// <summary>A Bool- or integer-valued op of one or two operands: no gradient, broadcasting and a strided sample.</summary>
-    private static OpInfo Truth(string name, string[] api, Func<Tensor[], Tensor> f, int arity) => new()
+    private static OpInfo Truth(string name, string[] api, Func<Tensor[], Tensor> f, int arity, string onnxOp) => new()
     {
         Name = name, Api = api,
         SupportsBackward = false, SupportsDoubleBackward = false, SupportsForwardMode = false,
-        Onnx = OnnxSupport.NotExportable(name, NoIntegerExport),
+        Onnx = OnnxSupport.Export(name, onnxOp),
         Call = One(f),
         Samples = arity == 2
-            ? [Sample(Randn(3, 4), Randn(4)), Sample(Transposed(3, 2), Randn(3, 1))]
-            : [Sample(Randn(3, 4)), Sample(Transposed(3, 2))],
+            ? [Sample(Randn(3, 4), Randn(4)).Onnx(), Sample(Transposed(3, 2), Randn(3, 1))]
+            : [Sample(Randn(3, 4)).Onnx(), Sample(Transposed(3, 2))],
     };
 }

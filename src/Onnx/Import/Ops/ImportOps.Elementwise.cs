@@ -64,11 +64,26 @@ internal static partial class ImportOps
                 return (x, _) => One(new ImportedValue(compare(Data(x[0]), Data(x[1])), OnnxElement.Bool));
             };
         }
-        table["Not"] = c => (x, _) => One(new ImportedValue(1.0 - Data(x[0]), OnnxElement.Bool));
+        // Bool values are Bool tensors (from comparisons) or 0/1 float64 ones (from initializers): the logical ops
+        // read either as truth values.
+        table["Not"] = c =>
+        {
+            c.OnlyAttributes();
+            return (x, _) => One(new ImportedValue(Data(x[0]).LogicalNot(), OnnxElement.Bool));
+        };
+        foreach (var (op, logical) in new (string, Func<Tensor, Tensor, Tensor>)[] { ("And", Tensor.LogicalAnd), ("Or", Tensor.LogicalOr), ("Xor", Tensor.LogicalXor) })
+        {
+            table[op] = c =>
+            {
+                c.OnlyAttributes();
+                return (x, _) => One(new ImportedValue(logical(Data(x[0]), Data(x[1])), OnnxElement.Bool));
+            };
+        }
         table["Where"] = c => (x, _) =>
         {
             var a = x[1]!.Value;
-            return One(Like(a, Tensor.Where(Data(x[0]).DType == Data(x[1]).DType ? Data(x[0]) : Data(x[0]).To(Data(x[1]).DType), a.Data, Data(x[2]))));
+            var condition = Data(x[0]);
+            return One(Like(a, Tensor.Where(condition.DType == DType.Bool ? condition : condition.Ne(0), a.Data, Data(x[2]))));
         };
         table["Cast"] = Cast;
     }
@@ -133,7 +148,7 @@ internal static partial class ImportOps
                 OnnxElement.Float => new ImportedValue(data.DType == DType.Float32 ? data : data.To(DType.Float32), to),
                 OnnxElement.Double => new ImportedValue(data.DType == DType.Float64 ? data : data.To(DType.Float64), to),
                 OnnxElement.Bool => new ImportedValue(data.Ne(0), to),
-                _ => new ImportedValue(v.IsFloat ? Truncate(data.To(DType.Float64)) : data, to),
+                _ => new ImportedValue(v.IsFloat ? Truncate(data.To(DType.Float64)) : data.DType == DType.Bool ? data.To(DType.Float64) : data, to),
             });
         };
     }
