@@ -44,14 +44,16 @@ internal static partial class BuiltinLowerings
     private static OnnxLowering Reduce(string onnxOp) => c =>
     {
         var dims = c.Op.Attributes.GetInts("dims");
+        // A Bool or narrower integer input sums as Int64 (torch.sum's dtype rule), which the output's dtype says.
+        var input = c.InputAs(0, c.OutputDType(0));
         if (dims.Length == 0)
         {
             // Only a 0-d input has no dims to reduce; its sum, mean or extreme is itself.
-            c.AddNode("Identity", [c.Input(0)], c.Output(0));
+            c.AddNode("Identity", [input], c.Output(0));
             return;
         }
         long keep = c.Op.Attributes.GetBool("keepDim") ? 1 : 0;
-        c.AddNode(onnxOp, [c.Input(0), c.ConstantInts([.. dims.Select(d => (long)d)])], c.Output(0), OnnxAttribute.Int("keepdims", keep));
+        c.AddNode(onnxOp, [input, c.ConstantInts([.. dims.Select(d => (long)d)])], c.Output(0), OnnxAttribute.Int("keepdims", keep));
     };
 
     private static OnnxLowering ExtremeDim(string reduceOp, string argOp) => c =>

@@ -47,7 +47,7 @@ public class ExportedOpsImportTests
         x =>
         {
             var picked = x.IndexSelect(1, Tensor.IndexTensor(3, 0, 2));
-            var gathered = x.Gather(1, Tensor.FromArray([1f, 0f, 4f], [1, 3]) + x.Narrow(1, 0, 3) * 0); // a batch-sized index
+            var gathered = x.Gather(1, Tensor.FromArray([1L, 0, 4], [1, 3]) + (x.Narrow(1, 0, 3) * 0).To(DType.Int64)); // a batch-sized Int64 index
             var joined = Tensor.Cat([picked, gathered, x.Narrow(1, 1, 2)], 1);
             return joined.Reshape(x.Size(0), 2, 4).Transpose(1, 2).Permute(0, 2, 1).Flatten(1);
         },

@@ -61,7 +61,7 @@ public class IndexingExportTests
         var embedding = new Embedding(10, 3, generator: new Generator(4));
         Func<int, Tensor> ids = b => Tensor.FromArray(Enumerable.Range(0, b * 4).Select(i => (long)((i * 7 + b) % 10)).ToArray(), [b, 4]);
         var model = RoundTrip.Check(embedding, ids);
-        Assert.Equal(["Cast", "Gather"], RoundTrip.OpTypes(model));
+        Assert.Equal(["Gather"], RoundTrip.OpTypes(model)); // Int64 ids need no Cast
         Assert.Equal("weight", model.Proto.Graph.Initializer.Single().Name);
     }
 }
