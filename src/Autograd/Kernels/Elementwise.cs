@@ -50,13 +50,12 @@ internal static class Elementwise
     }
 
     /// <summary>The error of a float-only kernel given another dtype: a clear message instead of an invalid cast inside.</summary>
-    public static NotSupportedException NotFloat(string op, DType dtype) =>
-        new($"{op}: not implemented for dtype {dtype} (PyTorch: \"not implemented for '{dtype.ScalarTypeName()}'\"); convert with To(DType.Float32) first.");
+    public static NotSupportedException NotFloat(string op, DType dtype) => DTypeCheck.Unsupported(op, dtype, null);
 
     public static Tensor Map<TOp>(string opName, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
     {
         CheckSameDType(opName, a, b);
-        DTypeCheck.RequireFloating(opName, a); // until integer arithmetic lands (dtype-arith): a clear error, not an InvalidCast
+        DTypeCheck.RequireFloating(opName, a); // integer and bool operands take ElementwiseInteger; a missed one gets a clear error, not an InvalidCast
         var shape = Shapes.Broadcast(opName, a.ShapeArray, b.ShapeArray);
         var result = Tensor.Empty(shape, a.DType);
         if (a.DType == DType.Float32)

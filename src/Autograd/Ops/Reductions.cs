@@ -45,7 +45,7 @@ public partial class Tensor
     {
         if (mean && !DType.IsFloatingPoint())
         {
-            throw new NotSupportedException($"{op}: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()} (PyTorch: \"mean(): could not infer output dtype\"). Convert with To(DType.Float32) first.");
+            throw new NotSupportedException($"{op}: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()} (dtype {DType}; PyTorch: \"mean(): could not infer output dtype\"). Convert with To(DType.Float32) first.");
         }
         if (!DType.IsIntegral(includeBool: true))
         {
