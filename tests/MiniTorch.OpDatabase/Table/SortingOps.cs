@@ -34,18 +34,19 @@ internal static class SortingOps
         },
         new()
         {
-            Name = "Scatter", Api = ["Tensor.Scatter"], Onnx = OnnxSupport.NotExportable("Scatter", "MiniTorch's exporter has no ScatterElements lowering for scatter yet"),
+            Name = "Scatter", Api = ["Tensor.Scatter"], Onnx = OnnxSupport.Export("Scatter", "ScatterElements"),
             Call = One((x, a) => x[0].Scatter(a.Int("dim"), a.Tensor("index"), x[1])),
             Samples =
             [
                 Sample(Randn(3, 4), Randn(2, 4)).With(Args(("dim", 0), ("index", IndexArg([0, 2, 1, 0, 2, 1, 0, 1], 2, 4)))),
                 Sample(U(3, 5), U(3, 3)).With(Args(("dim", 1), ("index", IndexArg([4, 0, 2, 1, 3, 2], 3, 2)))),
                 Sample(Transposed(3, 4), U(3, 2)).With(Args(("dim", 1), ("index", IndexArg([3, 0, 1, 2, 2, 0], 3, 2)))),
+                Sample(Randn(3, 4), Randn(3, 2)).With(Args(("dim", 1), ("index", IndexArg([3, 0, 1, 2, 2, 0], 3, 2)))).OnnxFixed(),
             ],
         },
         new()
         {
-            Name = "ScatterValue", Api = ["Tensor.Scatter"], Onnx = OnnxSupport.NotExportable("ScatterValue", "MiniTorch's exporter has no ScatterElements lowering for scatter yet"),
+            Name = "ScatterValue", Api = ["Tensor.Scatter"], Onnx = OnnxSupport.NotExportable("ScatterValue", "MiniTorch's exporter has no lowering for a scatter of a scalar value yet"),
             Call = One((x, a) => x[0].Scatter(a.Int("dim"), a.Tensor("index"), a.Double("value"))),
             Samples =
             [
