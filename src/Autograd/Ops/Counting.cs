@@ -115,7 +115,7 @@ public partial class Tensor
         }
         if (weights.Rank != 1 || weights.Numel != Numel || weights.DType == DType.Bool)
         {
-            throw new ArgumentException($"Bincount: weights must be a numeric 1-d tensor of the input's length {Numel}, got {weights.DType.TorchName()} of shape {Shapes.Format(weights._shape)}.");
+            throw new ArgumentException($"Bincount: weights must be a numeric 1-d tensor of the input's length {Numel}, got {weights.DType} ('{weights.DType.ScalarTypeName()}') of shape {Shapes.Format(weights._shape)}.");
         }
         var w = weights.DType is DType.Int64 or DType.Int32
             ? Array.ConvertAll(weights.IndexArray("Bincount", allowInt32: true), static v => (double)v)

@@ -21,7 +21,7 @@ public class WholeModelTests
 
     private static Tensor Images(int batch) => RoundTrip.Randn(batch + 50, batch, 1, 8, 8);
 
-    private static Tensor Labels(int batch) => Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray());
+    private static Tensor Labels(int batch) => Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray());
 
     [Fact]
     public void MultilayerPerceptron()

@@ -41,6 +41,7 @@ internal static class SortingOps
                 Sample(Randn(3, 4), Randn(2, 4)).With(Args(("dim", 0), ("index", IndexArg([0, 2, 1, 0, 2, 1, 0, 1], 2, 4)))).OnnxFixed(),
                 Sample(U(3, 5), U(3, 3)).With(Args(("dim", 1), ("index", IndexArg([4, 0, 2, 1, 3, 2], 3, 2)))).OnnxFixed(),
                 Sample(Transposed(3, 4), U(3, 2)).With(Args(("dim", 1), ("index", IndexArg([3, 0, 1, 2, 2, 0], 3, 2)))),
+                Sample(Randn(3, 4), Randn(3, 2)).With(Args(("dim", 1), ("index", IndexArg([3, 0, 1, 2, 2, 0], 3, 2)))).OnnxFixed(),
             ],
         },
         new()

@@ -137,16 +137,18 @@ internal static partial class ImportOps
         table["ScatterElements"] = c =>
         {
             c.OnlyAttributes("axis", "reduction");
-            if (c.String("reduction", "none") != "add")
+            string reduction = c.String("reduction", "none");
+            if (reduction is not ("add" or "none"))
             {
-                throw c.Unsupported($"reduction='{c.String("reduction", "none")}' is not supported (only 'add', opset 16+)");
+                throw c.Unsupported($"reduction='{reduction}' is not supported (only 'none' and 'add', opset 16+)");
             }
             long axis = c.Int("axis", 0);
             return (x, _) =>
             {
                 var data = Data(x[0]);
                 int dim = Axis(axis, data.Rank);
-                return One(Like(x[0]!.Value, data.ScatterAdd(dim, Normalize(Data(x[1]), data.Size(dim)), Data(x[2]))));
+                var index = Normalize(Data(x[1]), data.Size(dim));
+                return One(Like(x[0]!.Value, reduction == "add" ? data.ScatterAdd(dim, index, Data(x[2])) : data.Scatter(dim, index, Data(x[2]))));
             };
         };
         table["Dropout"] = c =>
