@@ -17,6 +17,11 @@ internal static partial class BuiltinLowerings
         {
             table[ours] = Direct(theirs);
         }
+        // Bool arithmetic (True + True is True in PyTorch) is logical: ONNX's Add/Mul/Max/Min take no bool.
+        foreach (var (ours, theirs, logical) in new[] { ("Add", "Add", "Or"), ("Mul", "Mul", "And"), ("Maximum", "Max", "Or"), ("Minimum", "Min", "And") })
+        {
+            table[ours] = c => c.AddNode(c.OutputDType(0) == DType.Bool ? logical : theirs, [c.Input(0), c.Input(1)], c.Output(0));
+        }
         table["LeakyRelu"] = c => c.AddNode("LeakyRelu", [c.Input(0)], c.Output(0), OnnxAttribute.Float("alpha", c.Op.Attributes.GetDouble("negativeSlope")));
         table["Clamp"] = Clamp;
         table["Gelu"] = c => c.AddNode("Gelu", [c.Input(0)], c.Output(0), OnnxAttribute.String("approximate", c.Op.Attributes.GetString("approximate")));
