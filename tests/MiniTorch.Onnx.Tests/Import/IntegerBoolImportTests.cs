@@ -53,4 +53,33 @@ public class IntegerBoolImportTests
         Assert.Equal(expected[0].ToArray<float>(), actual[0].ToArray<float>());
         Assert.Equal(expected[1].ToArray<long>(), actual[1].ToArray<long>());
     }
+
+    [Fact]
+    public void IntegerOpsTheExporterWritesImportBack()
+    {
+        // Mod (both modes), Round, CumSum, TopK, NonZero and the bitwise ops, as the exporter writes them.
+        Func<Tensor[], Tensor[]> f = xs =>
+        [
+            Tensor.FloorDivide(xs[0], xs[1]), xs[0] % xs[1], xs[0].Cumsum(1), xs[0] & xs[1], ~xs[0] ^ xs[1], xs[0].Nonzero(),
+            Tensor.FloorDivide(xs[2], 0.75), xs[2] % -0.75, xs[2].TopK(2, 1).Values, xs[2].Sort(1, descending: true).Indices,
+        ];
+        var a = Tensor.FromArray([-7L, 7, -7, 7, 5, -5, 0, 9], [2, 4]);
+        var b = Tensor.FromArray([2L, 2, -2, -2, 3, 3, 4, -4], [2, 4]);
+        var x = RoundTrip.Randn(4, 2, 4) * 3;
+        var model = OnnxExporter.Export(f, [a, b, x], new OnnxExportOptions { DynamicBatch = false });
+        var ops = RoundTrip.OpTypes(model);
+        Assert.True(new[] { "Mod", "Round", "CumSum", "BitwiseAnd", "BitwiseNot", "BitwiseXor", "NonZero", "TopK" }.All(ops.Contains), string.Join(", ", ops));
+        var imported = OnnxImporter.Import(model);
+        var actual = imported.Run(a, b, x);
+        var expected = f([a, b, x]);
+        for (int k = 0; k < expected.Length; k++)
+        {
+            Assert.Equal(expected[k].DType, actual[k].DType);
+            Assert.Equal(expected[k].Shape, actual[k].Shape);
+            Assert.Equal(expected[k].ToDoubleArray(), actual[k].ToDoubleArray());
+        }
+        // Python's values for the integer pair: -7 // 2 == -4, 7 % -2 == -1, 9 % -4 == -3.
+        Assert.Equal([-4L, 3, 3, -4, 1, -2, 0, -3], actual[0].ToArray<long>());
+        Assert.Equal([1L, 1, -1, -1, 2, 1, 0, -3], actual[1].ToArray<long>());
+    }
 }

@@ -12,6 +12,7 @@ internal static partial class ImportOps
         AddLayers(table);
         AddShapes(table);
         AddReductions(table);
+        AddInteger(table);
         // Folded into a constant at import (GraphImport); the entry marks it supported.
         table["Constant"] = c => throw c.Unsupported("a Constant node is folded at import and never runs");
         return table;
