@@ -23,6 +23,21 @@ public partial class Tensor
     /// <exception cref="ArgumentException">A dimension is negative, or the shape's element count is not <c>data.Length</c>.</exception>
     public static Tensor WrapArray(double[] data, params int[] shape) => WrapChecked(data, shape);
 
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> whose storage is <paramref name="data"/> itself, with no copy, for any
+    /// element type a dtype has (<see cref="long"/> → Int64, <see cref="int"/> → Int32, <see cref="bool"/> → Bool,
+    /// <see cref="byte"/> → UInt8, <see cref="Half"/> → Float16, <see cref="BFloat16"/>, as well as float and double);
+    /// see <see cref="WrapArray(float[], int[])"/>. Generic so that a collection expression of integer literals never
+    /// binds here by accident.
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension is negative, or the shape's element count is not <c>data.Length</c>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is the element type of no dtype.</exception>
+    public static Tensor WrapArray<T>(T[] data, params int[] shape) where T : unmanaged
+    {
+        _ = DTypeExtensions.DTypeOf<T>();
+        return WrapChecked(data, shape);
+    }
+
     private static Tensor WrapChecked<T>(T[] data, int[] shape) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -48,7 +63,7 @@ public partial class Tensor
     /// and call <see cref="Autograd.IncrementVersion"/> afterwards so that a saved tensor it invalidates is caught. The
     /// span is valid until the tensor is disposed (a disposed tensor's pooled array is reused by others).
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <typeparam name="T">The tensor's element type: <see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/> and so on (<see cref="DTypeExtensions.ElementType"/>).</typeparam>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, or <typeparamref name="T"/> is not its element type.</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Span<T> AsSpan<T>() where T : unmanaged
@@ -62,7 +77,7 @@ public partial class Tensor
     /// hold on to them past a stack frame (pinning them for a native call that completes later, asynchronous I/O). The
     /// rules of <see cref="AsSpan{T}"/> apply, and the memory must not be used after the tensor is disposed.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> for a <see cref="DType.Float32"/> tensor, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <typeparam name="T">The tensor's element type: <see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/> and so on (<see cref="DTypeExtensions.ElementType"/>).</typeparam>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, or <typeparamref name="T"/> is not its element type.</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Memory<T> AsMemory<T>() where T : unmanaged
@@ -73,11 +88,10 @@ public partial class Tensor
 
     private void CheckDirectAccess<T>(string member) where T : unmanaged
     {
-        var expected = typeof(T) == typeof(float) ? DType.Float32 : typeof(T) == typeof(double) ? DType.Float64 : (DType?)null;
-        if (expected != DType)
+        if (DType.ElementType() != typeof(T))
         {
             throw new InvalidOperationException(
-                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{(DType == DType.Float32 ? "float" : "double")}>().");
+                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{CSharpName(DType)}>().");
         }
         if (!IsContiguous)
         {
@@ -85,4 +99,15 @@ public partial class Tensor
                 $"{member}: the tensor of shape {Shapes.Format(_shape)} with strides {Shapes.Format(_strides)} is not contiguous, so its elements are not one block; call Contiguous() first.");
         }
     }
+
+    private static string CSharpName(DType dtype) => dtype switch
+    {
+        DType.Float32 => "float",
+        DType.Float64 => "double",
+        DType.Int64 => "long",
+        DType.Int32 => "int",
+        DType.Bool => "bool",
+        DType.UInt8 => "byte",
+        _ => dtype.ElementType().Name,
+    };
 }
