@@ -12,7 +12,7 @@ Console.WriteLine($"x.Grad = {grad}   (expected 4x)");
 
 Console.WriteLine();
 Console.WriteLine("== 2. Backward twice ==");
-var twice = Tensor.Arange(4, requiresGrad: true);
+var twice = Tensor.Arange(4.0, requiresGrad: true);
 var yTwice = 2 * Tensor.Dot(twice, twice);
 yTwice.Backward(retainGraph: true);
 yTwice.Backward();

@@ -12,7 +12,7 @@ public static class SeedExamples
     /// <summary>y = 2·xᵀx for x = [0, 1, 2, 3]: the gradient is 4x.</summary>
     public static (Tensor X, Tensor Y, Tensor Grad) DotProductGradient()
     {
-        var x = Tensor.Arange(4, requiresGrad: true);
+        var x = Tensor.Arange(4.0, requiresGrad: true);
         var y = 2 * Tensor.Dot(x, x);
         y.Backward();
         return (x, y, x.Grad!);

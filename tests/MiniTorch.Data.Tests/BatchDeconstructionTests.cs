@@ -5,7 +5,7 @@ public class BatchDeconstructionTests
     [Fact]
     public void ForeachTakesBatchesApartLikePythonTuples()
     {
-        var ds = new TensorDataset(Tensor.Arange(6).View(3, 2), Tensor.FromArray(new float[] { 7, 8, 9 }));
+        var ds = new TensorDataset(Tensor.Arange(6.0).View(3, 2), Tensor.FromArray(new float[] { 7, 8, 9 }));
         var xs = new List<float>();
         var ys = new List<float>();
         foreach (var (x, y) in new DataLoader<Tensor[]>(ds, batchSize: 2))
@@ -20,7 +20,7 @@ public class BatchDeconstructionTests
     [Fact]
     public void ThreeTensors()
     {
-        var (a, b, c) = new TensorDataset(Tensor.Zeros(2), Tensor.Ones(2), Tensor.Arange(2))[1];
+        var (a, b, c) = new TensorDataset(Tensor.Zeros(2), Tensor.Ones(2), Tensor.Arange(2.0))[1];
         Assert.Equal(0.0, a.Item());
         Assert.Equal(1.0, b.Item());
         Assert.Equal(1.0, c.Item());
@@ -29,7 +29,7 @@ public class BatchDeconstructionTests
     [Fact]
     public void WrongCountNamesBoth()
     {
-        var sample = new TensorDataset(Tensor.Zeros(2), Tensor.Ones(2), Tensor.Arange(2))[0];
+        var sample = new TensorDataset(Tensor.Zeros(2), Tensor.Ones(2), Tensor.Arange(2.0))[0];
         var e = Assert.Throws<ArgumentException>(() => { var (x, y) = sample; });
         Assert.Contains("batch of 3 tensors into 2 variables", e.Message);
     }

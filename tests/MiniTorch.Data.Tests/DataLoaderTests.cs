@@ -174,7 +174,7 @@ public class DataLoaderTests
     [Fact]
     public void BatchesSeeInPlaceChangesToTheDatasetTensors()
     {
-        var x = Tensor.Arange(6).View(3, 2);
+        var x = Tensor.Arange(6.0).View(3, 2);
         var loader = new DataLoader<Tensor[]>(new TensorDataset(x), batchSize: 3);
         Assert.Equal([0f, 1f, 2f, 3f, 4f, 5f], loader.First()[0].ToArray());
         x.FillInPlace(7);
@@ -184,7 +184,7 @@ public class DataLoaderTests
     [Fact]
     public void BatchesAreCopiesNotViewsOfTheDataset()
     {
-        var x = Tensor.Arange(4).View(2, 2);
+        var x = Tensor.Arange(4.0).View(2, 2);
         var batch = new DataLoader<Tensor[]>(new TensorDataset(x), batchSize: 2).First()[0];
         batch.FillInPlace(-1);
         Assert.Equal([0f, 1f, 2f, 3f], x.ToArray());
@@ -193,7 +193,7 @@ public class DataLoaderTests
     [Fact]
     public void TensorsThatRequireGradAreStackedWithTheirGraph()
     {
-        var w = Tensor.Arange(6, requiresGrad: true);
+        var w = Tensor.Arange(6.0, requiresGrad: true);
         var ds = new TensorDataset(w.View(3, 2));
         var batch = new DataLoader<Tensor[]>(ds, batchSize: 2).First()[0];
         Assert.NotNull(batch.GradFn);

@@ -2,7 +2,7 @@ namespace MiniTorch.Data.Tests;
 
 public class RandomSplitTests
 {
-    private static TensorDataset Numbers(int n) => new(Tensor.Arange(n));
+    private static TensorDataset Numbers(int n) => new(Tensor.Arange((double)n));
 
     private static int[] Values(Subset<Tensor[]> subset)
     {

@@ -3,7 +3,7 @@ namespace MiniTorch.Data.Tests;
 public class SubsetTests
 {
     private static TensorDataset Rows(int n) =>
-        new(Tensor.Arange(n * 2).View(n, 2), Tensor.Arange(n) * 100);
+        new(Tensor.Arange(n * 2.0).View(n, 2), Tensor.Arange((double)n) * 100);
 
     [Fact]
     public void ReadsTheUnderlyingSamplesInSubsetOrder()

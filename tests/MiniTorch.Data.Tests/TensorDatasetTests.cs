@@ -5,7 +5,7 @@ public class TensorDatasetTests
     [Fact]
     public void SampleHoldsTheRowOfEachTensor()
     {
-        var x = Tensor.Arange(6).View(3, 2);
+        var x = Tensor.Arange(6.0).View(3, 2);
         var y = Tensor.FromArray(new double[] { 10, 20, 30 });
         var ds = new TensorDataset(x, y);
         Assert.Equal(3, ds.Count);
@@ -42,7 +42,7 @@ public class TensorDatasetTests
     [Fact]
     public void TryGetBatchCopiesRowsOfHigherRankTensors()
     {
-        var images = Tensor.Arange(24).View(4, 2, 3);
+        var images = Tensor.Arange(24.0).View(4, 2, 3);
         var ds = new TensorDataset(images);
         Assert.True(ds.TryGetBatch([3, 0], out var batch));
         Assert.Equal([2, 2, 3], batch[0].Shape);
@@ -53,7 +53,7 @@ public class TensorDatasetTests
     public void TryGetBatchReadsNonContiguousTensorsInLogicalOrder()
     {
         // The transpose's rows are the columns of the stored matrix.
-        var t = Tensor.Arange(6).View(2, 3).T;
+        var t = Tensor.Arange(6.0).View(2, 3).T;
         Assert.True(new TensorDataset(t).TryGetBatch([2], out var batch));
         Assert.Equal([2f, 5f], batch[0].ToArray());
     }

@@ -84,6 +84,29 @@ public sealed partial class Generator
         }
     }
 
+    /// <summary>Fills <paramref name="data"/> with integers drawn uniformly from [<paramref name="low"/>, <paramref name="high"/>) (Randint).</summary>
+    internal void FillIntegers(Span<long> data, long low, long high)
+    {
+        ulong range = unchecked((ulong)(high - low));
+        // Lemire's multiply-shift on 64 bits with rejection: unbiased for every range.
+        ulong threshold = unchecked(0UL - range) % range;
+        lock (_lock)
+        {
+            for (int i = 0; i < data.Length; i++)
+            {
+                while (true)
+                {
+                    ulong hi = Math.BigMul(Next(), range, out ulong lo);
+                    if (lo >= threshold)
+                    {
+                        data[i] = unchecked(low + (long)hi);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>), e.g. for shuffling.</summary>
     public int NextInt(int maxExclusive)
     {

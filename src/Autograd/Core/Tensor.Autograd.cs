@@ -10,7 +10,8 @@ public partial class Tensor
 
     /// <summary>
     /// Whether gradients are computed for this tensor. Settable on leaves only, as in PyTorch; the result
-    /// of an op requires grad exactly when grad mode is on and one of its inputs does.
+    /// of an op requires grad exactly when grad mode is on and one of its inputs does. Only floating tensors can
+    /// require grad: setting it on an integer or Bool tensor throws, as PyTorch does.
     /// </summary>
     public bool RequiresGrad
     {
@@ -24,6 +25,10 @@ public partial class Tensor
                     return;
                 }
                 throw new AutogradException("RequiresGrad: only a leaf tensor's RequiresGrad can be changed; to use a computed tensor in a subgraph that needs no gradient, use x.Detach() (PyTorch: you can only change requires_grad flags of leaf variables).");
+            }
+            if (value && !DType.IsFloatingPoint())
+            {
+                throw new AutogradException($"RequiresGrad: only Tensors of floating point and complex dtype can require gradients (PyTorch's message); this tensor is {DType}. Convert it first, e.g. x.To(DType.Float32).SetRequiresGrad().");
             }
             _requiresGrad = value;
         }

@@ -37,8 +37,11 @@ public partial class Tensor
     public static Tensor FromArray(double[,] data, bool requiresGrad = false)
         => FromData(Flatten(data), [data.GetLength(0), data.GetLength(1)], requiresGrad);
 
-    /// <summary>A 0-dimensional tensor holding one value (PyTorch's <c>torch.tensor(3.0)</c>).</summary>
-    public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false)
+    /// <summary>
+    /// A 0-dimensional tensor holding one value (PyTorch's <c>torch.tensor(3.0)</c>); <paramref name="dtype"/> defaults
+    /// to <see cref="GetDefaultDType"/> and may be any dtype (the value converted as <see cref="To(DType)"/> converts).
+    /// </summary>
+    public static Tensor Scalar(double value, DType? dtype = null, bool requiresGrad = false)
         => Full([], value, dtype, requiresGrad);
 
     private static Tensor FromData<T>(T[] data, int[]? shape, bool requiresGrad) where T : unmanaged
@@ -79,25 +82,29 @@ public partial class Tensor
         return (int[])shape.Clone();
     }
 
-    /// <summary>A tensor filled with <paramref name="value"/> (PyTorch's <c>torch.full</c>).</summary>
-    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32, bool requiresGrad = false)
+    /// <summary>
+    /// A tensor filled with <paramref name="value"/> (PyTorch's <c>torch.full</c>). <paramref name="dtype"/> defaults to
+    /// <see cref="GetDefaultDType"/> and may be any dtype: the value is converted as <see cref="To(DType)"/> converts
+    /// (truncated toward zero for an integer dtype, <c>value != 0</c> for Bool).
+    /// </summary>
+    public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false)
     {
-        var t = Empty(CheckShape("Full", shape), dtype);
+        var t = Empty(CheckShape("Full", shape), dtype ?? GetDefaultDType());
         t.FillRaw(value);
         t.RequiresGrad = requiresGrad;
         return t;
     }
 
-    /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false) => Full(shape, 0, dtype, requiresGrad);
+    /// <summary>A tensor of zeros, of any dtype (default <see cref="GetDefaultDType"/>).</summary>
+    public static Tensor Zeros(int[] shape, DType? dtype = null, bool requiresGrad = false) => Full(shape, 0, dtype, requiresGrad);
 
-    /// <summary>A float32 tensor of zeros: <c>Tensor.Zeros(2, 3)</c>.</summary>
+    /// <summary>A tensor of zeros of the default dtype: <c>Tensor.Zeros(2, 3)</c>.</summary>
     public static Tensor Zeros(params int[] shape) => Full(shape, 0);
 
-    /// <summary>A tensor of ones.</summary>
-    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false) => Full(shape, 1, dtype, requiresGrad);
+    /// <summary>A tensor of ones, of any dtype (default <see cref="GetDefaultDType"/>; Bool gives True).</summary>
+    public static Tensor Ones(int[] shape, DType? dtype = null, bool requiresGrad = false) => Full(shape, 1, dtype, requiresGrad);
 
-    /// <summary>A float32 tensor of ones: <c>Tensor.Ones(2, 3)</c>.</summary>
+    /// <summary>A tensor of ones of the default dtype: <c>Tensor.Ones(2, 3)</c>.</summary>
     public static Tensor Ones(params int[] shape) => Full(shape, 1);
 
     /// <summary>Zeros with the shape and dtype of <paramref name="like"/>.</summary>
@@ -109,8 +116,12 @@ public partial class Tensor
     /// <summary>A constant with the shape and dtype of <paramref name="like"/>.</summary>
     public static Tensor FullLike(Tensor like, double value, bool requiresGrad = false) => Full(like._shape, value, like.DType, requiresGrad);
 
-    /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> by <paramref name="step"/> (PyTorch's <c>torch.arange</c>).</summary>
-    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32, bool requiresGrad = false)
+    /// <summary>
+    /// Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> by <paramref name="step"/> (PyTorch's
+    /// <c>torch.arange</c> with floating arguments): of <see cref="GetDefaultDType"/> unless <paramref name="dtype"/> says
+    /// otherwise. Integer arguments bind to <see cref="Arange(int, int, int, DType?, bool)"/>, which gives Int64.
+    /// </summary>
+    public static Tensor Arange(double start, double end, double step = 1, DType? dtype = null, bool requiresGrad = false)
     {
         if (step == 0 || double.IsNaN(step) || !double.IsFinite(start) || !double.IsFinite(end))
         {
@@ -126,14 +137,47 @@ public partial class Tensor
         {
             values[i] = start + i * step;
         }
-        return FromValues(values, [n], dtype, requiresGrad);
+        return FromValues(values, [n], dtype ?? GetDefaultDType(), requiresGrad);
     }
 
-    /// <summary>0, 1, …, <paramref name="end"/> − 1.</summary>
-    public static Tensor Arange(int end, DType dtype = DType.Float32, bool requiresGrad = false) => Arange(0, end, 1, dtype, requiresGrad);
+    /// <summary>0, 1, … up to (excluding) <paramref name="end"/> as floats (PyTorch's <c>torch.arange(4.0)</c>): of <see cref="GetDefaultDType"/> unless <paramref name="dtype"/> says otherwise.</summary>
+    public static Tensor Arange(double end, DType? dtype = null, bool requiresGrad = false) => Arange(0.0, end, 1.0, dtype, requiresGrad);
+
+    /// <summary>0, 1, …, <paramref name="end"/> − 1 as Int64 unless <paramref name="dtype"/> says otherwise (PyTorch: <c>torch.arange(4)</c> is int64).</summary>
+    public static Tensor Arange(int end, DType? dtype = null, bool requiresGrad = false) => Arange(0, end, 1, dtype, requiresGrad);
+
+    /// <summary>
+    /// <paramref name="start"/>, <paramref name="start"/> + <paramref name="step"/>, … up to (excluding) <paramref name="end"/>,
+    /// as Int64 unless <paramref name="dtype"/> says otherwise (PyTorch: integer arguments give int64).
+    /// </summary>
+    public static Tensor Arange(int start, int end, int step = 1, DType? dtype = null, bool requiresGrad = false)
+    {
+        if (step == 0)
+        {
+            throw new ArgumentException($"Arange: step must be nonzero (start={start}, end={end}, step={step}).");
+        }
+        if ((long)end - start != 0 && Math.Sign((long)end - start) != Math.Sign(step))
+        {
+            throw new ArgumentException($"Arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step}).");
+        }
+        long span = (long)end - start;
+        int n = (int)((span + step - Math.Sign(step)) / step);
+        var values = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            values[i] = start + (long)i * step;
+        }
+        var t = Wrap(values, [n]);
+        if (dtype is { } target && target != DType.Int64)
+        {
+            t = t.To(target);
+        }
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
 
     /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive (PyTorch's <c>torch.linspace</c>).</summary>
-    public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32, bool requiresGrad = false)
+    public static Tensor Linspace(double start, double end, int steps, DType? dtype = null, bool requiresGrad = false)
     {
         if (steps < 0)
         {
@@ -147,11 +191,11 @@ public partial class Tensor
         {
             values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
         }
-        return FromValues(values, [steps], dtype, requiresGrad);
+        return FromValues(values, [steps], dtype ?? GetDefaultDType(), requiresGrad);
     }
 
-    /// <summary>An identity matrix of <paramref name="n"/> rows and <paramref name="m"/> (default n) columns.</summary>
-    public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32, bool requiresGrad = false)
+    /// <summary>An identity matrix of <paramref name="n"/> rows and <paramref name="m"/> (default n) columns, of any dtype (default <see cref="GetDefaultDType"/>).</summary>
+    public static Tensor Eye(int n, int? m = null, DType? dtype = null, bool requiresGrad = false)
     {
         int cols = m ?? n;
         var t = Zeros([n, cols], dtype);
@@ -163,46 +207,89 @@ public partial class Tensor
         return t;
     }
 
-    /// <summary>Uniform samples from [0, 1) (PyTorch's <c>torch.rand</c>).</summary>
-    public static Tensor Rand(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
+    /// <summary>
+    /// Uniform samples from [0, 1) (PyTorch's <c>torch.rand</c>), of <see cref="GetDefaultDType"/> unless
+    /// <paramref name="dtype"/> says otherwise; a non-floating dtype throws, as in PyTorch (use <see cref="Randint(long, long, int[], DType, Generator?)"/>).
+    /// Float16 and BFloat16 samples are drawn in float32 and rounded.
+    /// </summary>
+    public static Tensor Rand(int[] shape, DType? dtype = null, Generator? generator = null, bool requiresGrad = false)
     {
-        var t = Empty(CheckShape("Rand", shape), dtype);
-        var g = generator ?? Generator.Default;
-        if (dtype == DType.Float32)
-        {
-            g.FillUniform(t.ContiguousSpan<float>());
-        }
-        else
-        {
-            g.FillUniform(t.ContiguousSpan<double>());
-        }
+        var t = RandomFloating("Rand", "check_uniform_bounds", shape, dtype, generator ?? Generator.Default, normal: false);
         t.RequiresGrad = requiresGrad;
         RandDefinition.Record(t, [], t.ShapeArray);
         return t;
     }
 
-    /// <summary>Standard normal samples (PyTorch's <c>torch.randn</c>).</summary>
-    public static Tensor Randn(int[] shape, DType dtype = DType.Float32, Generator? generator = null, bool requiresGrad = false)
+    /// <summary>
+    /// Standard normal samples (PyTorch's <c>torch.randn</c>), of <see cref="GetDefaultDType"/> unless
+    /// <paramref name="dtype"/> says otherwise; a non-floating dtype throws, as in PyTorch.
+    /// </summary>
+    public static Tensor Randn(int[] shape, DType? dtype = null, Generator? generator = null, bool requiresGrad = false)
     {
-        var t = Empty(CheckShape("Randn", shape), dtype);
-        var g = generator ?? Generator.Default;
-        if (dtype == DType.Float32)
-        {
-            g.FillNormal(t.ContiguousSpan<float>());
-        }
-        else
-        {
-            g.FillNormal(t.ContiguousSpan<double>());
-        }
+        var t = RandomFloating("Randn", "normal_kernel_cpu", shape, dtype, generator ?? Generator.Default, normal: true);
         t.RequiresGrad = requiresGrad;
         RandnDefinition.Record(t, [], t.ShapeArray);
         return t;
     }
 
+    private static Tensor RandomFloating(string op, string torchKernel, int[] shape, DType? dtype, Generator g, bool normal)
+    {
+        var target = dtype ?? GetDefaultDType();
+        if (!target.IsFloatingPoint())
+        {
+            throw new NotSupportedException($"{op}: \"{torchKernel}\" not implemented for '{target.ScalarTypeName()}' (PyTorch's message): {op} draws floating-point samples; for {target} values use Tensor.Randint, or convert with To({target}).");
+        }
+        var t = Empty(CheckShape(op, shape), target == DType.Float64 ? DType.Float64 : DType.Float32);
+        if (t.DType == DType.Float32)
+        {
+            if (normal)
+            {
+                g.FillNormal(t.ContiguousSpan<float>());
+            }
+            else
+            {
+                g.FillUniform(t.ContiguousSpan<float>());
+            }
+        }
+        else if (normal)
+        {
+            g.FillNormal(t.ContiguousSpan<double>());
+        }
+        else
+        {
+            g.FillUniform(t.ContiguousSpan<double>());
+        }
+        return t.DType == target ? t : t.To(target);
+    }
+
+    /// <summary>
+    /// Integers drawn uniformly from [<paramref name="low"/>, <paramref name="high"/>) (PyTorch's <c>torch.randint</c>),
+    /// Int64 unless <paramref name="dtype"/> says otherwise, deterministic for a given <paramref name="generator"/> state.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="low"/> is not below <paramref name="high"/>.</exception>
+    public static Tensor Randint(long low, long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null)
+    {
+        if (low >= high)
+        {
+            throw new ArgumentException($"Randint: random_ expects 'from' to be less than 'to', but got from={low} >= to={high} (PyTorch's message).");
+        }
+        _ = dtype.ElementSize();
+        var t = Wrap(new long[Shapes.Numel(CheckShape("Randint", shape))], (int[])shape.Clone());
+        (generator ?? Generator.Default).FillIntegers(t.ContiguousSpan<long>(), low, high);
+        var result = dtype == DType.Int64 ? t : t.To(dtype);
+        RandintDefinition.Record(result, [], result.ShapeArray);
+        return result;
+    }
+
+    /// <summary>Integers drawn uniformly from [0, <paramref name="high"/>) (PyTorch's <c>torch.randint(high, size)</c>), Int64 unless <paramref name="dtype"/> says otherwise.</summary>
+    public static Tensor Randint(long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null)
+        => Randint(0, high, shape, dtype, generator);
+
     // Random tensors are traced as ops without inputs, so a trace can tell a random draw (Dropout in training, noise)
     // from a constant and refuse it, instead of freezing one sample into an exported graph.
     private static readonly OpDefinition<int[]> RandDefinition = RandomDefinition("Rand");
     private static readonly OpDefinition<int[]> RandnDefinition = RandomDefinition("Randn");
+    private static readonly OpDefinition<int[]> RandintDefinition = RandomDefinition("Randint");
 
     private static OpDefinition<int[]> RandomDefinition(string name) => new(name) { Attributes = static shape => new OpAttributes { { "shape", shape } } };
 
@@ -214,19 +301,10 @@ public partial class Tensor
 
     private static Tensor FromValues(double[] values, int[] shape, DType dtype, bool requiresGrad)
     {
-        Tensor t;
-        if (dtype == DType.Float64)
+        var t = Wrap(values, shape);
+        if (dtype != DType.Float64)
         {
-            t = Wrap(values, shape);
-        }
-        else
-        {
-            var f = new float[values.Length];
-            for (int i = 0; i < f.Length; i++)
-            {
-                f[i] = (float)values[i];
-            }
-            t = Wrap(f, shape);
+            t = t.To(dtype);
         }
         t.RequiresGrad = requiresGrad;
         return t;
@@ -250,38 +328,5 @@ public partial class Tensor
         var copy = Empty(_shape, DType);
         Kernels.StridedCopy.Copy(this, copy);
         return copy;
-    }
-
-    internal void SetRaw(int storageIndex, double value)
-    {
-        if (DType == DType.Float32)
-        {
-            Data<float>()[storageIndex] = (float)value;
-        }
-        else
-        {
-            Data<double>()[storageIndex] = value;
-        }
-    }
-
-    /// <summary>Writes <paramref name="value"/> into every element of this view, without version bump or checks.</summary>
-    internal void FillRaw(double value)
-    {
-        if (IsContiguous)
-        {
-            if (DType == DType.Float32)
-            {
-                ContiguousSpan<float>().Fill((float)value);
-            }
-            else
-            {
-                ContiguousSpan<double>().Fill(value);
-            }
-            return;
-        }
-        foreach (int offset in Kernels.StridedCopy.Offsets(_shape, _strides, Offset))
-        {
-            SetRaw(offset, value);
-        }
     }
 }

@@ -25,11 +25,15 @@ public partial class Tensor
         else
         {
             bool summarize = Numel > SummarizeThreshold;
-            var data = Detach().ContiguousRaw().ToDoubleArray();
-            var format = ElementFormat.For(VisibleValues(data, summarize));
-            AppendBlock(sb, data, 0, 0, prefix.Length, format, summarize);
+            var format = DType.IsFloatingPoint() ? FloatingFormat(summarize) : IntegralFormat(summarize);
+            AppendBlock(sb, 0, 0, prefix.Length, format, summarize);
         }
-        if (DType != DType.Float32)
+        // PyTorch's has_default_dtype: the default floating dtype, int64 and bool go unnamed, but an empty tensor
+        // names every dtype other than the default floating one (there are no elements to tell it by).
+        bool namesDType = Numel == 0
+            ? DType != GetDefaultDType()
+            : DType != GetDefaultDType() && DType is not (DType.Int64 or DType.Bool);
+        if (namesDType)
         {
             suffixes.Add("dtype=" + DType.TorchName());
         }
@@ -74,11 +78,46 @@ public partial class Tensor
 
     private const int LineWidth = 80;
 
-    private void AppendBlock(StringBuilder sb, double[] data, int dim, int offset, int indent, ElementFormat format, bool summarize)
+    private ElementFormat FloatingFormat(bool summarize)
+    {
+        var data = Detach().ContiguousRaw().ToDoubleArray();
+        return FloatFormat.For(data, VisibleValues(data, summarize));
+    }
+
+    /// <summary>Integers and bools print as Python's str of each value (<c>5</c>, <c>True</c>), right-aligned to the widest shown.</summary>
+    private ElementFormat IntegralFormat(bool summarize)
+    {
+        var source = Detach().ContiguousRaw();
+        var texts = new string[Numel];
+        if (DType == DType.Bool)
+        {
+            var bools = source.ContiguousSpan<bool>();
+            for (int i = 0; i < texts.Length; i++)
+            {
+                texts[i] = bools[i] ? "True" : "False";
+            }
+        }
+        else
+        {
+            var longs = source.ToLongArray();
+            for (int i = 0; i < texts.Length; i++)
+            {
+                texts[i] = longs[i].ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        int width = 1;
+        foreach (int i in VisibleIndices(summarize))
+        {
+            width = Math.Max(width, texts[i].Length);
+        }
+        return new TextFormat(texts, width);
+    }
+
+    private void AppendBlock(StringBuilder sb, int dim, int offset, int indent, ElementFormat format, bool summarize)
     {
         if (dim == Rank)
         {
-            sb.Append(format.Format(data[offset]));
+            sb.Append(format.Format(offset));
             return;
         }
         int size = _shape[dim];
@@ -90,7 +129,7 @@ public partial class Tensor
         bool elide = summarize && size > 2 * EdgeItems;
         if (dim == Rank - 1)
         {
-            AppendVector(sb, data, offset, size, indent, format, elide);
+            AppendVector(sb, offset, size, indent, format, elide);
             return;
         }
         sb.Append('[');
@@ -102,7 +141,7 @@ public partial class Tensor
                 sb.Append("...").Append(separator);
                 i = size - EdgeItems;
             }
-            AppendBlock(sb, data, dim + 1, offset + i * stride, indent + 1, format, summarize);
+            AppendBlock(sb, dim + 1, offset + i * stride, indent + 1, format, summarize);
             if (i < size - 1)
             {
                 sb.Append(separator);
@@ -112,7 +151,7 @@ public partial class Tensor
     }
 
     /// <summary>The innermost dimension: elements joined by ", ", wrapped to PyTorch's 80-column line width.</summary>
-    private static void AppendVector(StringBuilder sb, double[] data, int offset, int size, int indent, ElementFormat format, bool elide)
+    private static void AppendVector(StringBuilder sb, int offset, int size, int indent, ElementFormat format, bool elide)
     {
         var items = new List<string>(size + 1);
         for (int i = 0; i < size; i++)
@@ -122,7 +161,7 @@ public partial class Tensor
                 items.Add(" ...");
                 i = size - EdgeItems;
             }
-            items.Add(format.Format(data[offset + i]));
+            items.Add(format.Format(offset + i));
         }
         int perLine = Math.Max(1, (LineWidth - indent) / (format.Width + 2));
         sb.Append('[');
@@ -139,13 +178,20 @@ public partial class Tensor
 
     private List<double> VisibleValues(double[] data, bool summarize)
     {
-        if (!summarize)
-        {
-            return [.. data];
-        }
         var visible = new List<double>();
+        foreach (int n in VisibleIndices(summarize))
+        {
+            visible.Add(data[n]);
+        }
+        return visible;
+    }
+
+    /// <summary>The row-major positions of the elements that are printed (all, or the edges of each dim when summarized).</summary>
+    private List<int> VisibleIndices(bool summarize)
+    {
+        var visible = new List<int>();
         var counter = new int[Rank];
-        for (int n = 0; n < data.Length; n++)
+        for (int n = 0; n < Numel; n++)
         {
             bool shown = true;
             int rem = n;
@@ -158,30 +204,50 @@ public partial class Tensor
                     shown = false;
                 }
             }
-            if (shown)
+            if (shown || !summarize)
             {
-                visible.Add(data[n]);
+                visible.Add(n);
             }
         }
         return visible;
     }
 
-    /// <summary>PyTorch's element formatter: integer, fixed (4 decimals) or scientific mode, padded to one width.</summary>
-    private sealed class ElementFormat
+    /// <summary>How the element at a row-major position is shown, padded to one width for the whole tensor.</summary>
+    private abstract class ElementFormat
     {
+        public abstract int Width { get; }
+
+        public abstract string Format(int position);
+    }
+
+    /// <summary>Integer and bool elements, already turned into text.</summary>
+    private sealed class TextFormat(string[] texts, int width) : ElementFormat
+    {
+        public override int Width => width;
+
+        public override string Format(int position) => texts[position].PadLeft(width);
+    }
+
+    /// <summary>PyTorch's floating element formatter: integer, fixed (4 decimals) or scientific mode, padded to one width.</summary>
+    private sealed class FloatFormat : ElementFormat
+    {
+        private readonly double[] _data;
         private readonly string _mode;
         private readonly int _width;
 
-        private ElementFormat(string mode, int width)
+        private FloatFormat(double[] data, string mode, int width)
         {
+            _data = data;
             _mode = mode;
             _width = width;
         }
 
-        public int Width => _width;
+        public override int Width => _width;
+
+        public override string Format(int position) => Raw(_data[position]).PadLeft(_width);
 
         /// <summary>Chooses the mode and width from the non-zero finite values, exactly as torch/_tensor_str.py's _Formatter.</summary>
-        public static ElementFormat For(List<double> values)
+        public static FloatFormat For(double[] data, List<double> values)
         {
             var finite = new List<double>();
             foreach (double v in values)
@@ -193,7 +259,7 @@ public partial class Tensor
             }
             if (finite.Count == 0)
             {
-                return new ElementFormat("int", 1);
+                return new FloatFormat(data, "int", 1);
             }
             double max = 0, min = double.PositiveInfinity;
             bool integers = true;
@@ -206,16 +272,14 @@ public partial class Tensor
             string mode = integers
                 ? (max / min > 1000 || max > 1e8 ? "sci" : "int")
                 : (max / min > 1000 || max > 1e8 || min < 1e-4 ? "sci" : "fixed");
-            var probe = new ElementFormat(mode, 0);
+            var probe = new FloatFormat(data, mode, 0);
             int width = 1;
             foreach (double v in finite)
             {
                 width = Math.Max(width, probe.Raw(v).Length);
             }
-            return new ElementFormat(mode, width);
+            return new FloatFormat(data, mode, width);
         }
-
-        public string Format(double v) => Raw(v).PadLeft(_width);
 
         private string Raw(double v)
         {

@@ -63,7 +63,7 @@ public partial class Tensor
     /// and call <see cref="Autograd.IncrementVersion"/> afterwards so that a saved tensor it invalidates is caught. The
     /// span is valid until the tensor is disposed (a disposed tensor's pooled array is reused by others).
     /// </summary>
-    /// <typeparam name="T">The tensor's element type: <see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/> and so on (<see cref="DTypeExtensions.ElementType"/>).</typeparam>
+    /// <typeparam name="T">The tensor's element type (<see cref="DTypeExtensions.ElementType"/>): float for Float32, long for Int64, bool for Bool, ….</typeparam>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, or <typeparamref name="T"/> is not its element type.</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Span<T> AsSpan<T>() where T : unmanaged
@@ -77,7 +77,7 @@ public partial class Tensor
     /// hold on to them past a stack frame (pinning them for a native call that completes later, asynchronous I/O). The
     /// rules of <see cref="AsSpan{T}"/> apply, and the memory must not be used after the tensor is disposed.
     /// </summary>
-    /// <typeparam name="T">The tensor's element type: <see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>, <see cref="long"/> for <see cref="DType.Int64"/> and so on (<see cref="DTypeExtensions.ElementType"/>).</typeparam>
+    /// <typeparam name="T">The tensor's element type (<see cref="DTypeExtensions.ElementType"/>): float for Float32, long for Int64, bool for Bool, ….</typeparam>
     /// <exception cref="InvalidOperationException">The tensor is not contiguous, or <typeparamref name="T"/> is not its element type.</exception>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public Memory<T> AsMemory<T>() where T : unmanaged
@@ -88,10 +88,11 @@ public partial class Tensor
 
     private void CheckDirectAccess<T>(string member) where T : unmanaged
     {
-        if (DType.ElementType() != typeof(T))
+        ThrowIfDisposed();
+        if (Storage is not Storage<T>)
         {
             throw new InvalidOperationException(
-                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{CSharpName(DType)}>().");
+                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{DType.ElementType().Name}>().");
         }
         if (!IsContiguous)
         {
@@ -99,15 +100,4 @@ public partial class Tensor
                 $"{member}: the tensor of shape {Shapes.Format(_shape)} with strides {Shapes.Format(_strides)} is not contiguous, so its elements are not one block; call Contiguous() first.");
         }
     }
-
-    private static string CSharpName(DType dtype) => dtype switch
-    {
-        DType.Float32 => "float",
-        DType.Float64 => "double",
-        DType.Int64 => "long",
-        DType.Int32 => "int",
-        DType.Bool => "bool",
-        DType.UInt8 => "byte",
-        _ => dtype.ElementType().Name,
-    };
 }

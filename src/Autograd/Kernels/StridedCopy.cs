@@ -131,18 +131,29 @@ internal static class StridedCopy
         dstStrides = ndst;
     }
 
-    /// <summary>Copies the elements of <paramref name="src"/> into <paramref name="dst"/>'s layout (same shape and dtype).</summary>
+    /// <summary>Copies the elements of <paramref name="src"/> into <paramref name="dst"/>'s layout (same shape and dtype, any dtype).</summary>
     public static void Copy(Tensor src, Tensor dst)
     {
-        if (src.DType == DType.Float32)
+        if (src.DType != dst.DType)
         {
-            Copy(src.Data<float>(), src.Offset, src.StridesArray, dst.Data<float>(), dst.Offset, dst.StridesArray, dst.ShapeArray);
+            throw new InvalidOperationException($"StridedCopy: source is {src.DType} but destination is {dst.DType}; convert with To(DType) first (a bug in the caller).");
         }
-        else
+        switch (src.DType)
         {
-            Copy(src.Data<double>(), src.Offset, src.StridesArray, dst.Data<double>(), dst.Offset, dst.StridesArray, dst.ShapeArray);
+            case DType.Float32: Copy<float>(src, dst); break;
+            case DType.Float64: Copy<double>(src, dst); break;
+            case DType.Int64: Copy<long>(src, dst); break;
+            case DType.Int32: Copy<int>(src, dst); break;
+            case DType.Bool: Copy<bool>(src, dst); break;
+            case DType.UInt8: Copy<byte>(src, dst); break;
+            case DType.Float16: Copy<Half>(src, dst); break;
+            case DType.BFloat16: Copy<BFloat16>(src, dst); break;
+            default: throw new NotSupportedException($"StridedCopy: {(int)src.DType} is not a MiniTorch dtype.");
         }
     }
+
+    private static void Copy<T>(Tensor src, Tensor dst) where T : unmanaged =>
+        Copy(src.Data<T>(), src.Offset, src.StridesArray, dst.Data<T>(), dst.Offset, dst.StridesArray, dst.ShapeArray);
 
     /// <summary>Visits the storage offsets of every element of a strided layout in row-major order.</summary>
     public static int[] Offsets(int[] shape, int[] strides, int offset)

@@ -366,24 +366,24 @@ public partial class Tensor
         Jvp = static c => c.Tangent(0)!.Clone(),
     };
 
-    /// <summary>This tensor converted to <paramref name="dtype"/>; the same tensor if it already has it. Differentiable.</summary>
+    /// <summary>
+    /// This tensor converted to <paramref name="dtype"/>; the same tensor if it already has it (PyTorch's <c>to(dtype)</c>).
+    /// Conversions follow PyTorch: floating to integer truncates toward zero, anything to Bool is <c>value != 0</c>,
+    /// Bool to a number is 0 or 1, integers wrap, Float16/BFloat16 round to nearest even. Differentiable between
+    /// floating dtypes (the gradient is converted back); a conversion to an integer or Bool dtype has no history.
+    /// </summary>
     public Tensor To(DType dtype)
     {
         if (dtype == DType)
         {
             return this;
         }
-        var src = ToDoubleArray();
-        Tensor r;
-        if (dtype == DType.Float64)
-        {
-            r = Wrap(src, (int[])_shape.Clone());
-        }
-        else
-        {
-            r = Wrap(ToArray(), (int[])_shape.Clone());
-        }
-        return ToDefinition.Record(r, [this], (DType, dtype));
+        _ = dtype.ElementSize(); // rejects a value outside the enum with a clear message
+        var source = ContiguousRaw();
+        var r = Empty((int[])_shape.Clone(), dtype);
+        Kernels.DTypeConvert.Convert(source, r);
+        var definition = DType.IsFloatingPoint() && dtype.IsFloatingPoint() ? ToDefinition : ToNonDifferentiableDefinition;
+        return definition.Record(r, [this], (DType, dtype));
     }
 
     private static readonly OpDefinition<(DType From, DType To)> ToDefinition = new("To", "ToCopyBackward")
@@ -391,6 +391,12 @@ public partial class Tensor
         Differentiable = Operands.First,
         Backward = static c => [c.Grad.To(c.Args.From)],
         Jvp = static c => c.Tangent(0)!.To(c.Args.To),
+        Attributes = static d => new OpAttributes { { "dtype", d.To.ToString() } },
+    };
+
+    // To or from an integer or Bool dtype: traced (an exporter lowers it to a Cast) but not differentiable, as in PyTorch.
+    private static readonly OpDefinition<(DType From, DType To)> ToNonDifferentiableDefinition = new("To")
+    {
         Attributes = static d => new OpAttributes { { "dtype", d.To.ToString() } },
     };
 }

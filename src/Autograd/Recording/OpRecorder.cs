@@ -12,7 +12,8 @@ internal static class OpRecorder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Record<TArgs>(OpDefinition<TArgs> def, ReadOnlySpan<Tensor> outputs, ReadOnlySpan<Tensor?> operands, TArgs args)
     {
-        if (def.Differentiable != Operands.None && NeedsNode(def, operands))
+        // Integer and Bool outputs never carry history (PyTorch: only floating tensors can require grad).
+        if (def.Differentiable != Operands.None && NeedsNode(def, operands) && outputs[0].DType.IsFloatingPoint())
         {
             Connect(def, outputs, operands, args);
         }

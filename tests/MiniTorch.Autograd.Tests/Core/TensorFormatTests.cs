@@ -10,7 +10,7 @@ public class TensorFormatTests
     [Fact]
     public void ScalarWithGradFn()
     {
-        var x = Tensor.Arange(4, requiresGrad: true);
+        var x = Tensor.Arange(4.0, requiresGrad: true);
         Assert.Equal("tensor(14., grad_fn=<DotBackward>)", Tensor.Dot(x, x).ToString());
         Assert.Equal("tensor([0., 1., 2., 3.], requires_grad=True)", x.ToString());
     }
@@ -31,14 +31,14 @@ public class TensorFormatTests
     public void LargeTensorsAreSummarized()
     {
         // max/min of the shown values exceeds 1000, so PyTorch switches to scientific notation too.
-        var s = Tensor.Arange(2000).ToString();
+        var s = Tensor.Arange(2000.0).ToString();
         Assert.Equal("tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03])", s);
-        Assert.Equal("tensor([1000., 1001., 1002.,  ..., 2497., 2498., 2499.])", Tensor.Arange(1000, 2500, 1).ToString());
+        Assert.Equal("tensor([1000., 1001., 1002.,  ..., 2497., 2498., 2499.])", Tensor.Arange(1000.0, 2500, 1).ToString());
     }
 
     [Fact]
     public void LongVectorsWrapAtEightyColumns() =>
-        Assert.Equal("tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.,\n        14., 15.])", Tensor.Arange(16).ToString());
+        Assert.Equal("tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.,\n        14., 15.])", Tensor.Arange(16.0).ToString());
 
     [Fact]
     public void NonFiniteValues() =>

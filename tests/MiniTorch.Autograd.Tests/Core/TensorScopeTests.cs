@@ -40,7 +40,7 @@ public class TensorScopeTests
         zeros.Dispose();
 
         // Ops that write every element of an uninitialised result (Arange wraps an array of its own, not a pooled one).
-        var ramp = Tensor.Arange(n);
+        var ramp = Tensor.Arange((double)n);
         var sum = ramp + ramp;
         Assert.Same(array, sum.Data<float>());
         var values = sum.ToArray();

@@ -42,7 +42,7 @@ public class SeedExampleTests
     [Fact]
     public void SecondBackwardWithoutRetainGraphThrowsAndWithRetainGraphAccumulates()
     {
-        var x = Tensor.Arange(4, requiresGrad: true);
+        var x = Tensor.Arange(4.0, requiresGrad: true);
         var y = 2 * Tensor.Dot(x, x);
         y.Backward(retainGraph: true);
         y.Backward();

@@ -98,7 +98,7 @@ public class PoolingTests
     [Fact]
     public void CeilModeLayersPoolTheLastPartialWindow()
     {
-        var x = Tensor.Arange(0, 25).Reshape(1, 1, 5, 5);
+        var x = Tensor.Arange(0.0, 25).Reshape(1, 1, 5, 5);
         Assert.Equal([1, 1, 3, 3], new MaxPool2d(2, ceilMode: true).Call(x).Shape);
         Assert.Equal(24.0, new AvgPool2d(2, ceilMode: true).Call(x).ToDoubleArray()[^1]);
         Assert.Equal("AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=True, count_include_pad=True)", new AvgPool2d(2, ceilMode: true).ToString());

@@ -16,7 +16,7 @@ public class SafetensorsTests
             ["a.b"] = Tensor.Randn([2], DType.Float64, new Generator(2)),
             ["scalar"] = Tensor.Scalar(2.5),
             ["empty"] = Tensor.Zeros(0, 3),
-            ["transposed"] = Tensor.Arange(6).Reshape(2, 3).T,
+            ["transposed"] = Tensor.Arange(6.0).Reshape(2, 3).T,
         };
         string path = dir.File("t.safetensors");
         Safetensors.Save(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["note"] = "ünïcode" });

@@ -65,7 +65,7 @@ public class PluginValidatorTests
     /// <summary>x·w with a learnable w per feature.</summary>
     private sealed class Scale : Module
     {
-        public Scale(int size) => RegisterParameter("weight", new Parameter(Tensor.Arange(size) + 1));
+        public Scale(int size) => RegisterParameter("weight", new Parameter(Tensor.Arange((double)size) + 1));
 
         protected override Tensor Forward(Tensor input) => input * RequiredParameter("weight");
     }
