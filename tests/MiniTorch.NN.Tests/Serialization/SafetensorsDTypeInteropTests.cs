@@ -76,6 +76,46 @@ public class SafetensorsDTypeInteropTests
         }
     }
 
+    /// <summary>
+    /// torch → MiniTorch: the files tools/golden/generate_dtype_safetensors.py wrote from torch 1.13 tensors' own
+    /// bytes (one per dtype, and all.safetensors with every dtype in safetensors' dtype-sorted data order, a 0-dim I64
+    /// num_batches_tracked and an empty tensor) load with torch's dtype, shape, values and, for F16/BF16, bits.
+    /// </summary>
+    [Fact]
+    public void FilesWrittenByTorchLoadWithTheirDTypesAndValues()
+    {
+        using var expected = JsonDocument.Parse(File.ReadAllBytes(Golden.PathOf("dtypes/expected.json")));
+        int tensors = 0;
+        foreach (var file in expected.RootElement.GetProperty("files").EnumerateObject())
+        {
+            string path = Golden.PathOf("dtypes/" + file.Name);
+            var whole = Safetensors.Load(path);
+            using var lazy = Safetensors.Open(path);
+            foreach (var entry in file.Value.EnumerateObject())
+            {
+                var e = entry.Value;
+                string what = $"{file.Name}:{entry.Name}";
+                var t = whole[entry.Name];
+                Assert.True(e.GetProperty("torch_dtype").GetString() == t.DType.TorchName(), what);
+                Assert.Equal(e.GetProperty("dtype").GetString(), lazy.GetInfo(entry.Name).FileDType);
+                Assert.Equal(e.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()), t.Shape);
+                Assert.Equal([.. e.GetProperty("data").EnumerateArray().Select(Text)], Texts(t));
+                if (e.TryGetProperty("bits", out var bits))
+                {
+                    ushort[] actual = t.DType == DType.Float16
+                        ? [.. t.ToArray<Half>().Select(BitConverter.HalfToUInt16Bits)]
+                        : [.. t.ToArray<BFloat16>().Select(b => b.Bits)];
+                    Assert.Equal(bits.EnumerateArray().Select(b => (ushort)b.GetInt32()), actual);
+                }
+                Assert.Equal(Texts(t), Texts(lazy.GetTensor(entry.Name)));
+                tensors++;
+            }
+        }
+        Assert.True(tensors >= 18, $"expected.json lists {tensors} tensors");
+        // PyTorch's 0-dim I64 count goes into BatchNorm's Int64 buffer unchanged.
+        Assert.Equal(DType.Int64, Safetensors.Load(Golden.PathOf("dtypes/all.safetensors"))["num_batches_tracked"].DType);
+    }
+
     [Fact]
     public void EveryDTypeRoundTripsThroughMiniTorchWholeAndLazily()
     {
