@@ -28,7 +28,8 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
     /// <param name="sampler">The order of the samples in each epoch (PyTorch's <c>sampler=</c>), such as a
     /// <c>DistributedSampler</c>'s shard; excludes <paramref name="shuffle"/>, as in PyTorch.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    /// <exception cref="ArgumentException">Both <paramref name="sampler"/> and <paramref name="shuffle"/> are given.</exception>
+    /// <exception cref="ArgumentException">Both <paramref name="sampler"/> and <paramref name="shuffle"/> are given, or
+    /// <paramref name="shuffle"/> is true and the dataset is empty (PyTorch's "num_samples should be a positive integer value").</exception>
     public DataLoader(Dataset<TSample> dataset, int batchSize, Func<IReadOnlyList<TSample>, TBatch> collate,
         bool shuffle = false, bool dropLast = false, Generator? generator = null, Sampler? sampler = null)
     {
@@ -42,6 +43,14 @@ public class DataLoader<TSample, TBatch> : IEnumerable<TBatch>
         if (sampler is not null && shuffle)
         {
             throw new ArgumentException("DataLoader: sampler option is mutually exclusive with shuffle (shuffle the sampler instead, e.g. DistributedSampler(shuffle: true)).", nameof(shuffle));
+        }
+        // PyTorch's shuffle builds a RandomSampler, which refuses an empty dataset when the loader is made rather than
+        // yielding no batches; sequential order over an empty dataset stays allowed (no batches), as in PyTorch.
+        if (shuffle && dataset.Count == 0)
+        {
+            throw new ArgumentException(
+                "DataLoader: num_samples should be a positive integer value, but got num_samples=0 (shuffle: true draws a random order of the dataset's samples, PyTorch's RandomSampler, and the dataset is empty).",
+                nameof(dataset));
         }
         Sampler = sampler;
         Dataset = dataset;
@@ -145,7 +154,7 @@ public class DataLoader<T> : DataLoader<T, T>
     /// <param name="generator">The source of the shuffling order; <see cref="Generator.Default"/> when omitted.</param>
     /// <param name="collate">Makes a batch of samples; when omitted, the default for <see cref="Tensor"/> or <c>Tensor[]</c> samples.</param>
     /// <param name="sampler">The order of the samples in each epoch (PyTorch's <c>sampler=</c>); excludes <paramref name="shuffle"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="collate"/> is omitted and <typeparamref name="T"/> is neither <see cref="Tensor"/> nor <c>Tensor[]</c>, or both <paramref name="sampler"/> and <paramref name="shuffle"/> are given.</exception>
+    /// <exception cref="ArgumentException"><paramref name="collate"/> is omitted and <typeparamref name="T"/> is neither <see cref="Tensor"/> nor <c>Tensor[]</c>, both <paramref name="sampler"/> and <paramref name="shuffle"/> are given, or <paramref name="shuffle"/> is true and the dataset is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     public DataLoader(Dataset<T> dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false,
         Generator? generator = null, Func<IReadOnlyList<T>, T>? collate = null, Sampler? sampler = null)

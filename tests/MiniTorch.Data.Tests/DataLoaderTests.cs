@@ -238,11 +238,25 @@ public class DataLoaderTests
     }
 
     [Fact]
-    public void EmptyDatasetHasNoBatches()
+    public void EmptyDatasetInSequentialOrderHasNoBatches()
     {
-        var loader = new DataLoader<Tensor>(new Squares(0), batchSize: 2, shuffle: true, generator: new Generator(0));
+        // PyTorch: DataLoader(empty) with the default SequentialSampler has len 0 and yields nothing.
+        var loader = new DataLoader<Tensor>(new Squares(0), batchSize: 2);
         Assert.Equal(0, loader.Count);
         Assert.Empty(loader.ToList());
+    }
+
+    [Fact]
+    public void ShufflingAnEmptyDatasetThrowsAsPyTorchsRandomSampler()
+    {
+        // PyTorch: DataLoader(empty, shuffle=True) raises ValueError when made, from RandomSampler.
+        var e = Assert.Throws<ArgumentException>(() => new DataLoader<Tensor>(new Squares(0), batchSize: 2, shuffle: true, generator: new Generator(0)));
+        Assert.Contains("num_samples should be a positive integer value, but got num_samples=0", e.Message);
+        Assert.StartsWith("DataLoader:", e.Message);
+        Assert.Contains("RandomSampler", e.Message);
+        Assert.Equal("dataset", e.ParamName);
+        // One sample is enough.
+        Assert.Single(new DataLoader<Tensor>(new Squares(1), batchSize: 2, shuffle: true, generator: new Generator(0)).ToList());
     }
 
     [Fact]

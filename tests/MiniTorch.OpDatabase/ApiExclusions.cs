@@ -25,6 +25,7 @@ public static class ApiExclusions
         ["Tensor.Linspace"] = Creation,
         ["Tensor.Rand"] = Creation,
         ["Tensor.Randn"] = Creation,
+        ["Tensor.Randint"] = Creation,
         ["Tensor.Scalar"] = Creation,
         ["Tensor.FromArray"] = Creation,
         ["Tensor.WrapArray"] = Creation,

@@ -13,6 +13,7 @@ public partial class Tensor
     /// of an op requires grad exactly when grad mode is on and one of its inputs does. Only floating tensors can
     /// require grad: setting it on an integer or Bool tensor throws, as PyTorch does.
     /// </summary>
+    /// <exception cref="AutogradException">Set (to either value) on a non-leaf, as PyTorch's <c>x.requires_grad = ...</c>.</exception>
     public bool RequiresGrad
     {
         get => _requiresGrad;
@@ -20,11 +21,7 @@ public partial class Tensor
         {
             if (_gradFn is not null)
             {
-                if (value)
-                {
-                    return;
-                }
-                throw new AutogradException("RequiresGrad: only a leaf tensor's RequiresGrad can be changed; to use a computed tensor in a subgraph that needs no gradient, use x.Detach() (PyTorch: you can only change requires_grad flags of leaf variables).");
+                throw NonLeafRequiresGradError(value);
             }
             if (value && !DType.IsFloatingPoint())
             {
@@ -34,12 +31,26 @@ public partial class Tensor
         }
     }
 
-    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, for chaining (PyTorch's <c>requires_grad_()</c>).</summary>
+    /// <summary>
+    /// Sets <see cref="RequiresGrad"/> and returns this tensor, for chaining (PyTorch's <c>requires_grad_()</c>). As in
+    /// PyTorch, true on a non-leaf (which already requires grad) leaves it unchanged, while false throws.
+    /// </summary>
+    /// <exception cref="AutogradException"><paramref name="requiresGrad"/> is false and the tensor is not a leaf.</exception>
     public Tensor SetRequiresGrad(bool requiresGrad = true)
     {
+        if (_gradFn is not null)
+        {
+            return requiresGrad ? this : throw NonLeafRequiresGradError(false);
+        }
         RequiresGrad = requiresGrad;
         return this;
     }
+
+    // PyTorch's requires_grad_leaf_error, word for word, after the member's name.
+    private AutogradException NonLeafRequiresGradError(bool value) => new(
+        "RequiresGrad: you can only change requires_grad flags of leaf variables." +
+        (value ? "" : " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().") +
+        $" (The tensor of shape {Shapes.Format(_shape)} was made by {_gradFn!.Name}; in MiniTorch: x.Detach().)");
 
     /// <summary>True for a tensor not made by a recorded op: user-created tensors and results computed without grad.</summary>
     public bool IsLeaf => _gradFn is null;
@@ -54,10 +65,19 @@ public partial class Tensor
     /// <remarks>
     /// A gradient lives as long as its tensor: an assigned gradient leaves the <see cref="TensorScope"/> it was made in
     /// and joins this tensor's (none, for a parameter), so a scope around backward never disposes a parameter's gradient.
+    /// Reading it on a non-leaf that did not call <see cref="RetainGrad"/> while it holds no gradient raises
+    /// <see cref="Autograd.Warning"/> once per tensor, where PyTorch warns (its gradient is never filled).
     /// </remarks>
     public Tensor? Grad
     {
-        get => _grad;
+        get
+        {
+            if (_grad is null && _gradFn is not null && !RetainsGrad)
+            {
+                Autograd.WarnNonLeafGradRead(this);
+            }
+            return _grad;
+        }
         set
         {
             if (value is not null && (!Shapes.SameShape(value.ShapeSpan, _shape) || value.DType != DType))
@@ -68,6 +88,9 @@ public partial class Tensor
             _grad = value;
         }
     }
+
+    /// <summary>The gradient field itself, for the engine's accumulation into a non-leaf input: a read that is not the user's and must not warn.</summary>
+    internal Tensor? GradWithoutWarning => _grad;
 
     /// <summary>Whether <see cref="RetainGrad"/> was called on this non-leaf.</summary>
     public bool RetainsGrad => _gradFn is not null && _gradFn.RetainedOutput(_outputNr) == this;

@@ -170,7 +170,7 @@ public partial class Tensor
         var t = Wrap(values, [n]);
         if (dtype is { } target && target != DType.Int64)
         {
-            t = t.To(target);
+            t = t.ToRaw(target);
         }
         t.RequiresGrad = requiresGrad;
         return t;
@@ -259,7 +259,7 @@ public partial class Tensor
         {
             g.FillUniform(t.ContiguousSpan<double>());
         }
-        return t.DType == target ? t : t.To(target);
+        return t.DType == target ? t : t.ToRaw(target);
     }
 
     /// <summary>
@@ -276,7 +276,7 @@ public partial class Tensor
         _ = dtype.ElementSize();
         var t = Wrap(new long[Shapes.Numel(CheckShape("Randint", shape))], (int[])shape.Clone());
         (generator ?? Generator.Default).FillIntegers(t.ContiguousSpan<long>(), low, high);
-        var result = dtype == DType.Int64 ? t : t.To(dtype);
+        var result = dtype == DType.Int64 ? t : t.ToRaw(dtype);
         RandintDefinition.Record(result, [], result.ShapeArray);
         return result;
     }
@@ -301,10 +301,21 @@ public partial class Tensor
 
     private static Tensor FromValues(double[] values, int[] shape, DType dtype, bool requiresGrad)
     {
-        var t = Wrap(values, shape);
-        if (dtype != DType.Float64)
+        Tensor t;
+        if (dtype == DType.Float32)
         {
-            t = t.To(dtype);
+            // An array of its own, not a pooled one (as Arange always made).
+            var f = new float[values.Length];
+            for (int i = 0; i < f.Length; i++)
+            {
+                f[i] = (float)values[i];
+            }
+            t = Wrap(f, shape);
+        }
+        else
+        {
+            t = Wrap(values, shape);
+            t = dtype == DType.Float64 ? t : t.ToRaw(dtype);
         }
         t.RequiresGrad = requiresGrad;
         return t;

@@ -92,7 +92,7 @@ public partial class Tensor
         if (Storage is not Storage<T>)
         {
             throw new InvalidOperationException(
-                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{DType.ElementType().Name}>().");
+                $"{member}<{typeof(T).Name}>: the tensor holds {DType} elements; use {member}<{ElementTypeName(DType)}>().");
         }
         if (!IsContiguous)
         {

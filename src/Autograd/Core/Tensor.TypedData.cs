@@ -107,10 +107,24 @@ public partial class Tensor
         if (Storage is not Storage<T>)
         {
             throw new ArgumentException(
-                $"{member}<{typeof(T).Name}>: the tensor's dtype is {DType}, whose elements are {DType.ElementType().Name}; " +
-                $"use {member}<{DType.ElementType().Name}>(), a converting reader ({ConvertingReader(DType)}), or convert first with To(DType).");
+                $"{member}<{typeof(T).Name}>: the tensor's dtype is {DType}, whose elements are {ElementTypeName(DType)}; " +
+                $"use {member}<{ElementTypeName(DType)}>(), a converting reader ({ConvertingReader(DType)}), or convert first with To(DType).");
         }
     }
+
+    /// <summary>The C# name of a dtype's element type, as a caller writes it in <c>ToArray&lt;long&gt;()</c>.</summary>
+    internal static string ElementTypeName(DType dtype) => dtype switch
+    {
+        DType.Float32 => "float",
+        DType.Float64 => "double",
+        DType.Int64 => "long",
+        DType.Int32 => "int",
+        DType.Bool => "bool",
+        DType.UInt8 => "byte",
+        DType.Float16 => "Half",
+        DType.BFloat16 => "BFloat16",
+        _ => dtype.ToString(),
+    };
 
     private static string ConvertingReader(DType dtype) => dtype switch
     {

@@ -90,7 +90,15 @@ public partial class Tensor : IDisposable
     internal T[] Data<T>() where T : unmanaged
     {
         ThrowIfDisposed();
-        return ((Storage<T>)Storage).Data;
+        if (Storage is Storage<T> typed)
+        {
+            return typed.Data;
+        }
+        // The backstop of the dtype guard (DTypeCheck): an op that reads a dtype it has no kernel for fails with the
+        // dtype named, never with an InvalidCastException from inside.
+        throw new NotSupportedException(
+            $"not implemented for '{DType.ScalarTypeName()}': this operation computes on {ElementTypeName(DTypeExtensions.DTypeOf<T>())} elements but the tensor " +
+            $"({Shapes.Format(_shape)}) is {DType}. Convert it first, e.g. with To(DType.Float32).");
     }
 
     /// <summary>The elements as a span; only valid for contiguous tensors.</summary>

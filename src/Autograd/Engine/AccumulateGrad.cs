@@ -35,7 +35,7 @@ internal sealed class AccumulateGrad : Node
     /// </summary>
     public static void Accumulate(Tensor target, Tensor grad, bool mayTake = false)
     {
-        var existing = target.Grad;
+        var existing = target.GradWithoutWarning;
         if (ForwardAD.IsActive && (ForwardAD.TangentOf(grad) is not null || (existing is not null && ForwardAD.TangentOf(existing) is not null)))
         {
             // A dual gradient (forward-over-reverse): the raw copy and in-place add below would drop its tangent.

@@ -10,6 +10,7 @@ internal static class Elementwise
 {
     public static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp
     {
+        DTypeCheck.RequireFloating(typeof(TOp).Name, x); // named ops check first; this keeps a missed one from an InvalidCast
         var y = Tensor.Empty(x.ShapeArray, x.DType);
         var src = x.ContiguousRaw();
         if (x.DType == DType.Float32)
@@ -47,6 +48,7 @@ internal static class Elementwise
     public static Tensor Map<TOp>(string opName, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
     {
         CheckSameDType(opName, a, b);
+        DTypeCheck.RequireFloating(opName, a); // until integer arithmetic lands (dtype-arith): a clear error, not an InvalidCast
         var shape = Shapes.Broadcast(opName, a.ShapeArray, b.ShapeArray);
         var result = Tensor.Empty(shape, a.DType);
         if (a.DType == DType.Float32)

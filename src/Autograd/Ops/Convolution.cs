@@ -27,6 +27,8 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        DTypeCheck.RequireFloating("Conv2d", input, "slow_conv2d_cpu");
+        DTypeCheck.RequireFloating("Conv2d", weight, "slow_conv2d_cpu");
         if (input.Rank == 3)
         {
             // PyTorch's unbatched form: a batch of one, squeezed again.

@@ -14,6 +14,7 @@ public partial class Tensor
     /// </summary>
     public Tensor Gelu(GeluApproximation approximate = GeluApproximation.None)
     {
+        DTypeCheck.RequireFloating("Gelu", this, "GeluKernelImpl");
         var output = approximate == GeluApproximation.Tanh ? GeluTanhApproximation() : GeluExact();
         return GeluTrace.Record(output, [this], approximate);
     }

@@ -20,6 +20,7 @@ public partial class Tensor
     public Tensor Im2Col((int Height, int Width) kernelSize, (int Height, int Width)? stride = null,
         (int Height, int Width)? padding = null, (int Height, int Width)? dilation = null, double padValue = 0)
     {
+        DTypeCheck.RequireFloating("Im2Col", this, "im2col_out_cpu");
         if (Rank != 4)
         {
             throw new ArgumentException($"Im2Col: expected a 4-D input (N, C, H, W), got shape {Shapes.Format(_shape)}.");
@@ -52,6 +53,7 @@ public partial class Tensor
     public Tensor Col2Im((int Height, int Width) outputSize, (int Height, int Width) kernelSize, (int Height, int Width)? stride = null,
         (int Height, int Width)? padding = null, (int Height, int Width)? dilation = null)
     {
+        DTypeCheck.RequireFloating("Col2Im", this, "col2im_out_cpu");
         if (Rank != 3)
         {
             throw new ArgumentException($"Col2Im: expected a 3-D input (N, C·kh·kw, L), got shape {Shapes.Format(_shape)}.");

@@ -13,6 +13,7 @@ public partial class Tensor
     /// <exception cref="ArgumentException">The input's trailing dims, the weight or the bias do not have <paramref name="normalizedShape"/>.</exception>
     public Tensor LayerNorm(int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        DTypeCheck.RequireFloating("LayerNorm", this, "LayerNormKernelImpl");
         ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
         bool fits = k > 0 && Rank >= k;

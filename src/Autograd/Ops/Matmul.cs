@@ -8,6 +8,7 @@ public partial class Tensor
     public static Tensor Dot(Tensor a, Tensor b)
     {
         Elementwise.CheckSameDType("Dot", a, b);
+        DTypeCheck.RequireFloating("Dot", a);
         if (a.Rank != 1 || b.Rank != 1)
         {
             throw new ArgumentException($"Dot: 1D tensors expected, but got {a.Rank}D and {b.Rank}D tensors (shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}).");
@@ -39,6 +40,7 @@ public partial class Tensor
     public static Tensor Mm(Tensor a, Tensor b)
     {
         Elementwise.CheckSameDType("Mm", a, b);
+        DTypeCheck.RequireFloating("Mm", a);
         if (a.Rank != 2 || b.Rank != 2)
         {
             throw new ArgumentException($"Mm: expected 2-D tensors, got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
@@ -55,6 +57,7 @@ public partial class Tensor
     public static Tensor Bmm(Tensor a, Tensor b)
     {
         Elementwise.CheckSameDType("Bmm", a, b);
+        DTypeCheck.RequireFloating("Bmm", a);
         if (a.Rank != 3 || b.Rank != 3 || a._shape[0] != b._shape[0])
         {
             throw new ArgumentException($"Bmm: expected 3-D tensors with the same batch size, got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");
@@ -94,6 +97,8 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        DTypeCheck.RequireFloating("Matmul", a);
+        DTypeCheck.RequireFloating("Matmul", b);
         if (a.Rank == 0 || b.Rank == 0)
         {
             throw new ArgumentException($"Matmul: both arguments need at least 1 dimension, but got shapes {Shapes.Format(a._shape)} and {Shapes.Format(b._shape)}.");

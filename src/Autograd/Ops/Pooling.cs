@@ -21,6 +21,7 @@ public partial class Tensor
     public Tensor MaxPool2d((int Height, int Width) kernelSize, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
         (int Height, int Width)? dilation = null, bool ceilMode = false)
     {
+        DTypeCheck.RequireFloating("MaxPool2d", this, "max_pool2d");
         if (Rank == 3)
         {
             return Unsqueeze(0).MaxPool2d(kernelSize, stride, padding, dilation, ceilMode).Squeeze(0);
@@ -42,8 +43,8 @@ public partial class Tensor
         {
             PoolKernel.MaxForward(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, g);
         }
-        // The same map as reading an input at the argmax, so it records as MaxPoolGather does; traced as itself.
-        MaxPoolGatherDefinition.Record(r, [this], indices);
+        // The same map as reading an input at the argmax, but its backward also takes this input, as libtorch's; traced as itself.
+        MaxPoolDefinition.Record(r, [this], indices);
         return MaxPool2dDefinition.Record(r, [this], (kernelSize, s, p, d, ceilMode));
     }
 
@@ -72,6 +73,7 @@ public partial class Tensor
     public Tensor AvgPool2d((int Height, int Width) kernelSize, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
         bool ceilMode = false, bool countIncludePad = true)
     {
+        DTypeCheck.RequireFloating("AvgPool2d", this, "avg_pool2d");
         if (Rank == 3)
         {
             return Unsqueeze(0).AvgPool2d(kernelSize, stride, padding, ceilMode, countIncludePad).Squeeze(0);
@@ -105,6 +107,7 @@ public partial class Tensor
     /// <param name="outputSize">The output (height, width).</param>
     public Tensor AdaptiveAvgPool2d((int Height, int Width) outputSize)
     {
+        DTypeCheck.RequireFloating("AdaptiveAvgPool2d", this);
         if (Rank == 3)
         {
             return Unsqueeze(0).AdaptiveAvgPool2d(outputSize).Squeeze(0);
@@ -206,7 +209,10 @@ public partial class Tensor
     };
 
     /// <summary>Scatters <paramref name="gy"/> (N, C, OutH, OutW) to a max pool's argmax positions in zeros of <paramref name="inputShape"/>.</summary>
-    internal static Tensor MaxPoolScatter(Tensor gy, PoolIndices indices, int[] inputShape)
+    internal static Tensor MaxPoolScatter(Tensor gy, PoolIndices indices, int[] inputShape) =>
+        MaxPoolScatterDefinition.Record(MaxPoolScatterKernel(gy, indices, inputShape), [gy], indices);
+
+    private static Tensor MaxPoolScatterKernel(Tensor gy, PoolIndices indices, int[] inputShape)
     {
         var src = gy.ContiguousRaw();
         var r = Empty(inputShape, gy.DType);
@@ -218,7 +224,7 @@ public partial class Tensor
         {
             PoolKernel.MaxScatter(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, indices.Geometry);
         }
-        return MaxPoolScatterDefinition.Record(r, [gy], indices);
+        return r;
     }
 
     // The argmax positions are the pool's own (an int array no user code can reach), so they need no version check.
@@ -227,6 +233,30 @@ public partial class Tensor
         Differentiable = Operands.First,
         Backward = static c => [MaxPoolGather(c.Grad, c.Args)],
         Jvp = static c => MaxPoolScatter(c.Tangent(0)!, c.Args, c.Output().ShapeArray),
+    };
+
+    // Max pooling's own node. Its backward is libtorch's max_pool2d_with_indices_backward(grad, self, indices): the
+    // scatter, differentiable in self too with a zero gradient, so a first-order gradient built with createGraph
+    // requires grad and differentiates to zeros, as in PyTorch. Saving the input costs nothing extra in the usual
+    // conv → relu → pool, where ReLU saves the same tensor.
+    private static readonly OpDefinition<PoolIndices> MaxPoolDefinition = new(null, "MaxPool2DWithIndicesBackward")
+    {
+        Differentiable = Operands.First,
+        Saves = [Save.Input(0)],
+        Backward = static c => [MaxPoolBackward(c.Grad, c.Input(0), c.Args)],
+        Jvp = static c => MaxPoolGather(c.Tangent(0)!, c.Args),
+    };
+
+    /// <summary>Max pooling's backward: <paramref name="gy"/> scattered to the argmax positions of <paramref name="input"/>'s windows.</summary>
+    private static Tensor MaxPoolBackward(Tensor gy, Tensor input, PoolIndices indices) =>
+        MaxPoolBackwardDefinition.Record(MaxPoolScatterKernel(gy, indices, input.ShapeArray), [gy, input], indices);
+
+    private static readonly OpDefinition<PoolIndices> MaxPoolBackwardDefinition = new(null, "MaxPool2DWithIndicesBackwardBackward")
+    {
+        Differentiable = Operands.All,
+        Backward = static c => [c.NeedsGrad(0) ? MaxPoolGather(c.Grad, c.Args) : null, c.NeedsGrad(1) ? Zeros(c.InputShape(1), c.Grad.DType) : null],
+        // The input's tangent contributes nothing (the argmax is piecewise constant).
+        Jvp = static c => c.Tangent(0) is { } t ? MaxPoolScatter(t, c.Args, c.Output().ShapeArray) : null,
     };
 
     /// <summary>Reads <paramref name="u"/> (N, C, H, W) at a max pool's argmax positions: (N, C, OutH, OutW).</summary>

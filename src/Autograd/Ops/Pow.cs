@@ -5,7 +5,11 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>xᵖ elementwise for a scalar exponent.</summary>
-    public Tensor Pow(double exponent) => PowScalarDefinition.Record(Elementwise.Map(this, new ScalarOp<PowOp>(exponent)), [this, null], exponent);
+    public Tensor Pow(double exponent)
+    {
+        DTypeCheck.RequireFloating("Pow", this); // integer Pow belongs with integer arithmetic
+        return PowScalarDefinition.Record(Elementwise.Map(this, new ScalarOp<PowOp>(exponent)), [this, null], exponent);
+    }
 
     // The exponent is traced as a 0-d constant operand; it is not differentiable (PyTorch's pow.Tensor_Scalar).
     private static readonly OpDefinition<double> PowScalarDefinition = new("Pow", "PowBackward")

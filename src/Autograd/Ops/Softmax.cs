@@ -5,6 +5,7 @@ public partial class Tensor
     /// <summary>softmax along <paramref name="dim"/>, computed stably (the max is subtracted first).</summary>
     public Tensor Softmax(int dim)
     {
+        DTypeCheck.RequireFloating("Softmax", this, "softmax_lastdim_kernel_impl");
         int d = Shapes.NormalizeDim("Softmax", dim, Rank);
         Tensor r;
         if (Rank > 0 && d == Rank - 1 && IsContiguous && Numel > 0)
@@ -54,6 +55,7 @@ public partial class Tensor
     /// <summary>log(softmax) along <paramref name="dim"/>, computed stably as x − logsumexp(x).</summary>
     public Tensor LogSoftmax(int dim)
     {
+        DTypeCheck.RequireFloating("LogSoftmax", this, "log_softmax_lastdim_kernel_impl");
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Rank);
         Tensor r;
         using (Autograd.NoGradSynchronously())
@@ -77,6 +79,12 @@ public partial class Tensor
     /// <summary>log(Σ exp(x)) over <paramref name="dims"/>, computed stably (PyTorch's <c>logsumexp</c>).</summary>
     public Tensor LogSumExp(int[] dims, bool keepDim = false)
     {
+        if (!DType.IsFloatingPoint())
+        {
+            // PyTorch: logsumexp of an integer or Bool tensor is computed in the default floating dtype.
+            return DTypeCheck.PromoteToFloating("LogSumExp", this).LogSumExp(dims, keepDim);
+        }
+        DTypeCheck.RequireFloating("LogSumExp", this, "exp_vml_cpu");
         var reduced = Shapes.ReducedDims("LogSumExp", dims, Rank);
         Tensor r;
         using (Autograd.NoGradSynchronously())

@@ -20,6 +20,7 @@ public partial class Tensor
     // The op name is a parameter so that a bad dim passed to Std is reported as Std's, not Var's.
     private Tensor Variance(string op, int[]? dims, int correction, bool keepDim)
     {
+        DTypeCheck.RequireFloating(op, this); // PyTorch: "std and var only support floating point and complex dtypes"
         var reduced = Shapes.ReducedDims(op, dims, Rank);
         int count = 1;
         for (int d = 0; d < Rank; d++)
@@ -40,6 +41,7 @@ public partial class Tensor
     /// </summary>
     public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
     {
+        DTypeCheck.RequireFloating("Norm", this); // PyTorch: "norm(): input dtype should be either floating point or complex"
         if (!(p > 0))
         {
             throw new ArgumentException($"Norm: p must be positive (got {p}).", nameof(p));

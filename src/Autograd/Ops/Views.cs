@@ -378,12 +378,18 @@ public partial class Tensor
         {
             return this;
         }
-        _ = dtype.ElementSize(); // rejects a value outside the enum with a clear message
-        var source = ContiguousRaw();
-        var r = Empty((int[])_shape.Clone(), dtype);
-        Kernels.DTypeConvert.Convert(source, r);
+        var r = ToRaw(dtype);
         var definition = DType.IsFloatingPoint() && dtype.IsFloatingPoint() ? ToDefinition : ToNonDifferentiableDefinition;
         return definition.Record(r, [this], (DType, dtype));
+    }
+
+    /// <summary>A contiguous copy converted to <paramref name="dtype"/>, with no history and no trace (what creation functions use).</summary>
+    internal Tensor ToRaw(DType dtype)
+    {
+        _ = dtype.ElementSize(); // rejects a value outside the enum with a clear message
+        var r = Empty((int[])_shape.Clone(), dtype);
+        Kernels.DTypeConvert.Convert(ContiguousRaw(), r);
+        return r;
     }
 
     private static readonly OpDefinition<(DType From, DType To)> ToDefinition = new("To", "ToCopyBackward")

@@ -35,6 +35,45 @@ public class ReluGradTests
         AssertBitIdentical(scalar * y2.Gt(0), Tensor.ReluGrad(scalar, y2));
     }
 
+    [Theory]
+    [MemberData(nameof(BothDTypes), MemberType = typeof(OpTestHelpers))]
+    public void FusedLeakyReluBackwardIsBitIdenticalToTheMaskComposite(DType dtype)
+    {
+        var g = new List<double>();
+        var x = new List<double>();
+        foreach (var a in Specials)
+        {
+            foreach (var b in Specials)
+            {
+                g.Add(a);
+                x.Add(b);
+            }
+        }
+        var noise = Uniform(new Generator(3), [2, 1001], requiresGrad: false).ToDoubleArray();
+        g.AddRange(noise[..1001]);
+        x.AddRange(noise[1001..]);
+        var gt = Tensor.FromArray(g.ToArray(), [g.Count]).To(dtype);
+        var xt = Tensor.FromArray(x.ToArray(), [x.Count]).To(dtype);
+        foreach (double slope in new[] { 0.01, 0.2, -1.5 })
+        {
+            var positive = xt.Gt(0);
+            AssertBitIdentical(gt * (positive + (1 - positive) * slope), Tensor.LeakyReluGrad(gt, xt, slope));
+            // A broadcast gradient (what the backward of a Sum passes down).
+            var scalar = Tensor.FromArray([-1.5], [1]).To(dtype).Expand([x.Count]);
+            AssertBitIdentical(scalar * (positive + (1 - positive) * slope), Tensor.LeakyReluGrad(scalar, xt, slope));
+        }
+    }
+
+    [Fact]
+    public void LeakyReluBackwardIsTwiceDifferentiable()
+    {
+        var x = AwayFromZero(new Generator(4), [3, 4]);
+        var g = Autograd.Grad([x.LeakyRelu(0.2).Square().Sum()], [x], createGraph: true)[0]!;
+        Assert.Equal("LeakyReluBackwardBackward", g.GradFn!.Name);
+        CheckGradients(t => t[0].LeakyRelu(0.2).Square(), x);
+        CheckGradients(t => (t[0] * 2).LeakyRelu(), x);
+    }
+
     [Fact]
     public void ReluBackwardUsesTheFusedOpAndStaysTwiceDifferentiable()
     {
