@@ -36,6 +36,13 @@ internal static unsafe class GemmPacking
             {
                 PackContiguousStrip(kc, mr, source, cs, destination);
             }
+            else if (cs == 1 && GemmPackingAvx.HasTranspose<T>(mr))
+            {
+                // M's last strip: its rows and MR − rows zero rows, side by side, go through the same transpose. The copy
+                // is cheaper than the scalar gather, which cost about a tenth of a 64 × 64 product.
+                T* padded = ZeroPaddedRows(kc, rows, mr, source, rs);
+                GemmPackingAvx.TryPackRowMajorStrip(kc, mr, padded, kc, destination);
+            }
             else
             {
                 T* d = destination;
@@ -97,6 +104,23 @@ internal static unsafe class GemmPacking
         }
     }
 
+    /// <summary>
+    /// Copies <paramref name="count"/> contiguous runs of <paramref name="kc"/> values (run i at
+    /// <paramref name="source"/> + i·<paramref name="stride"/>) into a scratch block of <paramref name="total"/> runs
+    /// with stride kc, the rest zero, so a partial strip can be packed by the full strip's vector code.
+    /// </summary>
+    private static T* ZeroPaddedRows<T>(int kc, int count, int total, T* source, nint stride)
+        where T : unmanaged
+    {
+        T* scratch = GemmBuffers<T>.Edge(total * kc);
+        for (int i = 0; i < count; i++)
+        {
+            new ReadOnlySpan<T>(source + i * stride, kc).CopyTo(new Span<T>(scratch + i * kc, kc));
+        }
+        new Span<T>(scratch + count * kc, (total - count) * kc).Clear();
+        return scratch;
+    }
+
     /// <summary>The scalar packing of MR row-major rows, where no vector transpose applies.</summary>
     private static void PackRowMajorStrip<T>(int kc, int mr, T* source, nint rs, T* d)
         where T : unmanaged
@@ -135,6 +159,13 @@ internal static unsafe class GemmPacking
             else if (rs == 1 && cols == nr && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
             {
                 GemmPackingAvx.PackTransposedB(kc, nr, (float*)source, cs, (float*)d);
+            }
+            else if (rs == 1 && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                // N's last strip of a transposed B (x·Wᵀ with an output width that is not a multiple of NR, such as a
+                // 10-class head): its columns and NR − cols zero columns through the same transpose.
+                T* padded = ZeroPaddedRows(kc, cols, nr, source, cs);
+                GemmPackingAvx.PackTransposedB(kc, nr, (float*)padded, kc, (float*)d);
             }
             else if (rs == 1)
             {

@@ -48,7 +48,7 @@ internal static unsafe class GemmPackingAvx
     public static bool TryPackRowMajorStrip<T>(int kc, int mr, T* source, nint rs, T* d)
         where T : unmanaged
     {
-        if (!Avx.IsSupported)
+        if (!HasTranspose<T>(mr))
         {
             return false;
         }
@@ -72,6 +72,13 @@ internal static unsafe class GemmPackingAvx
         }
         return false;
     }
+
+    /// <summary>Whether <see cref="TryPackRowMajorStrip"/> has a vector transpose for this MR and element type here.</summary>
+    public static bool HasTranspose<T>(int mr)
+        where T : unmanaged =>
+        Avx.IsSupported && (typeof(T) == typeof(float)
+            ? mr == GemmMicroKernel.MR || mr == GemmMicroKernel12.MR
+            : typeof(T) == typeof(double) && mr % 4 == 2);
 
     /// <summary>
     /// d[p·6 + i] = r_i[p] for the 6 contiguous rows r_i = <paramref name="source"/> + i·<paramref name="rs"/>: an 8×8
