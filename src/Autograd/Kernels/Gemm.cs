@@ -200,38 +200,54 @@ internal static unsafe class Gemm
         for (int j = 0; j < nc; j += nr)
         {
             int cols = Math.Min(nr, nc - j);
+            // The last strip is packed one vector wide when that holds its columns (see GemmPacking.PackB).
+            bool narrow = cols <= TSimd.Count;
+            int width = narrow ? TSimd.Count : nr;
             T* bStrip = packB + j * kc;
             for (int i = 0; i < mc; i += mr)
             {
                 int rows = Math.Min(mr, mc - i);
                 T* aStrip = packA + i * kc;
                 T* cTile = c + i * ldc + j;
-                if (cols == nr && (rows == mr || rows == GemmMicroKernel.MR))
+                if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
                 {
-                    RunTile<T, TVec, TSimd>(rows, kc, aStrip, bStrip, cTile, ldc, add);
+                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
                 }
                 else
                 {
                     // An edge tile: compute the padded tile aside and write back only the part inside C.
-                    RunTile<T, TVec, TSimd>(rows, kc, aStrip, bStrip, tile, nr, false);
-                    WriteBack(rows, cols, tile, nr, cTile, ldc, add);
+                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
+                    WriteBack(rows, cols, tile, width, cTile, ldc, add);
                 }
             }
         }
     }
 
     /// <summary>
-    /// The micro-kernel for a tile of <paramref name="rows"/> ≤ MR rows, which writes MR rows of
-    /// <paramref name="c"/> (6 when the tile has at most 6 rows). With MR = 12, a tile of at most 6 rows is done by the
-    /// 6 × 2 kernel on the first half of the 12-row strip: M's last tile costs at most twice its useful work, not 12×.
+    /// The micro-kernel for a tile of <paramref name="rows"/> ≤ MR rows and two vectors of columns (one when
+    /// <paramref name="narrow"/>), which writes MR rows of <paramref name="c"/> (6 when the tile has at most 6 rows).
+    /// With MR = 12, a tile of at most 6 rows is done by a 6-row kernel on the first half of the 12-row strip: M's last
+    /// tile costs at most twice its useful work, not 12×.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTile<T, TVec, TSimd>(int rows, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
+    private static void RunTile<T, TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
-        if (TSimd.Rows == GemmMicroKernel12.MR && rows > GemmMicroKernel.MR)
+        bool twelve = TSimd.Rows == GemmMicroKernel12.MR && rows > GemmMicroKernel.MR;
+        if (narrow)
+        {
+            if (twelve)
+            {
+                GemmMicroKernelNarrow.Run12<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+            }
+            else
+            {
+                GemmMicroKernelNarrow.Run6<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+            }
+        }
+        else if (twelve)
         {
             GemmMicroKernel12.Run<T, TVec, TSimd>(kc, aStrip, bStrip, c, ldc, add);
         }

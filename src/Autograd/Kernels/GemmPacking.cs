@@ -134,7 +134,10 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Packs the kc × nc block at <paramref name="b"/> (strides <paramref name="rs"/>, <paramref name="cs"/>) into ⌈nc/NR⌉ strips of kc × NR, NR = 2 vectors.</summary>
+    /// <summary>
+    /// Packs the kc × nc block at <paramref name="b"/> (strides <paramref name="rs"/>, <paramref name="cs"/>) into
+    /// ⌈nc/NR⌉ strips of kc × NR, NR = 2 vectors, the last one kc × 1 vector when at most one vector of columns is left.
+    /// </summary>
     public static void PackB<T, TVec, TSimd>(int kc, int nc, T* b, nint rs, nint cs, T* destination)
         where T : unmanaged
         where TVec : struct
@@ -142,30 +145,36 @@ internal static unsafe class GemmPacking
     {
         int w = TSimd.Count;
         int nr = 2 * w;
+        bool avxFloat = typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported && w % 4 == 0;
         for (int j0 = 0; j0 < nc; j0 += nr, destination += kc * nr)
         {
             int cols = Math.Min(nr, nc - j0);
+            // The last strip is one vector wide when that holds its columns: the narrow micro-kernels then do half the
+            // work of a two-vector tile that is mostly padding.
+            int width = cols <= w ? w : nr;
             T* source = b + j0 * cs;
             T* d = destination;
-            if (cols == nr && cs == 1)
+            if (cols == width && cs == 1)
             {
-                for (int p = 0; p < kc; p++, d += nr)
+                for (int p = 0; p < kc; p++, d += width)
                 {
                     T* s = source + p * rs;
                     TSimd.Store(TSimd.Load(s), d);
-                    TSimd.Store(TSimd.Load(s + w), d + w);
+                    if (width == nr)
+                    {
+                        TSimd.Store(TSimd.Load(s + w), d + w);
+                    }
                 }
             }
-            else if (rs == 1 && cols == nr && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            else if (rs == 1 && avxFloat && width % 8 == 0)
             {
-                GemmPackingAvx.PackTransposedB(kc, nr, (float*)source, cs, (float*)d);
-            }
-            else if (rs == 1 && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
-            {
-                // N's last strip of a transposed B (x·Wᵀ with an output width that is not a multiple of NR, such as a
-                // 10-class head): its columns and NR − cols zero columns through the same transpose.
-                T* padded = ZeroPaddedRows(kc, cols, nr, source, cs);
-                GemmPackingAvx.PackTransposedB(kc, nr, (float*)padded, kc, (float*)d);
+                // B is a transposed view (x·Wᵀ): 8 × 8 transposes. A partial strip (an output width that is not a
+                // multiple of the strip, such as a 10-class head) goes through them with zero columns added.
+                if (cols < width)
+                {
+                    source = ZeroPaddedRows(kc, cols, width, source, cs);
+                }
+                GemmPackingAvx.PackTransposedB(kc, width, (float*)source, cols < width ? kc : cs, (float*)d);
             }
             else if (rs == 1)
             {
@@ -175,10 +184,18 @@ internal static unsafe class GemmPacking
                     T* s = source + j * cs;
                     for (int p = 0; p < kc; p++)
                     {
-                        d[p * nr + j] = s[p];
+                        d[p * width + j] = s[p];
                     }
                 }
-                ZeroColumns(kc, cols, nr, d);
+                ZeroColumns(kc, cols, width, d);
+            }
+            else if (cs == 1)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    new ReadOnlySpan<T>(source + p * rs, cols).CopyTo(new Span<T>(d + p * width, cols));
+                }
+                ZeroColumns(kc, cols, width, d);
             }
             else
             {
@@ -187,10 +204,10 @@ internal static unsafe class GemmPacking
                     T* s = source + p * rs;
                     for (int j = 0; j < cols; j++)
                     {
-                        d[p * nr + j] = s[j * cs];
+                        d[p * width + j] = s[j * cs];
                     }
                 }
-                ZeroColumns(kc, cols, nr, d);
+                ZeroColumns(kc, cols, width, d);
             }
         }
     }
