@@ -12,8 +12,9 @@ public sealed class GemmWidthCollection
 
 /// <summary>
 /// The GEMM's two tile shapes (12 × 2 vectors with AVX-512, 6 × 2 with AVX2) and their packing, on sizes around
-/// the tile edges: M around 6, 12 and their multiples, N around one and two vectors, K around the 8-wide (float) and
-/// 4-wide (double) transposes of the packing, with A row-major (packed by register transposes), column-major (packed
+/// the tile edges: M around 6, 12 and their multiples (the last tile of at most 6 rows takes the 6-row kernel on the
+/// AVX-512 path), N around one and two vectors (a last strip of at most one vector takes the one-vector kernels, both
+/// exactly full and partial), K around the 8-wide (float) and 4-wide (double) transposes of the packing, with A row-major (packed by register transposes), column-major (packed
 /// by vector copies) and strided (scalar), accumulate on and off, float32 and float64. Each test runs once with
 /// AVX-512 allowed and once with <see cref="Gemm.AllowVector512"/> off, which forces the AVX2 kernels on an AVX-512
 /// machine (on a machine without AVX-512 both runs take the AVX2 path). The switch is global, so this class runs
