@@ -11,8 +11,9 @@ namespace MiniTorch.Kernels;
 /// from them. A and B are read through arbitrary strides, so transposed operands need no copy; C has unit column
 /// stride. The tile is 6 × 2 vectors (<see cref="GemmMicroKernel"/>) on AVX2 and 12 × 2 (<see cref="GemmMicroKernel12"/>)
 /// on AVX-512, whose 32 registers hold twice the accumulators. Products with one row or one column go to
-/// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C,
-/// each thread with its own packing buffers and no synchronisation until the end.
+/// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
+/// <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C, each thread with its own packing buffers and
+/// no synchronisation until the end.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -226,8 +227,8 @@ internal static unsafe class Gemm
     /// <summary>
     /// The micro-kernel for a tile of <paramref name="rows"/> ≤ MR rows and two vectors of columns (one when
     /// <paramref name="narrow"/>), which writes MR rows of <paramref name="c"/> (6 when the tile has at most 6 rows).
-    /// With MR = 12, a tile of at most 6 rows is done by a 6-row kernel on the first half of the 12-row strip: M's last
-    /// tile costs at most twice its useful work, not 12×.
+    /// With MR = 12, a tile of at most 6 rows is done by a 6-row kernel on the first half of the 12-row strip, so M's last
+    /// tile costs at most 6 rows of work, not 12.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunTile<T, TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
@@ -288,14 +289,11 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Bytes of L1 a packed B strip (KC × NR) may fill on the AVX2 path; KC follows from it.</summary>
-    internal static int KcBudget { get; set; } = 16384;
-
-    /// <summary>
-    /// The same on the AVX-512 path. A/B runs in one process on the Xeon (48 KiB L1) with the 6 × 2 kernel: KC = 192
-    /// (24 KiB) took 0.87–0.99 of KC = 128's time from 256³ up, 1.0–1.05 below.
-    /// </summary>
-    internal static int KcBudget512 { get; set; } = 24576;
+    // Bytes of L1 a packed B strip (KC × NR) may fill; KC follows from it. On the AVX-512 path, A/B runs in one process
+    // on the Xeon (48 KiB L1) with main's 6 × 2 kernel: KC = 192 (24 KiB) took 0.84–1.01, mostly 0.95–0.99, of
+    // KC = 128's time on products with k ≥ 256 (docs/benchmarks.md, GEMM branch section).
+    private const int KcBudget = 16384;
+    private const int KcBudget512 = 24576;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }
