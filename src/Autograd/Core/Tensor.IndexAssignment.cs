@@ -135,7 +135,8 @@ public partial class Tensor
         var flat = Reshape(-1);
         // Float64 positions stay exact beyond 2^24 elements.
         var scattered = ZerosLike(flat).IndexAdd(0, FromArray(positions.ToArray()), source.Reshape(-1).Narrow(0, 0, positions.Count));
-        return Where(mask.ExpandRaw(_shape).ContiguousRaw().Reshape(-1).Ne(0), scattered, flat).Reshape(_shape);
+        var selected = mask.ExpandRaw(_shape).ContiguousRaw().Reshape(-1);
+        return Where(selected.DType == DType.Bool ? selected : selected.Ne(0), scattered, flat).Reshape(_shape);
     }
 
     /// <summary>In-place <see cref="MaskedScatter"/> (PyTorch's <c>masked_scatter_</c>); returns this.</summary>
