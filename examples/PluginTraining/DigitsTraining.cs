@@ -147,7 +147,7 @@ public static class DigitsTraining
         using (Autograd.NoGrad())
         {
             var (x, y) = new DataLoader<Tensor[]>(test, test.Count).First();
-            return model.Call(x).ArgMax(1).Eq(y).Mean().Item();
+            return model.Call(x).ArgMax(1).Eq(y).To(DType.Float32).Mean().Item(); // Eq gives a Bool mask; Mean needs numbers, as (pred == y).float().mean()
         }
     }
 }

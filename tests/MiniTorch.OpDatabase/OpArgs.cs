@@ -138,8 +138,8 @@ public sealed class OpArgs : IEnumerable<KeyValuePair<string, object?>>
 }
 
 /// <summary>A constant tensor argument (an index tensor, a condition): its shape and float64 values, row-major.</summary>
-public sealed record TensorValue(int[] Shape, double[] Values)
+public sealed record TensorValue(int[] Shape, double[] Values, DType DType = DType.Float64)
 {
-    /// <summary>A float64 tensor of these values, without grad.</summary>
-    public Tensor ToTensor() => MiniTorch.Tensor.FromArray((double[])Values.Clone(), Shape);
+    /// <summary>A tensor of these values in <see cref="DType"/> (float64 unless given), without grad.</summary>
+    public Tensor ToTensor() => MiniTorch.Tensor.FromArray((double[])Values.Clone(), Shape).To(DType);
 }

@@ -10,6 +10,12 @@ public partial class Tensor
     /// <remarks>Rounds this + alpha·other once, as PyTorch's kernel; contiguous operands of the same shape take one pass that allocates nothing.</remarks>
     public Tensor AddInPlace(Tensor other, double alpha = 1)
     {
+        ArgumentNullException.ThrowIfNull(other);
+        if (alpha != 1 && (other.DType != DType || !IsFloat(this)))
+        {
+            // Promoted operands take the general path; the scaled operand is an ordinary product.
+            return BinaryInPlace("AddInPlace", other * alpha, new AddOp(), static (a, b) => a + b);
+        }
         if (alpha == 1)
         {
             return BinaryInPlace("AddInPlace", other, new AddOp(), static (a, b) => a + b);
@@ -31,17 +37,29 @@ public partial class Tensor
     /// <summary>this /= other; returns this.</summary>
     public Tensor DivInPlace(Tensor other) => BinaryInPlace("DivInPlace", other, new DivOp(), static (a, b) => a / b, SelfSaved.IfOtherRequiresGrad);
 
-    /// <summary>this += s; returns this.</summary>
-    public Tensor AddInPlace(double s) => AddInPlace(ScalarLike(s));
+    /// <summary>this += s; returns this. An integer tensor refuses a floating scalar, as PyTorch ("result type Float can't be cast to the desired output type Long").</summary>
+    public Tensor AddInPlace(double s) => AddInPlace(ScalarTensor(s, ResultType(this, s)));
+
+    /// <summary>this += s for an integer scalar; returns this.</summary>
+    public Tensor AddInPlace(long s) => AddInPlace(ScalarTensor(s, ResultType(this, s)));
 
     /// <summary>this −= s; returns this.</summary>
-    public Tensor SubInPlace(double s) => SubInPlace(ScalarLike(s));
+    public Tensor SubInPlace(double s) => SubInPlace(ScalarTensor(s, ResultType(this, s)));
+
+    /// <summary>this −= s for an integer scalar; returns this.</summary>
+    public Tensor SubInPlace(long s) => SubInPlace(ScalarTensor(s, ResultType(this, s)));
 
     /// <summary>this *= s; returns this.</summary>
-    public Tensor MulInPlace(double s) => MulInPlace(ScalarLike(s));
+    public Tensor MulInPlace(double s) => MulInPlace(ScalarTensor(s, ResultType(this, s)));
 
-    /// <summary>this /= s; returns this.</summary>
-    public Tensor DivInPlace(double s) => DivInPlace(ScalarLike(s));
+    /// <summary>this *= s for an integer scalar; returns this.</summary>
+    public Tensor MulInPlace(long s) => MulInPlace(ScalarTensor(s, ResultType(this, s)));
+
+    /// <summary>this /= s; returns this. True division: an integer tensor is refused, as in PyTorch.</summary>
+    public Tensor DivInPlace(double s) => DivInPlace(ScalarTensor(s, ResultType(this, s)));
+
+    /// <summary>this /= s for an integer scalar (true division); returns this.</summary>
+    public Tensor DivInPlace(long s) => DivInPlace(ScalarTensor(s, ResultType(this, s)));
 
     /// <summary>Sets every element to 0 (PyTorch's <c>zero_()</c>); returns this.</summary>
     public Tensor ZeroInPlace() => Fill("ZeroInPlace", 0);
@@ -57,18 +75,18 @@ public partial class Tensor
             // The new value no longer depends on the old one, but the tensor keeps requiring grad (PyTorch's
             // FillBackward gives the old history a zero gradient). A constant alone would carry no history, and
             // RebaseHistory would then leave the old GradFn in place, sending gradient to the overwritten value.
-            return RebaseHistory(Where(ScalarLike(1), ScalarLike(value), HistoryAlias()));
+            return RebaseHistory(Where(ScalarTensor(1L, DType.Bool), ScalarLike(value), HistoryAlias()));
         }
         FillRaw(value);
         Storage.Version++;
         return this;
     }
 
-    /// <summary>Copies <paramref name="source"/> (broadcast to this shape, same dtype) into this tensor (PyTorch's <c>copy_()</c>); returns this.</summary>
+    /// <summary>Copies <paramref name="source"/> (broadcast to this shape, converted to this dtype as PyTorch's <c>copy_()</c> converts) into this tensor; returns this.</summary>
     public Tensor CopyFromInPlace(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        Elementwise.CheckSameDType("CopyFromInPlace", this, source);
+        source = source.PromotedTo(DType);
         CheckInPlace("CopyFromInPlace", source);
         CheckBroadcastsTo("CopyFromInPlace", source);
         if ((Autograd.IsGradEnabled && (RequiresGrad || source.RequiresGrad)) || InPlaceCarriesTangents(source))
@@ -76,7 +94,7 @@ public partial class Tensor
             // The gradient goes to the source and the old value gets zero (PyTorch's copy_). Keeping the old value
             // in the graph also keeps this tensor's history when the source is a constant, instead of leaving the
             // stale GradFn that would send gradient to the overwritten value.
-            return RebaseHistory(Where(ScalarLike(1), source, HistoryAlias()));
+            return RebaseHistory(Where(ScalarTensor(1L, DType.Bool), source, HistoryAlias()));
         }
         var src = source.SharesStorageWith(this) ? source.CloneRaw() : source;
         StridedCopy.Copy(src.ExpandRaw(_shape), this);
@@ -101,7 +119,10 @@ public partial class Tensor
         where TOp : struct, IBinaryOp
     {
         ArgumentNullException.ThrowIfNull(other);
-        Elementwise.CheckSameDType(op, this, other);
+        if (other.DType != DType || !IsFloat(this))
+        {
+            return PromotedInPlace(op, other, outOfPlace);
+        }
         CheckInPlace(op, other);
         CheckBroadcastsTo(op, other);
         if ((Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad)) || InPlaceCarriesTangents(other))
@@ -114,6 +135,35 @@ public partial class Tensor
             return RebaseHistory(outOfPlace(old, IsolatedFromSelf(other)));
         }
         WriteInPlace(other.SharesStorageWith(this) ? other.CloneRaw() : other, kernel);
+        Storage.Version++;
+        return this;
+    }
+
+    /// <summary>
+    /// A binary in-place op whose operands differ in dtype or are not float32/float64: computed out of place in the
+    /// result type and written back, refusing a result type that cannot be cast to this dtype, as PyTorch.
+    /// </summary>
+    private Tensor PromotedInPlace(string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace)
+    {
+        if (op == "SubInPlace")
+        {
+            CheckBoolSub(DType, other.DType);
+        }
+        var dtype = ResultType(this, other);
+        if (op == "DivInPlace")
+        {
+            dtype = FloatingResultType(dtype);
+        }
+        CheckCanCastInPlace(op, dtype);
+        CheckInPlace(op, other);
+        CheckBroadcastsTo(op, other);
+        if ((Autograd.IsGradEnabled && (RequiresGrad || other.RequiresGrad)) || InPlaceCarriesTangents(other))
+        {
+            // The old value goes in as a copy: the op may save it, and the write below overwrites this storage.
+            return RebaseHistory(outOfPlace(HistoryAlias().Clone(), IsolatedFromSelf(other)).PromotedTo(DType));
+        }
+        var result = outOfPlace(this, other);
+        StridedCopy.Copy(ElementwiseInteger.Convert(result, DType), this);
         Storage.Version++;
         return this;
     }

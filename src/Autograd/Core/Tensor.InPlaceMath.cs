@@ -32,6 +32,15 @@ public partial class Tensor
             throw new ArgumentException($"ClampInPlace: bounds must not be NaN (min={min}, max={max}).");
         }
         CheckInPlace("ClampInPlace", null);
+        if (!IsFloat(this))
+        {
+            // An integer tensor keeps integer bounds; a fractional bound makes a floating result, refused as PyTorch does.
+            var clamped = Clamp(min, max);
+            CheckCanCastInPlace("ClampInPlace", clamped.DType);
+            StridedCopy.Copy(clamped, this);
+            Storage.Version++;
+            return this;
+        }
         if ((Autograd.IsGradEnabled && RequiresGrad) || InPlaceCarriesTangents(null))
         {
             // Clamp saves its input for backward: give it a copy of the old value, not the overwritten alias.

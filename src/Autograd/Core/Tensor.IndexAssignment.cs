@@ -94,7 +94,7 @@ public partial class Tensor
         {
             written = ZerosLike(this).IndexAdd(d, index, OnesLike(source)); // 1 where a slice lands
         }
-        return Where(written, ZerosLike(this).IndexAdd(d, index, source), this);
+        return Where(written.Ne(0), ZerosLike(this).IndexAdd(d, index, source), this);
     }
 
     /// <summary>Writes <paramref name="source"/>'s slices at <paramref name="index"/> along <paramref name="dim"/> (PyTorch's <c>index_copy_</c>); returns this.</summary>
@@ -135,7 +135,8 @@ public partial class Tensor
         var flat = Reshape(-1);
         // Float64 positions stay exact beyond 2^24 elements.
         var scattered = ZerosLike(flat).IndexAdd(0, FromArray(positions.ToArray()), source.Reshape(-1).Narrow(0, 0, positions.Count));
-        return Where(mask.ExpandRaw(_shape).ContiguousRaw().Reshape(-1), scattered, flat).Reshape(_shape);
+        var selected = mask.ExpandRaw(_shape).ContiguousRaw().Reshape(-1);
+        return Where(selected.DType == DType.Bool ? selected : selected.Ne(0), scattered, flat).Reshape(_shape);
     }
 
     /// <summary>In-place <see cref="MaskedScatter"/> (PyTorch's <c>masked_scatter_</c>); returns this.</summary>

@@ -1,7 +1,9 @@
 namespace MiniTorch;
 
-// C# operators for the arithmetic ops, with scalars on either side. Comparison operators give masks;
-// == and != are not overloaded (they keep reference equality), use Eq/Ne for elementwise equality.
+// C# operators for the arithmetic ops, with scalars on either side. A double scalar is a floating scalar and a long
+// (which int literals bind to) an integer one, so int64Tensor + 2 stays Int64 while int64Tensor + 2.5 is float32, as in
+// PyTorch. Comparison operators give Bool masks; == and != are not overloaded (they keep reference equality), use
+// Eq/Ne for elementwise equality.
 public partial class Tensor
 {
     /// <summary>Elementwise sum with broadcasting.</summary>
@@ -78,4 +80,52 @@ public partial class Tensor
 
     /// <summary>Mask of s ≥ a.</summary>
     public static Tensor operator >=(double s, Tensor a) => a.Le(s);
+
+    /// <summary>Adds an integer scalar (an integer tensor keeps its dtype).</summary>
+    public static Tensor operator +(Tensor a, long s) => Add(a, s);
+
+    /// <summary>Adds an integer scalar (an integer tensor keeps its dtype).</summary>
+    public static Tensor operator +(long s, Tensor a) => Add(a, s);
+
+    /// <summary>Subtracts an integer scalar (an integer tensor keeps its dtype).</summary>
+    public static Tensor operator -(Tensor a, long s) => Sub(a, s);
+
+    /// <summary>An integer scalar minus each element.</summary>
+    public static Tensor operator -(long s, Tensor a) => Sub(s, a);
+
+    /// <summary>Multiplies by an integer scalar (an integer tensor keeps its dtype).</summary>
+    public static Tensor operator *(Tensor a, long s) => Mul(a, s);
+
+    /// <summary>Multiplies by an integer scalar (an integer tensor keeps its dtype).</summary>
+    public static Tensor operator *(long s, Tensor a) => Mul(a, s);
+
+    /// <summary>Divides by an integer scalar (true division: an integer tensor gives the default floating dtype).</summary>
+    public static Tensor operator /(Tensor a, long s) => Div(a, s);
+
+    /// <summary>An integer scalar divided by each element (true division).</summary>
+    public static Tensor operator /(long s, Tensor a) => Div(s, a);
+
+    /// <summary>Mask of a &lt; s.</summary>
+    public static Tensor operator <(Tensor a, long s) => a.Lt(s);
+
+    /// <summary>Mask of a &gt; s.</summary>
+    public static Tensor operator >(Tensor a, long s) => a.Gt(s);
+
+    /// <summary>Mask of a ≤ s.</summary>
+    public static Tensor operator <=(Tensor a, long s) => a.Le(s);
+
+    /// <summary>Mask of a ≥ s.</summary>
+    public static Tensor operator >=(Tensor a, long s) => a.Ge(s);
+
+    /// <summary>Mask of s &lt; a.</summary>
+    public static Tensor operator <(long s, Tensor a) => a.Gt(s);
+
+    /// <summary>Mask of s &gt; a.</summary>
+    public static Tensor operator >(long s, Tensor a) => a.Lt(s);
+
+    /// <summary>Mask of s ≤ a.</summary>
+    public static Tensor operator <=(long s, Tensor a) => a.Ge(s);
+
+    /// <summary>Mask of s ≥ a.</summary>
+    public static Tensor operator >=(long s, Tensor a) => a.Le(s);
 }

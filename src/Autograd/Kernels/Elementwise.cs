@@ -17,9 +17,13 @@ internal static class Elementwise
         {
             Map<float, TOp>(src, y, op);
         }
-        else
+        else if (x.DType == DType.Float64)
         {
             Map<double, TOp>(src, y, op);
+        }
+        else
+        {
+            throw NotFloat(typeof(TOp).Name.Replace("Op", "", StringComparison.Ordinal), x.DType);
         }
         return y;
     }
@@ -45,19 +49,26 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>The error of a float-only kernel given another dtype: a clear message instead of an invalid cast inside.</summary>
+    public static NotSupportedException NotFloat(string op, DType dtype) => DTypeCheck.Unsupported(op, dtype, null);
+
     public static Tensor Map<TOp>(string opName, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
     {
         CheckSameDType(opName, a, b);
-        DTypeCheck.RequireFloating(opName, a); // until integer arithmetic lands (dtype-arith): a clear error, not an InvalidCast
+        DTypeCheck.RequireFloating(opName, a); // integer and bool operands take ElementwiseInteger; a missed one gets a clear error, not an InvalidCast
         var shape = Shapes.Broadcast(opName, a.ShapeArray, b.ShapeArray);
         var result = Tensor.Empty(shape, a.DType);
         if (a.DType == DType.Float32)
         {
             Run<float, TOp>(a, b, result, op);
         }
-        else
+        else if (a.DType == DType.Float64)
         {
             Run<double, TOp>(a, b, result, op);
+        }
+        else
+        {
+            throw NotFloat(opName, a.DType);
         }
         return result;
     }

@@ -73,38 +73,6 @@ internal readonly struct MinOp : IBinaryOp
     public void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(y, x, d);
 }
 
-/// <summary>The comparisons, producing 1 where true and 0 where false.</summary>
-internal enum Comparison
-{
-    Equal,
-    NotEqual,
-    Less,
-    LessOrEqual,
-    Greater,
-    GreaterOrEqual,
-}
-
-internal readonly struct CompareOp : IScalarBinaryOp
-{
-    private readonly Comparison _kind;
-
-    public CompareOp(Comparison kind) => _kind = kind;
-
-    public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        bool r = _kind switch
-        {
-            Comparison.Equal => x == y,
-            Comparison.NotEqual => x != y,
-            Comparison.Less => x < y,
-            Comparison.LessOrEqual => x <= y,
-            Comparison.Greater => x > y,
-            _ => x >= y,
-        };
-        return r ? T.One : T.Zero;
-    }
-}
-
 /// <summary>Unary maps: the kind picks the TensorPrimitives routine; one switch per call, not per element.</summary>
 internal enum UnaryKind
 {

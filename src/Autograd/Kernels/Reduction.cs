@@ -192,7 +192,7 @@ internal static class Reduction
         return T.ScaleB(T.Sqrt(scaled), exponent);
     }
 
-    private static int[] Permute(int[] values, int[] order)
+    internal static int[] Permute(int[] values, int[] order)
     {
         var r = new int[order.Length];
         for (int i = 0; i < order.Length; i++)

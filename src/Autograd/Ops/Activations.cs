@@ -98,7 +98,10 @@ public partial class Tensor
         {
             throw new ArgumentException("Clamp: at least one of 'min' or 'max' must not be null.");
         }
-        DTypeCheck.RequireFloating("Clamp", this); // integer Clamp belongs with integer arithmetic
+        if (!IsFloat(this))
+        {
+            return ClampNonFloat(min, max);
+        }
         // Each bound on its own: ClampOp reads NaN as "no bound", so a lone NaN bound would silently do nothing.
         if ((min is double lo && double.IsNaN(lo)) || (max is double hi && double.IsNaN(hi)))
         {

@@ -5,7 +5,9 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>a + b with broadcasting.</summary>
-    public static Tensor Add(Tensor a, Tensor b) => AddDefinition.Record(Elementwise.Map("Add", a, b, new AddOp()), [a, b]);
+    public static Tensor Add(Tensor a, Tensor b) => IsFloatPair(a, b)
+        ? AddDefinition.Record(Elementwise.Map("Add", a, b, new AddOp()), [a, b])
+        : PromotedBinary(AddDefinition, a, b, new AddOp(), new IntAddOp());
 
     private static readonly OpDefinition<NoArgs> AddDefinition = new("Add", "AddBackward")
     {
@@ -15,7 +17,9 @@ public partial class Tensor
     };
 
     /// <summary>a − b with broadcasting.</summary>
-    public static Tensor Sub(Tensor a, Tensor b) => SubDefinition.Record(Elementwise.Map("Sub", a, b, new SubOp()), [a, b]);
+    public static Tensor Sub(Tensor a, Tensor b) => IsFloatPair(a, b)
+        ? SubDefinition.Record(Elementwise.Map("Sub", a, b, new SubOp()), [a, b])
+        : PromotedBinary(SubDefinition, a, b, new SubOp(), new IntSubOp());
 
     private static readonly OpDefinition<NoArgs> SubDefinition = new("Sub", "SubBackward")
     {
@@ -25,7 +29,9 @@ public partial class Tensor
     };
 
     /// <summary>a · b elementwise with broadcasting.</summary>
-    public static Tensor Mul(Tensor a, Tensor b) => MulDefinition.Record(Elementwise.Map("Mul", a, b, new MulOp()), [a, b]);
+    public static Tensor Mul(Tensor a, Tensor b) => IsFloatPair(a, b)
+        ? MulDefinition.Record(Elementwise.Map("Mul", a, b, new MulOp()), [a, b])
+        : PromotedBinary(MulDefinition, a, b, new MulOp(), new IntMulOp());
 
     // Bilinear: each operand's gradient needs only the other, so an operand is saved only when the other requires grad.
     private static readonly OpDefinition<NoArgs> MulDefinition = new("Mul", "MulBackward")
@@ -42,7 +48,16 @@ public partial class Tensor
     };
 
     /// <summary>a / b elementwise with broadcasting.</summary>
-    public static Tensor Div(Tensor a, Tensor b) => DivDefinition.Record(Elementwise.Map("Div", a, b, new DivOp()), [a, b]);
+    /// <remarks>True division: integer and bool operands divide in the default floating dtype, as PyTorch's <c>torch.div</c>.</remarks>
+    public static Tensor Div(Tensor a, Tensor b)
+    {
+        if (IsFloatPair(a, b))
+        {
+            return DivDefinition.Record(Elementwise.Map("Div", a, b, new DivOp()), [a, b]);
+        }
+        var dtype = FloatingResultType(ResultType(a, b));
+        return Div(a.PromotedTo(dtype), b.PromotedTo(dtype));
+    }
 
     private static readonly OpDefinition<NoArgs> DivDefinition = new("Div", "DivBackward")
     {
@@ -59,20 +74,52 @@ public partial class Tensor
             : ((c.Tangent(0) is { } ta ? ta - c.Output() * tb : -(c.Output() * tb)) / c.Input(1)),
     };
 
-    /// <summary>x + s for a scalar s.</summary>
-    public static Tensor Add(Tensor x, double s) => AddScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<AddOp>(s, false)), [x, null], new(s, 1));
+    /// <summary>x + s for a floating scalar s; an integer or bool tensor gives the default floating dtype (<see cref="ResultType(Tensor, double)"/>).</summary>
+    public static Tensor Add(Tensor x, double s) => IsFloat(x)
+        ? AddScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<AddOp>(s, false)), [x, null], new(s, 1))
+        : Add(x.PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
 
-    /// <summary>x − s for a scalar s.</summary>
-    public static Tensor Sub(Tensor x, double s) => SubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, false)), [x, null], new(s, 1));
+    /// <summary>x + s for an integer scalar s: an integer tensor keeps its dtype (<c>int64 + 2</c> is Int64), a floating one too.</summary>
+    public static Tensor Add(Tensor x, long s) => IsFloat(x) ? Add(x, (double)s) : Add(x.PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
 
-    /// <summary>s − x for a scalar s.</summary>
-    public static Tensor Sub(double s, Tensor x) => RsubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, true)), [null, x], new(s, -1));
+    /// <summary>x − s for a floating scalar s; an integer or bool tensor gives the default floating dtype.</summary>
+    public static Tensor Sub(Tensor x, double s) => IsFloat(x)
+        ? SubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, false)), [x, null], new(s, 1))
+        : Sub(BoolSubChecked(x).PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
 
-    /// <summary>x · s for a scalar s.</summary>
-    public static Tensor Mul(Tensor x, double s) => MulScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<MulOp>(s, false)), [x, null], new(s, s));
+    /// <summary>x − s for an integer scalar s, in the dtype of <see cref="ResultType(Tensor, long)"/>.</summary>
+    public static Tensor Sub(Tensor x, long s) => IsFloat(x) ? Sub(x, (double)s) : Sub(BoolSubChecked(x).PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
 
-    /// <summary>x / s for a scalar s.</summary>
-    public static Tensor Div(Tensor x, double s) => DivScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<DivOp>(s, false)), [x, null], new(s, 1 / s));
+    /// <summary>s − x for a floating scalar s; an integer or bool tensor gives the default floating dtype.</summary>
+    public static Tensor Sub(double s, Tensor x) => IsFloat(x)
+        ? RsubScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<SubOp>(s, true)), [null, x], new(s, -1))
+        : Sub(ScalarTensor(s, ResultType(x, s)), BoolSubChecked(x).PromotedTo(ResultType(x, s)));
+
+    /// <summary>s − x for an integer scalar s, in the dtype of <see cref="ResultType(Tensor, long)"/>.</summary>
+    public static Tensor Sub(long s, Tensor x) => IsFloat(x) ? Sub((double)s, x) : Sub(ScalarTensor(s, ResultType(x, s)), BoolSubChecked(x).PromotedTo(ResultType(x, s)));
+
+    /// <summary>The tensor itself, after refusing a Bool one as the operand of a subtraction (PyTorch refuses it even with a scalar).</summary>
+    private static Tensor BoolSubChecked(Tensor x)
+    {
+        CheckBoolSub(x.DType, DType.Int64);
+        return x;
+    }
+
+    /// <summary>x · s for a floating scalar s; an integer or bool tensor gives the default floating dtype.</summary>
+    public static Tensor Mul(Tensor x, double s) => IsFloat(x)
+        ? MulScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<MulOp>(s, false)), [x, null], new(s, s))
+        : Mul(x.PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
+
+    /// <summary>x · s for an integer scalar s, in the dtype of <see cref="ResultType(Tensor, long)"/>.</summary>
+    public static Tensor Mul(Tensor x, long s) => IsFloat(x) ? Mul(x, (double)s) : Mul(x.PromotedTo(ResultType(x, s)), ScalarTensor(s, ResultType(x, s)));
+
+    /// <summary>x / s for a scalar s (true division: an integer or bool tensor gives the default floating dtype).</summary>
+    public static Tensor Div(Tensor x, double s) => IsFloat(x)
+        ? DivScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<DivOp>(s, false)), [x, null], new(s, 1 / s))
+        : Div(x.PromotedTo(FloatingResultType(ResultType(x, s))), ScalarTensor(s, FloatingResultType(ResultType(x, s))));
+
+    /// <summary>x / s for an integer scalar s (true division, as <see cref="Div(Tensor, double)"/>).</summary>
+    public static Tensor Div(Tensor x, long s) => Div(x, (double)s);
 
     // A tensor-scalar op: the scalar is an operand too, a constant (PyTorch's wrapped number: next_functions has an entry
     // for it), traced as a 0-d constant so that it exports as the tensor op it equals. Its derivative is a constant.
@@ -92,7 +139,12 @@ public partial class Tensor
     };
 
     /// <summary>s / x for a scalar s.</summary>
-    public static Tensor Div(double s, Tensor x) => RdivScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<DivOp>(s, scalarFirst: true)), [null, x], new(s, 0));
+    public static Tensor Div(double s, Tensor x) => IsFloat(x)
+        ? RdivScalarDefinition.Record(Elementwise.Map(x, new ScalarOp<DivOp>(s, scalarFirst: true)), [null, x], new(s, 0))
+        : Div(ScalarTensor(s, FloatingResultType(ResultType(x, s))), x.PromotedTo(FloatingResultType(ResultType(x, s))));
+
+    /// <summary>s / x for an integer scalar s (true division, as <see cref="Div(double, Tensor)"/>).</summary>
+    public static Tensor Div(long s, Tensor x) => Div((double)s, x);
 
     private static readonly OpDefinition<ScalarArgs> RdivScalarDefinition = new("Div", "DivBackward")
     {
@@ -105,7 +157,19 @@ public partial class Tensor
     };
 
     /// <summary>−x.</summary>
-    public Tensor Neg() => NegDefinition.Record(Elementwise.Map(this, new UnaryOp(UnaryKind.Neg)), [this]);
+    /// <remarks>Integers wrap (−min is min); a Bool tensor is refused with PyTorch's message.</remarks>
+    public Tensor Neg()
+    {
+        if (IsFloat(this))
+        {
+            return NegDefinition.Record(Elementwise.Map(this, new UnaryOp(UnaryKind.Neg)), [this]);
+        }
+        if (DType == DType.Bool)
+        {
+            throw new NotSupportedException("Neg: negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` operator or LogicalNot() instead (PyTorch: \"Negation, the `-` operator, on a bool tensor is not supported\").");
+        }
+        return NegDefinition.Record(IntegerOrHalfUnary("Neg", this, new IntNegOp(), new UnaryOp(UnaryKind.Neg)), [this]);
+    }
 
     private static readonly OpDefinition<NoArgs> NegDefinition = new("Neg", "NegBackward")
     {

@@ -2,9 +2,8 @@ using MiniTorch.Kernels;
 
 namespace MiniTorch;
 
-// Comparisons give masks: tensors of the inputs' dtype holding 1 where the relation holds and 0
-// elsewhere (PyTorch gives bool tensors; MiniTorch keeps one element kind, see docs/design.md).
-// Masks carry no gradient.
+// Comparisons give Bool masks, as in PyTorch, computed in the operands' promoted dtype (torch.result_type): an Int64
+// tensor compared with 0.5 is compared in the default floating dtype. Masks carry no gradient.
 public partial class Tensor
 {
     /// <summary>Mask of this == other.</summary>
@@ -26,22 +25,40 @@ public partial class Tensor
     public Tensor Ge(Tensor other) => Compare(GeDefinition, this, other, Comparison.GreaterOrEqual);
 
     /// <summary>Mask of this == value.</summary>
-    public Tensor Eq(double value) => Compare(EqDefinition, this, ScalarLike(value), Comparison.Equal);
+    public Tensor Eq(double value) => Compare(EqDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.Equal);
+
+    /// <summary>Mask of this == value for an integer value (compared in this tensor's dtype when it is integer or floating).</summary>
+    public Tensor Eq(long value) => Compare(EqDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.Equal);
 
     /// <summary>Mask of this != value.</summary>
-    public Tensor Ne(double value) => Compare(NeDefinition, this, ScalarLike(value), Comparison.NotEqual);
+    public Tensor Ne(double value) => Compare(NeDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.NotEqual);
+
+    /// <summary>Mask of this != value for an integer value (compared in this tensor's dtype when it is integer or floating).</summary>
+    public Tensor Ne(long value) => Compare(NeDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.NotEqual);
 
     /// <summary>Mask of this &lt; value.</summary>
-    public Tensor Lt(double value) => Compare(LtDefinition, this, ScalarLike(value), Comparison.Less);
+    public Tensor Lt(double value) => Compare(LtDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.Less);
+
+    /// <summary>Mask of this &lt; value for an integer value (compared in this tensor's dtype when it is integer or floating).</summary>
+    public Tensor Lt(long value) => Compare(LtDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.Less);
 
     /// <summary>Mask of this ≤ value.</summary>
-    public Tensor Le(double value) => Compare(LeDefinition, this, ScalarLike(value), Comparison.LessOrEqual);
+    public Tensor Le(double value) => Compare(LeDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.LessOrEqual);
+
+    /// <summary>Mask of this ≤ value for an integer value (compared in this tensor's dtype when it is integer or floating).</summary>
+    public Tensor Le(long value) => Compare(LeDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.LessOrEqual);
 
     /// <summary>Mask of this &gt; value.</summary>
-    public Tensor Gt(double value) => Compare(GtDefinition, this, ScalarLike(value), Comparison.Greater);
+    public Tensor Gt(double value) => Compare(GtDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.Greater);
+
+    /// <summary>Mask of this &gt; value for an integer value (compared in this tensor's dtype when it is integer or floating).</summary>
+    public Tensor Gt(long value) => Compare(GtDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.Greater);
 
     /// <summary>Mask of this ≥ value.</summary>
-    public Tensor Ge(double value) => Compare(GeDefinition, this, ScalarLike(value), Comparison.GreaterOrEqual);
+    public Tensor Ge(double value) => Compare(GeDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.GreaterOrEqual);
+
+    /// <summary>Mask of this ≥ value for an integer value (compared in this tensor's dtype when it is integer or floating).</summary>
+    public Tensor Ge(long value) => Compare(GeDefinition, this, ScalarTensor(value, ResultType(this, value)), Comparison.GreaterOrEqual);
 
     /// <summary>Whether both tensors have the same shape and all elements are within atol + rtol·|other| (PyTorch's <c>allclose</c>).</summary>
     public bool AllClose(Tensor other, double rtol = 1e-5, double atol = 1e-8)
@@ -64,8 +81,14 @@ public partial class Tensor
 
     private Tensor ScalarLike(double value) => Full([], value, DType);
 
-    private static Tensor Compare(OpDefinition<NoArgs> definition, Tensor a, Tensor b, Comparison kind) =>
-        definition.Record(Elementwise.Map(definition.Name!, a, b, new LoopBinary<CompareOp>(new CompareOp(kind))), [a, b]);
+    // The operands are converted to their promoted dtype without history: a mask has no gradient to send back.
+    private static Tensor Compare(OpDefinition<NoArgs> definition, Tensor a, Tensor b, Comparison kind)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        var dtype = a.DType == b.DType ? a.DType : ResultType(a, b);
+        var r = ElementwiseCompare.Map(definition.Name!, ElementwiseInteger.Convert(a, dtype), ElementwiseInteger.Convert(b, dtype), kind);
+        return definition.Record(r, [a, b]);
+    }
 
     // Traced only: a mask has no gradient and no tangent.
     private static readonly OpDefinition<NoArgs> EqDefinition = new("Eq");

@@ -2,13 +2,29 @@ namespace MiniTorch;
 
 public partial class Tensor
 {
-    /// <summary>Concatenates tensors along an existing dimension; all other sizes must match (PyTorch's <c>torch.cat</c>).</summary>
+    /// <summary>Concatenates tensors along an existing dimension; all other sizes must match, and the dtypes are promoted to their result type (PyTorch's <c>torch.cat</c>).</summary>
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0)
         {
             throw new ArgumentException("Cat: expected a non-empty list of Tensors.");
+        }
+        var dtype = ResultType(tensors);
+        bool mixed = false;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            mixed |= tensors[i].DType != dtype;
+        }
+        if (mixed)
+        {
+            // PyTorch's cat promotes its inputs to their result type; To keeps each input's gradient in its own dtype.
+            var promoted = new Tensor[tensors.Count];
+            for (int i = 0; i < promoted.Length; i++)
+            {
+                promoted[i] = tensors[i].PromotedTo(dtype);
+            }
+            tensors = promoted;
         }
         var first = tensors[0];
         if (first.Rank == 0)
@@ -20,7 +36,6 @@ public partial class Tensor
         for (int i = 0; i < tensors.Count; i++)
         {
             var t = tensors[i];
-            Kernels.Elementwise.CheckSameDType("Cat", first, t);
             if (t.Rank != first.Rank)
             {
                 throw new ArgumentException($"Cat: tensors must have same number of dimensions: got {first.Rank} (position 0, shape {Shapes.Format(first._shape)}) and {t.Rank} (position {i}, shape {Shapes.Format(t._shape)}).");
@@ -84,7 +99,7 @@ public partial class Tensor
         Attributes = static a => new OpAttributes { { "dim", a.Dim } },
     };
 
-    /// <summary>Stacks tensors of one shape along a new dimension (PyTorch's <c>torch.stack</c>).</summary>
+    /// <summary>Stacks tensors of one shape along a new dimension, promoting their dtypes as <see cref="Cat"/> (PyTorch's <c>torch.stack</c>).</summary>
     public static Tensor Stack(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -100,8 +115,6 @@ public partial class Tensor
             {
                 throw new ArgumentException($"Stack: expects each tensor to be equal size, but got {Shapes.Format(tensors[0]._shape)} at entry 0 and {Shapes.Format(tensors[i]._shape)} at entry {i}.");
             }
-            // Checked here so the error names Stack rather than the Cat it is built on.
-            Kernels.Elementwise.CheckSameDType("Stack", tensors[0], tensors[i]);
             parts[i] = tensors[i].Unsqueeze(d);
         }
         return Cat(parts, d);

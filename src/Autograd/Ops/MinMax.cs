@@ -5,7 +5,10 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>Elementwise maximum with broadcasting; on ties the gradient is split evenly, as in PyTorch.</summary>
-    public static Tensor Maximum(Tensor a, Tensor b) => MaximumDefinition.Record(Elementwise.Map("Maximum", a, b, new MaxOp()), [a, b]);
+    /// <remarks>The operands are promoted (<see cref="ResultType(Tensor, Tensor)"/>); NaN in either gives NaN, as in PyTorch.</remarks>
+    public static Tensor Maximum(Tensor a, Tensor b) => IsFloatPair(a, b)
+        ? MaximumDefinition.Record(Elementwise.Map("Maximum", a, b, new MaxOp()), [a, b])
+        : PromotedBinary(MaximumDefinition, a, b, new MaxOp(), new IntMaxOp());
 
     private static readonly OpDefinition<NoArgs> MaximumDefinition = new("Maximum", "MaximumBackward")
     {
@@ -16,7 +19,10 @@ public partial class Tensor
     };
 
     /// <summary>Elementwise minimum with broadcasting; on ties the gradient is split evenly, as in PyTorch.</summary>
-    public static Tensor Minimum(Tensor a, Tensor b) => MinimumDefinition.Record(Elementwise.Map("Minimum", a, b, new MinOp()), [a, b]);
+    /// <remarks>The operands are promoted (<see cref="ResultType(Tensor, Tensor)"/>); NaN in either gives NaN, as in PyTorch.</remarks>
+    public static Tensor Minimum(Tensor a, Tensor b) => IsFloatPair(a, b)
+        ? MinimumDefinition.Record(Elementwise.Map("Minimum", a, b, new MinOp()), [a, b])
+        : PromotedBinary(MinimumDefinition, a, b, new MinOp(), new IntMinOp());
 
     private static readonly OpDefinition<NoArgs> MinimumDefinition = new("Minimum", "MinimumBackward")
     {
@@ -27,7 +33,7 @@ public partial class Tensor
     };
 
     /// <summary>The share of a's gradient (or tangent) in the result: 1 where a wins, 1/2 on a tie, 0 where b wins.</summary>
-    private static Tensor ExtremumShare(Tensor a, Tensor b, bool greater) => Where(a.Eq(b), 0.5, greater ? a.Gt(b) : a.Lt(b));
+    private static Tensor ExtremumShare(Tensor a, Tensor b, bool greater) => Where(a.Eq(b), 0.5, (greater ? a.Gt(b) : a.Lt(b)).To(a.DType));
 
     private static Tensor?[] ExtremumGrads(BackwardCall<NoArgs> c, Tensor share) =>
     [

@@ -4,13 +4,13 @@ namespace MiniTorch;
 
 public partial class Tensor
 {
-    /// <summary>The sum of all elements, a 0-d tensor.</summary>
+    /// <summary>The sum of all elements, a 0-d tensor; integer and bool tensors sum to Int64, as in PyTorch.</summary>
     public Tensor Sum() => Sum(null, false);
 
     /// <summary>The sum over one dimension.</summary>
     public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
 
-    /// <summary>The sum over the given dimensions (all if null or empty).</summary>
+    /// <summary>The sum over the given dimensions (all if null or empty); integer and bool tensors sum to Int64 (wrapping), as in PyTorch.</summary>
     public Tensor Sum(int[]? dims, bool keepDim = false) => SumScaled(SumDefinition, dims, keepDim, mean: false);
 
     /// <summary>The mean of all elements, a 0-d tensor.</summary>
@@ -19,13 +19,17 @@ public partial class Tensor
     /// <summary>The mean over one dimension.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
-    /// <summary>The mean over the given dimensions (all if null or empty).</summary>
+    /// <summary>The mean over the given dimensions (all if null or empty); an integer or bool tensor is refused, as in PyTorch (convert with To first).</summary>
     public Tensor Mean(int[]? dims, bool keepDim = false) => SumScaled(MeanDefinition, dims, keepDim, mean: true);
 
     private Tensor SumScaled(OpDefinition<ReductionArgs> definition, int[]? dims, bool keepDim, bool mean)
     {
         string op = definition.Name!;
         var reduced = Shapes.ReducedDims(op, dims, Rank);
+        if (!IsFloat(this))
+        {
+            return definition.Record(NonFloatSum(op, reduced, keepDim, mean), [this], new(reduced, keepDim));
+        }
         var r = Reduction.Reduce(op, this, reduced, keepDim, ReduceKind.Sum);
         double scale = 1;
         if (mean)
@@ -35,6 +39,19 @@ public partial class Tensor
             r = Elementwise.Map(r, new ScalarOp<MulOp>(scale));
         }
         return definition.Record(r, [this], new(reduced, keepDim, scale));
+    }
+
+    private Tensor NonFloatSum(string op, bool[] reduced, bool keepDim, bool mean)
+    {
+        if (mean && !DType.IsFloatingPoint())
+        {
+            throw new NotSupportedException($"{op}: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()} (dtype {DType}; PyTorch: \"mean(): could not infer output dtype\"). Convert with To(DType.Float32) first.");
+        }
+        if (!DType.IsIntegral(includeBool: true))
+        {
+            throw Elementwise.NotFloat(op, DType);
+        }
+        return ReductionInteger.Reduce(op, ElementwiseInteger.Convert(this, DType.Int64), reduced, keepDim, IntegerReduceKind.Sum);
     }
 
     private static readonly OpDefinition<ReductionArgs> SumDefinition = SumDefinitionNamed("Sum", "SumBackward");
@@ -95,6 +112,15 @@ public partial class Tensor
             throw new ArgumentException($"{op}: expected reduction dim to be specified for input.numel() == 0 (shape {Shapes.Format(_shape)}).");
         }
         var reduced = Shapes.ReducedDims(op, null, Rank);
+        if (!IsFloat(this))
+        {
+            if (!DType.IsIntegral(includeBool: true))
+            {
+                throw Elementwise.NotFloat(op, DType);
+            }
+            var integerKind = kind == ReduceKind.Max ? IntegerReduceKind.Max : IntegerReduceKind.Min;
+            return definition.Record(ReductionInteger.Reduce(op, this, reduced, false, integerKind), [this], new(reduced, false));
+        }
         return definition.Record(Reduction.Reduce(op, this, reduced, false, kind), [this], new(reduced, false));
     }
 

@@ -34,11 +34,10 @@ public partial class Tensor
     private static readonly OpDefinition<NoArgs> SqrtDefinition = UnaryDefinitions.SavingOutput("Sqrt", "SqrtBackward", static (g, y) => g / (y * 2));
 
     /// <summary>Absolute value elementwise; its gradient at 0 is 0, as in PyTorch.</summary>
-    public Tensor Abs()
-    {
-        DTypeCheck.RequireFloating("Abs", this);
-        return AbsDefinition.Record(MapUnary(UnaryKind.Abs), [this]);
-    }
+    /// <remarks>Integers keep their dtype (|min value| wraps to itself, as in PyTorch).</remarks>
+    public Tensor Abs() => AbsDefinition.Record(IsFloat(this) ? MapUnary(UnaryKind.Abs)
+        : DType == DType.Bool ? throw Elementwise.NotFloat("Abs", DType)
+        : IntegerOrHalfUnary("Abs", this, new IntAbsOp(), new UnaryOp(UnaryKind.Abs)), [this]);
 
     private static readonly OpDefinition<NoArgs> AbsDefinition = UnaryDefinitions.SavingInput("Abs", "AbsBackward", static (g, x) => g * x.Sign());
 
@@ -79,11 +78,8 @@ public partial class Tensor
     private static readonly OpDefinition<NoArgs> SigmoidDefinition = UnaryDefinitions.SavingOutput("Sigmoid", "SigmoidBackward", static (g, y) => g * y * (1 - y));
 
     /// <summary>−1, 0 or 1 by the sign of each element (NaN stays NaN). Not differentiable: its gradient is zero, as in PyTorch.</summary>
-    public Tensor Sign()
-    {
-        DTypeCheck.RequireFloating("Sign", this);
-        return SignDefinition.Record(MapUnary(UnaryKind.Sign), [this]);
-    }
+    /// <remarks>Integers keep their dtype, as in PyTorch.</remarks>
+    public Tensor Sign() => SignDefinition.Record(IsFloat(this) ? MapUnary(UnaryKind.Sign) : IntegerOrHalfUnary("Sign", this, new IntSignOp(), new UnaryOp(UnaryKind.Sign)), [this]);
 
     // Piecewise constant: the gradient is zero, and so is the tangent, which forward mode represents by none (no Jvp).
     // Zeros that do not depend on the incoming gradient, as libtorch's zeros_like(grad): a gradient built with

@@ -3,25 +3,46 @@ namespace MiniTorch;
 public partial class Tensor
 {
     /// <summary>
-    /// Elementwise choice: <paramref name="a"/> where <paramref name="condition"/> is non-zero, else <paramref name="b"/>,
-    /// with all three broadcast together (PyTorch's <c>torch.where</c>). The condition is a mask and gets no gradient.
+    /// Elementwise choice: <paramref name="a"/> where <paramref name="condition"/> is true, else <paramref name="b"/>,
+    /// with all three broadcast together and <paramref name="a"/>, <paramref name="b"/> promoted to their result type
+    /// (PyTorch's <c>torch.where</c>). The condition must be a Bool tensor, as in PyTorch, and gets no gradient.
     /// </summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
-        Kernels.Elementwise.CheckSameDType("Where", a, b);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        CheckBoolMask("Where", "condition", condition);
+        var dtype = a.DType == b.DType ? a.DType : ResultType(a, b);
+        a = a.PromotedTo(dtype);
+        b = b.PromotedTo(dtype);
         var shape = Shapes.Broadcast("Where", Shapes.Broadcast("Where", condition._shape, a._shape), b._shape);
-        var mask = condition.ExpandRaw(shape).RentDoubles();
-        var r = Empty(shape, a.DType);
-        if (a.DType == DType.Float32)
+        var mask = condition.ExpandRaw(shape).ContiguousRaw();
+        var r = Empty(shape, dtype);
+        switch (dtype)
         {
-            Select(mask, a.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<float>(), b.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<float>(), r.ContiguousSpan<float>());
+            case DType.Float32: Select<float>(mask, a, b, r); break;
+            case DType.Float64: Select<double>(mask, a, b, r); break;
+            case DType.Int64: Select<long>(mask, a, b, r); break;
+            case DType.Int32: Select<int>(mask, a, b, r); break;
+            case DType.Bool: Select<bool>(mask, a, b, r); break;
+            case DType.UInt8: Select<byte>(mask, a, b, r); break;
+            case DType.Float16: Select<Half>(mask, a, b, r); break;
+            default: Select<BFloat16>(mask, a, b, r); break;
         }
-        else
-        {
-            Select(mask, a.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<double>(), b.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<double>(), r.ContiguousSpan<double>());
-        }
-        System.Buffers.ArrayPool<double>.Shared.Return(mask);
         return WhereDefinition.Record(r, [condition, a, b]);
+    }
+
+    /// <summary>Refuses a mask that is not Bool, with PyTorch's message (masks were float tensors of 0/1 before MiniTorch had Bool).</summary>
+    internal static void CheckBoolMask(string op, string name, Tensor mask)
+    {
+        if (mask.DType != DType.Bool)
+        {
+            string torch = op == "Where"
+                ? $"where expected condition to be a boolean tensor, but got a tensor with dtype {mask.DType.ScalarTypeName()}"
+                : $"masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.TorchName()[6..]}";
+            throw new ArgumentException($"{op}: expected {name} to be a boolean tensor, but got a tensor with dtype {mask.DType} (PyTorch: \"{torch}\"). Comparisons give Bool masks (x.Gt(0)); convert others with To(DType.Bool).");
+        }
     }
 
     // The condition is a mask: traced and saved (version-checked, as PyTorch saves it), but given no gradient.
@@ -43,16 +64,27 @@ public partial class Tensor
         },
     };
 
-    /// <summary><paramref name="a"/> where the condition holds, the constant <paramref name="b"/> elsewhere.</summary>
-    public static Tensor Where(Tensor condition, Tensor a, double b) => Where(condition, a, a.ScalarLike(b));
+    /// <summary><paramref name="a"/> where the condition holds, the floating constant <paramref name="b"/> elsewhere (promoted as <see cref="ResultType(Tensor, double)"/>).</summary>
+    public static Tensor Where(Tensor condition, Tensor a, double b) => Where(condition, a, ScalarTensor(b, ResultType(a, b)));
 
-    /// <summary>The constant <paramref name="a"/> where the condition holds, <paramref name="b"/> elsewhere.</summary>
-    public static Tensor Where(Tensor condition, double a, Tensor b) => Where(condition, b.ScalarLike(a), b);
+    /// <summary><paramref name="a"/> where the condition holds, the integer constant <paramref name="b"/> elsewhere (an integer tensor keeps its dtype).</summary>
+    public static Tensor Where(Tensor condition, Tensor a, long b) => Where(condition, a, ScalarTensor(b, ResultType(a, b)));
 
-    /// <summary>This tensor with <paramref name="value"/> wherever <paramref name="mask"/> is non-zero (PyTorch's <c>masked_fill</c>).</summary>
+    /// <summary>The floating constant <paramref name="a"/> where the condition holds, <paramref name="b"/> elsewhere.</summary>
+    public static Tensor Where(Tensor condition, double a, Tensor b) => Where(condition, ScalarTensor(a, ResultType(b, a)), b);
+
+    /// <summary>The integer constant <paramref name="a"/> where the condition holds, <paramref name="b"/> elsewhere.</summary>
+    public static Tensor Where(Tensor condition, long a, Tensor b) => Where(condition, ScalarTensor(a, ResultType(b, a)), b);
+
+    /// <summary>
+    /// This tensor with <paramref name="value"/> (converted to this tensor's dtype) wherever the Bool <paramref name="mask"/>
+    /// is true (PyTorch's <c>masked_fill</c>, which also requires a Bool mask).
+    /// </summary>
     public Tensor MaskedFill(Tensor mask, double value)
     {
-        var r = Where(mask, ScalarLike(value), this);
+        ArgumentNullException.ThrowIfNull(mask);
+        CheckBoolMask("MaskedFill", "mask", mask);
+        var r = Where(mask, ScalarTensor(value, DType), this);
         if (!Shapes.SameShape(r._shape, _shape))
         {
             throw new ArgumentException($"MaskedFill: the mask of shape {Shapes.Format(mask._shape)} must broadcast to the tensor's shape {Shapes.Format(_shape)}.");
@@ -60,11 +92,16 @@ public partial class Tensor
         return r;
     }
 
-    private static void Select<T>(double[] mask, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> r)
+    private static void Select<T>(Tensor mask, Tensor a, Tensor b, Tensor r) where T : unmanaged
     {
-        for (int i = 0; i < r.Length; i++)
+        int[] shape = r.ShapeArray;
+        ReadOnlySpan<bool> m = mask.ContiguousSpan<bool>();
+        ReadOnlySpan<T> x = a.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<T>();
+        ReadOnlySpan<T> y = b.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<T>();
+        Span<T> d = r.ContiguousSpan<T>();
+        for (int i = 0; i < d.Length; i++)
         {
-            r[i] = mask[i] != 0 ? a[i] : b[i];
+            d[i] = m[i] ? x[i] : y[i];
         }
     }
 }

@@ -35,7 +35,7 @@ public static partial class Functional
             return input * 0;
         }
         // Keep where u ≥ p for u ~ U[0, 1): probability 1 − p. The scale is folded into the mask, one multiply.
-        var keep = Tensor.Rand(input.Shape, input.DType, generator).Ge(p) * (1 / (1 - p));
+        var keep = Tensor.Rand(input.Shape, input.DType, generator).Ge(p).To(input.DType) * (1 / (1 - p));
         return input * keep;
     }
 

@@ -52,7 +52,7 @@ public class SavedIndexAndMaskVersionTests
     {
         var a = Input(3);
         var b = Input(3);
-        var condition = Tensor.FromArray([1.0, 0, 1]);
+        var condition = Tensor.FromArray([true, false, true]);
         var chosen = Tensor.Where(condition, a, b);
         var filled = a.MaskedFill(condition, 5);
         condition.FillInPlace(0);

@@ -158,11 +158,24 @@ public class ArithmeticTests
     [InlineData("Sub")]
     [InlineData("Mul")]
     [InlineData("Div")]
-    public void BinaryOp_MixedDTypes_Throw(string op)
+    public void BinaryOp_MixedDTypes_Promote_AsPyTorch(string op)
     {
-        var a = Tensor.Zeros([2], DType.Float32);
-        var b = Tensor.Zeros([2], DType.Float64);
-        AssertThrows<ArgumentException>(() => Binary[op](a, b), $"{op}:", "Float32", "Float64", "same dtype");
+        // float32 ∘ float64 computes in float64 from the float32 value widened exactly (torch.result_type), either order.
+        var a = Tensor.FromArray(new float[] { 0.1f, -2.5f }, [2]);
+        var b = Tensor.FromArray([0.3, 4.0], [2]);
+        Func<double, double, double> f = op switch
+        {
+            "Add" => (x, y) => x + y,
+            "Sub" => (x, y) => x - y,
+            "Mul" => (x, y) => x * y,
+            _ => (x, y) => x / y,
+        };
+        var ab = Binary[op](a, b);
+        var ba = Binary[op](b, a);
+        Assert.Equal(DType.Float64, ab.DType);
+        Assert.Equal(DType.Float64, ba.DType);
+        Assert.Equal(new[] { f(0.1f, 0.3), f(-2.5, 4.0) }, ab.ToDoubleArray());
+        Assert.Equal(new[] { f(0.3, 0.1f), f(4.0, -2.5) }, ba.ToDoubleArray());
     }
 
     [Fact]

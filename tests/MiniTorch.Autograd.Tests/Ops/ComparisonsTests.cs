@@ -7,7 +7,7 @@ public class ComparisonsTests
 {
     [Theory]
     [MemberData(nameof(BothDTypes), MemberType = typeof(OpTestHelpers))]
-    public void Compare_TensorForms_GiveMasksOfTheInputDType(DType dtype)
+    public void Compare_TensorForms_GiveBoolMasks(DType dtype)
     {
         var a = Make(dtype, [2, 1], 1, 2);
         var b = Make(dtype, [3], 0, 1, 2);
@@ -17,7 +17,7 @@ public class ComparisonsTests
         AssertValues(a.Le(b), [2, 3], 0, 1, 1, 0, 0, 1);
         AssertValues(a.Gt(b), [2, 3], 1, 0, 0, 1, 1, 0);
         AssertValues(a.Ge(b), [2, 3], 1, 1, 0, 1, 1, 1);
-        Assert.Equal(dtype, a.Eq(b).DType);
+        Assert.Equal(DType.Bool, a.Eq(b).DType);
     }
 
     [Theory]
@@ -103,11 +103,23 @@ public class ComparisonsTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Compare_MixedDTypes_Throw(string name)
+    public void Compare_MixedDTypes_CompareInTheResultType(string name)
     {
-        var a = Tensor.Zeros([2], DType.Float32);
-        var b = Tensor.Zeros([2], DType.Float64);
-        AssertThrows<ArgumentException>(() => Apply(name, a, b), $"{name}:", "Float32", "Float64");
+        // 0.1f widened to float64 is not 0.1: the comparison happens in float64, as torch.result_type says.
+        var a = Tensor.FromArray(new float[] { 0.1f, 1f }, [2]);
+        var b = Tensor.FromArray([0.1, 1.0], [2]);
+        var r = Apply(name, a, b);
+        Assert.Equal(DType.Bool, r.DType);
+        bool[] expected = name switch
+        {
+            "Eq" => [false, true],
+            "Ne" => [true, false],
+            "Lt" => [false, false],
+            "Le" => [false, true],
+            "Gt" => [true, false],
+            _ => [true, true],
+        };
+        Assert.Equal(expected, r.ToBoolArray());
     }
 
     private static Tensor Apply(string name, Tensor a, Tensor b) => name switch

@@ -88,6 +88,25 @@ public class ConcatTests
     }
 
     [Fact]
+    public void CatAndStack_PromoteMixedDTypes_AndGradientsKeepEachInputsDType()
+    {
+        var a = Tensor.FromArray(new float[] { 0.1f, 2f }, [2], requiresGrad: true);
+        var b = Tensor.FromArray([3.5], [1], requiresGrad: true);
+        var c = Tensor.Cat([a, b]);
+        Assert.Equal(DType.Float64, c.DType);
+        Assert.Equal(new[] { (double)0.1f, 2, 3.5 }, c.ToDoubleArray());
+        (c * Tensor.FromArray([1.0, 2, 3], [3])).Sum().Backward();
+        Assert.Equal(DType.Float32, a.Grad!.DType);
+        Assert.Equal(new[] { 1f, 2f }, a.Grad.ToFloatArray());
+        Assert.Equal(new[] { 3.0 }, b.Grad!.ToDoubleArray());
+        // int64 with float32 → float32; bool with int64 → int64 (PyTorch's cat).
+        Assert.Equal(DType.Float32, Tensor.Stack([Tensor.FromArray([1L, 2L]), Tensor.FromArray(new float[] { 0.5f, 1f }, [2])]).DType);
+        var mixed = Tensor.Cat([Tensor.FromArray([true, false]), Tensor.FromArray([7L])]);
+        Assert.Equal(DType.Int64, mixed.DType);
+        Assert.Equal(new[] { 1L, 0, 7 }, mixed.ToLongArray());
+    }
+
+    [Fact]
     public void Cat_Errors()
     {
         AssertThrows<ArgumentException>(() => Tensor.Cat([]), "Cat:", "non-empty");
@@ -95,7 +114,6 @@ public class ConcatTests
         AssertThrows<ArgumentException>(() => Tensor.Cat([Tensor.Ones(2, 3), Tensor.Ones(3)]), "Cat:", "same number of dimensions", "[2, 3]", "[3]");
         AssertThrows<ArgumentException>(() => Tensor.Cat([Tensor.Ones(2, 3), Tensor.Ones(2, 4)]), "Cat:", "must match except in dimension 0", "Expected size 3 but got size 4", "[2, 3]", "[2, 4]");
         AssertThrows<ArgumentException>(() => Tensor.Cat([Tensor.Ones(2, 3), Tensor.Ones(3, 3)], 1), "Cat:", "except in dimension 1", "tensor number 1");
-        AssertThrows<ArgumentException>(() => Tensor.Cat([Tensor.Ones([2], DType.Float32), Tensor.Ones([2], DType.Float64)]), "Cat:", "Float32", "Float64");
         AssertThrows<ArgumentOutOfRangeException>(() => Tensor.Cat([Tensor.Ones(2, 3)], 2), "Cat:", "dimension out of range", "got 2");
     }
 
@@ -104,7 +122,6 @@ public class ConcatTests
     {
         AssertThrows<ArgumentException>(() => Tensor.Stack([]), "Stack:", "non-empty");
         AssertThrows<ArgumentException>(() => Tensor.Stack([Tensor.Ones(2, 3), Tensor.Ones(3, 2)]), "Stack:", "equal size", "[2, 3]", "[3, 2]", "entry 1");
-        AssertThrows<ArgumentException>(() => Tensor.Stack([Tensor.Ones([2], DType.Float32), Tensor.Ones([2], DType.Float64)]), "Stack:", "Float32", "Float64");
         AssertThrows<ArgumentOutOfRangeException>(() => Tensor.Stack([Tensor.Ones(2, 3)], 3), "Stack:", "dimension out of range", "[-3, 2]", "got 3");
     }
 }

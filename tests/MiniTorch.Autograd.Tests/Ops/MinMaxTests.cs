@@ -76,12 +76,18 @@ public class MinMaxTests
     }
 
     [Fact]
-    public void MaximumMinimum_MixedDTypes_Throw()
+    public void MaximumMinimum_MixedDTypes_Promote()
     {
-        var a = Tensor.Zeros([2], DType.Float32);
-        var b = Tensor.Zeros([2], DType.Float64);
-        AssertThrows<ArgumentException>(() => Tensor.Maximum(a, b), "Maximum:", "Float32", "Float64");
-        AssertThrows<ArgumentException>(() => Tensor.Minimum(b, a), "Minimum:", "Float64", "Float32");
+        var a = Tensor.FromArray(new float[] { 0.1f, 5f }, [2]);
+        var b = Tensor.FromArray([0.1, 2.0], [2]);
+        var max = Tensor.Maximum(a, b);
+        var min = Tensor.Minimum(b, a);
+        Assert.Equal(DType.Float64, max.DType);
+        Assert.Equal(new[] { (double)0.1f, 5 }, max.ToDoubleArray()); // 0.1f > 0.1 in float64
+        Assert.Equal(new[] { 0.1, 2 }, min.ToDoubleArray());
+        var ints = Tensor.Maximum(Tensor.FromArray([3L, -4L]), Tensor.FromArray([1L, 9L]).To(DType.Int32));
+        Assert.Equal(DType.Int64, ints.DType);
+        Assert.Equal(new[] { 3L, 9 }, ints.ToLongArray());
     }
 
     private static int Numel(int[] shape) => shape.Aggregate(1, (n, d) => n * d);

@@ -110,10 +110,14 @@ public class PowTests
     }
 
     [Fact]
-    public void PowTensor_MixedDTypes_Throw()
+    public void PowTensor_MixedDTypes_Promote_AsPyTorch()
     {
-        var a = Tensor.Ones([2], DType.Float64);
-        var b = Tensor.Ones([2], DType.Float32);
-        AssertThrows<ArgumentException>(() => a.Pow(b), "Pow:", "Float64", "Float32");
+        // torch.pow(float64, float32) is float64, computed from the float32 value widened exactly.
+        var a = Tensor.FromArray([2.0, 3.0], [2]);
+        var b = Tensor.FromArray(new float[] { 0.1f, 2f }, [2]);
+        var r = a.Pow(b);
+        Assert.Equal(DType.Float64, r.DType);
+        Assert.Equal(new[] { Math.Pow(2.0, (double)0.1f), 9.0 }, r.ToDoubleArray());
+        Assert.Equal(DType.Float32, Tensor.Pow(b, Tensor.FromArray([2L, 3L])).DType);
     }
 }

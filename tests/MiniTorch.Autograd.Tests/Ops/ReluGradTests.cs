@@ -56,7 +56,7 @@ public class ReluGradTests
         var xt = Tensor.FromArray(x.ToArray(), [x.Count]).To(dtype);
         foreach (double slope in new[] { 0.01, 0.2, -1.5 })
         {
-            var positive = xt.Gt(0);
+            var positive = xt.Gt(0).To(dtype); // a Bool mask as numbers (1 − Bool is refused, as in PyTorch)
             AssertBitIdentical(gt * (positive + (1 - positive) * slope), Tensor.LeakyReluGrad(gt, xt, slope));
             // A broadcast gradient (what the backward of a Sum passes down).
             var scalar = Tensor.FromArray([-1.5], [1]).To(dtype).Expand([x.Count]);

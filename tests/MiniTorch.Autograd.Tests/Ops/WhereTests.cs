@@ -9,24 +9,25 @@ public class WhereTests
     [MemberData(nameof(BothDTypes), MemberType = typeof(OpTestHelpers))]
     public void Where_ForwardValues_BroadcastsAllThree(DType dtype)
     {
-        var condition = Make(dtype, [2, 1], 1, 0);
+        var condition = Tensor.FromArray([true, false], [2, 1]);
         var a = Make(dtype, [3], 1, 2, 3);
         var b = Make(dtype, [2, 3], 10, 20, 30, 40, 50, 60);
         AssertValues(Tensor.Where(condition, a, b), [2, 3], 1, 2, 3, 40, 50, 60);
-        // Any non-zero counts as true, as in a bool conversion.
-        var c2 = Make(dtype, [3], -0.5, 0, 7);
+        // A mask made from numbers by To(DType.Bool): any non-zero counts as true.
+        var c2 = Make(dtype, [3], -0.5, 0, 7).To(DType.Bool);
         AssertValues(Tensor.Where(c2, a, 0), [3], 1, 0, 3);
         AssertValues(Tensor.Where(c2, -1, a), [3], -1, 2, -1);
     }
 
     [Fact]
-    public void Where_ConditionOfTheOtherDType_IsAccepted()
+    public void Where_NonBoolCondition_IsRefused_AsPyTorch()
     {
-        // The condition is only read as true/false; its dtype need not match the branches'.
         var condition = Tensor.FromArray(new float[] { 1, 0 }, [2]);
         var a = Tensor.FromArray([1.0, 2], [2]);
         var b = Tensor.FromArray([3.0, 4], [2]);
-        AssertValues(Tensor.Where(condition, a, b), [2], 1, 4);
+        AssertThrows<ArgumentException>(() => Tensor.Where(condition, a, b), "Where:", "expected condition to be a boolean tensor", "Float32");
+        AssertThrows<ArgumentException>(() => a.MaskedFill(Tensor.FromArray([1L, 0L]), 0), "MaskedFill:", "boolean", "Int64");
+        AssertValues(Tensor.Where(condition.To(DType.Bool), a, b), [2], 1, 4);
     }
 
     public static TheoryData<int[], int[], int[]> Shapes() => new()
@@ -67,7 +68,7 @@ public class WhereTests
     {
         var a = Tensor.FromArray([1.0, 2, 3], [3], requiresGrad: true);
         var b = Tensor.FromArray([4.0, 5, 6], [3], requiresGrad: true);
-        var condition = Tensor.FromArray([1.0, 0, 1], [3], requiresGrad: true);
+        var condition = Tensor.FromArray([true, false, true], [3]);
         Tensor.Where(condition, a, b).Sum().Backward();
         AssertValues(a.Grad!, [3], 1, 0, 1);
         AssertValues(b.Grad!, [3], 0, 1, 0);
@@ -87,7 +88,7 @@ public class WhereTests
     public void MaskedFill_ForwardValues(DType dtype)
     {
         var x = Make(dtype, [2, 2], 1, 2, 3, 4);
-        var mask = Make(dtype, [2], 0, 1);
+        var mask = Tensor.FromArray([false, true]);
         AssertValues(x.MaskedFill(mask, -9), [2, 2], 1, -9, 3, -9);
     }
 
@@ -102,23 +103,29 @@ public class WhereTests
     }
 
     [Fact]
-    public void Where_MixedBranchDTypes_Throw()
+    public void Where_MixedBranchDTypes_Promote()
     {
-        var condition = Tensor.Ones(2);
-        AssertThrows<ArgumentException>(() => Tensor.Where(condition, Tensor.Ones([2], DType.Float32), Tensor.Ones([2], DType.Float64)),
-            "Where:", "Float32", "Float64");
+        var condition = Tensor.FromArray([true, false]);
+        var r = Tensor.Where(condition, Tensor.FromArray(new float[] { 0.1f, 1f }, [2]), Tensor.FromArray([3.0, 4.0], [2]));
+        Assert.Equal(DType.Float64, r.DType);
+        Assert.Equal(new[] { (double)0.1f, 4 }, r.ToDoubleArray());
+        // torch.where(cond, int64, 0.5) is float32; with an integer scalar it stays int64.
+        Assert.Equal(DType.Float32, Tensor.Where(condition, Tensor.FromArray([1L, 2L]), 0.5).DType);
+        var ints = Tensor.Where(condition, Tensor.FromArray([1L, 2L]), 0);
+        Assert.Equal(DType.Int64, ints.DType);
+        Assert.Equal(new[] { 1L, 0 }, ints.ToLongArray());
     }
 
     [Fact]
     public void Where_ShapesThatDoNotBroadcast_Throw()
     {
-        AssertThrows<ArgumentException>(() => Tensor.Where(Tensor.Ones(3), Tensor.Ones(2, 3), Tensor.Ones(2, 2)), "Where:", "[2, 3]", "[2, 2]");
-        AssertThrows<ArgumentException>(() => Tensor.Where(Tensor.Ones(4), Tensor.Ones(2, 3), Tensor.Ones(3)), "Where:", "[4]", "[2, 3]");
+        AssertThrows<ArgumentException>(() => Tensor.Where(Tensor.Ones(3).Gt(0), Tensor.Ones(2, 3), Tensor.Ones(2, 2)), "Where:", "[2, 3]", "[2, 2]");
+        AssertThrows<ArgumentException>(() => Tensor.Where(Tensor.Ones(4).Gt(0), Tensor.Ones(2, 3), Tensor.Ones(3)), "Where:", "[4]", "[2, 3]");
     }
 
     [Fact]
     public void MaskedFill_MaskThatWouldGrowTheTensor_Throws()
     {
-        AssertThrows<ArgumentException>(() => Tensor.Ones(3).MaskedFill(Tensor.Ones(2, 3), 0), "MaskedFill:", "[2, 3]", "[3]");
+        AssertThrows<ArgumentException>(() => Tensor.Ones(3).MaskedFill(Tensor.Ones(2, 3).Gt(0), 0), "MaskedFill:", "[2, 3]", "[3]");
     }
 }

@@ -18,6 +18,12 @@ internal static class Build
 
     public static TensorValue TensorArg(double[] values, params int[] shape) => new(shape, values);
 
+    /// <summary>A Bool mask from a mask argument (a Bool one as is, numbers non-zero as true, as golden files store them).</summary>
+    public static Tensor AsMask(Tensor t) => t.DType == DType.Bool ? t : t.Ne(0);
+
+    /// <summary>A Bool mask argument (non-zero values are true), as Where, MaskedFill and PyTorch's masked ops take.</summary>
+    public static TensorValue MaskArg(double[] values, params int[] shape) => new(shape, values, DType.Bool);
+
     public static InputSpec Randn(params int[] shape) => new Randn(shape);
 
     public static InputSpec RandnScaled(double scale, double shift, params int[] shape) => new Randn(shape, scale, shift);

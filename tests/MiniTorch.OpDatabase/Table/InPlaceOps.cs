@@ -49,14 +49,14 @@ internal static class InPlaceOps
         InPlace("CopyFromInPlace", (x, _) => Copy(x[0]).CopyFromInPlace(x[1].Sin()),
             Sample(U(2, 2), U(2))),
         InPlace("MaskedFillInPlace", (x, a) => Copy(x[0]).MaskedFillInPlace(a.Tensor("mask"), a.Double("value")),
-            Sample(AwayFromZero(2, 3)).With(Args(("mask", TensorArg([1, 0, 0, 1, 1, 0], 2, 3)), ("value", -1.0))),
-            Sample(Strided(AwayFromZero(3, 2))).With(Args(("mask", TensorArg([1, 0, 1], 3)), ("value", 4.0)))),
+            Sample(AwayFromZero(2, 3)).With(Args(("mask", MaskArg([1, 0, 0, 1, 1, 0], 2, 3)), ("value", -1.0))),
+            Sample(Strided(AwayFromZero(3, 2))).With(Args(("mask", MaskArg([1, 0, 1], 3)), ("value", 4.0)))),
         InPlace("IndexCopyInPlace", (x, a) => Copy(x[0]).IndexCopyInPlace(a.Int("dim"), a.Tensor("index"), x[1]),
             Sample(U(3, 2), U(2, 2)).With(Args(("dim", 0), ("index", TensorArg([2, 0], 2))))),
         InPlace("IndexPutInPlace", (x, a) => Copy(x[0]).IndexPutInPlace([a.Tensor("rows")], x[1], a.Bool("accumulate")),
             Sample(U(3, 2), U(2, 2)).With(Args(("rows", TensorArg([2, 2], 2)), ("accumulate", true)))),
         InPlace("MaskedScatterInPlace", (x, a) => Copy(x[0]).MaskedScatterInPlace(a.Tensor("mask"), x[1]),
-            Sample(U(2, 2), U(3)).With(Args(("mask", TensorArg([0, 1, 1, 1], 2, 2))))),
+            Sample(U(2, 2), U(3)).With(Args(("mask", MaskArg([0, 1, 1, 1], 2, 2))))),
     ];
 
     private static Tensor Copy(Tensor x) => x * 1;

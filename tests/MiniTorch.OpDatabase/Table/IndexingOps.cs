@@ -87,8 +87,8 @@ internal static class IndexingOps
             Call = One((x, a) => x[0].MaskedScatter(a.Tensor("mask"), x[1])),
             Samples =
             [
-                Sample(U(2, 3), U(5)).With(Args(("mask", TensorArg([1, 0, 1, 0, 1, 1], 2, 3)))),
-                Sample(Randn(2, 3), Randn(5)).With(Args(("mask", TensorArg([1, 0, 1, 0, 1, 1], 2, 3)))).OnnxFixed(),
+                Sample(U(2, 3), U(5)).With(Args(("mask", MaskArg([1, 0, 1, 0, 1, 1], 2, 3)))),
+                Sample(Randn(2, 3), Randn(5)).With(Args(("mask", MaskArg([1, 0, 1, 0, 1, 1], 2, 3)))).OnnxFixed(),
             ],
         },
         new()

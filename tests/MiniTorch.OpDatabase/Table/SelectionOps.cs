@@ -2,22 +2,23 @@ using static MiniTorch.OpDatabase.Build;
 
 namespace MiniTorch.OpDatabase;
 
-/// <summary>Where, MaskedFill and the comparisons (masks of 0/1, no gradient).</summary>
+/// <summary>Where, MaskedFill (Bool masks) and the comparisons (Bool results, no gradient).</summary>
 internal static class SelectionOps
 {
-    private static readonly TensorValue Row5 = TensorArg([1, 0, 0, 1, 1], 5);
+    private static readonly TensorValue Row5 = MaskArg([1, 0, 0, 1, 1], 5);
 
     public static IEnumerable<OpInfo> All() =>
     [
         new()
         {
             Name = "Where", Api = ["Tensor.Where"], GoldenKey = "where", Onnx = OnnxSupport.Export("Where", "Where"),
-            Call = One((x, a) => Tensor.Where(a.Tensor("condition"), x[0], x[1])),
+            // The golden file (ops.json) stores the condition as numbers: read non-zero as true.
+            Call = One((x, a) => Tensor.Where(AsMask(a.Tensor("condition")), x[0], x[1])),
             Samples =
             [
-                Sample(Randn(3, 4), Randn(3, 4)).With(Args(("condition", TensorArg([1.0, 0.0, 1.0, 1.0], 4)))).Golden("where_broadcast_condition"),
-                Sample(Randn(3, 1), Randn(1, 4)).With(Args(("condition", TensorArg([1.0, 0.0, 0.0, 1.0, 0.0, 1.0], 2, 3, 1)))).Golden("where_broadcast_all"),
-                Sample(Distinct(2, 3), Distinct(3)).With(Args(("condition", TensorArg([1, 0, 1, 0, 0, 1], 2, 3)))),
+                Sample(Randn(3, 4), Randn(3, 4)).With(Args(("condition", MaskArg([1.0, 0.0, 1.0, 1.0], 4)))).Golden("where_broadcast_condition"),
+                Sample(Randn(3, 1), Randn(1, 4)).With(Args(("condition", MaskArg([1.0, 0.0, 0.0, 1.0, 0.0, 1.0], 2, 3, 1)))).Golden("where_broadcast_all"),
+                Sample(Distinct(2, 3), Distinct(3)).With(Args(("condition", MaskArg([1, 0, 1, 0, 0, 1], 2, 3)))),
                 Sample(Randn(3, 5), Randn(5)).With(Args(("condition", Row5))).Onnx(),
             ],
         },
@@ -27,8 +28,8 @@ internal static class SelectionOps
             Call = One((x, a) => Tensor.Where(a.Tensor("condition"), x[0], a.Double("scalar"))),
             Samples =
             [
-                Sample(AwayFromZero(4)).With(Args(("condition", TensorArg([1, 0, 0, 1], 4)), ("scalar", 0.5))),
-                Sample(Transposed(2, 2)).With(Args(("condition", TensorArg([1, 0], 2)), ("scalar", -0.5))),
+                Sample(AwayFromZero(4)).With(Args(("condition", MaskArg([1, 0, 0, 1], 4)), ("scalar", 0.5))),
+                Sample(Transposed(2, 2)).With(Args(("condition", MaskArg([1, 0], 2)), ("scalar", -0.5))),
                 Sample(Randn(3, 5)).With(Args(("condition", Row5), ("scalar", -1.0))).Onnx(),
             ],
         },
@@ -38,7 +39,7 @@ internal static class SelectionOps
             Call = One((x, a) => Tensor.Where(a.Tensor("condition"), a.Double("scalar"), x[0])),
             Samples =
             [
-                Sample(AwayFromZero(4)).With(Args(("condition", TensorArg([0, 1, 1, 0], 4)), ("scalar", 1.5))),
+                Sample(AwayFromZero(4)).With(Args(("condition", MaskArg([0, 1, 1, 0], 4)), ("scalar", 1.5))),
                 Sample(Transposed(3, 5)).With(Args(("condition", Row5), ("scalar", 2.0))).Onnx(),
             ],
         },
@@ -48,8 +49,8 @@ internal static class SelectionOps
             Call = One((x, a) => x[0].MaskedFill(a.Tensor("mask"), a.Double("value"))),
             Samples =
             [
-                Sample(AwayFromZero(2, 2)).With(Args(("mask", TensorArg([1, 0, 0, 1], 2, 2)), ("value", 2.0))),
-                Sample(Sliced(2, 3)).With(Args(("mask", TensorArg([0, 1, 1], 3)), ("value", -3.0))),
+                Sample(AwayFromZero(2, 2)).With(Args(("mask", MaskArg([1, 0, 0, 1], 2, 2)), ("value", 2.0))),
+                Sample(Sliced(2, 3)).With(Args(("mask", MaskArg([0, 1, 1], 3)), ("value", -3.0))),
                 Sample(Randn(3, 5)).With(Args(("mask", Row5), ("value", 9.0))).Onnx(),
             ],
         },

@@ -64,11 +64,11 @@ internal static partial class ImportOps
                 return (x, _) => One(new ImportedValue(compare(Data(x[0]), Data(x[1])), OnnxElement.Bool));
             };
         }
-        table["Not"] = c => (x, _) => One(new ImportedValue(1.0 - Data(x[0]), OnnxElement.Bool));
+        table["Not"] = c => (x, _) => One(new ImportedValue(Data(x[0]).LogicalNot(), OnnxElement.Bool));
         table["Where"] = c => (x, _) =>
         {
             var a = x[1]!.Value;
-            return One(Like(a, Tensor.Where(Data(x[0]).DType == Data(x[1]).DType ? Data(x[0]) : Data(x[0]).To(Data(x[1]).DType), a.Data, Data(x[2]))));
+            return One(Like(a, Tensor.Where(Data(x[0]).DType == DType.Bool ? Data(x[0]) : Data(x[0]).To(DType.Bool), a.Data, Data(x[2]))));
         };
         table["Cast"] = Cast;
     }
