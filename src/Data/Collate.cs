@@ -3,7 +3,9 @@ namespace MiniTorch.Data;
 /// <summary>
 /// Collate functions: they turn the list of samples of one batch into the batch (PyTorch's <c>collate_fn</c>).
 /// <see cref="DataLoader{T}"/> uses <see cref="Stack"/> for <see cref="Tensor"/> samples and
-/// <see cref="StackFields"/> for <c>Tensor[]</c> samples unless given another.
+/// <see cref="StackFields"/> for <c>Tensor[]</c> samples unless given another. Tensors are stacked in their own
+/// dtype (Int64 labels give an Int64 batch, Bool masks a Bool batch), and scalar samples become a 1-D tensor with
+/// PyTorch's <c>default_collate</c> dtypes (<see cref="Scalars(IReadOnlyList{long})"/> and its overloads).
 /// </summary>
 public static class Collate
 {
@@ -58,5 +60,64 @@ public static class Collate
             }
         }
         return batch;
+    }
+
+    /// <summary>
+    /// Integer samples as one Int64 tensor of shape [n]: PyTorch's <c>default_collate</c> turns Python ints into
+    /// <c>torch.tensor(batch)</c>, which is int64. Use with <c>new DataLoader&lt;long, Tensor&gt;(labels, 32, Collate.Scalars)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No samples.</exception>
+    public static Tensor Scalars(IReadOnlyList<long> samples) => Tensor.WrapArray(Copy(samples), Count(samples));
+
+    /// <summary>Integer samples as one Int64 tensor of shape [n], as <c>default_collate</c> makes of Python ints (which have no 32-bit kind).</summary>
+    /// <exception cref="ArgumentException">No samples.</exception>
+    public static Tensor Scalars(IReadOnlyList<int> samples)
+    {
+        var values = new long[Count(samples)[0]];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = samples[i];
+        }
+        return Tensor.WrapArray(values, values.Length);
+    }
+
+    /// <summary>Boolean samples as one Bool tensor of shape [n], as <c>default_collate</c> makes of Python bools.</summary>
+    /// <exception cref="ArgumentException">No samples.</exception>
+    public static Tensor Scalars(IReadOnlyList<bool> samples) => Tensor.WrapArray(Copy(samples), Count(samples));
+
+    /// <summary>
+    /// <see cref="double"/> samples as one Float64 tensor of shape [n]: a C# double is a Python float, which
+    /// <c>default_collate</c> collates to float64 (<c>torch.tensor(batch, dtype=torch.float64)</c>), not to the
+    /// default float dtype.
+    /// </summary>
+    /// <exception cref="ArgumentException">No samples.</exception>
+    public static Tensor Scalars(IReadOnlyList<double> samples) => Tensor.WrapArray(Copy(samples), Count(samples));
+
+    /// <summary>
+    /// <see cref="float"/> samples as one Float32 tensor of shape [n]: a C# float is 32-bit, as a NumPy float32
+    /// scalar, which <c>default_collate</c> keeps as float32.
+    /// </summary>
+    /// <exception cref="ArgumentException">No samples.</exception>
+    public static Tensor Scalars(IReadOnlyList<float> samples) => Tensor.WrapArray(Copy(samples), Count(samples));
+
+    private static int[] Count<T>(IReadOnlyList<T> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0)
+        {
+            throw new ArgumentException("Collate.Scalars: a batch needs at least one sample.", nameof(samples));
+        }
+        return [samples.Count];
+    }
+
+    private static T[] Copy<T>(IReadOnlyList<T> samples)
+    {
+        _ = Count(samples);
+        var values = new T[samples.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = samples[i];
+        }
+        return values;
     }
 }

@@ -73,7 +73,9 @@ public class TensorDataset : Dataset<Tensor[]>
         batch = new Tensor[_tensors.Length];
         for (int k = 0; k < _tensors.Length; k++)
         {
-            batch[k] = _tensors[k].IndexSelect(0, index);
+            // Integer and bool tensors (labels, masks) carry no graph: their rows are stacked in their own dtype,
+            // exactly what the default collate makes of the samples.
+            batch[k] = _tensors[k].DType.IsFloatingPoint() ? _tensors[k].IndexSelect(0, index) : StackRows(_tensors[k], rows);
         }
         return true;
     }
@@ -87,6 +89,16 @@ public class TensorDataset : Dataset<Tensor[]>
             sample[k] = _tensors[k].Select(0, index);
         }
         return sample;
+    }
+
+    private static Tensor StackRows(Tensor tensor, int[] rows)
+    {
+        var parts = new Tensor[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            parts[i] = tensor.Select(0, rows[i]);
+        }
+        return Tensor.Stack(parts);
     }
 
     private static string DescribeShapes(Tensor[] tensors)

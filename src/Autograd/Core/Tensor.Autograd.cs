@@ -27,10 +27,6 @@ public partial class Tensor
             {
                 throw new AutogradException($"RequiresGrad: only Tensors of floating point and complex dtype can require gradients (PyTorch's message); this tensor is {DType}. Convert it first, e.g. x.To(DType.Float32).SetRequiresGrad().");
             }
-            if (value && !DType.IsFloatingPoint())
-            {
-                throw new AutogradException($"RequiresGrad: only Tensors of floating point and complex dtype can require gradients (PyTorch's message); this tensor is {DType}. Convert it first, e.g. x.To(DType.Float32).SetRequiresGrad().");
-            }
             _requiresGrad = value;
         }
     }

@@ -23,6 +23,21 @@ public partial class Tensor
     /// <exception cref="ArgumentException">A dimension is negative, or the shape's element count is not <c>data.Length</c>.</exception>
     public static Tensor WrapArray(double[] data, params int[] shape) => WrapChecked(data, shape);
 
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> whose storage is <paramref name="data"/> itself, with no copy, for any
+    /// element type a dtype has (<see cref="long"/> → Int64, <see cref="int"/> → Int32, <see cref="bool"/> → Bool,
+    /// <see cref="byte"/> → UInt8, <see cref="Half"/> → Float16, <see cref="BFloat16"/>, as well as float and double);
+    /// see <see cref="WrapArray(float[], int[])"/>. Generic so that a collection expression of integer literals never
+    /// binds here by accident.
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension is negative, or the shape's element count is not <c>data.Length</c>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is the element type of no dtype.</exception>
+    public static Tensor WrapArray<T>(T[] data, params int[] shape) where T : unmanaged
+    {
+        _ = DTypeExtensions.DTypeOf<T>();
+        return WrapChecked(data, shape);
+    }
+
     private static Tensor WrapChecked<T>(T[] data, int[] shape) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);

@@ -9,18 +9,29 @@ namespace MiniTorch.Kernels;
 /// MC × KC blocks, each packed into the strip layout of <see cref="GemmPacking"/> (a B panel stays in L3 and
 /// its strips in L1 while an A block stays in L2), and <see cref="GemmMicroKernel"/> computes MR × NR tiles of C
 /// from them. A and B are read through arbitrary strides, so transposed operands need no copy; C has unit column
-/// stride. Products with one row or one column go to <see cref="Gemv"/> instead, where packing would only add
-/// traffic. Large products are split over <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C,
-/// each thread with its own packing buffers and no synchronisation until the end.
+/// stride. The tile is 6 × 2 vectors (<see cref="GemmMicroKernel"/>) on AVX2 and 12 × 2 (<see cref="GemmMicroKernel12"/>)
+/// on AVX-512, whose 32 registers hold twice the accumulators. Products with one row or one column go to
+/// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
+/// <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C, each thread with its own packing buffers and
+/// no synchronisation until the end.
 /// </summary>
 internal static unsafe class Gemm
 {
-    private const int MR = GemmMicroKernel.MR;
-
     // Multiply-adds per thread below which a split costs more than it saves. On the 2-core Zen 3, with the worker
     // awake, two threads start to win from about 80³ (and clearly at 96³: 18 µs against 23 µs); a worker that is
     // asleep costs little, as the caller takes its task if it has not started.
     private const long ParallelWorkPerThread = 1L << 18;
+
+    /// <summary>
+    /// Whether the GEMM may use AVX-512 where the machine has it; tests turn it off to run the AVX2 kernels (6 × 2
+    /// tile, AVX2 packing) on an AVX-512 machine. Read once per block, so a change applies from the next call.
+    /// </summary>
+    internal static bool AllowVector512 { get; set; } = true;
+
+    private static bool UseVector512 => AllowVector512 && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Rows of C per micro-kernel tile at the width in use.</summary>
+    internal static int TileRows => UseVector512 ? GemmMicroKernel12.MR : GemmMicroKernel.MR;
 
     /// <summary>
     /// C[m × n] (row stride <paramref name="ldc"/>, column stride 1, from <paramref name="cOffset"/>) = A[m × k]·B[k × n],
@@ -72,9 +83,10 @@ internal static unsafe class Gemm
         // Linear layer's forward (batch 64 × 784 by 784 × 256, B a transposed view) packs B in ~120 µs: repeating
         // that on each thread costs more than the split gains.
         int nr = 2 * VectorCount<T>();
-        if (n < threads * nr || (m >= n && m >= threads * 4 * MR))
+        int mr = TileRows;
+        if (n < threads * nr || (m >= n && m >= threads * 4 * mr))
         {
-            job.SplitRows(Math.Min(threads, (m + MR - 1) / MR), MR);
+            job.SplitRows(Math.Min(threads, (m + mr - 1) / mr), mr);
         }
         else
         {
@@ -113,7 +125,7 @@ internal static unsafe class Gemm
     /// <summary>Elements per vector of the width the micro-kernel uses on this machine.</summary>
     internal static int VectorCount<T>()
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : Vector128<T>.Count;
+        UseVector512 ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : Vector128<T>.Count;
 
     /// <summary>C[rows, cols] = (or +=) A[rows, :]·B[:, cols] on the calling thread.</summary>
     internal static void MultiplyBlock<T>(int m0, int m1, int n0, int n1, int k, StridedMatrix<T> a, StridedMatrix<T> b,
@@ -125,7 +137,7 @@ internal static unsafe class Gemm
             T* aOrigin = ap + a.Offset + (nint)m0 * a.RowStride;
             T* bOrigin = bp + b.Offset + (nint)n0 * b.ColStride;
             T* cOrigin = cp + cOffset + (nint)m0 * ldc + n0;
-            if (Vector512.IsHardwareAccelerated)
+            if (UseVector512)
             {
                 Blocked<T, Vector512<T>, GemmSimd512<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
             }
@@ -148,17 +160,19 @@ internal static unsafe class Gemm
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Count;
-        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1. MC: an A block (MC × KC) about a third of a
-        // 512 KiB L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
-        int kcMax = 16384 / (nr * sizeof(T));
-        int mcMax = Math.Max(MR, 172032 / (kcMax * sizeof(T)) / MR * MR);
+        int mr = TSimd.Rows;
+        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1 (AVX2), or 24 KiB of the 48 KiB L1 of an AVX-512
+        // Xeon (KC = 192 floats: the 12 × KC A strip adds 9 KiB). MC: an A block (MC × KC) about a third of a 512 KiB
+        // L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
+        int kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
+        int mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
         int ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
         int kcBlock = Math.Min(k, kcMax);
-        int mcBlock = Math.Min(RoundUp(m, MR), mcMax);
+        int mcBlock = Math.Min(RoundUp(m, mr), mcMax);
         int ncBlock = Math.Min(RoundUp(n, nr), ncMax);
         T* packA = GemmBuffers<T>.PackA(mcBlock * kcBlock);
         T* packB = GemmBuffers<T>.PackB(ncBlock * kcBlock);
-        T* tile = stackalloc T[MR * nr];
+        T* tile = stackalloc T[mr * nr];
         for (int jc = 0; jc < n; jc += ncMax)
         {
             int nc = Math.Min(ncMax, n - jc);
@@ -170,7 +184,7 @@ internal static unsafe class Gemm
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
-                    GemmPacking.PackA(mc, kc, a + ic * ars + pc * acs, ars, acs, packA);
+                    GemmPacking.PackA<T, TVec, TSimd>(mc, kc, a + ic * ars + pc * acs, ars, acs, packA);
                     MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, packB, c + ic * ldc + jc, ldc, add, tile);
                 }
             }
@@ -183,26 +197,64 @@ internal static unsafe class Gemm
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Count;
+        int mr = TSimd.Rows;
         for (int j = 0; j < nc; j += nr)
         {
             int cols = Math.Min(nr, nc - j);
+            // The last strip is packed one vector wide when that holds its columns (see GemmPacking.PackB).
+            bool narrow = cols <= TSimd.Count;
+            int width = narrow ? TSimd.Count : nr;
             T* bStrip = packB + j * kc;
-            for (int i = 0; i < mc; i += MR)
+            for (int i = 0; i < mc; i += mr)
             {
-                int rows = Math.Min(MR, mc - i);
+                int rows = Math.Min(mr, mc - i);
                 T* aStrip = packA + i * kc;
                 T* cTile = c + i * ldc + j;
-                if (rows == MR && cols == nr)
+                if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
                 {
-                    GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, bStrip, cTile, ldc, add);
+                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
                 }
                 else
                 {
-                    // An edge tile: compute the full padded tile aside and write back only the part inside C.
-                    GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, bStrip, tile, nr, false);
-                    WriteBack(rows, cols, tile, nr, cTile, ldc, add);
+                    // An edge tile: compute the padded tile aside and write back only the part inside C.
+                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
+                    WriteBack(rows, cols, tile, width, cTile, ldc, add);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The micro-kernel for a tile of <paramref name="rows"/> ≤ MR rows and two vectors of columns (one when
+    /// <paramref name="narrow"/>), which writes MR rows of <paramref name="c"/> (6 when the tile has at most 6 rows).
+    /// With MR = 12, a tile of at most 6 rows is done by a 6-row kernel on the first half of the 12-row strip, so M's last
+    /// tile costs at most 6 rows of work, not 12.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile<T, TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        bool twelve = TSimd.Rows == GemmMicroKernel12.MR && rows > GemmMicroKernel.MR;
+        if (narrow)
+        {
+            if (twelve)
+            {
+                GemmMicroKernelNarrow.Run12<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+            }
+            else
+            {
+                GemmMicroKernelNarrow.Run6<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+            }
+        }
+        else if (twelve)
+        {
+            GemmMicroKernel12.Run<T, TVec, TSimd>(kc, aStrip, bStrip, c, ldc, add);
+        }
+        else
+        {
+            GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
         }
     }
 
@@ -236,6 +288,12 @@ internal static unsafe class Gemm
             }
         }
     }
+
+    // Bytes of L1 a packed B strip (KC × NR) may fill; KC follows from it. On the AVX-512 path, A/B runs in one process
+    // on the Xeon (48 KiB L1) with main's 6 × 2 kernel: KC = 192 (24 KiB) took 0.84–1.01, mostly 0.95–0.99, of
+    // KC = 128's time on products with k ≥ 256 (docs/benchmarks.md, GEMM branch section).
+    private const int KcBudget = 16384;
+    private const int KcBudget512 = 24576;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -22,11 +22,17 @@ internal static unsafe class GemmBuffers<T>
     [ThreadStatic]
     private static T[]? t_vector;
 
+    [ThreadStatic]
+    private static T[]? t_edge;
+
     /// <summary>A buffer of at least <paramref name="length"/> elements for packed A.</summary>
     public static T* PackA(int length) => Aligned(ref t_packA, length);
 
     /// <summary>A buffer of at least <paramref name="length"/> elements for packed B.</summary>
     public static T* PackB(int length) => Aligned(ref t_packB, length);
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements for an edge strip padded with zero rows before packing.</summary>
+    public static T* Edge(int length) => Aligned(ref t_edge, length);
 
     /// <summary>A buffer of at least <paramref name="length"/> elements for a gathered vector (GEMV).</summary>
     public static T* Vector(int length) => Aligned(ref t_vector, length);

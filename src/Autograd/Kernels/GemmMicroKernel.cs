@@ -7,7 +7,9 @@ namespace MiniTorch.Kernels;
 /// The innermost GEMM loop: an MR × NR tile of C (6 rows × 2 vectors) accumulated in 12 vector registers over a
 /// whole KC-long strip, from packed A (MR values per k) and packed B (NR values per k). Per k it loads 2 vectors of
 /// B and broadcasts 6 values of A into 12 FMAs, which keeps both FMA pipes of an AVX2 core busy while using 15 of
-/// its 16 vector registers. The vector width is the TSimd type argument of <see cref="Run"/>.
+/// its 16 vector registers. The vector width is the TSimd type argument of <see cref="Run"/>. On the AVX-512 path,
+/// where <see cref="GemmMicroKernel12"/> does the full tiles, this kernel does the edge tiles of at most 6 rows,
+/// reading the first 6 rows of a 12-row packed strip (<c>aStep</c> = 12).
 /// </summary>
 internal static unsafe class GemmMicroKernel
 {
@@ -16,10 +18,11 @@ internal static unsafe class GemmMicroKernel
 
     /// <summary>
     /// C[0..MR, 0..NR] (row stride <paramref name="ldc"/>, column stride 1) = (or += when <paramref name="accumulate"/>)
-    /// the product of the packed strips <paramref name="a"/> (kc × MR) and <paramref name="b"/> (kc × NR).
+    /// the product of the packed strips <paramref name="a"/> (kc × <paramref name="aStep"/>, of which the first MR values
+    /// per k are used) and <paramref name="b"/> (kc × NR).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T, TVec, TSimd>(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Run<T, TVec, TSimd>(int kc, T* a, nint aStep, T* b, T* c, nint ldc, bool accumulate)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -60,7 +63,7 @@ internal static unsafe class GemmMicroKernel
             x = TSimd.Broadcast(a + 5);
             c50 = TSimd.MultiplyAdd(x, b0, c50);
             c51 = TSimd.MultiplyAdd(x, b1, c51);
-            a += MR;
+            a += aStep;
             b += 2 * w;
         }
         StoreRow<T, TVec, TSimd>(c00, c01, c, w, accumulate);
@@ -72,7 +75,7 @@ internal static unsafe class GemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<T, TVec, TSimd>(TVec v0, TVec v1, T* c, nint w, bool accumulate)
+    internal static void StoreRow<T, TVec, TSimd>(TVec v0, TVec v1, T* c, nint w, bool accumulate)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MiniTorch.Kernels;
 
@@ -10,50 +10,50 @@ namespace MiniTorch.Kernels;
 /// </summary>
 internal static unsafe class GemmPacking
 {
-    private const int MR = GemmMicroKernel.MR;
-
-    /// <summary>Packs the mc × kc block at <paramref name="a"/> (strides <paramref name="rs"/>, <paramref name="cs"/>) into ⌈mc/MR⌉ strips of kc × MR.</summary>
-    public static void PackA<T>(int mc, int kc, T* a, nint rs, nint cs, T* destination)
+    /// <summary>
+    /// Packs the mc × kc block at <paramref name="a"/> (strides <paramref name="rs"/>, <paramref name="cs"/>) into
+    /// ⌈mc/MR⌉ strips of kc × MR, MR = <c>TSimd.Rows</c>. The two layouts that matter are vectorised: row-major A
+    /// (a transpose of MR × 8 blocks in registers) and transposed A (one contiguous run of MR values per k).
+    /// </summary>
+    public static void PackA<T, TVec, TSimd>(int mc, int kc, T* a, nint rs, nint cs, T* destination)
         where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
     {
-        for (int i0 = 0; i0 < mc; i0 += MR, destination += kc * MR)
+        int mr = TSimd.Rows;
+        for (int i0 = 0; i0 < mc; i0 += mr, destination += kc * mr)
         {
-            int rows = Math.Min(MR, mc - i0);
+            int rows = Math.Min(mr, mc - i0);
             T* source = a + i0 * rs;
-            if (rows == MR && cs == 1 && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            if (rows == mr && cs == 1)
             {
-                GemmPackingAvx.PackRowMajorStrip(kc, (float*)source, rs, (float*)destination);
-            }
-            else if (rows == MR && cs == 1)
-            {
-                PackRowMajorStrip(kc, source, rs, destination);
-            }
-            else if (rows == MR && rs == 1)
-            {
-                // Columns of A are contiguous (A is a transposed view): each k's strip is one run of MR values.
-                T* d = destination;
-                for (int p = 0; p < kc; p++, d += MR)
+                if (!GemmPackingAvx.TryPackRowMajorStrip(kc, mr, source, rs, destination))
                 {
-                    T* s = source + p * cs;
-                    d[0] = s[0];
-                    d[1] = s[1];
-                    d[2] = s[2];
-                    d[3] = s[3];
-                    d[4] = s[4];
-                    d[5] = s[5];
+                    PackRowMajorStrip(kc, mr, source, rs, destination);
                 }
+            }
+            else if (rows == mr && rs == 1)
+            {
+                PackContiguousStrip(kc, mr, source, cs, destination);
+            }
+            else if (cs == 1 && GemmPackingAvx.HasTranspose<T>(mr))
+            {
+                // M's last strip: its rows and MR − rows zero rows, side by side, go through the same transpose. The copy
+                // is cheaper than the scalar gather, which cost about 5% of a 64³ product in A/B runs.
+                T* padded = ZeroPaddedRows(kc, rows, mr, source, rs);
+                GemmPackingAvx.TryPackRowMajorStrip(kc, mr, padded, kc, destination);
             }
             else
             {
                 T* d = destination;
-                for (int p = 0; p < kc; p++, d += MR)
+                for (int p = 0; p < kc; p++, d += mr)
                 {
                     int i = 0;
                     for (; i < rows; i++)
                     {
                         d[i] = source[i * rs + p * cs];
                     }
-                    for (; i < MR; i++)
+                    for (; i < mr; i++)
                     {
                         d[i] = default;
                     }
@@ -62,23 +62,82 @@ internal static unsafe class GemmPacking
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PackRowMajorStrip<T>(int kc, T* source, nint rs, T* d)
+    /// <summary>
+    /// d[p·mr + i] = s[p·cs + i]: A's columns are contiguous (A is a transposed view, as in Xᵀ·G), so each k's part of
+    /// the strip is one run of <paramref name="mr"/> values, copied as whole vectors (24, 48 or 96 bytes).
+    /// </summary>
+    internal static void PackContiguousStrip<T>(int kc, int mr, T* s, nint cs, T* d)
         where T : unmanaged
     {
-        T* r0 = source, r1 = source + rs, r2 = source + 2 * rs, r3 = source + 3 * rs, r4 = source + 4 * rs, r5 = source + 5 * rs;
-        for (int p = 0; p < kc; p++, d += MR)
+        int bytes = mr * sizeof(T);
+        if (bytes == 24)
         {
-            d[0] = r0[p];
-            d[1] = r1[p];
-            d[2] = r2[p];
-            d[3] = r3[p];
-            d[4] = r4[p];
-            d[5] = r5[p];
+            for (int p = 0; p < kc; p++, s += cs, d += mr)
+            {
+                Vector128.Store(Vector128.Load((byte*)s), (byte*)d);
+                *(ulong*)((byte*)d + 16) = *(ulong*)((byte*)s + 16);
+            }
+        }
+        else if (bytes == 48)
+        {
+            for (int p = 0; p < kc; p++, s += cs, d += mr)
+            {
+                Vector256.Store(Vector256.Load((byte*)s), (byte*)d);
+                Vector128.Store(Vector128.Load((byte*)s + 32), (byte*)d + 32);
+            }
+        }
+        else if (bytes == 96)
+        {
+            for (int p = 0; p < kc; p++, s += cs, d += mr)
+            {
+                Vector256.Store(Vector256.Load((byte*)s), (byte*)d);
+                Vector256.Store(Vector256.Load((byte*)s + 32), (byte*)d + 32);
+                Vector256.Store(Vector256.Load((byte*)s + 64), (byte*)d + 64);
+            }
+        }
+        else
+        {
+            for (int p = 0; p < kc; p++, s += cs, d += mr)
+            {
+                new ReadOnlySpan<T>(s, mr).CopyTo(new Span<T>(d, mr));
+            }
         }
     }
 
-    /// <summary>Packs the kc × nc block at <paramref name="b"/> (strides <paramref name="rs"/>, <paramref name="cs"/>) into ⌈nc/NR⌉ strips of kc × NR, NR = 2 vectors.</summary>
+    /// <summary>
+    /// Copies <paramref name="count"/> contiguous runs of <paramref name="kc"/> values (run i at
+    /// <paramref name="source"/> + i·<paramref name="stride"/>) into a scratch block of <paramref name="total"/> runs
+    /// with stride kc, the rest zero, so a partial strip can be packed by the full strip's vector code.
+    /// </summary>
+    private static T* ZeroPaddedRows<T>(int kc, int count, int total, T* source, nint stride)
+        where T : unmanaged
+    {
+        T* scratch = GemmBuffers<T>.Edge(total * kc);
+        for (int i = 0; i < count; i++)
+        {
+            new ReadOnlySpan<T>(source + i * stride, kc).CopyTo(new Span<T>(scratch + i * kc, kc));
+        }
+        new Span<T>(scratch + count * kc, (total - count) * kc).Clear();
+        return scratch;
+    }
+
+    /// <summary>The scalar packing of MR row-major rows, where no vector transpose applies.</summary>
+    private static void PackRowMajorStrip<T>(int kc, int mr, T* source, nint rs, T* d)
+        where T : unmanaged
+    {
+        for (int p = 0; p < kc; p++, d += mr)
+        {
+            for (int i = 0; i < mr; i++)
+            {
+                d[i] = source[i * rs + p];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs the kc × nc block at <paramref name="b"/> (strides <paramref name="rs"/>, <paramref name="cs"/>) into
+    /// ⌈nc/NR⌉ strips of kc × NR, NR = 2 vectors, the last one kc × 1 vector when at most one vector of columns is left.
+    /// </summary>
     public static void PackB<T, TVec, TSimd>(int kc, int nc, T* b, nint rs, nint cs, T* destination)
         where T : unmanaged
         where TVec : struct
@@ -86,23 +145,36 @@ internal static unsafe class GemmPacking
     {
         int w = TSimd.Count;
         int nr = 2 * w;
+        bool avxFloat = typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported && w % 4 == 0;
         for (int j0 = 0; j0 < nc; j0 += nr, destination += kc * nr)
         {
             int cols = Math.Min(nr, nc - j0);
+            // The last strip is one vector wide when that holds its columns: the narrow micro-kernels then do half the
+            // work of a two-vector tile that is mostly padding.
+            int width = cols <= w ? w : nr;
             T* source = b + j0 * cs;
             T* d = destination;
-            if (cols == nr && cs == 1)
+            if (cols == width && cs == 1)
             {
-                for (int p = 0; p < kc; p++, d += nr)
+                for (int p = 0; p < kc; p++, d += width)
                 {
                     T* s = source + p * rs;
                     TSimd.Store(TSimd.Load(s), d);
-                    TSimd.Store(TSimd.Load(s + w), d + w);
+                    if (width == nr)
+                    {
+                        TSimd.Store(TSimd.Load(s + w), d + w);
+                    }
                 }
             }
-            else if (rs == 1 && cols == nr && typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            else if (rs == 1 && avxFloat && width % 8 == 0)
             {
-                GemmPackingAvx.PackTransposedB(kc, nr, (float*)source, cs, (float*)d);
+                // B is a transposed view (x·Wᵀ): 8 × 8 transposes. A partial strip (an output width that is not a
+                // multiple of the strip, such as a 10-class head) goes through them with zero columns added.
+                if (cols < width)
+                {
+                    source = ZeroPaddedRows(kc, cols, width, source, cs);
+                }
+                GemmPackingAvx.PackTransposedB(kc, width, (float*)source, cols < width ? kc : cs, (float*)d);
             }
             else if (rs == 1)
             {
@@ -112,10 +184,18 @@ internal static unsafe class GemmPacking
                     T* s = source + j * cs;
                     for (int p = 0; p < kc; p++)
                     {
-                        d[p * nr + j] = s[p];
+                        d[p * width + j] = s[p];
                     }
                 }
-                ZeroColumns(kc, cols, nr, d);
+                ZeroColumns(kc, cols, width, d);
+            }
+            else if (cs == 1)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    new ReadOnlySpan<T>(source + p * rs, cols).CopyTo(new Span<T>(d + p * width, cols));
+                }
+                ZeroColumns(kc, cols, width, d);
             }
             else
             {
@@ -124,10 +204,10 @@ internal static unsafe class GemmPacking
                     T* s = source + p * rs;
                     for (int j = 0; j < cols; j++)
                     {
-                        d[p * nr + j] = s[j * cs];
+                        d[p * width + j] = s[j * cs];
                     }
                 }
-                ZeroColumns(kc, cols, nr, d);
+                ZeroColumns(kc, cols, width, d);
             }
         }
     }

@@ -16,6 +16,12 @@ internal unsafe interface IGemmSimd<TVec, T>
     /// <summary>Elements per vector.</summary>
     static abstract int Count { get; }
 
+    /// <summary>
+    /// Rows of C per micro-kernel tile (MR) at this width: as many as the register file holds as accumulators, two
+    /// vectors per row, next to the two B vectors and one broadcast.
+    /// </summary>
+    static abstract int Rows { get; }
+
     static abstract TVec Load(T* source);
 
     static abstract TVec Broadcast(T* source);
@@ -33,6 +39,9 @@ internal readonly unsafe struct GemmSimd512<T> : IGemmSimd<Vector512<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector512<T>.Count;
+
+    /// <summary>12 × 2 accumulators: 24 of AVX-512's 32 registers (see <see cref="GemmMicroKernel12"/>).</summary>
+    public static int Rows => GemmMicroKernel12.MR;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Load(T* source) => Vector512.Load(source);
@@ -59,6 +68,9 @@ internal readonly unsafe struct GemmSimd256<T> : IGemmSimd<Vector256<T>, T>
 {
     public static int Count => Vector256<T>.Count;
 
+    /// <summary>6 × 2 accumulators: 12 of AVX2's 16 registers.</summary>
+    public static int Rows => GemmMicroKernel.MR;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Load(T* source) => Vector256.Load(source);
 
@@ -82,6 +94,9 @@ internal readonly unsafe struct GemmSimd128<T> : IGemmSimd<Vector128<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector128<T>.Count;
+
+    /// <summary>6 × 2 accumulators: 12 of AVX2's 16 registers.</summary>
+    public static int Rows => GemmMicroKernel.MR;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Load(T* source) => Vector128.Load(source);

@@ -55,7 +55,8 @@ internal static class KeptBlockSum
             }
         }
         int width = Vector512.IsHardwareAccelerated ? 64 / (x.DType == DType.Float32 ? 4 : 8) : 32 / (x.DType == DType.Float32 ? 4 : 8);
-        if (phase != 2 || outer == 1 || inner % width != 0 || !x.IsContiguous)
+        // An empty reduced dim (outer == 0, e.g. a batch of none) leaves nothing to sum: the general path writes the zeros.
+        if (phase != 2 || outer <= 1 || inner % width != 0 || !x.IsContiguous)
         {
             return false;
         }

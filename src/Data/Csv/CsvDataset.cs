@@ -3,18 +3,20 @@ namespace MiniTorch.Data;
 /// <summary>
 /// A <see cref="TensorDataset"/> read from a CSV file (gzip-compressed when its name ends in ".gz"): sample
 /// <c>i</c> is <c>[features[i], targets[i]]</c>, or <c>[features[i]]</c> when no target columns are chosen.
-/// Numbers are read with the invariant culture ('.' decimal point, whatever the machine's culture).
+/// Numbers are read with the invariant culture ('.' decimal point, whatever the machine's culture). Features and
+/// targets are Float32 unless <see cref="CsvDatasetOptions.DType"/> and <see cref="CsvDatasetOptions.TargetDType"/>
+/// say otherwise (Int64 class labels, Bool flags).
 /// </summary>
 /// <remarks>
 /// The whole file is read when the dataset is made, and every record is checked: a field that is not a
 /// number, a missing value, a row with too few or too many fields, broken quoting, a column that does not
-/// exist or an empty file each throw a <see cref="DataFormatException"/> naming the file, line, data row and
+/// exist, an integer column holding "2.5", a Bool column holding "yes" or an empty file each throw a <see cref="DataFormatException"/> naming the file, line, data row and
 /// column. No row is skipped.
 /// </remarks>
 /// <example>
 /// <code>
-/// var iris = new CsvDataset("data/iris.csv", new CsvDatasetOptions { SkipLines = 1, HasHeader = false, TargetColumns = [-1] });
-/// // iris.Features: [150, 4]; iris.Targets: [150] holding the class 0, 1 or 2
+/// var iris = new CsvDataset("data/iris.csv", new CsvDatasetOptions { SkipLines = 1, HasHeader = false, TargetColumns = [-1], TargetDType = DType.Int64 });
+/// // iris.Features: Float32 [150, 4]; iris.Targets: Int64 [150] holding the class 0, 1 or 2
 /// </code>
 /// </example>
 public sealed class CsvDataset : TensorDataset

@@ -27,6 +27,18 @@ public sealed record CsvDatasetOptions
     /// </summary>
     public IReadOnlyList<CsvColumn> TargetColumns { get; init; } = [];
 
-    /// <summary>The element type of the tensors. Defaults to <see cref="DType.Float32"/>.</summary>
+    /// <summary>
+    /// The dtype of the features, and of the targets unless <see cref="TargetDType"/> says otherwise: Float32 (the
+    /// default), Float64, Int64, Int32 or Bool. Floats accept decimal numbers with '.', exponents, "nan" and "inf";
+    /// integers accept whole numbers only ("2.5" and "2.0" are errors, not truncated); Bool accepts true, false (any
+    /// case), 1 and 0.
+    /// </summary>
     public DType DType { get; init; } = DType.Float32;
+
+    /// <summary>
+    /// The dtype of the targets when it differs from the features': <see cref="DType.Int64"/> for class labels (what
+    /// <c>CrossEntropyLoss</c> takes, PyTorch's <c>torch.long</c>), <see cref="DType.Bool"/> for flags. <see langword="null"/>
+    /// (the default) reads the targets in <see cref="DType"/>.
+    /// </summary>
+    public DType? TargetDType { get; init; }
 }

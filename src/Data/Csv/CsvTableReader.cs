@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Numerics;
 using CsvHelper;
 
 namespace MiniTorch.Data;
 
 /// <summary>
 /// Reads a whole CSV file into feature and target tensors with CsvHelper, checking every record: each must have
-/// the header's (or the first record's) number of fields and every chosen field must be a number.
+/// the header's (or the first record's) number of fields and every chosen field must be a value of its tensor's
+/// dtype (<see cref="CsvValues"/>).
 /// Nothing is skipped or guessed; the first problem ends the read with a <see cref="DataFormatException"/>.
 /// </summary>
 internal static class CsvTableReader
@@ -21,11 +21,10 @@ internal static class CsvTableReader
         {
             throw new ArgumentException($"CsvDataset: the separator must be an ASCII character other than a quote or a line break, got '{options.Separator}'.", nameof(options));
         }
-        return options.DType == DType.Float64 ? Read<double>(path, options) : Read<float>(path, options);
-    }
+        // Checked before the file is opened, so an unsupported dtype is reported as the options' fault.
+        var features = CsvValues.For(options.DType, nameof(options.DType));
+        var targets = CsvValues.For(options.TargetDType ?? options.DType, options.TargetDType is null ? nameof(options.DType) : nameof(options.TargetDType));
 
-    private static CsvTable Read<T>(string path, CsvDatasetOptions options) where T : unmanaged, IFloatingPointIeee754<T>
-    {
         var csvOptions = new CsvReaderOptions
         {
             HasHeader = options.HasHeader,
@@ -45,7 +44,7 @@ internal static class CsvTableReader
         using var csv = CsvReader.Create(stream, csvOptions, leaveOpen: false);
         try
         {
-            return ReadRecords<T>(csv, path, options);
+            return ReadRecords(csv, path, options, features, targets);
         }
         catch (CsvFormatException e)
         {
@@ -58,7 +57,7 @@ internal static class CsvTableReader
         }
     }
 
-    private static CsvTable ReadRecords<T>(CsvReader csv, string path, CsvDatasetOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    private static CsvTable ReadRecords(CsvReader csv, string path, CsvDatasetOptions options, CsvValues features, CsvValues targets)
     {
         long skipped = options.SkipLines;
         var headers = csv.Headers;
@@ -66,8 +65,6 @@ internal static class CsvTableReader
         {
             throw new DataFormatException(path, 0, 0, -1, null, "the file is empty: expected a header line and data rows.");
         }
-        var features = new List<T>();
-        var targets = new List<T>();
         int[] featureIndices = [];
         int[] targetIndices = [];
         CsvColumnResolver? columns = null;
@@ -112,12 +109,12 @@ internal static class CsvTableReader
         }
         var resolver = columns!;
         int n = checked((int)rows);
-        var featureTensor = MakeTensor(features, [n, featureIndices.Length]);
+        var featureTensor = features.ToTensor([n, featureIndices.Length]);
         Tensor? targetTensor = targetIndices.Length switch
         {
             0 => null,
-            1 => MakeTensor(targets, [n]),
-            _ => MakeTensor(targets, [n, targetIndices.Length]),
+            1 => targets.ToTensor([n]),
+            _ => targets.ToTensor([n, targetIndices.Length]),
         };
         return new CsvTable(featureTensor, targetTensor, Names(featureIndices, resolver), Names(targetIndices, resolver));
     }
@@ -138,91 +135,16 @@ internal static class CsvTableReader
         throw new DataFormatException(path, line, row, column, columns.NameOf(column), problem);
     }
 
-    private static void ParseFields<T>(CsvReader csv, int[] indices, List<T> values, string path, long line, long row, CsvColumnResolver columns)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void ParseFields(CsvReader csv, int[] indices, CsvValues values, string path, long line, long row, CsvColumnResolver columns)
     {
         for (int k = 0; k < indices.Length; k++)
         {
             int c = indices[k];
-            var text = csv.GetSpan(c);
-            if (TryParseSpecial(text, out T value))
+            if (values.TryAdd(csv.GetSpan(c)) is { } problem)
             {
-                values.Add(value);
-                continue;
-            }
-            // Parsed here rather than by CsvHelper's Parse<T>, which also accepts thousands separators:
-            // with the invariant culture a quoted "1,5" would silently read as 15. .NET's parser also ignores
-            // trailing NUL characters ("1\0" would read as 1), so a field holding one is refused first.
-            if (text.Contains((byte)0) || !T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            {
-                throw new DataFormatException(path, line, row, c, columns.NameOf(c), NotANumber(text));
-            }
-            if (T.IsInfinity(value) && !NamesInfinity(text))
-            {
-                throw new DataFormatException(path, line, row, c, columns.NameOf(c),
-                    $"'{Shorten(text)}' is outside the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}; read the file with DType = Float64 or rescale the column.");
-            }
-            values.Add(value);
-        }
-    }
-
-    private static string NotANumber(ReadOnlySpan<byte> text) => text.IsEmpty
-        ? "the field is empty (a missing value); every chosen field must hold a number."
-        : $"'{Shorten(text)}' is not a number (expected a decimal number such as -1.5 or 2e-3, with '.' as the decimal point).";
-
-    /// <summary>
-    /// The literals that pandas, NumPy and spreadsheets write for the special values, which .NET's parser refuses:
-    /// "inf", "infinity" and "∞" in any case with an optional sign, and "nan" in any case (surrounding spaces allowed,
-    /// as for numbers).
-    /// </summary>
-    private static bool TryParseSpecial<T>(ReadOnlySpan<byte> text, out T value) where T : IFloatingPointIeee754<T>
-    {
-        var t = text.Trim(" \t"u8);
-        bool negative = false;
-        if (!t.IsEmpty && (t[0] == (byte)'-' || t[0] == (byte)'+'))
-        {
-            negative = t[0] == (byte)'-';
-            t = t[1..];
-        }
-        if (System.Text.Ascii.EqualsIgnoreCase(t, "inf"u8) || System.Text.Ascii.EqualsIgnoreCase(t, "infinity"u8) || t.SequenceEqual("∞"u8))
-        {
-            value = negative ? T.NegativeInfinity : T.PositiveInfinity;
-            return true;
-        }
-        if (System.Text.Ascii.EqualsIgnoreCase(t, "nan"u8))
-        {
-            value = T.NaN;
-            return true;
-        }
-        value = T.Zero;
-        return false;
-    }
-
-    /// <summary>Whether the text is an infinity literal ("Infinity", "-inf", "∞"), not a finite number that overflowed.</summary>
-    private static bool NamesInfinity(ReadOnlySpan<byte> text)
-    {
-        foreach (byte b in text)
-        {
-            if (b is (byte)'i' or (byte)'I' or 0xE2)
-            {
-                return true;
+                throw new DataFormatException(path, line, row, c, columns.NameOf(c), problem);
             }
         }
-        return false;
-    }
-
-    private static string Shorten(ReadOnlySpan<byte> text)
-    {
-        string s = System.Text.Encoding.UTF8.GetString(text);
-        return s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 37), "...");
-    }
-
-    private static Tensor MakeTensor<T>(List<T> values, int[] shape) where T : unmanaged
-    {
-        var data = values.ToArray();
-        return typeof(T) == typeof(float)
-            ? Tensor.FromArray((float[])(object)data, shape)
-            : Tensor.FromArray((double[])(object)data, shape);
     }
 
     private static string[] Names(int[] indices, CsvColumnResolver columns)

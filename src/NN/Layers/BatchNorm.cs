@@ -29,8 +29,10 @@ public abstract class BatchNorm : Module
         RegisterParameter("bias", affine ? new Parameter(Tensor.Zeros([numFeatures], dtype)) : null);
         RegisterBuffer("running_mean", trackRunningStats ? Tensor.Zeros([numFeatures], dtype) : null);
         RegisterBuffer("running_var", trackRunningStats ? Tensor.Ones([numFeatures], dtype) : null);
-        // PyTorch stores an int64 count; MiniTorch keeps whole numbers in float tensors (see docs/design.md).
-        RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], dtype) : null);
+        // An Int64 0-dim count whatever the layer's dtype, as PyTorch's torch.tensor(0, dtype=torch.long): checkpoints
+        // store it as I64 both ways. An older MiniTorch checkpoint holding it as a float loads too (LoadStateDict
+        // converts, as PyTorch's copy_ does).
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.FromArray([0L], []) : null);
     }
 
     /// <summary>The number of channels.</summary>
@@ -54,7 +56,7 @@ public abstract class BatchNorm : Module
     /// <summary>The running (unbiased) variance per channel, or null when not tracking running statistics.</summary>
     public Tensor? RunningVar => GetBuffer("running_var");
 
-    /// <summary>How many training batches updated the running statistics, or null when not tracking them.</summary>
+    /// <summary>How many training batches updated the running statistics (an Int64 0-dim tensor, as in PyTorch), or null when not tracking them.</summary>
     public Tensor? NumBatchesTracked => GetBuffer("num_batches_tracked");
 
     /// <summary>Whether running statistics are kept.</summary>
@@ -67,8 +69,19 @@ public abstract class BatchNorm : Module
         {
             Init.ZerosInPlace(mean);
             Init.OnesInPlace(variance);
-            Init.ZerosInPlace(count);
+            SetCount(count, 0);
         }
+    }
+
+    /// <summary>
+    /// Writes the count straight into its one element (it takes no part in any graph), bumping its version as an
+    /// in-place op does; returns the new count.
+    /// </summary>
+    private static long SetCount(Tensor count, long value)
+    {
+        count.AsSpan<long>()[0] = value;
+        Autograd.IncrementVersion(count);
+        return value;
     }
 
     /// <summary>Checks the rank of the input; the message names the layouts the layer accepts.</summary>
@@ -90,11 +103,8 @@ public abstract class BatchNorm : Module
         if (update)
         {
             var count = NumBatchesTracked!;
-            using (Autograd.NoGrad())
-            {
-                count.AddInPlace(1);
-            }
-            momentum = Momentum ?? 1 / count.Item();
+            long tracked = SetCount(count, count.AsSpan<long>()[0] + 1);
+            momentum = Momentum ?? 1.0 / tracked;
         }
         bool useBatchStatistics = learning || !TrackRunningStats;
         return Functional.BatchNorm(input, useBatchStatistics && !update ? null : RunningMean, useBatchStatistics && !update ? null : RunningVar,

@@ -112,20 +112,27 @@ public abstract partial class Module
     }
 
     /// <summary>
-    /// Converts every parameter and buffer to <paramref name="dtype"/> (PyTorch's <c>module.to(dtype)</c>); returns this.
+    /// Converts every floating-point parameter and buffer to <paramref name="dtype"/> (PyTorch's <c>module.to(dtype)</c>);
+    /// returns this. Integer and bool buffers, such as BatchNorm's Int64 <c>num_batches_tracked</c>, keep their dtype,
+    /// as in PyTorch, which casts only floating-point tensors and accepts only a floating-point target.
     /// Parameters are replaced by new <see cref="Parameter"/> objects (with converted gradients), so build optimizers
     /// after converting, and read parameters through the module rather than keeping references from before.
     /// Tied parameters stay tied.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is not a floating-point dtype.</exception>
     public Module To(DType dtype)
     {
+        if (!dtype.IsFloatingPoint())
+        {
+            throw new ArgumentException($"{GetType().Name}.To: nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype.TorchName()}.", nameof(dtype));
+        }
         var converted = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var module in Modules())
         {
             for (int i = 0; i < module._parameters.Count; i++)
             {
                 var (name, p) = module._parameters.GetAt(i);
-                if (p is not null && p.DType != dtype)
+                if (p is not null && p.DType != dtype && p.DType.IsFloatingPoint())
                 {
                     module._parameters[name] = (Parameter)Convert(p, dtype, converted);
                 }
@@ -133,7 +140,7 @@ public abstract partial class Module
             for (int i = 0; i < module._buffers.Count; i++)
             {
                 var (name, b) = module._buffers.GetAt(i);
-                if (b is not null && b.DType != dtype)
+                if (b is not null && b.DType != dtype && b.DType.IsFloatingPoint())
                 {
                     module._buffers[name] = Convert(b, dtype, converted);
                 }

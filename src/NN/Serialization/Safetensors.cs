@@ -6,9 +6,10 @@ namespace MiniTorch.NN;
 /// <c>data_offsets: [begin, end)</c> within the data section, then the raw little-endian row-major data.
 /// </summary>
 /// <remarks>
-/// Files are written with dtype <c>F32</c> or <c>F64</c>. Loading accepts those and also <c>I64</c> (PyTorch writes
-/// BatchNorm's <c>num_batches_tracked</c> as int64), which becomes a Float64 tensor of whole numbers, MiniTorch's
-/// convention for integer data. A file is never trusted: every header field and byte range is checked before
+/// Every MiniTorch dtype is read and written with the codes of the format's reference implementation, as
+/// <c>safetensors.torch</c> maps torch's dtypes: F32 (Float32), F64 (Float64), I64 (Int64), I32 (Int32), BOOL (Bool,
+/// one byte that must be 0 or 1), U8 (UInt8), F16 (Float16) and BF16 (BFloat16); a tensor loads in the dtype it was
+/// saved with, so BatchNorm's <c>num_batches_tracked</c> is I64 both ways, as PyTorch writes it. A file is never trusted: every header field and byte range is checked before
 /// any data is read. Sizes and offsets are 64-bit: files of any size, and tensors up to .NET's array limit.
 /// </remarks>
 public static class Safetensors

@@ -73,7 +73,7 @@ public sealed class SafetensorsFile : IDisposable
             : throw new KeyNotFoundException($"Safetensors file '{Path}' has no tensor named '{name}' (it has {_keys.Length} tensors{(_keys.Length > 0 ? ", e.g. '" + _keys[0] + "'" : "")}).");
     }
 
-    /// <summary>Reads one tensor (Python's <c>get_tensor(name)</c>): F32 as Float32, F64 as Float64, I64 as Float64 of whole numbers.</summary>
+    /// <summary>Reads one tensor (Python's <c>get_tensor(name)</c>) in the dtype of <see cref="SafetensorsTensorInfo.DType"/>: F32 as Float32, I64 as Int64, BOOL as Bool, and so on.</summary>
     /// <exception cref="NotSupportedException">The tensor has more elements than one managed array can hold; read it in parts with <see cref="GetSlice"/>.</exception>
     public Tensor GetTensor(string name)
     {
@@ -173,52 +173,47 @@ public sealed class SafetensorsFile : IDisposable
         }
         long offset = _dataStart + info.DataBegin + first * info.ElementSize;
         int n = (int)count;
-        switch (info.FileDType)
+        return info.DType switch
         {
-            case "F32":
-            {
-                float[] values = GC.AllocateUninitializedArray<float>(n);
-                ReadElements(values.AsSpan(), offset, info.Name);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    var bits = MemoryMarshal.Cast<float, int>(values.AsSpan());
-                    BinaryPrimitives.ReverseEndianness(bits, bits);
-                }
-                return Tensor.WrapArray(values, shape);
-            }
-            case "F64":
-            {
-                double[] values = GC.AllocateUninitializedArray<double>(n);
-                ReadElements(values.AsSpan(), offset, info.Name);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    var bits = MemoryMarshal.Cast<double, long>(values.AsSpan());
-                    BinaryPrimitives.ReverseEndianness(bits, bits);
-                }
-                return Tensor.WrapArray(values, shape);
-            }
-            default:
-            {
-                // I64 is read into the double array itself and converted in place: no second buffer.
-                double[] values = GC.AllocateUninitializedArray<double>(n);
-                var integers = MemoryMarshal.Cast<double, long>(values.AsSpan());
-                ReadElements(integers, offset, info.Name);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    BinaryPrimitives.ReverseEndianness(integers, integers);
-                }
-                for (int i = 0; i < integers.Length; i++)
-                {
-                    long v = integers[i];
-                    if (v > 1L << 53 || v < -(1L << 53))
-                    {
-                        throw Bad(Path, $"tensor '{info.Name}' (I64) holds {v} at element {first + i}, which float64 cannot represent exactly.");
-                    }
-                    values[i] = v;
-                }
-                return Tensor.WrapArray(values, shape);
-            }
+            DType.Float32 => Read<float>(info, offset, n, shape),
+            DType.Float64 => Read<double>(info, offset, n, shape),
+            DType.Int64 => Read<long>(info, offset, n, shape),
+            DType.Int32 => Read<int>(info, offset, n, shape),
+            DType.Bool => ReadBool(info, offset, first, n, shape),
+            DType.UInt8 => Read<byte>(info, offset, n, shape),
+            DType.Float16 => Read<Half>(info, offset, n, shape),
+            _ => Read<BFloat16>(info, offset, n, shape),
+        };
+    }
+
+    /// <summary>Reads the elements straight into the array that becomes the tensor's storage (the bytes are little-endian in the file).</summary>
+    private Tensor Read<T>(SafetensorsTensorInfo info, long offset, int n, int[] shape) where T : unmanaged
+    {
+        T[] values = GC.AllocateUninitializedArray<T>(n);
+        ReadElements(values.AsSpan(), offset, info.Name);
+        if (!BitConverter.IsLittleEndian)
+        {
+            SafetensorsWriter.SwapInPlace(values.AsSpan());
         }
+        return Tensor.WrapArray(values, shape);
+    }
+
+    /// <summary>
+    /// BOOL is one byte per element, and only 0 and 1 are booleans: any other byte is a corrupted file (a .NET bool
+    /// holding 2 would compare unequal to <c>true</c>), reported with the tensor and the element, as the safetensors
+    /// reference implementation does not check it but PyTorch's own bool kernels assume it.
+    /// </summary>
+    private Tensor ReadBool(SafetensorsTensorInfo info, long offset, long first, int n, int[] shape)
+    {
+        bool[] values = GC.AllocateUninitializedArray<bool>(n);
+        ReadElements(values.AsSpan(), offset, info.Name);
+        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        int bad = bytes.IndexOfAnyExcept((byte)0, (byte)1);
+        if (bad >= 0)
+        {
+            throw Bad(Path, $"tensor '{info.Name}' (BOOL) holds the byte {bytes[bad]} at element {first + bad}; a BOOL element must be 0 or 1.");
+        }
+        return Tensor.WrapArray(values, shape);
     }
 
     private unsafe void ReadElements<T>(Span<T> target, long offset, string name) where T : unmanaged

@@ -115,12 +115,8 @@ internal static class SafetensorsHeader
         {
             throw Bad(path, $"tensor '{name}': data_offsets must be [begin, end], got {offsets.Length} numbers.");
         }
-        int elementSize = dtype switch
-        {
-            "F32" => 4,
-            "F64" or "I64" => 8,
-            _ => throw Bad(path, $"tensor '{name}' has dtype '{dtype}', which MiniTorch does not support (supported: F32, F64, and I64 loaded as Float64)."),
-        };
+        int elementSize = SafetensorsDType.FromCode(dtype)?.ElementSize()
+            ?? throw Bad(path, $"tensor '{name}' has dtype '{dtype}', which MiniTorch does not support (supported: {SafetensorsDType.Supported}).");
         var (begin, end) = (offsets[0], offsets[1]);
         if (begin > end)
         {
@@ -135,7 +131,7 @@ internal static class SafetensorsHeader
         {
             throw Bad(path, $"tensor '{name}': shape {Format(shape)} of {dtype} needs {numel * elementSize} bytes but data_offsets [{begin}, {end}) span {end - begin}.");
         }
-        return new SafetensorsTensorInfo(name, dtype, shape, numel, begin, end);
+        return new SafetensorsTensorInfo(name, dtype, SafetensorsDType.FromCode(dtype)!.Value, shape, numel, begin, end);
     }
 
     private static long[] Integers(string path, string name, string field, JsonElement value)

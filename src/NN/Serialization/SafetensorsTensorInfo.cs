@@ -8,10 +8,11 @@ public sealed class SafetensorsTensorInfo
 {
     private readonly int[] _shape;
 
-    internal SafetensorsTensorInfo(string name, string fileDType, int[] shape, long numel, long dataBegin, long dataEnd)
+    internal SafetensorsTensorInfo(string name, string fileDType, DType dtype, int[] shape, long numel, long dataBegin, long dataEnd)
     {
         Name = name;
         FileDType = fileDType;
+        DType = dtype;
         _shape = shape;
         Numel = numel;
         DataBegin = dataBegin;
@@ -21,11 +22,15 @@ public sealed class SafetensorsTensorInfo
     /// <summary>The tensor's name in the file.</summary>
     public string Name { get; }
 
-    /// <summary>The dtype as the file stores it: <c>F32</c>, <c>F64</c> or <c>I64</c>.</summary>
+    /// <summary>The dtype as the file stores it: <c>F32</c>, <c>F64</c>, <c>I64</c>, <c>I32</c>, <c>BOOL</c>, <c>U8</c>, <c>F16</c> or <c>BF16</c>.</summary>
     public string FileDType { get; }
 
-    /// <summary>The dtype of the tensor MiniTorch loads: Float32 for <c>F32</c>, Float64 for <c>F64</c> and <c>I64</c>.</summary>
-    public DType DType => FileDType == "F32" ? DType.Float32 : DType.Float64;
+    /// <summary>
+    /// The dtype of the tensor MiniTorch loads, the one PyTorch's <c>safetensors.torch</c> gives: Float32 for <c>F32</c>,
+    /// Float64 for <c>F64</c>, Int64 for <c>I64</c>, Int32 for <c>I32</c>, Bool for <c>BOOL</c>, UInt8 for <c>U8</c>,
+    /// Float16 for <c>F16</c>, BFloat16 for <c>BF16</c>.
+    /// </summary>
+    public DType DType { get; }
 
     /// <summary>The shape (a copy).</summary>
     public int[] Shape => (int[])_shape.Clone();
@@ -44,5 +49,5 @@ public sealed class SafetensorsTensorInfo
 
     internal int[] ShapeArray => _shape;
 
-    internal int ElementSize => FileDType == "F32" ? 4 : 8;
+    internal int ElementSize => DType.ElementSize();
 }

@@ -55,7 +55,17 @@ internal static class SafetensorsWriter
                 long position = prefix.Length;
                 foreach (var (_, tensor) in entries)
                 {
-                    position = tensor.DType == DType.Float32 ? WriteData<float>(handle, tensor, position) : WriteData<double>(handle, tensor, position);
+                    position = tensor.DType switch
+                    {
+                        DType.Float32 => WriteData<float>(handle, tensor, position),
+                        DType.Float64 => WriteData<double>(handle, tensor, position),
+                        DType.Int64 => WriteData<long>(handle, tensor, position),
+                        DType.Int32 => WriteData<int>(handle, tensor, position),
+                        DType.Bool => WriteData<bool>(handle, tensor, position),
+                        DType.UInt8 => WriteData<byte>(handle, tensor, position),
+                        DType.Float16 => WriteData<Half>(handle, tensor, position),
+                        _ => WriteData<BFloat16>(handle, tensor, position),
+                    };
                 }
                 RandomAccess.FlushToDisk(handle);
             }
@@ -96,7 +106,7 @@ internal static class SafetensorsWriter
             {
                 long size = DataSize(tensor);
                 json.WriteStartObject(name);
-                json.WriteString("dtype", tensor.DType == DType.Float32 ? "F32" : "F64");
+                json.WriteString("dtype", SafetensorsDType.ToCode(tensor.DType));
                 json.WriteStartArray("shape");
                 foreach (int d in tensor.Shape)
                 {
@@ -156,17 +166,23 @@ internal static class SafetensorsWriter
         return position;
     }
 
-    private static void SwapInPlace<T>(Span<T> values) where T : unmanaged
+    /// <summary>Reverses the bytes of each element (little-endian file, big-endian machine); one-byte elements stay.</summary>
+    internal static void SwapInPlace<T>(Span<T> values) where T : unmanaged
     {
-        if (typeof(T) == typeof(float))
+        switch (System.Runtime.CompilerServices.Unsafe.SizeOf<T>())
         {
-            var bits = MemoryMarshal.Cast<T, int>(values);
-            BinaryPrimitives.ReverseEndianness(bits, bits);
-        }
-        else
-        {
-            var bits = MemoryMarshal.Cast<T, long>(values);
-            BinaryPrimitives.ReverseEndianness(bits, bits);
+            case 2:
+                var shorts = MemoryMarshal.Cast<T, short>(values);
+                BinaryPrimitives.ReverseEndianness(shorts, shorts);
+                break;
+            case 4:
+                var ints = MemoryMarshal.Cast<T, int>(values);
+                BinaryPrimitives.ReverseEndianness(ints, ints);
+                break;
+            case 8:
+                var longs = MemoryMarshal.Cast<T, long>(values);
+                BinaryPrimitives.ReverseEndianness(longs, longs);
+                break;
         }
     }
 }

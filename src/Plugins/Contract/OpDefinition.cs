@@ -34,6 +34,16 @@ public sealed class OpDefinition
     /// <summary>The samples <see cref="OpCheck"/> validates the op on; at least one.</summary>
     public required IReadOnlyList<OpSample> Samples { get; init; }
 
+    /// <summary>
+    /// The dtype of each integer or bool input, by input name: <see cref="DType.Int64"/> for class indices,
+    /// <see cref="DType.Bool"/> for masks (also Int32 and UInt8). Inputs not listed are floating and follow the call's
+    /// dtype (float32 or float64). A call that passes another dtype for a listed input is an
+    /// <see cref="ArgumentException"/> naming the op and the input; <see cref="OpCheck"/> draws such inputs as integers
+    /// (<see cref="OpSample.IntegerRanges"/>) or booleans and checks no gradient for them. Empty by default, which is
+    /// what plugins built before integer inputs existed get: their contract is unchanged.
+    /// </summary>
+    public IReadOnlyDictionary<string, DType> InputDTypes { get; init; } = new Dictionary<string, DType>();
+
     /// <summary>Scalar settings with their defaults (camelCase names, e.g. <c>beta</c>); callers may override them per call.</summary>
     public IReadOnlyDictionary<string, double> Attributes { get; init; } = new Dictionary<string, double>();
 
@@ -66,8 +76,36 @@ public sealed class OpDefinition
         {
             throw new ArgumentException($"Op '{Name}' takes {Inputs.Count} input(s) ({string.Join(", ", Inputs)}), got {inputs.Length}.", nameof(inputs));
         }
+        CheckInputDTypes(inputs);
         return Run(inputs, PluginAttributes.Merge($"Op '{Name}'", Attributes, [], attributes));
     }
+
+    /// <summary>The declared dtype of input <paramref name="index"/>, or null for a floating input.</summary>
+    internal DType? DeclaredDType(int index) => InputDTypes.TryGetValue(Inputs[index], out var dtype) ? dtype : null;
+
+    /// <summary>
+    /// Checks that each input declared in <see cref="InputDTypes"/> has its dtype, before the plugin's code runs, so a
+    /// float tensor passed as class indices is the caller's error with the op and input named, not a failure deep in
+    /// the plugin.
+    /// </summary>
+    internal void CheckInputDTypes(Tensor[] inputs)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i] is null)
+            {
+                throw new ArgumentNullException(nameof(inputs), $"{Describe()}: input {i} '{Inputs[i]}' is null.");
+            }
+            if (DeclaredDType(i) is { } declared && inputs[i].DType != declared)
+            {
+                throw new ArgumentException(
+                    $"{Describe()}: input {i} '{Inputs[i]}' is declared {declared} (OpDefinition.InputDTypes) but got a {inputs[i].DType} tensor of shape {ShapeText.Format(inputs[i].Shape)}; convert it with .To(DType.{declared}).",
+                    nameof(inputs));
+            }
+        }
+    }
+
+    private string Describe() => PluginName is null ? $"Op '{Name}'" : $"Op '{Name}' of plugin '{PluginName}'";
 
     /// <summary>Creates the function, applies it and reports the call to an open trace as this plugin op.</summary>
     internal Tensor Run(Tensor[] inputs, PluginAttributes attributes)

@@ -2,7 +2,8 @@ namespace MiniTorch.Plugins;
 
 /// <summary>
 /// One set of input shapes (and optionally attributes) on which <see cref="OpCheck"/> validates an op: it draws
-/// float64 inputs of these shapes from a seeded generator and runs every check on them. Choose samples that reach
+/// float64 inputs of these shapes from a seeded generator (integers and booleans for the inputs the op declares in
+/// <see cref="OpDefinition.InputDTypes"/>) and runs every check on them. Choose samples that reach
 /// every branch of the op (e.g. both sides of a threshold) and keep them small: GradCheck costs two forward calls
 /// per input element.
 /// </summary>
@@ -22,8 +23,8 @@ public sealed class OpSample
     public IReadOnlyDictionary<string, double>? Attributes { get; init; }
 
     /// <summary>
-    /// Which inputs are differentiated (GradCheck'ed); null means all. Mark inputs such as class indices false: they
-    /// get no gradient and are not perturbed.
+    /// Which inputs are differentiated (GradCheck'ed); null means every floating input. Inputs declared integer or bool
+    /// (<see cref="OpDefinition.InputDTypes"/>) never are; mark float inputs that get no gradient false.
     /// </summary>
     public IReadOnlyList<bool>? Differentiable { get; init; }
 
@@ -32,6 +33,13 @@ public sealed class OpSample
     /// Use it for ops defined on part of the line only, e.g. <c>(0.1, 2.0)</c> for a logarithm.
     /// </summary>
     public (double Low, double High)? ValueRange { get; init; }
+
+    /// <summary>
+    /// For each integer input (by name), the interval <c>[Low, High)</c> its values are drawn from, uniformly, as
+    /// <c>torch.randint(low, high)</c>: <c>["target"] = (0, 5)</c> for the class indices of 5 classes. Every input the
+    /// op declares Int64, Int32 or UInt8 needs one; Bool inputs are drawn as fair coin flips and need none.
+    /// </summary>
+    public IReadOnlyDictionary<string, (long Low, long High)>? IntegerRanges { get; init; }
 
     /// <summary>The sample as error messages name it: <c>inputs [4, 5] with beta=2</c>.</summary>
     public override string ToString()

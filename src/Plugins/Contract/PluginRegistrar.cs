@@ -38,6 +38,7 @@ public sealed class PluginRegistrar
             throw new ArgumentException($"{owner}: Inputs must name each tensor input once (at least one), e.g. [\"input\", \"weight\"].", nameof(op));
         }
         CheckAttributeNames(owner, op.Attributes?.Keys ?? throw new ArgumentException($"{owner}: Attributes is null; leave it unset for an op without attributes.", nameof(op)));
+        CheckInputDTypes(owner, op);
         if (op.Samples is null || op.Samples.Count == 0)
         {
             throw new ArgumentException($"{owner}: has no samples; validation needs at least one, e.g. Samples = [new OpSample([4, 5])].", nameof(op));
@@ -102,15 +103,63 @@ public sealed class PluginRegistrar
         {
             CheckShape(owner, index, shape);
         }
-        if (sample.Differentiable is { } diff && (diff.Count != op.Inputs.Count || !diff.Contains(true)))
+        bool anyFloating = Enumerable.Range(0, op.Inputs.Count).Any(i => op.DeclaredDType(i) is null);
+        if (sample.Differentiable is { } diff && (diff.Count != op.Inputs.Count || (anyFloating && !diff.Contains(true))))
         {
             throw new ArgumentException($"{owner}: sample {index} marks {diff.Count} input(s) as differentiable or not, but the op takes {op.Inputs.Count} and at least one must be differentiable.", nameof(op));
+        }
+        for (int i = 0; i < op.Inputs.Count; i++)
+        {
+            if (op.DeclaredDType(i) is not { } dtype)
+            {
+                continue;
+            }
+            if (sample.Differentiable is { } d && d[i])
+            {
+                throw new ArgumentException($"{owner}: sample {index} marks input '{op.Inputs[i]}' as differentiable, but it is declared {dtype}; only floating inputs have gradients.", nameof(op));
+            }
+            if (dtype != DType.Bool)
+            {
+                if (sample.IntegerRanges is null || !sample.IntegerRanges.TryGetValue(op.Inputs[i], out var r))
+                {
+                    throw new ArgumentException($"{owner}: sample {index} gives no IntegerRanges entry for input '{op.Inputs[i]}', declared {dtype}; say which values to draw, e.g. IntegerRanges = {{ [\"{op.Inputs[i]}\"] = (0, 5) }}.", nameof(op));
+                }
+                var (min, max) = dtype switch { DType.Int32 => ((long)int.MinValue, (long)int.MaxValue + 1), DType.UInt8 => (0L, 256L), _ => (long.MinValue, long.MaxValue) };
+                if (!(r.Low < r.High) || r.Low < min || r.High > max)
+                {
+                    throw new ArgumentException($"{owner}: sample {index} has the integer range [{r.Low}, {r.High}) for input '{op.Inputs[i]}'; it must be non-empty (Low < High) and within {dtype}.", nameof(op));
+                }
+            }
+        }
+        foreach (var name in sample.IntegerRanges?.Keys ?? [])
+        {
+            if (!op.InputDTypes.TryGetValue(name, out var declared) || declared == DType.Bool)
+            {
+                throw new ArgumentException($"{owner}: sample {index} gives an integer range for '{name}', which is not an input the op declares integer (InputDTypes).", nameof(op));
+            }
         }
         if (sample.ValueRange is { } range && !(range.Low < range.High && double.IsFinite(range.Low) && double.IsFinite(range.High)))
         {
             throw new ArgumentException($"{owner}: sample {index} has the value range ({range.Low}, {range.High}); it must be finite with Low < High.", nameof(op));
         }
         PluginAttributes.Merge($"{owner} sample {index}", op.Attributes, [], sample.Attributes);
+    }
+
+    /// <summary>Only inputs of the op, and only integer and bool dtypes: floating inputs follow the call's dtype.</summary>
+    private static void CheckInputDTypes(string owner, OpDefinition op)
+    {
+        ArgumentNullException.ThrowIfNull(op.InputDTypes, nameof(op.InputDTypes));
+        foreach (var (name, dtype) in op.InputDTypes)
+        {
+            if (!op.Inputs.Contains(name))
+            {
+                throw new ArgumentException($"{owner}: InputDTypes names '{name}', which is not one of its inputs ({string.Join(", ", op.Inputs)}).", nameof(op));
+            }
+            if (!Enum.IsDefined(dtype) || dtype.IsFloatingPoint())
+            {
+                throw new ArgumentException($"{owner}: input '{name}' is declared {dtype}; InputDTypes lists integer and bool inputs only (Int64, Int32, UInt8, Bool), floating inputs follow the call's dtype.", nameof(op));
+            }
+        }
     }
 
     private static void CheckShape(string owner, int index, int[] shape)

@@ -21,7 +21,7 @@ public sealed class OpRegistry
     /// defaults (e.g. <c>new Dictionary&lt;string, double&gt; { ["beta"] = 2 }</c>).
     /// </summary>
     /// <exception cref="KeyNotFoundException">No loaded plugin provides <paramref name="name"/>.</exception>
-    /// <exception cref="ArgumentException">The number of inputs is not the op's, or an attribute is not one of its own.</exception>
+    /// <exception cref="ArgumentException">The number of inputs is not the op's, an input declared integer or bool (<see cref="OpDefinition.InputDTypes"/>) has another dtype, or an attribute is not one of its own.</exception>
     /// <exception cref="PluginOpException">The plugin's code failed; the inner exception is what it threw.</exception>
     public Tensor Invoke(string name, Tensor[] inputs, IReadOnlyDictionary<string, double>? attributes)
     {
@@ -33,6 +33,7 @@ public sealed class OpRegistry
         {
             throw new ArgumentException($"Op '{name}' takes {op.Inputs.Count} input(s) ({string.Join(", ", op.Inputs)}), got {inputs.Length}.", nameof(inputs));
         }
+        op.CheckInputDTypes(inputs);
         var merged = attributes is null ? entry.Defaults : PluginAttributes.Merge($"Op '{name}'", op.Attributes, [], attributes);
         Interlocked.Increment(ref entry.Invocations);
         try

@@ -56,8 +56,13 @@ public static class OpCheck
             _sample = op.Samples[index];
             _target = $"op '{op.Name}'";
             _attributes = PluginAttributes.Merge(_target, op.Attributes, [], _sample.Attributes);
-            _inputs = new SampleInputs(_sample.InputShapes, _sample.ValueRange, options.Seed + index);
-            _differentiable = _sample.Differentiable?.ToArray() ?? Enumerable.Repeat(true, op.Inputs.Count).ToArray();
+            _inputs = new SampleInputs(op, _sample, options.Seed + index);
+            // Integer and bool inputs have no gradient, as in PyTorch: they are never differentiated or perturbed.
+            _differentiable = new bool[op.Inputs.Count];
+            for (int i = 0; i < _differentiable.Length; i++)
+            {
+                _differentiable[i] = op.DeclaredDType(i) is null && (_sample.Differentiable?[i] ?? true);
+            }
         }
 
         public void Run()
@@ -66,8 +71,15 @@ public static class OpCheck
             {
                 return; // nothing else can run without an output
             }
-            var gradOutput = Tensor.RandnLike(output, new Generator(_options.Seed + _index + 1));
             Check(OpCheckTest.NoGrad, () => NoGrad(output));
+            if (!_differentiable.Contains(true) || !output.DType.IsFloatingPoint())
+            {
+                // An op of integer or bool inputs only (or an integer result) has no gradient to check, as
+                // torch.library.opcheck skips autograd checks for outputs that do not require grad.
+                SkipGradientChecks(output);
+                return;
+            }
+            var gradOutput = Tensor.RandnLike(output, new Generator(_options.Seed + _index + 1));
             Tensor?[]? grads = null;
             Check(OpCheckTest.GradientShapes, () => GradientShapes(gradOutput, out grads));
             if (grads is not null && _differentiable.Count(d => d) > 1)
@@ -91,6 +103,20 @@ public static class OpCheck
             if (_options.CrossCheck is { } cross && _options.Runs(OpCheckTest.CrossCheck))
             {
                 CrossCheck(cross);
+            }
+        }
+
+        private void SkipGradientChecks(Tensor output)
+        {
+            string why = !_differentiable.Contains(true)
+                ? $"the op has no floating input to differentiate ({string.Join(", ", Enumerable.Range(0, _op.Inputs.Count).Where(i => _op.DeclaredDType(i) is not null).Select(i => $"'{_op.Inputs[i]}' is {_op.DeclaredDType(i)}"))})"
+                : $"the op's output is {output.DType}, which has no gradient";
+            foreach (var test in (ReadOnlySpan<OpCheckTest>)[OpCheckTest.GradientShapes, OpCheckTest.GradCheck, OpCheckTest.GradGradCheck])
+            {
+                if (_options.Runs(test))
+                {
+                    _outcomes.Add(new OpCheckOutcome(_target, test, _index, _sample.ToString(), null) { NotRun = true, Detail = $"not run: {why}." });
+                }
             }
         }
 
@@ -139,7 +165,7 @@ public static class OpCheck
                         return $"forward modified input {i} '{_op.Inputs[i]}' in place; an op must leave its inputs unchanged (clone first, or return a new tensor).";
                     }
                 }
-                if (result.DType != DType.Float64)
+                if (_inputs.HasFloatingInput && result.DType.IsFloatingPoint() && result.DType != DType.Float64)
                 {
                     return $"forward returned a {result.DType} tensor for float64 inputs; an op must keep its inputs' dtype.";
                 }

@@ -194,7 +194,7 @@ public class GemmTests
         Assert.True(Parallelism.MaxThreads >= 1);
     }
 
-    private static void Check<T>(int m, int k, int n, Layout la, Layout lb, int threads, bool accumulate)
+    internal static void Check<T>(int m, int k, int n, Layout la, Layout lb, int threads, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(HashCode.Combine(m, k, n, la, lb, threads, typeof(T)));

@@ -19,7 +19,7 @@ public class LabelBudgetTests(SmallTransferRun run)
     public void EveryMethodLearnsAboveChanceAndTheImportedBackboneMatchesOnnxRuntime()
     {
         var backbone = run.Result.FrozenModel.GetSubmodule("backbone");
-        var before = backbone.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
+        var before = backbone.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToDoubleArray());
         var result = LabelBudgetExperiment.Run(Small, backbone);
 
         Assert.Equal([2, 4], result.Budgets);
@@ -36,7 +36,7 @@ public class LabelBudgetTests(SmallTransferRun run)
             Assert.True(point.TestAccuracy >= 0.4, $"{point.Method} with {point.LabelsPerClass} labels per class: {point.TestAccuracy}");
         }
         // Method (b) reads the digits backbone but does not change it.
-        Assert.All(before, kv => Assert.Equal(kv.Value, backbone.StateDict()[kv.Key].ToArray<float>()));
+        Assert.All(before, kv => Assert.Equal(kv.Value, backbone.StateDict()[kv.Key].ToDoubleArray()));
     }
 
     [Fact]

@@ -37,7 +37,8 @@ public class BatchNormTests
             Check.Close(Golden.Tensor(grads, "bias"), bn.Bias!.Grad!, what: $"{name} step {step} bias grad");
             Check.Close(Golden.Tensor(s, "running_mean"), bn.RunningMean!, what: $"{name} step {step} running_mean");
             Check.Close(Golden.Tensor(s, "running_var"), bn.RunningVar!, what: $"{name} step {step} running_var");
-            Assert.Equal(s.GetProperty("num_batches_tracked").GetInt32(), bn.NumBatchesTracked!.Item());
+            Assert.Equal(DType.Int64, bn.NumBatchesTracked!.DType); // torch.long, whatever the layer's dtype
+            Assert.Equal(s.GetProperty("num_batches_tracked").GetInt64(), bn.NumBatchesTracked!.ToArray<long>()[0]);
         }
         bn.Eval();
         Check.Close(Golden.Tensor(c, "eval_output"), bn.Call(Golden.Tensor(c, "eval_input")), what: $"{name} eval output");
@@ -56,7 +57,7 @@ public class BatchNormTests
         var y = bn.Call(Tensor.FromArray(new float[] { 3, -1, 5, -3 }, [2, 2]));
         Check.Close(new[] { 2 / Math.Sqrt(4 + 1e-5), 1 / Math.Sqrt(0.25 + 1e-5), 4 / Math.Sqrt(4 + 1e-5), -1 / Math.Sqrt(0.25 + 1e-5) }, y, 1e-6);
         Assert.Equal(new float[] { 1, -2 }, bn.RunningMean!.ToArray());
-        Assert.Equal(0, bn.NumBatchesTracked!.Item());
+        Assert.Equal(0, bn.NumBatchesTracked!.ToArray<long>()[0]);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public class BatchNormTests
         var frozenOut = model.Call(x);
         Assert.Equal(mean, bn.RunningMean!.ToArray());
         Assert.Equal(variance, bn.RunningVar!.ToArray());
-        Assert.Equal(1, bn.NumBatchesTracked!.Item());
+        Assert.Equal(1, bn.NumBatchesTracked!.ToArray<long>()[0]);
         // A frozen BatchNorm normalises with the running statistics, exactly as in evaluation mode.
         model.Eval();
         Check.Close(model.Call(x), frozenOut, 0, 0);

@@ -78,7 +78,10 @@ public class ModuleModesTests
         net.Head.Weight.RequiresGrad = false;
         Assert.Same(net, net.To(DType.Float64));
         Assert.All(net.Parameters(), p => Assert.Equal(DType.Float64, p.DType));
-        Assert.All(net.Buffers(), b => Assert.Equal(DType.Float64, b.DType));
+        // PyTorch's module.to(dtype) casts floating tensors only: BatchNorm's count stays Int64.
+        Assert.All(net.Buffers(), b => Assert.Equal(b.DType == DType.Int64 ? DType.Int64 : DType.Float64, b.DType));
+        Assert.Contains(net.Buffers(), b => b.DType == DType.Int64);
+        Assert.Contains(net.Buffers(), b => b.DType == DType.Float64);
         Assert.All(net.Parameters(), p => Assert.Equal(DType.Float64, p.Grad!.DType));
         Assert.False(net.Head.Weight.RequiresGrad);
         Assert.True(net.Head.Bias!.RequiresGrad);
@@ -92,5 +95,12 @@ public class ModuleModesTests
         tied.To(DType.Float64);
         Assert.Same(((Linear)tied[0]).Weight, ((Linear)tied[1]).Weight);
         Assert.Equal(requiresGrad.Length, net.Parameters().Count);
+    }
+
+    [Fact]
+    public void ToRefusesANonFloatingDType()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Linear(2, 2).To(DType.Int64));
+        Assert.Contains("nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64", e.Message);
     }
 }

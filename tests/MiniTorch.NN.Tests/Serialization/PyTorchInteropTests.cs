@@ -33,15 +33,16 @@ public class PyTorchInteropTests
         var model = new SmallCnn();
         Assert.Equal(tensors.Keys, model.StateDict().Keys);
         model.Load(Golden.PathOf("model.safetensors"));
-        // PyTorch's int64 num_batches_tracked arrives as a whole number in MiniTorch's float buffer.
-        Assert.Equal(expected.GetProperty("num_batches_tracked").GetInt32(), model.GetBuffer("features.1.num_batches_tracked")!.Item());
+        // PyTorch's int64 num_batches_tracked arrives in MiniTorch's Int64 buffer.
+        Assert.Equal(DType.Int64, tensors["features.1.num_batches_tracked"].DType);
+        Assert.Equal(expected.GetProperty("num_batches_tracked").GetInt64(), model.GetBuffer("features.1.num_batches_tracked")!.ToArray<long>()[0]);
         model.Eval();
         var y = model.Call(Golden.Tensor(expected, "input", DType.Float32));
         Check.Close(Golden.Tensor(expected, "output"), y, 1e-5, 1e-5, "model output");
     }
 
     [Fact]
-    public void MiniTorchWritesTheSameBytesForTheSameFloatTensors()
+    public void MiniTorchWritesTheSameDTypesAndBytesAsPyTorch()
     {
         using var dir = new TempDirectory();
         var model = new SmallCnn();
@@ -50,14 +51,13 @@ public class PyTorchInteropTests
         model.Save(ours);
         var theirs = Layout(Golden.PathOf("model.safetensors"));
         var mine = Layout(ours);
+        Assert.Equal(theirs.Keys, mine.Keys);
         foreach (var (name, (dtype, bytes)) in theirs)
         {
-            if (dtype == "F32")
-            {
-                Assert.Equal(bytes, mine[name].Bytes);
-            }
+            Assert.Equal(dtype, mine[name].DType);
+            Assert.Equal(bytes, mine[name].Bytes);
         }
-        Assert.Equal("F32", mine["features.1.num_batches_tracked"].DType); // MiniTorch writes its float buffer
+        Assert.Equal("I64", mine["features.1.num_batches_tracked"].DType); // as PyTorch writes it
         var reloaded = new SmallCnn();
         reloaded.Load(ours);
         Assert.Equal(model.StateDict().Keys, reloaded.StateDict().Keys);

@@ -81,7 +81,11 @@ public class SafetensorsCorruptionTests
     [Fact]
     public void BadEntries()
     {
-        Header("{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "tensor 'a' has dtype 'F16', which MiniTorch does not support");
+        Header("{\"a\":{\"dtype\":\"I16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "tensor 'a' has dtype 'I16', which MiniTorch does not support (supported: F32, F64, I64, I32, BOOL, U8, F16, BF16)");
+        // The data length is the element size of the dtype times the element count, for every dtype.
+        Header("{\"a\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,4]}}", 4, "tensor 'a': shape [3] of BOOL needs 3 bytes but data_offsets [0, 4) span 4");
+        Header("{\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "tensor 'a': shape [2] of BF16 needs 4 bytes but data_offsets [0, 8) span 8");
+        Header("{\"a\":{\"dtype\":\"I32\",\"shape\":[2, 1],\"data_offsets\":[0,4]}}", 4, "tensor 'a': shape [2, 1] of I32 needs 8 bytes but data_offsets [0, 4) span 4");
         Header("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", 4, "tensor 'a': the field 'shape' is missing");
         Header("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"extra\":1}}", 4, "unexpected or repeated field 'extra'");
         Header("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4, "shape must be an array of non-negative integers, got -1");
@@ -128,17 +132,32 @@ public class SafetensorsCorruptionTests
     }
 
     [Fact]
-    public void Int64IsReadAsWholeFloat64AndMustBeExact()
+    public void Int64IsReadExactlyAsInt64()
     {
+        // MiniTorch used to load I64 as Float64 and refuse values past 2^53; it now keeps them exactly, as torch does.
         using var dir = new TempDirectory();
-        var data = new byte[16];
+        var data = new byte[32];
         BinaryPrimitives.WriteInt64LittleEndian(data, 42);
         BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(8), -7);
-        var t = Safetensors.Load(SafetensorsTests.Save(dir, "{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", data))["n"];
-        Assert.Equal(DType.Float64, t.DType);
-        Assert.Equal(new[] { 42.0, -7.0 }, t.ToDoubleArray());
-        BinaryPrimitives.WriteInt64LittleEndian(data, (1L << 53) + 1);
-        var e = Fails(SafetensorsTests.Save(dir, "{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", data, "big"));
-        Assert.Contains("which float64 cannot represent exactly", e.Problem);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(16), (1L << 53) + 1);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(24), long.MinValue);
+        var t = Safetensors.Load(SafetensorsTests.Save(dir, "{\"n\":{\"dtype\":\"I64\",\"shape\":[2,2],\"data_offsets\":[0,32]}}", data))["n"];
+        Assert.Equal(DType.Int64, t.DType);
+        Assert.Equal([2, 2], t.Shape);
+        Assert.Equal(new[] { 42L, -7L, (1L << 53) + 1, long.MinValue }, t.ToArray<long>());
+    }
+
+    [Fact]
+    public void ABoolByteOtherThanZeroOrOneIsAFormatErrorNamingTheTensor()
+    {
+        using var dir = new TempDirectory();
+        string header = "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[4],\"data_offsets\":[0,4]}}";
+        var good = Safetensors.Load(SafetensorsTests.Save(dir, header, [1, 0, 0, 1]))["m"];
+        Assert.Equal(DType.Bool, good.DType);
+        Assert.Equal(new[] { true, false, false, true }, good.ToArray<bool>());
+        string path = SafetensorsTests.Save(dir, header, [1, 0, 2, 1], "bad");
+        var e = Fails(path);
+        Assert.Equal(Path.GetFullPath(path), Path.GetFullPath(e.FilePath));
+        Assert.Contains("tensor 'm' (BOOL) holds the byte 2 at element 2; a BOOL element must be 0 or 1", e.Problem);
     }
 }

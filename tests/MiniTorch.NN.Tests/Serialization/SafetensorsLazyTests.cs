@@ -65,18 +65,27 @@ public class SafetensorsLazyTests
     }
 
     [Fact]
-    public void Int64SlicesConvertAndCheckOnlyTheRowsRead()
+    public void IntegerAndBoolSlicesReadOnlyTheirRowsInTheirDType()
     {
         using var dir = new TempDirectory();
-        var data = new byte[32];
+        var data = new byte[32 + 6];
         BinaryPrimitives.WriteInt64LittleEndian(data, 5);
         BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(8), -6);
-        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(24), (1L << 53) + 1); // not exact in float64
-        string path = SafetensorsTests.Save(dir, "{\"n\":{\"dtype\":\"I64\",\"shape\":[4],\"data_offsets\":[0,32]}}", data);
+        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(24), (1L << 53) + 1);
+        byte[] mask = [1, 0, 0, 1, 9, 1]; // BOOL [3, 2]: row 2 holds a 9, which is no boolean
+        mask.CopyTo(data, 32);
+        string header = "{\"n\":{\"dtype\":\"I64\",\"shape\":[4],\"data_offsets\":[0,32]},\"m\":{\"dtype\":\"BOOL\",\"shape\":[3,2],\"data_offsets\":[32,38]}}";
+        string path = SafetensorsTests.Save(dir, header, data);
         using var file = Safetensors.Open(path);
-        Assert.Equal(new double[] { 5, -6, 0 }, file.GetSlice("n", 0, 3).ToDoubleArray());
-        var e = Assert.Throws<SafetensorsFormatException>(() => file.GetSlice("n", 2, 4));
-        Assert.Contains("holds 9007199254740993 at element 3", e.Problem);
+        Assert.Equal(DType.Int64, file.GetInfo("n").DType);
+        Assert.Equal(DType.Bool, file.GetInfo("m").DType);
+        Assert.Equal(new long[] { 5, -6, 0 }, file.GetSlice("n", 0, 3).ToArray<long>());
+        Assert.Equal(new long[] { 0, (1L << 53) + 1 }, file.GetSlice("n", -2, 4).ToArray<long>());
+        var rows = file.GetSlice("m", 0, 2);
+        Assert.Equal([2, 2], rows.Shape);
+        Assert.Equal(new[] { true, false, false, true }, rows.ToArray<bool>());
+        var e = Assert.Throws<SafetensorsFormatException>(() => file.GetSlice("m", 1, 3));
+        Assert.Contains("tensor 'm' (BOOL) holds the byte 9 at element 4", e.Problem);
     }
 
     [Fact]
@@ -102,15 +111,15 @@ public class SafetensorsLazyTests
     [Fact]
     public void NonStrictModuleLoadReadsOnlyTheModulesTensors()
     {
-        // 'extra' holds an int64 that float64 cannot represent, so reading it would throw: the load succeeds only
-        // because it never reads the tensors the model does not have.
+        // 'extra' holds a BOOL byte that is no boolean, so reading it would throw: the load succeeds only because it
+        // never reads the tensors the model does not have.
         using var dir = new TempDirectory();
         var source = new Linear(3, 2, generator: new Generator(1));
         var state = source.StateDict();
         var data = new byte[32];
         LittleEndianBytes(state["weight"]).CopyTo(data, 0);
-        string header = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},\"extra\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[24,32]}}";
-        BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(24), long.MaxValue);
+        string header = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},\"extra\":{\"dtype\":\"BOOL\",\"shape\":[8],\"data_offsets\":[24,32]}}";
+        data[30] = 7;
         string path = SafetensorsTests.Save(dir, header, data);
         Assert.Throws<SafetensorsFormatException>(() => Safetensors.Load(path));
 

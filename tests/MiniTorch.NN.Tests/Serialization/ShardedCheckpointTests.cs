@@ -48,7 +48,7 @@ public class ShardedCheckpointTests
             Assert.Equal(expected.GetProperty("keys").EnumerateArray().Select(k => k.GetString()), model.StateDict().Keys);
             var result = model.Load(path);
             Assert.Empty(result.MissingKeys);
-            Assert.Equal(expected.GetProperty("num_batches_tracked").GetInt32(), model.GetBuffer("norm.num_batches_tracked")!.Item());
+            Assert.Equal(expected.GetProperty("num_batches_tracked").GetInt32(), model.GetBuffer("norm.num_batches_tracked")!.ToArray<long>()[0]);
             model.Eval();
             Check.Close(Golden.Tensor(expected, "output"), model.Call(Golden.Tensor(expected, "input", DType.Float32)), 1e-5, 1e-5, "model output");
         }
@@ -57,7 +57,7 @@ public class ShardedCheckpointTests
         Assert.Equal(2132, checkpoint.TotalSize);
         Assert.Equal(Path.Combine(GoldenDirectory, Index), checkpoint.IndexPath);
         Assert.Equal(expected.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).Order(), checkpoint.Keys.Order());
-        Assert.Equal(DType.Float64, checkpoint.GetInfo("norm.num_batches_tracked").DType); // stored as I64 by PyTorch
+        Assert.Equal(DType.Int64, checkpoint.GetInfo("norm.num_batches_tracked").DType); // stored as I64 by PyTorch
         Assert.Equal([16, 6], checkpoint.GetTensor("encoder.0.weight").Shape);
         Assert.Equal("pt", checkpoint.Files[0].Metadata["format"]);
     }
@@ -75,7 +75,9 @@ public class ShardedCheckpointTests
         Assert.Equal(WeightMap(Path.Combine(GoldenDirectory, Index)), WeightMap(written[^1]));
         using (var index = JsonDocument.Parse(File.ReadAllBytes(written[^1])))
         {
-            long sum = model.StateDict().Values.Sum(t => (long)t.Numel * 4); // MiniTorch's num_batches_tracked is a float32
+            long sum = model.StateDict().Values.Sum(t => (long)t.Numel * t.DType.ElementSize()); // num_batches_tracked is I64, as PyTorch's
+            Assert.Equal(2132, sum); // the total_size of PyTorch's index of the same model
+
             Assert.Equal(sum, index.RootElement.GetProperty("metadata").GetProperty("total_size").GetInt64());
             Assert.Equal(index.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
                 index.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => p.Name)); // sorted, as sort_keys=True

@@ -66,7 +66,7 @@ public class ResNet18ImportTests
     {
         var backbone = OnnxImporter.Import(ModelPath);
         backbone.Freeze();
-        var before = backbone.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
+        var before = backbone.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToDoubleArray());
         var head = new Linear(512, 3, generator: new Generator(5));
         var optimizer = new Sgd(head.Parameters(), lr: 1e-3);
         var images = Tensor.Rand([3, 3, 224, 224], generator: new Generator(13)) * 255.0;
@@ -85,7 +85,7 @@ public class ResNet18ImportTests
         Assert.All(backbone.Parameters(), p => Assert.Null(p.Grad));
         foreach (var (name, tensor) in backbone.StateDict())
         {
-            Assert.Equal(before[name], tensor.ToArray<float>());
+            Assert.Equal(before[name], tensor.ToDoubleArray());
         }
     }
 }

@@ -12,9 +12,10 @@ public class ElementwiseExportTests
     [Fact]
     public void ComparisonsOnEqualValuesGiveOnes()
     {
-        // Equal values hit the 1 branch of every mask, which random data never does.
-        var model = RoundTrip.Check(x => x.Eq(x.Relu()) + x.Ge(x.Relu()) + x.Le(0), b => RoundTrip.Randn(b, b, 5));
-        var ones = OnnxCheck.Compare(model, xs => [xs[0].Eq(xs[0].Relu()) + xs[0].Ge(xs[0].Relu()) + xs[0].Le(0)], Tensor.Ones(2, 5));
+        // Equal values hit the 1 branch of every mask, which random data never does. The Bool masks are counted as
+        // numbers (mask * 1.0): Bool + Bool is a logical or, as in PyTorch.
+        var model = RoundTrip.Check(x => x.Eq(x.Relu()) * 1.0 + x.Ge(x.Relu()) * 1.0 + x.Le(0) * 1.0, b => RoundTrip.Randn(b, b, 5));
+        var ones = OnnxCheck.Compare(model, xs => [xs[0].Eq(xs[0].Relu()) * 1.0 + xs[0].Ge(xs[0].Relu()) * 1.0 + xs[0].Le(0) * 1.0], Tensor.Ones(2, 5));
         Assert.Equal(0, ones.MaxAbsoluteError);
     }
 

@@ -130,4 +130,24 @@ public class IntegerBoolExportTests
         Assert.Contains("dtype Bool from ONNX Runtime, Float32 from MiniTorch", floatMask.Describe(0, 0), StringComparison.Ordinal);
         Assert.True(OnnxCheck.Compare(mask, xs => [xs[0].Gt(0)], x).IsWithin(0, 0));
     }
+
+    [Fact]
+    public void BoolArithmeticExportsAsLogicalOps()
+    {
+        // PyTorch: True + True is True (a logical or), True * False is False (and); ONNX's Add and Mul take no bool.
+        Func<Tensor[], Tensor[]> f = xs => [xs[0].Gt(0) + xs[0].Lt(-1), xs[0].Gt(0) * xs[0].Lt(1), Tensor.Maximum(xs[0].Gt(0), xs[0].Lt(-1))];
+        var model = OnnxExporter.Export(f, [RoundTrip.Randn(11, 2, 6)]);
+        var ops = RoundTrip.OpTypes(model);
+        Assert.Contains("Or", ops);
+        Assert.Contains("And", ops);
+        Assert.DoesNotContain("Add", ops);
+        Assert.Equal([9, 9, 9], model.Proto.Graph.Output.Select(ElementType));
+        var x = Tensor.FromArray([0.5f, -2, 0, -0.5f, 3, -1.5f], [1, 6]);
+        var ort = new OnnxRuntimeSession(model).Run(x);
+        Assert.Equal([true, true, false, false, true, true], ort[0].ToArray<bool>());
+        Assert.Equal([true, false, false, false, false, false], ort[1].ToArray<bool>());
+        Assert.Equal([true, true, false, false, true, true], ort[2].ToArray<bool>());
+        var report = OnnxCheck.Compare(model, f, RoundTrip.Randn(12, 3, 6));
+        Assert.True(report.IsWithin(0, 0), report.Describe(0, 0));
+    }
 }

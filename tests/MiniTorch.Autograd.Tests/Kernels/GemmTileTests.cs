@@ -1,0 +1,95 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Tests.Kernels;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GemmWidthCollection
+{
+    public const string Name = "GEMM vector width";
+}
+
+/// <summary>
+/// The GEMM's two tile shapes (12 × 2 vectors with AVX-512, 6 × 2 with AVX2) and their packing, on sizes around
+/// the tile edges: M around 6, 12 and their multiples (the last tile of at most 6 rows takes the 6-row kernel on the
+/// AVX-512 path), N around one and two vectors (a last strip of at most one vector takes the one-vector kernels, both
+/// exactly full and partial), K around the 8-wide (float) and 4-wide (double) transposes of the packing, with A row-major (packed by register transposes), column-major (packed
+/// by vector copies) and strided (scalar), accumulate on and off, float32 and float64. Each test runs once with
+/// AVX-512 allowed and once with <see cref="Gemm.AllowVector512"/> off, which forces the AVX2 kernels on an AVX-512
+/// machine (on a machine without AVX-512 both runs take the AVX2 path). The switch is global, so this class runs
+/// alone (its own collection without parallelisation). Checked by <see cref="GemmTests.Check"/>'s error bound.
+/// </summary>
+[Collection(GemmWidthCollection.Name)]
+public class GemmTileTests
+{
+    private static readonly int[] EdgeRows = [1, 5, 6, 7, 11, 12, 13, 18, 25];
+    private static readonly int[] EdgeColumns = [7, 15, 16, 17, 31, 33];
+    private static readonly int[] EdgeDepths = [3, 9, 37];
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Float_TileEdges(bool allowVector512) => WithWidth(allowVector512, CheckEdges<float>);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Double_TileEdges(bool allowVector512) => WithWidth(allowVector512, CheckEdges<double>);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BlockEdgesAndThreads(bool allowVector512) => WithWidth(allowVector512, () =>
+    {
+        // Crossing KC, MC and NC, split over two threads by rows and by columns.
+        foreach (var (m, k, n) in new[] { (130, 300, 40), (61, 257, 97), (3, 5, 2100), (257, 129, 300), (300, 100, 20) })
+        {
+            foreach (var la in Enum.GetValues<GemmTests.Layout>())
+            {
+                GemmTests.Check<float>(m, k, n, la, GemmTests.Layout.ColumnMajor, 2, accumulate: false);
+                GemmTests.Check<double>(m, k, n, la, GemmTests.Layout.RowMajor, 1, accumulate: true);
+            }
+        }
+    });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TileRows_FollowTheWidth(bool allowVector512) => WithWidth(allowVector512, () =>
+        Assert.Equal(allowVector512 && Vector512.IsHardwareAccelerated ? 12 : 6, Gemm.TileRows));
+
+    private static void CheckEdges<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (int m in EdgeRows)
+        {
+            foreach (int n in EdgeColumns)
+            {
+                foreach (int k in EdgeDepths)
+                {
+                    foreach (var la in Enum.GetValues<GemmTests.Layout>())
+                    {
+                        var lb = (m + n + k) % 2 == 0 ? GemmTests.Layout.RowMajor : GemmTests.Layout.ColumnMajor;
+                        GemmTests.Check<T>(m, k, n, la, lb, 1, accumulate: (m + k) % 2 == 0);
+                        GemmTests.Check<T>(m, k, n, la, lb, 1, accumulate: (m + k) % 2 != 0);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void WithWidth(bool allowVector512, Action test)
+    {
+        bool saved = Gemm.AllowVector512;
+        try
+        {
+            Gemm.AllowVector512 = allowVector512;
+            test();
+        }
+        finally
+        {
+            Gemm.AllowVector512 = saved;
+        }
+    }
+}
