@@ -143,7 +143,8 @@ public class IntegerBoolExportTests
         Assert.DoesNotContain("Add", ops);
         Assert.Equal([9, 9, 9], model.Proto.Graph.Output.Select(ElementType));
         var x = Tensor.FromArray([0.5f, -2, 0, -0.5f, 3, -1.5f], [1, 6]);
-        var ort = new OnnxRuntimeSession(model).Run(x);
+        using var session = new OnnxRuntimeSession(model);
+        var ort = session.Run(x);
         Assert.Equal([true, true, false, false, true, true], ort[0].ToArray<bool>());
         Assert.Equal([true, false, false, false, false, false], ort[1].ToArray<bool>());
         Assert.Equal([true, true, false, false, true, true], ort[2].ToArray<bool>());
