@@ -12,6 +12,7 @@ public sealed class OnnxOutputComparison
 {
     private readonly double[] _expected;
     private readonly double[] _actual;
+    private readonly int _firstMismatch = -1; // of an exactly compared output
 
     internal OnnxOutputComparison(string name, Tensor expected, Tensor actual)
     {
@@ -88,8 +89,6 @@ public sealed class OnnxOutputComparison
 
     /// <summary>Whether the output is compared exactly (an integer or Bool dtype), ignoring the tolerances.</summary>
     public bool IsExact => !ExpectedDType.IsFloatingPoint();
-
-    private readonly int _firstMismatch = -1;
 
     /// <summary>max |ort − mt| over the elements (infinite where only one side is NaN).</summary>
     public double MaxAbsoluteError { get; }
