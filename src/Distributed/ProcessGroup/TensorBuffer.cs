@@ -1,5 +1,4 @@
 using System.Buffers;
-using MiniTorch.Distributed.Native;
 
 namespace MiniTorch.Distributed;
 
@@ -17,9 +16,7 @@ internal sealed unsafe class TensorBuffer : IDisposable
     {
         _tensor = tensor;
         _staged = TensorValues.Contiguous(tensor);
-        _pin = tensor.DType == DType.Float32
-            ? _staged.AsMemory<float>().Pin()
-            : _staged.AsMemory<double>().Pin();
+        _pin = Pin(_staged);
     }
 
     /// <summary>The first element.</summary>
@@ -28,13 +25,22 @@ internal sealed unsafe class TensorBuffer : IDisposable
     /// <summary>The number of elements.</summary>
     public int Count => _staged.Numel;
 
-    /// <summary>MPI's datatype handle for the tensor's dtype.</summary>
-    public IntPtr MpiType => MpiTypeOf(_tensor.DType);
-
     /// <summary>The contiguous tensor MPI works on (the tensor itself when it is contiguous).</summary>
     public Tensor Staged => _staged;
 
-    public static IntPtr MpiTypeOf(DType dtype) => dtype == DType.Float32 ? MpiLibrary.Float : MpiLibrary.Double;
+    /// <summary>Pins the contiguous tensor's elements through their own element type (each dtype listed; no fallback).</summary>
+    private static MemoryHandle Pin(Tensor contiguous) => contiguous.DType switch
+    {
+        DType.Float32 => contiguous.AsMemory<float>().Pin(),
+        DType.Float64 => contiguous.AsMemory<double>().Pin(),
+        DType.Int64 => contiguous.AsMemory<long>().Pin(),
+        DType.Int32 => contiguous.AsMemory<int>().Pin(),
+        DType.UInt8 => contiguous.AsMemory<byte>().Pin(),
+        DType.Bool => contiguous.AsMemory<bool>().Pin(),
+        DType.Float16 => contiguous.AsMemory<Half>().Pin(),
+        DType.BFloat16 => contiguous.AsMemory<BFloat16>().Pin(),
+        _ => throw new NotSupportedException($"Distributed: dtype {(int)contiguous.DType} is not a MiniTorch dtype, so its elements cannot be handed to MPI."),
+    };
 
     /// <summary>Marks the tensor written (its version counter, as every in-place write does) and copies a staged result back.</summary>
     public void CopyBack()
