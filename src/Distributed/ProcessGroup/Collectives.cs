@@ -26,8 +26,9 @@ public static partial class Distributed
         {
             return;
         }
-        var (mpiType, mpiOp) = MpiDTypes.Reduction(tensor.DType, op, nameof(AllReduce));
-        using var buffer = new TensorBuffer(tensor);
+        var stageAs = MpiDTypes.ReductionDType(tensor.DType, op);
+        var (mpiType, mpiOp) = MpiDTypes.Reduction(stageAs, op, nameof(AllReduce));
+        using var buffer = new TensorBuffer(tensor, stageAs);
         MpiLibrary.Check(MpiNative.Allreduce((void*)MpiLibrary.InPlace, buffer.Pointer, buffer.Count, mpiType, mpiOp, MpiLibrary.CommWorld),
             $"Distributed.AllReduce({op}) of {buffer.Count} {tensor.DType} elements (MPI_Allreduce)");
         if (op == ReduceOp.Avg)
@@ -52,8 +53,9 @@ public static partial class Distributed
         {
             return DistributedWork.Completed;
         }
-        var (mpiType, mpiOp) = MpiDTypes.Reduction(tensor.DType, op, nameof(AllReduceAsync));
-        var buffer = new TensorBuffer(tensor);
+        var stageAs = MpiDTypes.ReductionDType(tensor.DType, op);
+        var (mpiType, mpiOp) = MpiDTypes.Reduction(stageAs, op, nameof(AllReduceAsync));
+        var buffer = new TensorBuffer(tensor, stageAs);
         IntPtr request;
         try
         {
@@ -160,11 +162,13 @@ public static partial class Distributed
             TensorValues.Copy(input, result);
             return result;
         }
-        var (mpiType, mpiOp) = MpiDTypes.Reduction(input.DType, op, nameof(ReduceScatter));
-        using var send = new TensorBuffer(input);
-        using var receive = new TensorBuffer(result);
+        var stageAs = MpiDTypes.ReductionDType(input.DType, op);
+        var (mpiType, mpiOp) = MpiDTypes.Reduction(stageAs, op, nameof(ReduceScatter));
+        using var send = new TensorBuffer(input, stageAs);
+        using var receive = new TensorBuffer(result, stageAs);
         MpiLibrary.Check(MpiNative.ReduceScatterBlock(send.Pointer, receive.Pointer, receive.Count, mpiType, mpiOp, MpiLibrary.CommWorld),
             $"Distributed.ReduceScatter({op}) of {send.Count} {input.DType} elements (MPI_Reduce_scatter_block)");
+        receive.CopyBack();
         if (op == ReduceOp.Avg)
         {
             DivideInPlace(result, env.WorldSize);

@@ -64,6 +64,14 @@ internal static class MpiDTypes
         }
     }
 
+    /// <summary>
+    /// The dtype a reduction of <paramref name="dtype"/> runs in. UInt8 sums run in Int32 and wrap back to bytes
+    /// afterwards: Open MPI 4.1's AVX reduction component adds 8- and 16-bit integers with saturation once a vector's
+    /// worth of elements is reduced (200 + 201 gives 255 instead of 145; open-mpi/ompi#8045, closed as won't fix),
+    /// where PyTorch's uint8 all_reduce wraps around 256. 32- and 64-bit integer sums wrap in every component.
+    /// </summary>
+    public static DType ReductionDType(DType dtype, ReduceOp op) => dtype == DType.UInt8 && op == ReduceOp.Sum ? DType.Int32 : dtype;
+
     /// <summary>The MPI datatype and op of a reduction that passed <see cref="CheckReduction"/> (MPI must be loaded).</summary>
     public static (IntPtr Type, IntPtr Op) Reduction(DType dtype, ReduceOp op, string operation)
     {

@@ -4,7 +4,8 @@ namespace MiniTorch.Distributed;
 
 /// <summary>
 /// A tensor's elements as one pinned, contiguous block MPI can read and write: the tensor's own storage when it is
-/// contiguous, else a contiguous copy that <see cref="CopyBack"/> writes back through the tensor's strides.
+/// contiguous, else a contiguous copy that <see cref="CopyBack"/> writes back through the tensor's strides. Given
+/// another dtype to stage in (a UInt8 sum runs in Int32), the copy is converted there and back.
 /// </summary>
 internal sealed unsafe class TensorBuffer : IDisposable
 {
@@ -12,10 +13,10 @@ internal sealed unsafe class TensorBuffer : IDisposable
     private readonly Tensor _staged;
     private MemoryHandle _pin;
 
-    public TensorBuffer(Tensor tensor)
+    public TensorBuffer(Tensor tensor, DType? stageAs = null)
     {
         _tensor = tensor;
-        _staged = TensorValues.Contiguous(tensor);
+        _staged = stageAs is { } dtype && dtype != tensor.DType ? TensorValues.Converted(tensor, dtype) : TensorValues.Contiguous(tensor);
         _pin = Pin(_staged);
     }
 
@@ -45,7 +46,12 @@ internal sealed unsafe class TensorBuffer : IDisposable
     /// <summary>Marks the tensor written (its version counter, as every in-place write does) and copies a staged result back.</summary>
     public void CopyBack()
     {
-        if (!ReferenceEquals(_staged, _tensor))
+        if (_staged.DType != _tensor.DType)
+        {
+            using var narrowed = TensorValues.Converted(_staged, _tensor.DType);
+            TensorValues.Copy(narrowed, _tensor);
+        }
+        else if (!ReferenceEquals(_staged, _tensor))
         {
             TensorValues.Copy(_staged, _tensor);
         }
