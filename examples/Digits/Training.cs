@@ -56,7 +56,7 @@ public static class Training
             using var step = TensorScope.Enter();
             optimizer.ZeroGrad();
             var logits = model.Call(images);
-            var loss = Loss.Call(logits, labels);
+            var loss = Loss.Call(logits, labels.To(DType.Int64));
             loss.Backward();
             optimizer.Step();
             int n = labels.Size(0);
@@ -80,7 +80,7 @@ public static class Training
             {
                 using var batch = TensorScope.Enter();
                 var logits = model.Call(images);
-                lossSum += Loss.Call(logits, labels).Item() * labels.Size(0);
+                lossSum += Loss.Call(logits, labels.To(DType.Int64)).Item() * labels.Size(0);
                 correct += CountCorrect(logits, labels);
             }
         }
@@ -94,7 +94,7 @@ public static class Training
         ArgumentNullException.ThrowIfNull(labels);
         using (Autograd.NoGrad())
         {
-            return logits.ArgMax(1).Eq(labels).Sum().Item();
+            return logits.ArgMax(1).To(labels.DType).Eq(labels).Sum().Item();
         }
     }
 }

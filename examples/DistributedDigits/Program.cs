@@ -51,7 +51,7 @@ for (int epoch = 0; epoch < options.Epochs; epoch++)
     {
         using var step = TensorScope.Enter();
         optimizer.ZeroGrad();
-        var batchLoss = loss.Call(ddp.Call(images), labels);
+        var batchLoss = loss.Call(ddp.Call(images), labels.To(DType.Int64));
         batchLoss.Backward(); // gradients are averaged over the ranks here
         optimizer.Step();
         lossSum += batchLoss.Item() * labels.Size(0);
@@ -89,8 +89,8 @@ static (double Loss, double Accuracy) Evaluate(Module model, Dataset<Tensor[]> t
         {
             using var batch = TensorScope.Enter();
             var logits = model.Call(images);
-            lossSum += Functional.CrossEntropy(logits, labels, reduction: Reduction.Sum).Item();
-            correct += logits.ArgMax(1).Eq(labels).Sum().Item();
+            lossSum += Functional.CrossEntropy(logits, labels.To(DType.Int64), reduction: Reduction.Sum).Item();
+            correct += logits.ArgMax(1).To(labels.DType).Eq(labels).Sum().Item();
         }
     }
     var sums = Tensor.FromArray(new[] { lossSum, correct, mine.Count });

@@ -104,7 +104,7 @@ public static class DigitsTraining
             foreach (var (x, y) in loader)
             {
                 optimizer.ZeroGrad();
-                var loss = criterion.Call(model.Call(x), y);
+                var loss = criterion.Call(model.Call(x), y.To(DType.Int64));
                 loss.Backward();
                 optimizer.Step();
                 sum += loss.Item() * x.Size(0);

@@ -38,6 +38,11 @@ internal static class Golden
         {
             data.Add(v.GetDouble());
         }
+        if (dtype == DType.Int64)
+        {
+            // Class indices and embedding ids, exact.
+            return MiniTorch.Tensor.FromArray(data.Select(static v => (long)v).ToArray(), shape.ToArray());
+        }
         var t = MiniTorch.Tensor.FromArray(data.ToArray(), shape.ToArray()).To(dtype);
         return requiresGrad ? t.Detach().SetRequiresGrad() : t;
     }

@@ -88,6 +88,13 @@ public static class ManifestJson
 
     private static string String(string s) => JsonSerializer.Serialize(s);
 
+    private static string DTypeField(DType dtype) => dtype switch
+    {
+        DType.Int64 => ",\"dtype\":\"int64\"",
+        DType.Bool => ",\"dtype\":\"bool\"",
+        _ => "",
+    };
+
     private static string Value(object? v) => v switch
     {
         null => "null",
@@ -96,7 +103,7 @@ public static class ManifestJson
         double d => Number(d),
         string s => String(s),
         int[] a => Ints(a),
-        TensorValue t => $"{{\"shape\":{Ints(t.Shape)},\"values\":[{string.Join(",", t.Values.Select(Number))}]}}",
+        TensorValue t => $"{{\"shape\":{Ints(t.Shape)},\"values\":[{string.Join(",", t.Values.Select(Number))}]{DTypeField(t.DType)}}}",
         IReadOnlyList<OpArgs> list => "[" + string.Join(",", list.Select(Format)) + "]",
         _ => throw new NotSupportedException(v.GetType().Name),
     };

@@ -119,7 +119,10 @@ public sealed class OpArgs : IEnumerable<KeyValuePair<string, object?>>
         JsonValueKind.String => v.GetString(),
         JsonValueKind.Number => IsInteger(v) ? (object)v.GetInt32() : v.GetDouble(),
         JsonValueKind.Object when v.TryGetProperty("shape", out var shape) && v.TryGetProperty("values", out var values) =>
-            new TensorValue([.. shape.EnumerateArray().Select(x => x.GetInt32())], [.. values.EnumerateArray().Select(Number)]),
+            new TensorValue([.. shape.EnumerateArray().Select(x => x.GetInt32())], [.. values.EnumerateArray().Select(Number)])
+            {
+                DType = v.TryGetProperty("dtype", out var dtype) ? TensorValue.ParseDType(dtype.GetString()!) : DType.Float64,
+            },
         JsonValueKind.Object => FromJson(v),
         JsonValueKind.Array when v.GetArrayLength() > 0 && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Object) =>
             (IReadOnlyList<OpArgs>)[.. v.EnumerateArray().Select(FromJson)],
@@ -137,9 +140,25 @@ public sealed class OpArgs : IEnumerable<KeyValuePair<string, object?>>
         x.ValueKind == JsonValueKind.String ? double.Parse(x.GetString()!, CultureInfo.InvariantCulture) : x.GetDouble();
 }
 
-/// <summary>A constant tensor argument (an index tensor, a condition): its shape and float64 values, row-major.</summary>
+/// <summary>A constant tensor argument (an index tensor, a mask, a condition): its shape, values (row-major) and dtype.</summary>
+/// <param name="Shape">The tensor's shape.</param>
+/// <param name="Values">Its values, row-major.</param>
+/// <param name="DType">Its dtype: Float64 (the default), Int64 for indices and class targets, Bool for masks.</param>
 public sealed record TensorValue(int[] Shape, double[] Values, DType DType = DType.Float64)
 {
-    /// <summary>A tensor of these values in <see cref="DType"/> (float64 unless given), without grad.</summary>
-    public Tensor ToTensor() => MiniTorch.Tensor.FromArray((double[])Values.Clone(), Shape).To(DType);
+    /// <summary>A tensor of these values in <see cref="DType"/>, without grad.</summary>
+    public Tensor ToTensor() => DType switch
+    {
+        DType.Int64 => MiniTorch.Tensor.FromArray(Array.ConvertAll(Values, static v => (long)v), Shape),
+        DType.Bool => MiniTorch.Tensor.FromArray(Array.ConvertAll(Values, static v => v != 0), Shape),
+        _ => MiniTorch.Tensor.FromArray((double[])Values.Clone(), Shape),
+    };
+
+    /// <summary>The dtype a manifest names ("int64", "bool"; float64 is the default and unnamed).</summary>
+    public static DType ParseDType(string name) => name switch
+    {
+        "int64" => DType.Int64,
+        "bool" => DType.Bool,
+        _ => DType.Float64,
+    };
 }

@@ -13,7 +13,7 @@ public static class OpTable
         [
             .. ArithmeticOps.All(), .. UnaryOps.All(), .. SelectionOps.All(), .. ReductionOps.All(), .. SoftmaxOps.All(),
             .. IndexingOps.All(), .. ShapeOps.All(), .. ProductOps.All(), .. ConvolutionOps.All(), .. InPlaceOps.All(),
-            .. FunctionalOps.All(), .. CompositeOps.All(), .. DTypeOps.All(),
+            .. FunctionalOps.All(), .. CompositeOps.All(), .. DTypeOps.All(), .. SortingOps.All(),
         ];
         var names = new HashSet<string>(StringComparer.Ordinal);
         var golden = new HashSet<string>(StringComparer.Ordinal);

@@ -30,7 +30,7 @@ public sealed class CheckpointResumeTests : IDisposable
             Scheduler = new StepLr(Optimizer, stepSize: 2, gamma: 0.5);
             var data = new Generator(7);   // the data set is the same in every run
             var x = Tensor.Randn([48, 8], generator: data);
-            var y = Tensor.FromArray(Enumerable.Range(0, 48).Select(i => (float)(i % 3)).ToArray());
+            var y = Tensor.FromArray(Enumerable.Range(0, 48).Select(i => (long)(i % 3)).ToArray());
             _loader = new DataLoader<Tensor[]>(new TensorDataset(x, y), batchSize: 10, shuffle: true, generator: Generator);
         }
 

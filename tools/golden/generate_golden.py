@@ -290,7 +290,7 @@ def run(name, op, inputs, params, requires_grad):
     return {
         "name": name,
         "op": op,
-        "params": {k: (encode(v) if isinstance(v, torch.Tensor) else v) for k, v in params.items()},
+        "params": {k: (encode_param(v) if isinstance(v, torch.Tensor) else v) for k, v in params.items()},
         "inputs": [dict(encode(x), requires_grad=rg) for x, rg in zip(inputs, requires_grad)],
         "outputs": [encode(o) for o in outputs],
         "grad_output": encode(grad_output),
@@ -318,11 +318,22 @@ def make_input(spec):
     raise ValueError(f"unknown input description {spec}")
 
 
+PARAM_DTYPES = {"int64": torch.int64, "bool": torch.bool}
+
+
 def param(value):
-    """A manifest argument as the torch call takes it: {"shape", "values"} objects are constant tensors."""
-    if isinstance(value, dict) and set(value) == {"shape", "values"}:
-        return tensor(value["values"], value["shape"])
+    """A manifest argument as the torch call takes it: {"shape", "values"[, "dtype"]} objects are constant tensors
+    (float64 unless the manifest names int64 indices or bool masks)."""
+    if isinstance(value, dict) and set(value) <= {"shape", "values", "dtype"} and {"shape", "values"} <= set(value):
+        t = tensor(value["values"], value["shape"])
+        return t.to(PARAM_DTYPES[value["dtype"]]) if "dtype" in value else t
     return value
+
+
+def encode_param(t):
+    """A tensor param as the manifest writes it: integer and bool ones name their dtype."""
+    names = {v: k for k, v in PARAM_DTYPES.items()}
+    return dict(encode(t), dtype=names[t.dtype]) if t.dtype in names else encode(t)
 
 
 def build_cases():

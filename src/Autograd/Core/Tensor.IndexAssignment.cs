@@ -12,6 +12,11 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(value);
+        if (Array.Exists(indices, static ix => ix.Kind == TensorIndex.IndexKind.Tensor))
+        {
+            AdvancedAssign(indices, value);
+            return;
+        }
         // PyTorch copies with a cast (copy_); To is differentiable, so a value of the other dtype still gets its gradient.
         var v = value.DType == DType ? value : value.To(DType);
         CheckInPlace("IndexPut", v);
@@ -63,7 +68,7 @@ public partial class Tensor
         Jvp = static c => IndexPutOutOfPlace(c.TangentOrZeros(0), c.Args, c.TangentOrZeros(1)),
     };
 
-    /// <summary>Sets the elements where <paramref name="mask"/> (broadcast to this shape) is non-zero to <paramref name="value"/> (PyTorch's <c>masked_fill_</c>); returns this.</summary>
+    /// <summary>Sets the elements where <paramref name="mask"/> (broadcast to this shape) is true to <paramref name="value"/> (PyTorch's <c>masked_fill_</c>); returns this.</summary>
     public Tensor MaskedFillInPlace(Tensor mask, double value)
     {
         ArgumentNullException.ThrowIfNull(mask);
@@ -74,7 +79,8 @@ public partial class Tensor
     /// <summary>
     /// A copy of this tensor with <paramref name="source"/>'s slices written at <paramref name="index"/> along
     /// <paramref name="dim"/> (PyTorch's <c>index_copy</c>). An index may not repeat: the result would depend on the order
-    /// of the writes (PyTorch leaves it undefined). Differentiable in this tensor and the source.
+    /// of the writes (PyTorch leaves it undefined). The index is 1-D Int64 (PyTorch's index_copy refuses Int32 too).
+    /// Differentiable in this tensor and the source.
     /// </summary>
     public Tensor IndexCopy(int dim, Tensor index, Tensor source)
     {
@@ -87,14 +93,10 @@ public partial class Tensor
         {
             throw new ArgumentException($"IndexCopy: source shape {Shapes.Format(source._shape)} must be {Shapes.Format(spread._shape)} for input {Shapes.Format(_shape)} with {index.Numel} indices along dim {d}.");
         }
-        CheckNoRepeats("IndexCopy", index.ToDoubleArray());
-        Tensor written;
-        using (Autograd.NoGradSynchronously())
-        using (ForwardAD.SuspendIfActive())
-        {
-            written = ZerosLike(this).IndexAdd(d, index, OnesLike(source)); // 1 where a slice lands
-        }
-        return Where(written.Ne(0), ZerosLike(this).IndexAdd(d, index, source), this);
+        CheckNoRepeats("IndexCopy", index.IndexArray("IndexCopy"));
+        // index_copy is a scatter of the source's slices with the index spread over them: its gradients are scatter's
+        // (zero at the written slices for this tensor, the written slices for the source).
+        return Scatter(d, spread, source);
     }
 
     /// <summary>Writes <paramref name="source"/>'s slices at <paramref name="index"/> along <paramref name="dim"/> (PyTorch's <c>index_copy_</c>); returns this.</summary>
@@ -108,6 +110,7 @@ public partial class Tensor
     /// <summary>
     /// A copy of this tensor with the elements where <paramref name="mask"/> (broadcast to this shape) is non-zero
     /// replaced, in row-major order, by the first elements of <paramref name="source"/> (PyTorch's <c>masked_scatter</c>).
+    /// The mask is Bool, as PyTorch requires.
     /// </summary>
     public Tensor MaskedScatter(Tensor mask, Tensor source)
     {
@@ -119,24 +122,13 @@ public partial class Tensor
         {
             throw new ArgumentException($"MaskedScatter: the mask of shape {Shapes.Format(mask._shape)} must broadcast to the tensor's shape {Shapes.Format(_shape)}.");
         }
-        var flags = mask.ExpandRaw(_shape).ContiguousRaw().ToDoubleArray();
-        var positions = new List<double>();
-        for (int i = 0; i < flags.Length; i++)
+        var positions = TruePositions(mask.ExpandRaw(_shape).MaskArray("MaskedScatter"));
+        if (source.Numel < positions.Length)
         {
-            if (flags[i] != 0)
-            {
-                positions.Add(i);
-            }
-        }
-        if (source.Numel < positions.Count)
-        {
-            throw new ArgumentException($"MaskedScatter: expected source to have at least {positions.Count} elements (one per non-zero of the mask), but it has {source.Numel} (shape {Shapes.Format(source._shape)}).");
+            throw new ArgumentException($"MaskedScatter: expected source to have at least {positions.Length} elements (one per true element of the mask), but it has {source.Numel} (shape {Shapes.Format(source._shape)}).");
         }
         var flat = Reshape(-1);
-        // Float64 positions stay exact beyond 2^24 elements.
-        var scattered = ZerosLike(flat).IndexAdd(0, FromArray(positions.ToArray()), source.Reshape(-1).Narrow(0, 0, positions.Count));
-        var selected = mask.ExpandRaw(_shape).ContiguousRaw().Reshape(-1);
-        return Where(selected.DType == DType.Bool ? selected : selected.Ne(0), scattered, flat).Reshape(_shape);
+        return flat.IndexCopy(0, Wrap(positions, [positions.Length]), source.Reshape(-1).Narrow(0, 0, positions.Length)).Reshape(_shape);
     }
 
     /// <summary>In-place <see cref="MaskedScatter"/> (PyTorch's <c>masked_scatter_</c>); returns this.</summary>
@@ -148,8 +140,8 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// Advanced-index assignment (PyTorch's <c>index_put</c>, <c>x[i0, i1] = v</c> with index tensors): the k 1-D index
-    /// tensors of equal length n pick n positions of the first k dims, and <paramref name="values"/> (broadcast to
+    /// Advanced-index assignment (PyTorch's <c>index_put</c>, <c>x[i0, i1] = v</c> with index tensors): the k 1-D Int64
+    /// index tensors of equal length n (negative indices wrap) pick n positions of the first k dims, and <paramref name="values"/> (broadcast to
     /// [n, remaining dims…]) is written there, or added when <paramref name="accumulate"/>. Without accumulate a
     /// position may not repeat. Returns a copy; differentiable in this tensor and the values.
     /// </summary>
@@ -163,7 +155,7 @@ public partial class Tensor
             throw new ArgumentException($"IndexPut: expected between 1 and {Rank} index tensors for a tensor of shape {Shapes.Format(_shape)}, got {indices.Length}.");
         }
         int n = -1;
-        var linear = Array.Empty<double>();
+        var linear = Array.Empty<long>();
         int k = indices.Length;
         for (int m = 0; m < k; m++)
         {
@@ -175,17 +167,17 @@ public partial class Tensor
             if (n < 0)
             {
                 n = ix.Numel;
-                linear = new double[n];
+                linear = new long[n];
             }
-            var v = ix.ToDoubleArray();
+            if (ix.DType != DType.Int64)
+            {
+                // PyTorch's words (it also takes byte/bool masks there; MiniTorch's x[mask] = v covers those).
+                throw new ArgumentException($"IndexPut: tensors used as indices must be long tensors, got {ix.DType.TorchName()} for index {m}. Build indices with Tensor.FromArray(long[]) or convert with .To(DType.Int64).");
+            }
+            var v = ix.IndexArray("IndexPut");
             for (int j = 0; j < n; j++)
             {
-                double i = v[j];
-                if (i != Math.Floor(i) || i < -_shape[m] || i >= _shape[m])
-                {
-                    throw new ArgumentException($"IndexPut: index {i} is out of bounds (or not a whole number) for dimension {m} with size {_shape[m]}.");
-                }
-                linear[j] = linear[j] * _shape[m] + (i < 0 ? i + _shape[m] : i);
+                linear[j] = linear[j] * _shape[m] + WrapIndex("IndexPut", v[j], _shape[m], m);
             }
         }
         if (!accumulate)
@@ -205,7 +197,7 @@ public partial class Tensor
             throw new ArgumentException($"IndexPut: shape mismatch: value tensor of shape {Shapes.Format(values._shape)} cannot be broadcast to indexing result of shape {Shapes.Format(slotShape)}.");
         }
         var flat = Reshape(flatShape);
-        var index = FromArray(linear);
+        var index = Wrap(linear, [n]);
         var slots = values.Expand(slotShape);
         var r = accumulate ? flat.IndexAdd(0, index, slots) : flat.IndexCopy(0, index, slots.Contiguous());
         return r.Reshape(_shape);
@@ -233,10 +225,10 @@ public partial class Tensor
         return true;
     }
 
-    private static void CheckNoRepeats(string op, double[] index)
+    private static void CheckNoRepeats(string op, long[] index)
     {
-        var seen = new HashSet<double>();
-        foreach (double i in index)
+        var seen = new HashSet<long>();
+        foreach (long i in index)
         {
             if (!seen.Add(i))
             {

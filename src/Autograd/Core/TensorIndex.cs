@@ -13,14 +13,27 @@ public readonly struct TensorIndex
         Slice,
         Ellipsis,
         NewAxis,
+        Tensor,
     }
 
-    private TensorIndex(IndexKind kind, Index single, Range slice)
+    private TensorIndex(IndexKind kind, Index single, Range slice, Tensor? tensor = null)
     {
         Kind = kind;
         SingleIndex = single;
         SliceRange = slice;
+        IndexTensor = tensor;
     }
+
+    /// <summary>The Int64 indices or Bool mask of a tensor entry.</summary>
+    internal Tensor? IndexTensor { get; }
+
+    /// <summary>How many dims of the indexed tensor this entry consumes (a mask consumes one per mask dim).</summary>
+    internal int Consumes => Kind switch
+    {
+        IndexKind.Ellipsis or IndexKind.NewAxis => 0,
+        IndexKind.Tensor when IndexTensor!.DType == DType.Bool => IndexTensor.Rank,
+        _ => 1,
+    };
 
     internal IndexKind Kind { get; }
 
@@ -46,4 +59,18 @@ public readonly struct TensorIndex
 
     /// <summary>A slice.</summary>
     public static implicit operator TensorIndex(Range range) => new(IndexKind.Slice, default, range);
+
+    /// <summary>
+    /// An Int64 index tensor (its shape replaces the dim it indexes; negative indices count from the end) or a Bool mask
+    /// (its dims must match the next dims of the indexed tensor; they are replaced by one dim of the selected elements),
+    /// as PyTorch's advanced indexing. Other dtypes are refused when the index is applied, as PyTorch does.
+    /// </summary>
+    public static implicit operator TensorIndex(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return new(IndexKind.Tensor, default, default, tensor);
+    }
+
+    /// <summary>The same as the implicit conversion from a tensor (for languages without implicit conversions).</summary>
+    public static TensorIndex FromTensor(Tensor tensor) => tensor;
 }

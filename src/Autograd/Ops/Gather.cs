@@ -1,12 +1,13 @@
 namespace MiniTorch;
 
-// Index tensors are float tensors holding whole numbers (MiniTorch has no integer dtype; see docs/design.md).
-// Every index is validated before any element is read.
+// Index tensors are Int64, as in PyTorch (gather and scatter refuse every other dtype with "Expected dtype int64 for
+// index"). Every index is validated before any element is read.
 public partial class Tensor
 {
     /// <summary>
     /// Gathers values along <paramref name="dim"/>: out[i][j] = x[i][index[i][j]] for dim 1 (PyTorch's <c>gather</c>).
-    /// <paramref name="index"/> has this tensor's rank; the result has its shape.
+    /// <paramref name="index"/> is an Int64 tensor of this tensor's rank (other dtypes are refused, as PyTorch); the result
+    /// has its shape. An index outside [0, size) is an error naming it, as PyTorch's (gather does not wrap negatives).
     /// </summary>
     public Tensor Gather(int dim, Tensor index)
     {
@@ -29,13 +30,16 @@ public partial class Tensor
     {
         var r = Empty((int[])index._shape.Clone(), DType);
         var positions = ScatterGatherOffsets(op, d, index);
-        if (DType == DType.Float32)
+        switch (DType)
         {
-            GatherCopy(Data<float>(), positions, r.ContiguousSpan<float>());
-        }
-        else
-        {
-            GatherCopy(Data<double>(), positions, r.ContiguousSpan<double>());
+            case DType.Float32: GatherCopy(Data<float>(), positions, r.ContiguousSpan<float>()); break;
+            case DType.Float64: GatherCopy(Data<double>(), positions, r.ContiguousSpan<double>()); break;
+            case DType.Int64: GatherCopy(Data<long>(), positions, r.ContiguousSpan<long>()); break;
+            case DType.Int32: GatherCopy(Data<int>(), positions, r.ContiguousSpan<int>()); break;
+            case DType.Bool: GatherCopy(Data<bool>(), positions, r.ContiguousSpan<bool>()); break;
+            case DType.UInt8: GatherCopy(Data<byte>(), positions, r.ContiguousSpan<byte>()); break;
+            case DType.Float16: GatherCopy(Data<Half>(), positions, r.ContiguousSpan<Half>()); break;
+            default: GatherCopy(Data<BFloat16>(), positions, r.ContiguousSpan<BFloat16>()); break;
         }
         return r;
     }
@@ -55,13 +59,14 @@ public partial class Tensor
         var r = CloneRaw();
         var positions = r.ScatterGatherOffsets(op, d, index);
         var src = source.ContiguousRaw();
-        if (DType == DType.Float32)
+        switch (DType)
         {
-            ScatterAccumulate(r.Data<float>(), positions, src, index);
-        }
-        else
-        {
-            ScatterAccumulate(r.Data<double>(), positions, src, index);
+            case DType.Float32: ScatterAccumulate(r.Data<float>(), positions, src); break;
+            case DType.Float64: ScatterAccumulate(r.Data<double>(), positions, src); break;
+            case DType.Int64: ScatterAccumulate(r.Data<long>(), positions, src); break; // integer sums wrap, as PyTorch's
+            case DType.Int32: ScatterAccumulate(r.Data<int>(), positions, src); break;
+            case DType.UInt8: ScatterAccumulate(r.Data<byte>(), positions, src); break;
+            default: throw new NotSupportedException($"{op}: not implemented for {DType.TorchName()} in MiniTorch; convert with .To(DType.Float32) first.");
         }
         return ScatterAddDefinition.Record(r, [this, index, source], d);
     }
@@ -79,6 +84,7 @@ public partial class Tensor
     private int CheckScatterGather(string op, int dim, Tensor index, Tensor? source)
     {
         ArgumentNullException.ThrowIfNull(index);
+        index.CheckIndexDType(op, AcceptsInt32Index(op));
         int d = Shapes.NormalizeDim(op, dim, Rank);
         if (index.Rank != Rank)
         {
@@ -112,7 +118,7 @@ public partial class Tensor
             return positions;
         }
         // A scratch copy from ArrayPool: read once here, so a gather per training step allocates no copy of the index.
-        var values = index.RentDoubles();
+        var values = index.RentIndices(op, AcceptsInt32Index(op));
         int rank = Rank;
         var counter = new int[rank];
         int size = rank == 0 ? 1 : _shape[dim];
@@ -135,19 +141,19 @@ public partial class Tensor
             }
         }
         // Not returned when an index is invalid and ToIndex throws: ArrayPool tolerates that, the GC takes the array.
-        System.Buffers.ArrayPool<double>.Shared.Return(values);
+        System.Buffers.ArrayPool<long>.Shared.Return(values);
         return positions;
     }
 
-    internal static int ToIndex(string op, double value, int size, int dim)
+    /// <summary>Whether PyTorch's form of <paramref name="op"/> takes Int32 indices besides Int64 (index_select and index_add do; gather and scatter do not).</summary>
+    private static bool AcceptsInt32Index(string op) => op is "IndexSelect" or "IndexAdd";
+
+    /// <summary><paramref name="value"/> checked against [0, <paramref name="size"/>): gather, scatter and index_select do not wrap negatives (PyTorch's rule).</summary>
+    internal static int ToIndex(string op, long value, int size, int dim)
     {
-        if (value != Math.Floor(value) || double.IsNaN(value))
-        {
-            throw new ArgumentException($"{op}: index {value} is not a whole number; index tensors must hold integers.");
-        }
         if (value < 0 || value >= size)
         {
-            throw new ArgumentOutOfRangeException(nameof(value), $"{op}: index {value} is out of bounds for dimension {dim} with size {size}.");
+            throw new ArgumentException($"{op}: index {value} is out of bounds for dimension {dim} with size {size}.");
         }
         return (int)value;
     }
@@ -160,14 +166,13 @@ public partial class Tensor
         }
     }
 
-    private static void ScatterAccumulate<T>(T[] dst, int[] positions, Tensor source, Tensor index) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void ScatterAccumulate<T>(T[] dst, int[] positions, Tensor source) where T : unmanaged, System.Numerics.INumberBase<T>
     {
         // source has index's shape (checked), and is contiguous here, so element n pairs with positions[n].
         var src = source.ContiguousSpan<T>();
         for (int n = 0; n < positions.Length; n++)
         {
-            dst[positions[n]] += src[n];
+            dst[positions[n]] = unchecked(dst[positions[n]] + src[n]);
         }
-        _ = index;
     }
 }

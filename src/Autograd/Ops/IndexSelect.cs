@@ -2,7 +2,11 @@ namespace MiniTorch;
 
 public partial class Tensor
 {
-    /// <summary>The slices at <paramref name="index"/> (a 1-D tensor of whole numbers) along <paramref name="dim"/>, as a new tensor (PyTorch's <c>index_select</c>).</summary>
+    /// <summary>
+    /// The slices at <paramref name="index"/> (a 1-D or 0-d Int64 or Int32 tensor, the dtypes PyTorch accepts; others are
+    /// refused) along <paramref name="dim"/>, as a new tensor (PyTorch's <c>index_select</c>). Indices must lie in
+    /// [0, size): negative ones are an error, as in PyTorch.
+    /// </summary>
     public Tensor IndexSelect(int dim, Tensor index)
     {
         int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
@@ -30,7 +34,7 @@ public partial class Tensor
         }
         // Rows (dim 0) are whole blocks: copy them directly rather than element by element through Gather.
         // This is the batching path of data loaders and embedding lookups.
-        var values = index.ToDoubleArray();
+        var values = index.IndexArray("IndexSelect", allowInt32: true);
         var rows = new int[values.Length];
         for (int i = 0; i < rows.Length; i++)
         {
@@ -53,14 +57,7 @@ public partial class Tensor
             int source = Offset + rows[i] * _strides[0];
             if (IsContiguous)
             {
-                if (DType == DType.Float32)
-                {
-                    Data<float>().AsSpan(source, rowSize).CopyTo(r.Data<float>().AsSpan(i * rowSize, rowSize));
-                }
-                else
-                {
-                    Data<double>().AsSpan(source, rowSize).CopyTo(r.Data<double>().AsSpan(i * rowSize, rowSize));
-                }
+                CopyRow(r, source, i * rowSize, rowSize);
             }
             else
             {
@@ -70,13 +67,31 @@ public partial class Tensor
         return r;
     }
 
+    /// <summary>Copies <paramref name="length"/> elements of this contiguous tensor's storage from <paramref name="from"/> to <paramref name="to"/> of <paramref name="target"/>'s, whatever the dtype.</summary>
+    private void CopyRow(Tensor target, int from, int to, int length)
+    {
+        switch (DType)
+        {
+            case DType.Float32: Data<float>().AsSpan(from, length).CopyTo(target.Data<float>().AsSpan(to, length)); break;
+            case DType.Float64: Data<double>().AsSpan(from, length).CopyTo(target.Data<double>().AsSpan(to, length)); break;
+            case DType.Int64: Data<long>().AsSpan(from, length).CopyTo(target.Data<long>().AsSpan(to, length)); break;
+            case DType.Int32: Data<int>().AsSpan(from, length).CopyTo(target.Data<int>().AsSpan(to, length)); break;
+            case DType.Bool: Data<bool>().AsSpan(from, length).CopyTo(target.Data<bool>().AsSpan(to, length)); break;
+            case DType.UInt8: Data<byte>().AsSpan(from, length).CopyTo(target.Data<byte>().AsSpan(to, length)); break;
+            case DType.Float16: Data<Half>().AsSpan(from, length).CopyTo(target.Data<Half>().AsSpan(to, length)); break;
+            default: Data<BFloat16>().AsSpan(from, length).CopyTo(target.Data<BFloat16>().AsSpan(to, length)); break;
+        }
+    }
+
     /// <summary>The slices at the given positions along <paramref name="dim"/>.</summary>
     public Tensor IndexSelect(int dim, params int[] index) => IndexSelect(dim, IndexTensor(index));
 
-    /// <summary>A copy of this tensor with <paramref name="source"/>'s slices added at <paramref name="index"/> along <paramref name="dim"/> (PyTorch's out-of-place <c>index_add</c>).</summary>
+    /// <summary>A copy of this tensor with <paramref name="source"/>'s slices added at <paramref name="index"/> (1-D Int64 or Int32, as PyTorch) along <paramref name="dim"/> (PyTorch's out-of-place <c>index_add</c>).</summary>
     public Tensor IndexAdd(int dim, Tensor index, Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(index);
+        index.CheckIndexDType("IndexAdd", allowInt32: true);
         int d = Shapes.NormalizeDim("IndexAdd", dim, Rank);
         var spread = SpreadIndex("IndexAdd", d, index);
         if (!Shapes.SameShape(source._shape, spread._shape))
@@ -92,17 +107,23 @@ public partial class Tensor
         Attributes = static dim => new OpAttributes { { "dim", dim } },
     };
 
-    /// <summary>A float tensor of whole-number indices, the form index arguments take.</summary>
+    /// <summary>A 1-D Int64 tensor of the given indices, the dtype PyTorch's index arguments take (every int is exact).</summary>
     public static Tensor IndexTensor(params int[] indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return Wrap(Array.ConvertAll(indices, i => (float)i), [indices.Length]);
+        var values = new long[indices.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = indices[i];
+        }
+        return Wrap(values, [indices.Length]);
     }
 
     /// <summary>A 1-D index along <paramref name="dim"/> broadcast to an index of this tensor's rank, as Gather/ScatterAdd take.</summary>
     private Tensor SpreadIndex(string op, int dim, Tensor index)
     {
         ArgumentNullException.ThrowIfNull(index);
+        index.CheckIndexDType(op, allowInt32: op != "IndexCopy");
         if (index.Rank > 1)
         {
             throw new ArgumentException($"{op}: index must be a 1-D tensor (or a scalar), got shape {Shapes.Format(index._shape)}.");

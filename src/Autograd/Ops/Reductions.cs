@@ -76,24 +76,34 @@ public partial class Tensor
     /// <summary>The smallest element, a 0-d tensor; on ties the gradient is shared evenly, as in PyTorch.</summary>
     public Tensor Min() => ExtremeAll(MinAllDefinition, ReduceKind.Min);
 
-    /// <summary>The largest values along <paramref name="dim"/> and their indices (as floats); the gradient goes to the index returned.</summary>
+    /// <summary>
+    /// The largest values along <paramref name="dim"/> and their Int64 indices (PyTorch's <c>max(dim)</c>): the first of
+    /// equal maxima, the first NaN if any; the gradient goes to the index returned.
+    /// </summary>
     public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeDim(MaxDimDefinition, dim, keepDim, ReduceKind.ArgMax);
 
-    /// <summary>The smallest values along <paramref name="dim"/> and their indices (as floats); the gradient goes to the index returned.</summary>
+    /// <summary>
+    /// The smallest values along <paramref name="dim"/> and their Int64 indices (PyTorch's <c>min(dim)</c>): the first of
+    /// equal minima, the first NaN if any; the gradient goes to the index returned.
+    /// </summary>
     public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeDim(MinDimDefinition, dim, keepDim, ReduceKind.ArgMin);
 
-    /// <summary>The index of the largest element along <paramref name="dim"/> (first on ties), as floats.</summary>
+    /// <summary>The Int64 index of the largest element along <paramref name="dim"/> (the first on ties, the first NaN if any, as PyTorch's <c>argmax</c>).</summary>
     public Tensor ArgMax(int dim, bool keepDim = false) => ArgExtreme("ArgMax", dim, keepDim, ReduceKind.ArgMax);
 
-    /// <summary>The index of the smallest element along <paramref name="dim"/> (first on ties), as floats.</summary>
+    /// <summary>The Int64 index of the smallest element along <paramref name="dim"/> (the first on ties, the first NaN if any, as PyTorch's <c>argmin</c>).</summary>
     public Tensor ArgMin(int dim, bool keepDim = false) => ArgExtreme("ArgMin", dim, keepDim, ReduceKind.ArgMin);
 
     private Tensor ArgExtreme(string op, int dim, bool keepDim, ReduceKind kind)
     {
-        var reduced = OneDim(op, dim);
-        var r = Reduction.Reduce(op, this, reduced, keepDim, kind);
+        int d = Shapes.NormalizeDim(op, dim, Rank);
+        var r = ArgExtremeKernel.Find(op, this, d, largest: kind == ReduceKind.ArgMax);
+        if (!keepDim && Rank > 0)
+        {
+            r = r.Squeeze(d);
+        }
         var definition = kind == ReduceKind.ArgMax ? ArgMaxDefinition : ArgMinDefinition;
-        return definition.Record(r, [this], (Rank == 0 ? 0 : Shapes.DimList(reduced)[0], keepDim));
+        return definition.Record(r, [this], (d, keepDim));
     }
 
     // Traced only: an index has no gradient.
@@ -149,7 +159,7 @@ public partial class Tensor
     {
         string op = definition.Name![..^3];
         int d = Shapes.NormalizeDim(op, dim, Rank);
-        var indices = Reduction.Reduce(op, this, OneDim(op, d), true, argKind);
+        var indices = ArgExtremeKernel.Find(op, this, Rank == 0 ? 0 : d, largest: argKind == ReduceKind.ArgMax, allowBool: true);
         Tensor values;
         using (Autograd.NoGradSynchronously())
         using (ForwardAD.SuspendIfActive()) // the tangent comes from the definition's rule, not from these parts

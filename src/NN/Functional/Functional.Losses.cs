@@ -34,8 +34,10 @@ public static partial class Functional
 
     /// <summary>
     /// Cross-entropy from unnormalised logits (PyTorch's <c>F.cross_entropy</c>): LogSoftmax over the class dim, then
-    /// <see cref="NllLoss"/>. Input (C), (N, C) or (N, C, d1, …). Target: class indices, a float tensor of whole numbers
-    /// with the input's shape minus the class dim; or class probabilities with the input's shape.
+    /// <see cref="NllLoss"/>. Input (C), (N, C) or (N, C, d1, …). Target: Int64 class indices with the input's shape minus
+    /// the class dim (positions holding <paramref name="ignoreIndex"/> count for nothing), or floating class
+    /// probabilities with the input's shape (PyTorch ≥ 1.10). Float class indices are refused, as PyTorch refuses them
+    /// ("expected scalar type Long but found Float"); so are Int32 ones.
     /// </summary>
     /// <param name="input">Logits; dim 1 (dim 0 for a 1-D input) indexes the classes.</param>
     /// <param name="target">Class indices or class probabilities.</param>
@@ -48,7 +50,7 @@ public static partial class Functional
         ArgumentNullException.ThrowIfNull(target);
         int classDim = ClassDim("CrossEntropyLoss", input);
         var logProbabilities = input.LogSoftmax(classDim);
-        if (target.Shape.AsSpan().SequenceEqual(input.Shape))
+        if (target.DType.IsFloatingPoint() && target.Shape.AsSpan().SequenceEqual(input.Shape))
         {
             CheckClassWeight("CrossEntropyLoss", weight, input, classDim);
             // Soft targets: −Σ_c w_c·p_c·log q_c per position; the mean divides by the number of positions, as PyTorch does.
@@ -61,7 +63,8 @@ public static partial class Functional
 
     /// <summary>
     /// Negative log-likelihood of log-probabilities (PyTorch's <c>F.nll_loss</c>): −w[t]·input[t] per position, for
-    /// class-index targets t (whole numbers in [0, C) or <paramref name="ignoreIndex"/>).
+    /// Int64 class-index targets t in [0, C) or <paramref name="ignoreIndex"/> (ignored positions count for nothing, nor
+    /// in the mean's denominator). Other target dtypes are refused, as in PyTorch.
     /// </summary>
     public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean)
     {
@@ -107,38 +110,44 @@ public static partial class Functional
         }
         CheckClassWeight(op, weight, input, classDim);
         int classes = input.Size(classDim);
-        CheckClassIndices(op, target, classes, ignoreIndex, input.Shape);
-        // Built with tensor ops rather than arrays so that, inside a TensorScope, their memory comes from the pool.
-        var targetValues = target.Detach().To(input.DType);
-        var keep = targetValues.Ne(ignoreIndex);
-        var index = targetValues * keep; // ignored positions read class 0, and count for nothing
-        var picked = input.Gather(classDim, index.Unsqueeze(classDim)).Squeeze(classDim);
-        var weights = weight is null ? keep : weight.Detach().IndexSelect(0, index.Reshape(-1)).Reshape(target.Shape) * keep;
+        var values = ClassIndices(op, target, classes, ignoreIndex, input.Shape);
+        // Ignored positions read class 0 and count for nothing.
+        var index = new long[values.Length];
+        var counted = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            bool keep = values[i] != ignoreIndex;
+            index[i] = keep ? values[i] : 0;
+            counted[i] = keep ? 1 : 0;
+        }
+        var indexTensor = Tensor.FromArray(index, target.Shape);
+        var keepTensor = Tensor.FromArray(counted, target.Shape).To(input.DType);
+        var picked = input.Gather(classDim, indexTensor.Unsqueeze(classDim)).Squeeze(classDim);
+        var weights = weight is null ? keepTensor : weight.Detach().IndexSelect(0, indexTensor.Reshape(-1)).Reshape(target.Shape) * keepTensor;
         var losses = -picked * weights;
         // The mean divides by the total weight of the counted targets (their number when unweighted): PyTorch's definition.
         return reduction == Reduction.Mean ? losses.Sum() / weights.Sum() : Reduce(losses, reduction);
     }
 
-    /// <summary>Checks that every target is a class index in [0, classes) or <paramref name="ignoreIndex"/>.</summary>
-    private static void CheckClassIndices(string op, Tensor target, int classes, int ignoreIndex, int[] inputShape)
+    /// <summary>The Int64 targets, each checked to be a class index in [0, classes) or <paramref name="ignoreIndex"/>.</summary>
+    private static long[] ClassIndices(string op, Tensor target, int classes, int ignoreIndex, int[] inputShape)
     {
-        var values = target.ToDoubleArray();
+        if (target.DType != DType.Int64)
+        {
+            string probabilities = op == "CrossEntropyLoss" ? $", or pass floating class probabilities with the input's shape {Format(inputShape)}" : "";
+            // PyTorch's words: "expected scalar type Long but found Float".
+            throw new ArgumentException($"{op}: expected scalar type Long but found {target.DType.ScalarTypeName()}: class-index targets are Int64 (build them with Tensor.FromArray(long[]), e.g. Tensor.FromArray([0, 2, 1]), or convert with .To(DType.Int64)){probabilities}.", nameof(target));
+        }
+        var values = target.ToArray<long>();
         for (int i = 0; i < values.Length; i++)
         {
-            double v = values[i];
-            if (v == ignoreIndex)
-            {
-                continue;
-            }
-            if (double.IsNaN(v) || v != Math.Floor(v))
-            {
-                throw new ArgumentException($"{op}: target {v} at position {Position(target.Shape, i)} is not a whole number; class-index targets hold integers (build them with Tensor.IndexTensor), or pass class probabilities with the input's shape {Format(inputShape)}.");
-            }
-            if (v < 0 || v >= classes)
+            long v = values[i];
+            if (v != ignoreIndex && (v < 0 || v >= classes))
             {
                 throw new ArgumentOutOfRangeException(nameof(target), v, $"{op}: target {v} at position {Position(target.Shape, i)} is out of bounds: class indices must be in [0, {classes - 1}] for an input of {classes} classes (shape {Format(inputShape)}); positions to skip must hold ignoreIndex ({ignoreIndex}).");
             }
         }
+        return values;
     }
 
     private static int ClassDim(string op, Tensor input)

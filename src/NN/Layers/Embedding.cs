@@ -2,7 +2,7 @@ namespace MiniTorch.NN;
 
 /// <summary>
 /// A lookup table of <see cref="NumEmbeddings"/> vectors of size <see cref="EmbeddingDim"/> (PyTorch's <c>nn.Embedding</c>).
-/// The input holds indices as a float tensor of whole numbers (MiniTorch has no integer dtype), of any shape; the output
+/// The input holds Int64 (or Int32) indices, of any shape, as in PyTorch (float indices are refused); the output
 /// adds a last dimension of size EmbeddingDim. Weights start as N(0, 1), with the padding row (if any) zero and frozen.
 /// </summary>
 public sealed class Embedding : Module
@@ -53,10 +53,14 @@ public sealed class Embedding : Module
     /// <inheritdoc />
     protected override Tensor Forward(Tensor input)
     {
-        if (Functional.IndexProblem(input.ToDoubleArray(), input.Shape, NumEmbeddings) is { } problem)
+        string module = Describe();
+        if (input.DType is not (DType.Int64 or DType.Int32))
         {
-            string module = Describe();
-            throw new ModuleInputException(module, $"whole numbers in [0, {NumEmbeddings - 1}]", input.Shape, $"{module}: {problem}");
+            throw new ModuleInputException(module, $"Int64 indices in [0, {NumEmbeddings - 1}]", input.Shape, $"{module}: expected Int64 (or Int32) indices, got {input.DType.TorchName()} (PyTorch refuses float indices too); build them with Tensor.FromArray(long[]) or convert with .To(DType.Int64).");
+        }
+        if (Functional.IndexProblem(Functional.IndexValues("Embedding", "indices", input, allowInt32: true), input.Shape, NumEmbeddings) is { } problem)
+        {
+            throw new ModuleInputException(module, $"indices in [0, {NumEmbeddings - 1}]", input.Shape, $"{module}: {problem}");
         }
         return Functional.Embedding(input, Weight, PaddingIdx);
     }

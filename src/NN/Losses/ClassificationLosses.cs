@@ -2,8 +2,9 @@ namespace MiniTorch.NN;
 
 /// <summary>
 /// Cross-entropy from logits (PyTorch's <c>nn.CrossEntropyLoss</c>), stable through LogSoftmax. Input (N, C),
-/// (C) or (N, C, d1, …); target class indices as a float tensor of whole numbers of shape (N) / () / (N, d1, …), or
-/// class probabilities of the input's shape. A label outside [0, C) or not a whole number is an error naming it.
+/// (C) or (N, C, d1, …); target Int64 class indices of shape (N) / () / (N, d1, …), or floating class probabilities of
+/// the input's shape (PyTorch ≥ 1.10). A label outside [0, C) (other than ignoreIndex) is an error naming it; float or
+/// Int32 class indices are refused, as PyTorch refuses them.
 /// </summary>
 public sealed class CrossEntropyLoss : Loss
 {
@@ -27,7 +28,7 @@ public sealed class CrossEntropyLoss : Loss
     protected override Tensor Forward(Tensor input, Tensor target) => Functional.CrossEntropy(input, target, Weight, IgnoreIndex, Reduction);
 }
 
-/// <summary>Negative log-likelihood of log-probabilities (PyTorch's <c>nn.NLLLoss</c>); pair it with <see cref="LogSoftmax"/>.</summary>
+/// <summary>Negative log-likelihood of log-probabilities (PyTorch's <c>nn.NLLLoss</c>) for Int64 class-index targets; pair it with <see cref="LogSoftmax"/>.</summary>
 public sealed class NllLoss : Loss
 {
     /// <summary>Creates the loss.</summary>

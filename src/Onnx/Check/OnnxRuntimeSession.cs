@@ -42,9 +42,12 @@ public sealed class OnnxRuntimeSession : IDisposable
             {
                 var x = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"OnnxRuntimeSession.Run: input {i} is null.");
                 long[] shape = [.. x.Shape.Select(d => (long)d)];
-                values[_model.InputNames[i]] = x.DType == DType.Float32
-                    ? OrtValue.CreateTensorValueFromMemory(x.ToArray<float>(), shape)
-                    : OrtValue.CreateTensorValueFromMemory(x.ToArray<double>(), shape);
+                values[_model.InputNames[i]] = x.DType switch
+                {
+                    DType.Float32 => OrtValue.CreateTensorValueFromMemory(x.ToArray<float>(), shape),
+                    DType.Int64 => OrtValue.CreateTensorValueFromMemory(x.ToArray<long>(), shape), // index inputs
+                    _ => OrtValue.CreateTensorValueFromMemory(x.ToArray<double>(), shape),
+                };
             }
             using var options = new RunOptions();
             using var results = _session.Run(options, values, _model.OutputNames);
@@ -77,7 +80,8 @@ public sealed class OnnxRuntimeSession : IDisposable
         {
             TensorElementType.Float => Tensor.FromArray(value.GetTensorDataAsSpan<float>().ToArray(), shape),
             TensorElementType.Double => Tensor.FromArray(value.GetTensorDataAsSpan<double>().ToArray(), shape),
-            _ => throw new InvalidOperationException($"ONNX Runtime returned output '{name}' of element type {info.ElementDataType}; MiniTorch reads float and double."),
+            TensorElementType.Int64 => Tensor.FromArray(value.GetTensorDataAsSpan<long>().ToArray(), shape),
+            _ => throw new InvalidOperationException($"ONNX Runtime returned output '{name}' of element type {info.ElementDataType}; MiniTorch reads float, double and int64."),
         };
     }
 

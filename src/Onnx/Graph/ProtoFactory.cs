@@ -12,16 +12,31 @@ internal static class ProtoFactory
     public const int Int64 = (int)TensorProto.Types.DataType.Int64;
     public const int Bool = (int)TensorProto.Types.DataType.Bool;
 
-    public static int ElementType(DType dtype) => dtype == DType.Float32 ? Float : Double;
+    /// <summary>The ONNX element type of a MiniTorch dtype (Int64 indices and Bool masks keep their type).</summary>
+    public static int ElementType(DType dtype) => dtype switch
+    {
+        DType.Float32 => Float,
+        DType.Int64 => Int64,
+        DType.Int32 => (int)TensorProto.Types.DataType.Int32,
+        DType.Bool => Bool,
+        DType.UInt8 => (int)TensorProto.Types.DataType.Uint8,
+        _ => Double,
+    };
 
     /// <summary>A tensor holding <paramref name="tensor"/>'s elements in row-major order (raw little-endian bytes).</summary>
     public static TensorProto Tensor(string name, Tensor tensor)
     {
         var proto = new TensorProto { Name = name, DataType = ElementType(tensor.DType) };
         proto.Dims.AddRange(tensor.Shape.Select(d => (long)d));
-        proto.RawData = tensor.DType == DType.Float32
-            ? ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<float>().AsSpan()))
-            : ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<double>().AsSpan()));
+        proto.RawData = tensor.DType switch
+        {
+            DType.Float32 => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<float>().AsSpan())),
+            DType.Int64 => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<long>().AsSpan())),
+            DType.Int32 => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<int>().AsSpan())),
+            DType.Bool => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<bool>().AsSpan())),
+            DType.UInt8 => ByteString.CopyFrom(tensor.ToArray<byte>()),
+            _ => ByteString.CopyFrom(MemoryMarshal.AsBytes(tensor.ToArray<double>().AsSpan())),
+        };
         return proto;
     }
 
@@ -38,9 +53,15 @@ internal static class ProtoFactory
     public static TensorProto Scalar(string name, double value, DType dtype)
     {
         var proto = new TensorProto { Name = name, DataType = ElementType(dtype) };
-        proto.RawData = dtype == DType.Float32
-            ? ByteString.CopyFrom(BitConverter.GetBytes((float)value))
-            : ByteString.CopyFrom(BitConverter.GetBytes(value));
+        proto.RawData = dtype switch
+        {
+            DType.Float32 => ByteString.CopyFrom(BitConverter.GetBytes((float)value)),
+            DType.Int64 => ByteString.CopyFrom(BitConverter.GetBytes((long)value)),
+            DType.Int32 => ByteString.CopyFrom(BitConverter.GetBytes((int)value)),
+            DType.Bool => ByteString.CopyFrom(BitConverter.GetBytes(value != 0)),
+            DType.UInt8 => ByteString.CopyFrom((byte)value),
+            _ => ByteString.CopyFrom(BitConverter.GetBytes(value)),
+        };
         return proto;
     }
 

@@ -1,6 +1,7 @@
 namespace MiniTorch.Onnx;
 
-// Indexing ops. MiniTorch's indices are float tensors of whole numbers; ONNX wants int64, so each lowering casts.
+// Indexing ops. MiniTorch's indices are Int64, as ONNX's; the lowerings still cast (a no-op Cast for Int64) so that an
+// index computed in another dtype exports too.
 internal static partial class BuiltinLowerings
 {
     private static void AddIndexing(Dictionary<string, OnnxLowering> table)
@@ -16,6 +17,8 @@ internal static partial class BuiltinLowerings
         table["ScatterAdd"] = c =>
             c.AddNode("ScatterElements", [c.Input(0), c.ToIndices(c.Input(1)), c.Input(2)], c.Output(0),
                 OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")), OnnxAttribute.String("reduction", "add"));
+        table["Scatter"] = c =>
+            c.AddNode("ScatterElements", [c.Input(0), c.ToIndices(c.Input(1)), c.Input(2)], c.Output(0), OnnxAttribute.Int("axis", c.Op.Attributes.GetInt("dim")));
         table["IndexSelect"] = IndexSelect;
         table["IndexAdd"] = IndexAdd;
         table["Embedding"] = c => c.AddNode("Gather", [c.Input(1), c.ToIndices(c.Input(0))], c.Output(0), OnnxAttribute.Int("axis", 0));

@@ -17,7 +17,7 @@ public class SavedIndexAndMaskVersionTests
     public void GatherIndexChangedInPlace()
     {
         var x = Input(2, 3);
-        var index = Tensor.FromArray([0.0, 2, 1, 1], [2, 2]);
+        var index = Tensor.FromArray([0L, 2, 1, 1], [2, 2]);
         var y = x.Gather(1, index);
         index.FillInPlace(0); // a valid index still, but not the one the forward read
         AssertThrows<AutogradException>(() => y.Sum().Backward(), Modified, "GatherBackward", "expected version");
@@ -28,7 +28,7 @@ public class SavedIndexAndMaskVersionTests
     {
         var x = Input(2, 3);
         var source = Input(2, 2);
-        var index = Tensor.FromArray([0.0, 2, 1, 1], [2, 2]);
+        var index = Tensor.FromArray([0L, 2, 1, 1], [2, 2]);
         var y = x.ScatterAdd(1, index, source);
         index.FillInPlace(0);
         AssertThrows<AutogradException>(() => y.Sum().Backward(), Modified, "ScatterAddBackward");
@@ -38,7 +38,7 @@ public class SavedIndexAndMaskVersionTests
     public void IndexSelectAndIndexAddIndexChangedInPlace()
     {
         var x = Input(4, 2);
-        var index = Tensor.FromArray([3.0, 0]);
+        var index = Tensor.FromArray([3L, 0]);
         var selected = x.IndexSelect(0, index);
         var added = x.IndexAdd(0, index, Input(2, 2));
         index.FillInPlace(1);
@@ -89,7 +89,7 @@ public class SavedIndexAndMaskVersionTests
     public void UnchangedIndicesStillGiveTheGradient()
     {
         var x = Input(2, 3);
-        var index = Tensor.FromArray([0.0, 2, 2, 2], [2, 2]);
+        var index = Tensor.FromArray([0L, 2, 2, 2], [2, 2]);
         x.Gather(1, index).Sum().Backward();
         Assert.Equal(new[] { 1.0, 0, 1, 0, 0, 2 }, x.Grad!.ToDoubleArray());
     }
@@ -98,7 +98,7 @@ public class SavedIndexAndMaskVersionTests
     public void SavedIndicesAreReleasedAfterBackward()
     {
         var x = Input(2, 3);
-        var y = x.Gather(1, Tensor.FromArray([0.0, 2, 1, 1], [2, 2])).Sum();
+        var y = x.Gather(1, Tensor.FromArray([0L, 2, 1, 1], [2, 2])).Sum();
         y.Backward();
         AssertThrows<AutogradException>(() => y.Backward(), "backward through the graph a second time", "GatherBackward");
     }

@@ -13,9 +13,9 @@ public class IndexSelectTests
         var x = Make(dtype, [2, 3], 1, 2, 3, 4, 5, 6);
         AssertValues(x.IndexSelect(0, 1, 1, 0), [3, 3], 4, 5, 6, 4, 5, 6, 1, 2, 3);
         AssertValues(x.IndexSelect(1, Tensor.IndexTensor(2, 0)), [2, 2], 3, 1, 6, 4);
-        AssertValues(x.IndexSelect(-1, Tensor.FromArray([1.0], [1])), [2, 1], 2, 5);
+        AssertValues(x.IndexSelect(-1, Tensor.FromArray([1L], [1])), [2, 1], 2, 5);
         // A 0-d index keeps the dim with size 1, as PyTorch's index_select does.
-        AssertValues(x.IndexSelect(0, Tensor.Scalar(1)), [1, 3], 4, 5, 6);
+        AssertValues(x.IndexSelect(0, Tensor.FromArray([1L], [])), [1, 3], 4, 5, 6);
         // An empty index gives an empty dim.
         Assert.Equal([2, 0], x.IndexSelect(1, Tensor.IndexTensor()).Shape);
         // Non-contiguous input: x.T = [[1, 4], [2, 5], [3, 6]].
@@ -79,22 +79,30 @@ public class IndexSelectTests
     public void IndexSelect_IndexOutOfRange_ThrowsNamingIndexSelect()
     {
         var x = Tensor.Ones(2, 3);
-        AssertThrows<ArgumentOutOfRangeException>(() => x.IndexSelect(1, 3), "IndexSelect:", "index 3", "out of bounds for dimension 1 with size 3");
-        AssertThrows<ArgumentOutOfRangeException>(() => x.IndexSelect(0, -1), "IndexSelect:", "index -1", "out of bounds for dimension 0 with size 2");
+        AssertThrows<ArgumentException>(() => x.IndexSelect(1, 3), "IndexSelect:", "index 3", "out of bounds for dimension 1 with size 3");
+        // index_select does not wrap negative indices (PyTorch: "index out of range in self").
+        AssertThrows<ArgumentException>(() => x.IndexSelect(0, -1), "IndexSelect:", "index -1", "out of bounds for dimension 0 with size 2");
     }
 
     [Fact]
-    public void IndexSelect_NonIntegerIndex_ThrowsNamingIndexSelect()
+    public void IndexSelect_FloatIndex_IsRefused_Int32Accepted_AsPyTorch()
     {
-        var x = Tensor.Ones(2, 3);
-        AssertThrows<ArgumentException>(() => x.IndexSelect(0, Tensor.FromArray([0.5], [1])), "IndexSelect:", "index 0.5", "not a whole number");
+        // PyTorch 1.13: "index_select(): Expected dtype int32 or int64 for index"; an int32 index works.
+        var x = Tensor.FromArray([1.0, 2, 3, 4, 5, 6], [2, 3]);
+        AssertThrows<ArgumentException>(() => x.IndexSelect(0, Tensor.FromArray([0.0], [1])), "IndexSelect:", "Expected dtype int32 or int64 for index", "torch.float64");
+        AssertThrows<ArgumentException>(() => x.IndexAdd(0, Tensor.FromArray([0f], [1]), Tensor.Ones([1, 3], DType.Float64)), "IndexAdd:", "int32 or int64");
+        var int32 = Tensor.Empty([2], DType.Int32);
+        int32.Data<int>()[0] = 2;
+        int32.Data<int>()[1] = 0;
+        AssertValues(x.IndexSelect(1, int32), [2, 2], 3, 1, 6, 4);
+        AssertValues(x.IndexSelect(0, int32.Narrow(0, 1, 1)), [1, 3], 1, 2, 3);
     }
 
     [Fact]
     public void IndexSelect_ShapeAndDimErrors()
     {
         var x = Tensor.Ones(2, 3);
-        AssertThrows<ArgumentException>(() => x.IndexSelect(0, Tensor.Zeros(1, 1)), "IndexSelect:", "1-D", "[1, 1]");
+        AssertThrows<ArgumentException>(() => x.IndexSelect(0, Tensor.FromArray(new long[1], [1, 1])), "IndexSelect:", "1-D", "[1, 1]");
         AssertThrows<ArgumentOutOfRangeException>(() => x.IndexSelect(2, 0), "IndexSelect:", "dimension out of range", "got 2");
         AssertThrows<ArgumentException>(() => Tensor.Scalar(1).IndexSelect(0, 0, 0), "IndexSelect:", "2");
     }
@@ -105,10 +113,9 @@ public class IndexSelectTests
         var x = Tensor.Ones(3, 2);
         var index = Tensor.IndexTensor(0, 1);
         AssertThrows<ArgumentException>(() => x.IndexAdd(0, index, Tensor.Ones(3, 2)), "IndexAdd:", "source shape [3, 2]", "must be [2, 2]");
-        AssertThrows<ArgumentOutOfRangeException>(() => x.IndexAdd(0, Tensor.IndexTensor(0, 3), Tensor.Ones(2, 2)), "IndexAdd:", "index 3", "out of bounds for dimension 0 with size 3");
-        AssertThrows<ArgumentException>(() => x.IndexAdd(0, Tensor.FromArray([0.5f, 1], [2]), Tensor.Ones(2, 2)), "IndexAdd:", "not a whole number");
+        AssertThrows<ArgumentException>(() => x.IndexAdd(0, Tensor.IndexTensor(0, 3), Tensor.Ones(2, 2)), "IndexAdd:", "index 3", "out of bounds for dimension 0 with size 3");
         AssertThrows<ArgumentException>(() => x.IndexAdd(0, index, Tensor.Ones([2, 2], DType.Float64)), "IndexAdd:", "Float32", "Float64");
-        AssertThrows<ArgumentException>(() => x.IndexAdd(0, Tensor.Zeros(2, 1), Tensor.Ones(2, 2)), "IndexAdd:", "1-D", "[2, 1]");
+        AssertThrows<ArgumentException>(() => x.IndexAdd(0, Tensor.FromArray(new long[2], [2, 1]), Tensor.Ones(2, 2)), "IndexAdd:", "1-D", "[2, 1]");
         AssertThrows<ArgumentOutOfRangeException>(() => x.IndexAdd(-3, index, Tensor.Ones(2, 2)), "IndexAdd:", "dimension out of range");
     }
 }

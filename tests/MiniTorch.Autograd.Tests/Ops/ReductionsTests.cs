@@ -108,7 +108,9 @@ public class ReductionsTests
         AssertValues(indices, [1, 3], 1, 0, 1);
         AssertValues(x.ArgMax(0), [3], 0, 1, 0);
         AssertValues(x.ArgMin(-1, keepDim: true), [2, 1], 1, 2);
-        Assert.Equal(dtype, indices.DType);
+        Assert.Equal(dtype, values.DType);
+        Assert.Equal(DType.Int64, indices.DType); // PyTorch's indices are int64
+        Assert.Equal(DType.Int64, x.ArgMax(0).DType);
         // Non-contiguous: x.T = [[3, 1], [-1, 5], [4, -9]].
         AssertValues(x.T.Max(1).Values, [3], 3, 5, 4);
         AssertValues(x.T.ArgMin(1), [3], 1, 0, 1);
@@ -128,6 +130,13 @@ public class ReductionsTests
         var x = Tensor.FromArray([1.0, 7, 7, 0, 0], [5]);
         AssertValues(x.ArgMax(0), [], 1);
         AssertValues(x.ArgMin(0), [], 3);
+        // torch.tensor([[1., 3., 3., 0.], [nan, 2., nan, 5.]]).argmax(1) == [1, 0], argmin(1) == [3, 0]: the first NaN wins.
+        var withNaN = Tensor.FromArray([1.0, 3, 3, 0, double.NaN, 2, double.NaN, 5], [2, 4]);
+        Assert.Equal([1L, 0], withNaN.ArgMax(1).ToArray<long>());
+        Assert.Equal([3L, 0], withNaN.ArgMin(1).ToArray<long>());
+        var (values, indices) = withNaN.Max(1);
+        Assert.Equal([1L, 0], indices.ToArray<long>());
+        Assert.True(double.IsNaN(values.ToDoubleArray()[1]));
     }
 
     [Fact]
@@ -170,7 +179,7 @@ public class ReductionsTests
         var (values, indices) = x.Max(1);
         values.Sum().Backward();
         var grad = x.Grad!.ToDoubleArray();
-        var idx = indices.ToDoubleArray();
+        var idx = indices.ToArray<long>();
         for (int row = 0; row < 2; row++)
         {
             for (int col = 0; col < 3; col++)
@@ -226,8 +235,9 @@ public class ReductionsTests
         var empty = Tensor.Zeros(2, 0);
         AssertThrows<ArgumentException>(() => empty.Max(), "Max:", "numel() == 0", "[2, 0]");
         AssertThrows<ArgumentException>(() => empty.Min(), "Min:", "numel() == 0", "[2, 0]");
-        AssertThrows<ArgumentException>(() => empty.Max(1), "Max:", "size 0", "[2, 0]");
-        AssertThrows<ArgumentException>(() => empty.ArgMin(1), "ArgMin:", "size 0", "[2, 0]");
+        // PyTorch's words: "max(): Expected reduction dim 1 to have non-zero size."
+        AssertThrows<ArgumentException>(() => empty.Max(1), "Max:", "Expected reduction dim 1 to have non-zero size", "[2, 0]");
+        AssertThrows<ArgumentException>(() => empty.ArgMin(1), "ArgMin:", "Expected reduction dim 1 to have non-zero size", "[2, 0]");
     }
 
     private static object ReduceAlong(string op, Tensor x, int dim) => op switch

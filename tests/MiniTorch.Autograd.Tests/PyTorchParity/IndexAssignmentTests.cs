@@ -5,9 +5,8 @@ namespace MiniTorch.Tests.PyTorchParity;
 /// <summary>
 /// Index assignment with autograd, ported from PyTorch's test_autograd.py (test_setitem, test_setitem_mask,
 /// test_leaf_assignment, test_no_grad_assignment): <c>y[index] = v</c> is an in-place op on the graph. Index tensors
-/// and masks are float tensors (MiniTorch has no integer or bool dtype yet); PyTorch's list indices map to
-/// <see cref="Tensor.IndexPutInPlace"/>, its bool masks to <see cref="Tensor.MaskedFillInPlace"/> and
-/// <see cref="Tensor.MaskedScatterInPlace"/>.
+/// are Int64 and masks Bool, as in PyTorch; <c>y[mask] = v</c> and <c>y[idx] = v</c> write through
+/// <see cref="Tensor.IndexPutInPlace"/>, and PyTorch's list indices map to it directly.
 /// </summary>
 public class IndexAssignmentTests
 {
@@ -126,30 +125,45 @@ public class IndexAssignmentTests
     [Fact]
     public void TestSetitemMask()
     {
-        var mask = Tensor.Rand([5, 5], DType.Float64, Rng).Gt(0.5);
+        var draws = Tensor.Rand([5, 5], DType.Float64, Rng).ToDoubleArray();
+        var mask = Tensor.FromArray(Array.ConvertAll(draws, static v => v > 0.5), [5, 5]);
         foreach (var (size, m) in new (int[], Tensor)[] { ([5, 5], mask), ([5], mask[0]), ([1], mask[0, 0..1]) })
         {
             // y[mask] = 2
             var x = Tensor.Ones(size, DType.Float64, requiresGrad: true);
             var y = x + 2;
             int version = y.Version;
-            y.MaskedFillInPlace(m, 2);
+            y[m] = Tensor.Scalar(2, DType.Float64);
             Assert.NotEqual(version, y.Version);
             y.Backward(Ones(size));
-            AssertClose(Ones(size) - m.To(DType.Float64), x.Grad!);
+            var expected = Ones(size);
+            expected[m] = Tensor.Scalar(0, DType.Float64);
+            AssertClose(expected, x.Grad!);
         }
         foreach (var (size, m) in new (int[], Tensor)[] { ([5, 5], mask), ([5], mask[0]) })
         {
-            // y[mask] = value, value requiring grad: masked_scatter_.
-            var x = Tensor.Ones(size, DType.Float64, requiresGrad: true);
-            var y = x + 2;
-            int count = (int)m.Sum().Item();
-            var value = Tensor.Full([count], 7, DType.Float64, requiresGrad: true);
-            y.MaskedScatterInPlace(m, value);
-            y.Backward(Ones(size));
-            AssertClose(Ones(size) - m.To(DType.Float64), x.Grad!);
-            AssertClose(Tensor.OnesLike(value), value.Grad!);
-            Assert.Equal(count == 0 ? 3.0 : 7.0, y.Detach().MaskedFill(~m, 7).Min().Item() + (count == 0 ? -4 : 0));
+            // y[mask] = value, value requiring grad; once through the indexer, once through masked_scatter_.
+            int count = m.Nonzero().Shape[0];
+            var expected = Ones(size);
+            expected[m] = Tensor.Scalar(0, DType.Float64);
+            foreach (bool indexer in new[] { true, false })
+            {
+                var x = Tensor.Ones(size, DType.Float64, requiresGrad: true);
+                var y = x + 2;
+                var value = Tensor.Full([count], 7, DType.Float64, requiresGrad: true);
+                if (indexer)
+                {
+                    y[m] = value;
+                }
+                else
+                {
+                    y.MaskedScatterInPlace(m, value);
+                }
+                y.Backward(Ones(size));
+                AssertClose(expected, x.Grad!);
+                AssertClose(Tensor.OnesLike(value), value.Grad!);
+                AssertClose(Tensor.Full([count], 7, DType.Float64), y.Detach()[m]);
+            }
         }
     }
 
@@ -224,7 +238,8 @@ public class IndexAssignmentTests
         var source = Randn(6).SetRequiresGrad();
         CheckGradients(t => t[0].MaskedScatter(mask, t[1]).Exp(), x, source);
         CheckGradients(t => (t[0] * 1).MaskedScatterInPlace(mask, t[1]).Exp(), x, source);
-        CheckGradients(t => (t[0] * 1).MaskedFillInPlace(mask, 0.5).Exp(), x);
+        CheckGradients(t => t[0].MaskedScatter(mask.Narrow(0, 1, 1), t[1]).Exp(), x, source); // a broadcast mask
+        CheckGradients(t => (t[0] * 1).MaskedFillInPlace(Tensor.FromArray([1.0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0], [3, 4]), 0.5).Exp(), x);
 
         var values = Randn(2, 4).SetRequiresGrad();
         CheckGradients(t => (t[0] * 1).IndexPutInPlace([Tensor.IndexTensor(0, 2)], t[1]).Cos(), x, values);
@@ -237,9 +252,12 @@ public class IndexAssignmentTests
         // torch.arange(12.).view(3, 4).index_copy(0, tensor([2, 0]), -ones(2, 4)), masked_scatter with a row mask.
         var x = Tensor.Arange(0, 12, 1, DType.Float64).View(3, 4);
         AssertValues(x.IndexCopy(0, Tensor.IndexTensor(2, 0), -Ones(2, 4)), [3, 4], -1, -1, -1, -1, 4, 5, 6, 7, -1, -1, -1, -1);
-        AssertValues(x.MaskedScatter(Tensor.FromArray([0.0, 1, 1, 0]), Tensor.FromArray([10.0, 20, 30, 40, 50, 60, 70])), [3, 4],
+        var rowMask = Tensor.FromArray([false, true, true, false]);
+        AssertValues(x.MaskedScatter(rowMask, Tensor.FromArray([10.0, 20, 30, 40, 50, 60, 70])), [3, 4],
             0, 10, 20, 3, 4, 30, 40, 7, 8, 50, 60, 11);
-        AssertThrows<ArgumentException>(() => x.MaskedScatter(Tensor.FromArray([0.0, 1, 1, 0]), Tensor.FromArray([1.0, 2])), "MaskedScatter", "at least 6");
+        AssertThrows<ArgumentException>(() => x.MaskedScatter(rowMask, Tensor.FromArray([1.0, 2])), "MaskedScatter", "at least 6");
+        // PyTorch 1.13 refuses non-bool masks in masked_scatter too.
+        AssertThrows<ArgumentException>(() => x.MaskedScatter(Tensor.FromArray([0.0, 1, 1, 0]), Tensor.FromArray([1.0, 2])), "MaskedScatter", "Bool mask", "torch.float64");
         AssertThrows<ArgumentException>(() => x.IndexCopy(0, Tensor.IndexTensor(1, 1), Ones(2, 4)), "IndexCopy", "more than once");
     }
 }

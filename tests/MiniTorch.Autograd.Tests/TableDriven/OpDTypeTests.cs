@@ -20,8 +20,15 @@ public class OpDTypeTests
         for (int k = 0; k < got.Length; k++)
         {
             Assert.Equal(expected[k].Shape, got[k].Shape);
-            // Floating results follow the inputs' dtype; masks (comparisons) are Bool in both.
-            Assert.Equal(expected[k].DType == DType.Float64 ? DType.Float32 : expected[k].DType, got[k].DType);
+            if (!expected[k].DType.IsFloatingPoint())
+            {
+                // Masks (comparisons) are Bool and positions (ArgMax, Sort's indices…) Int64 whatever the input's
+                // dtype: they must agree exactly.
+                Assert.Equal(expected[k].DType, got[k].DType);
+                Assert.Equal(expected[k].ToDoubleArray(), got[k].ToDoubleArray());
+                continue;
+            }
+            Assert.Equal(DType.Float32, got[k].DType);
             var e = expected[k].ToDoubleArray();
             var g = got[k].ToDoubleArray();
             for (int j = 0; j < e.Length; j++)

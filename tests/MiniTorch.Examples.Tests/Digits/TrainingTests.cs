@@ -24,7 +24,7 @@ public class TrainingTests
         var (loss, accuracy) = Training.Evaluate(model, new TensorDataset(images, labels));
 
         var logits = model.Call(images);
-        Assert.Equal(new CrossEntropyLoss().Call(logits, labels).Item(), loss, 5);
+        Assert.Equal(new CrossEntropyLoss().Call(logits, labels.To(DType.Int64)).Item(), loss, 5); // class targets are Int64
         Assert.Equal(Training.CountCorrect(logits, labels) / 6, accuracy);
         Assert.False(model.IsTraining);
         Assert.All(model.Parameters(), p => Assert.Null(p.Grad));

@@ -8,7 +8,7 @@ public class EmbeddingTests
         var c = Golden.Case("layers.json", "embedding");
         var emb = new Embedding(6, 3, paddingIdx: 2, dtype: DType.Float64);
         emb.LoadStateDict(Golden.Params(c));
-        var y = emb.Call(Golden.Tensor(c.GetProperty("input")));
+        var y = emb.Call(Golden.Tensor(c.GetProperty("input"), DType.Int64));
         Check.Close(Golden.Tensor(c, "output"), y, 0, 0, "output");
         y.Backward(Golden.Tensor(c, "grad_output"));
         Check.Close(Golden.Tensor(c.GetProperty("grads"), "weight"), emb.Weight.Grad!, what: "weight grad");
@@ -21,8 +21,8 @@ public class EmbeddingTests
         var emb = new Embedding(5, 4, paddingIdx: -1, generator: new Generator(3));
         Assert.Equal(4, emb.PaddingIdx);
         Assert.All(emb.Weight.Select(0, 4).ToArray(), v => Assert.Equal(0f, v));
-        Assert.Equal([2, 3, 4], emb.Call(Tensor.FromArray(new float[] { 0, 1, 2, 3, 4, 0 }, [2, 3])).Shape);
-        Assert.Equal([4], emb.Call(Tensor.Scalar(1)).Shape);
+        Assert.Equal([2, 3, 4], emb.Call(Tensor.FromArray(new long[] { 0, 1, 2, 3, 4, 0 }, [2, 3])).Shape);
+        Assert.Equal([4], emb.Call(Tensor.FromArray(new long[] { 1 }, [])).Shape);
     }
 
     [Fact]
@@ -38,11 +38,18 @@ public class EmbeddingTests
     public void BadIndicesNameTheModuleIndexAndPosition()
     {
         var model = new Sequential().Add("tokens", new Embedding(10, 3));
-        var range = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.FromArray(new float[] { 1, 12, 3 })));
+        var range = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.FromArray(new long[] { 1, 12, 3 })));
         Assert.Equal("tokens (Embedding): index 12 at position [1] is out of range for 10 embeddings (valid indices are 0 to 9).", range.Message);
-        var whole = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.FromArray(new float[] { 1.5f })));
-        Assert.Contains("index 1.5 at position [0] is not a whole number", whole.Message);
-        Assert.Throws<ArgumentException>(() => Functional.Embedding(Tensor.FromArray(new float[] { -1 }), Tensor.Zeros(3, 2)));
+        // PyTorch refuses float indices ("Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int").
+        var floats = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.FromArray(new float[] { 1 })));
+        Assert.Contains("tokens (Embedding): expected Int64 (or Int32) indices, got torch.float32", floats.Message);
+        Assert.Contains("Embedding: expected indices of scalar type Long or Int, but got torch.float32",
+            Assert.Throws<ArgumentException>(() => Functional.Embedding(Tensor.FromArray(new float[] { 1 }), Tensor.Zeros(3, 2))).Message);
+        Assert.Contains("index -1 at position [0] is out of range",
+            Assert.Throws<ArgumentException>(() => Functional.Embedding(Tensor.FromArray(new long[] { -1 }), Tensor.Zeros(3, 2))).Message);
+        // Int32 indices are accepted, as PyTorch accepts them.
+        var weight = Tensor.FromArray(new[] { 1.0, 2, 3, 4, 5, 6 }, [3, 2]);
+        Assert.Equal(new[] { 5.0, 6, 1, 2 }, Functional.Embedding(Tensor.FromArray(new long[] { 2, 0 }).To(DType.Int32), weight).ToDoubleArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => new Embedding(3, 2, paddingIdx: 3));
     }
 }

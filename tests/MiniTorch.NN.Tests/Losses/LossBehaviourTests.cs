@@ -7,7 +7,7 @@ public class LossBehaviourTests
     {
         var gen = new Generator(21);
         var logits = Tensor.Randn([3, 4], DType.Float64, gen, requiresGrad: true);
-        var labels = Tensor.IndexTensor(2, 0, 3).To(DType.Float64);
+        var labels = Tensor.IndexTensor(2, 0, 3);
         var weight = Tensor.FromArray(new[] { 0.5, 1.0, 2.0, 1.5 });
         var probs = Tensor.Randn([3, 4], DType.Float64, gen).Softmax(1);
         var target = Tensor.Randn([3, 4], DType.Float64, gen);
@@ -20,6 +20,9 @@ public class LossBehaviourTests
             ("ce none ignore", t => new CrossEntropyLoss(ignoreIndex: 0, reduction: Reduction.None).Call(t[0], labels)),
             ("ce probabilities", t => new CrossEntropyLoss().Call(t[0], probs)),
             ("nll", t => new NllLoss(weight, reduction: Reduction.Sum).Call(t[0].LogSoftmax(1), labels)),
+            // A non-contiguous input with an ignored target in the mean (PyTorch divides by the counted targets only).
+            ("ce mean ignore transposed", t => new CrossEntropyLoss(weight.Narrow(0, 0, 3)).Call(t[0].T, Tensor.FromArray(new long[] { 2, -100, 0, 1 }))),
+            ("nll mean ignore", t => new NllLoss(ignoreIndex: 1).Call(t[0].LogSoftmax(1), Tensor.FromArray(new long[] { 1, 3, 0 }))),
             ("bce", t => new BceWithLogitsLoss(posWeight: weight).Call(t[0], binary)),
         };
         foreach (var (name, f) in cases)
@@ -42,15 +45,17 @@ public class LossBehaviourTests
     {
         var ce = new CrossEntropyLoss();
         var logits = Tensor.Zeros(4, 10);
-        var range = Assert.Throws<ArgumentOutOfRangeException>(() => ce.Call(logits, Tensor.FromArray(new float[] { 1, 2, 10, 3 })));
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => ce.Call(logits, Tensor.FromArray(new long[] { 1, 2, 10, 3 })));
         Assert.Contains("CrossEntropyLoss: target 10 at position [2] is out of bounds: class indices must be in [0, 9] for an input of 10 classes (shape [4, 10])", range.Message);
-        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => ce.Call(logits, Tensor.FromArray(new float[] { 1, -1, 0, 3 })));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => ce.Call(logits, Tensor.FromArray(new long[] { 1, -1, 0, 3 })));
         Assert.Contains("target -1 at position [1] is out of bounds", negative.Message);
-        var fraction = Assert.Throws<ArgumentException>(() => ce.Call(logits, Tensor.FromArray(new float[] { 1, 2.5f, 0, 3 })));
-        Assert.Contains("target 2.5 at position [1] is not a whole number", fraction.Message);
-        var nan = Assert.Throws<ArgumentException>(() => ce.Call(logits, Tensor.FromArray(new float[] { float.NaN, 2, 0, 3 })));
-        Assert.Contains("target NaN at position [0]", nan.Message);
-        var nll = Assert.Throws<ArgumentOutOfRangeException>(() => new NllLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new float[] { 0, 3 })));
+        // Float class indices are refused, as PyTorch refuses them: "expected scalar type Long but found Float".
+        var floats = Assert.Throws<ArgumentException>(() => ce.Call(logits, Tensor.FromArray(new float[] { 1, 2, 0, 3 })));
+        Assert.Contains("CrossEntropyLoss: expected scalar type Long but found Float", floats.Message);
+        Assert.Contains("class probabilities", floats.Message);
+        var int32 = Tensor.FromArray(new long[] { 1, 2, 0, 3 }).To(DType.Int32);
+        Assert.Contains("expected scalar type Long but found Int", Assert.Throws<ArgumentException>(() => ce.Call(logits, int32)).Message);
+        var nll = Assert.Throws<ArgumentOutOfRangeException>(() => new NllLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new long[] { 0, 3 })));
         Assert.Contains("NllLoss: target 3 at position [1]", nll.Message);
     }
 
@@ -73,12 +78,12 @@ public class LossBehaviourTests
     public void IgnoredTargetsContributeNothing()
     {
         var logits = Tensor.Randn([3, 4], DType.Float64, new Generator(2), requiresGrad: true);
-        var loss = new CrossEntropyLoss(ignoreIndex: -1).Call(logits, Tensor.FromArray(new[] { 2.0, -1, 1 }));
-        var expected = new CrossEntropyLoss().Call(logits.Detach().IndexSelect(0, 0, 2), Tensor.FromArray(new[] { 2.0, 1 }));
+        var loss = new CrossEntropyLoss(ignoreIndex: -1).Call(logits, Tensor.FromArray(new long[] { 2, -1, 1 }));
+        var expected = new CrossEntropyLoss().Call(logits.Detach().IndexSelect(0, 0, 2), Tensor.FromArray(new long[] { 2, 1 }));
         Assert.Equal(expected.Item(), loss.Item(), 14);
         loss.Backward();
         Assert.All(logits.Grad!.Select(0, 1).ToDoubleArray(), g => Assert.Equal(0.0, g));
-        var all = new CrossEntropyLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new float[] { -100, -100 }));
+        var all = new CrossEntropyLoss().Call(Tensor.Zeros(2, 3), Tensor.FromArray(new long[] { -100, -100 }));
         Assert.True(double.IsNaN(all.Item()), "a mean over no counted targets is NaN, as in PyTorch");
     }
 }

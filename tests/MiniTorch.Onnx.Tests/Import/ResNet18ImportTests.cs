@@ -70,7 +70,7 @@ public class ResNet18ImportTests
         var head = new Linear(512, 3, generator: new Generator(5));
         var optimizer = new Sgd(head.Parameters(), lr: 1e-3);
         var images = Tensor.Rand([3, 3, 224, 224], generator: new Generator(13)) * 255.0;
-        var labels = Tensor.FromArray([0f, 1f, 2f]);
+        var labels = Tensor.FromArray([0L, 1, 2]);
         backbone.Train(); // frozen BatchNorms keep their running statistics even in training mode
         double first = 0, last = 0;
         for (int step = 0; step < 3; step++)

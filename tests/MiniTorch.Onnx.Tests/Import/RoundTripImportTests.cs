@@ -37,7 +37,7 @@ public class RoundTripImportTests
         model.Eval();
     }
 
-    private static Tensor Labels(int batch, int classes) => Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i % classes)).ToArray());
+    private static Tensor Labels(int batch, int classes) => Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (long)(i % classes)).ToArray());
 
     private static void CheckRoundTrip(Module model, Func<int, Tensor> input)
     {

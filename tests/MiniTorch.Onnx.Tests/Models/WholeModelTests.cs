@@ -21,7 +21,7 @@ public class WholeModelTests
 
     private static Tensor Images(int batch) => RoundTrip.Randn(batch + 50, batch, 1, 8, 8);
 
-    private static Tensor Labels(int batch) => Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray());
+    private static Tensor Labels(int batch) => Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray());
 
     [Fact]
     public void MultilayerPerceptron()
@@ -58,7 +58,7 @@ public class WholeModelTests
         model.Add("head", new Sequential(new Dropout(0.3), new Linear(64, 3, generator: new Generator(7))));
         model.GetSubmodule("backbone").Freeze();
         var frozen = model.GetSubmodule("backbone").StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
-        Train(model, Images(24), Tensor.FromArray(Enumerable.Range(0, 24).Select(i => (float)(i % 3)).ToArray()));
+        Train(model, Images(24), Tensor.FromArray(Enumerable.Range(0, 24).Select(i => (long)(i % 3)).ToArray()));
 
         var warnings = new List<string>();
         var onnx = RoundTrip.Check(model, Images, atol: 1e-4, options: new OnnxExportOptions { OnWarning = warnings.Add });

@@ -21,8 +21,11 @@ internal static class Build
     /// <summary>A Bool mask from a mask argument (a Bool one as is, numbers non-zero as true, as golden files store them).</summary>
     public static Tensor AsMask(Tensor t) => t.DType == DType.Bool ? t : t.Ne(0);
 
-    /// <summary>A Bool mask argument (non-zero values are true), as Where, MaskedFill and PyTorch's masked ops take.</summary>
-    public static TensorValue MaskArg(double[] values, params int[] shape) => new(shape, values, DType.Bool);
+    /// <summary>An Int64 index (or class-target) argument, as PyTorch's index arguments are.</summary>
+    public static TensorValue IndexArg(double[] values, params int[] shape) => new(shape, values) { DType = DType.Int64 };
+
+    /// <summary>A Bool mask argument.</summary>
+    public static TensorValue MaskArg(double[] values, params int[] shape) => new(shape, values) { DType = DType.Bool };
 
     public static InputSpec Randn(params int[] shape) => new Randn(shape);
 

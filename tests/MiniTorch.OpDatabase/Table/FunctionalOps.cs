@@ -65,11 +65,11 @@ internal static class FunctionalOps
             Call = One((x, a) => F.Embedding(a.Tensor("indices"), x[0], a.NullableInt("padding_idx"))),
             Samples =
             [
-                Sample(U(4, 3)).With(Args(("indices", TensorArg([0, 2, 1, 2], 2, 2)), ("padding_idx", null))),
+                Sample(U(4, 3)).With(Args(("indices", IndexArg([0, 2, 1, 2], 2, 2)), ("padding_idx", null))),
                 // PyTorch defines the padding row's gradient as zero (it is not the derivative), so finite differences do not apply.
-                Sample(Transposed(4, 3)).With(Args(("indices", TensorArg([3, 1, 1], 3)), ("padding_idx", 1))).Kink("padding_idx: the padding row's gradient is zero by definition"),
-                Sample(Transposed(4, 3)).With(Args(("indices", TensorArg([3, 0, 3], 3)), ("padding_idx", null))),
-                Sample(Randn(4, 3)).With(Args(("indices", TensorArg([0, 2, 1, 3, 3, 0], 2, 3)), ("padding_idx", null))).OnnxFixed(),
+                Sample(Transposed(4, 3)).With(Args(("indices", IndexArg([3, 1, 1], 3)), ("padding_idx", 1))).Kink("padding_idx: the padding row's gradient is zero by definition"),
+                Sample(Transposed(4, 3)).With(Args(("indices", IndexArg([3, 0, 3], 3)), ("padding_idx", null))),
+                Sample(Randn(4, 3)).With(Args(("indices", IndexArg([0, 2, 1, 3, 3, 0], 2, 3)), ("padding_idx", null))).OnnxFixed(),
             ],
         },
         new()
@@ -105,8 +105,8 @@ internal static class FunctionalOps
             Call = One((x, a) => F.CrossEntropy(x[0], a.Tensor("target"), reduction: Reduction(a))),
             Samples =
             [
-                Sample(Randn(4, 3)).With(Args(("target", TensorArg([0, 2, 1, 2], 4)), ("reduction", "mean"))),
-                Sample(Transposed(3, 4)).With(Args(("target", TensorArg([3, 0, 1], 3)), ("reduction", "sum"))),
+                Sample(Randn(4, 3)).With(Args(("target", IndexArg([0, 2, 1, 2], 4)), ("reduction", "mean"))),
+                Sample(Transposed(3, 4)).With(Args(("target", IndexArg([3, 0, 1], 3)), ("reduction", "sum"))),
             ],
         },
         new()
@@ -115,8 +115,8 @@ internal static class FunctionalOps
             Call = One((x, a) => F.NllLoss(x[0], a.Tensor("target"), reduction: Reduction(a))),
             Samples =
             [
-                Sample(Randn(4, 3)).With(Args(("target", TensorArg([0, 2, 1, 2], 4)), ("reduction", "mean"))),
-                Sample(Transposed(4, 3)).With(Args(("target", TensorArg([1, 0, 2, 2], 4)), ("reduction", "none"))),
+                Sample(Randn(4, 3)).With(Args(("target", IndexArg([0, 2, 1, 2], 4)), ("reduction", "mean"))),
+                Sample(Transposed(4, 3)).With(Args(("target", IndexArg([1, 0, 2, 2], 4)), ("reduction", "none"))),
             ],
         },
     ];

@@ -52,9 +52,9 @@ internal static class InPlaceOps
             Sample(AwayFromZero(2, 3)).With(Args(("mask", MaskArg([1, 0, 0, 1, 1, 0], 2, 3)), ("value", -1.0))),
             Sample(Strided(AwayFromZero(3, 2))).With(Args(("mask", MaskArg([1, 0, 1], 3)), ("value", 4.0)))),
         InPlace("IndexCopyInPlace", (x, a) => Copy(x[0]).IndexCopyInPlace(a.Int("dim"), a.Tensor("index"), x[1]),
-            Sample(U(3, 2), U(2, 2)).With(Args(("dim", 0), ("index", TensorArg([2, 0], 2))))),
+            Sample(U(3, 2), U(2, 2)).With(Args(("dim", 0), ("index", IndexArg([2, 0], 2))))),
         InPlace("IndexPutInPlace", (x, a) => Copy(x[0]).IndexPutInPlace([a.Tensor("rows")], x[1], a.Bool("accumulate")),
-            Sample(U(3, 2), U(2, 2)).With(Args(("rows", TensorArg([2, 2], 2)), ("accumulate", true)))),
+            Sample(U(3, 2), U(2, 2)).With(Args(("rows", IndexArg([2, 2], 2)), ("accumulate", true)))),
         InPlace("MaskedScatterInPlace", (x, a) => Copy(x[0]).MaskedScatterInPlace(a.Tensor("mask"), x[1]),
             Sample(U(2, 2), U(3)).With(Args(("mask", MaskArg([0, 1, 1, 1], 2, 2))))),
     ];

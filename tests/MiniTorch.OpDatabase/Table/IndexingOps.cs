@@ -76,9 +76,9 @@ internal static class IndexingOps
             Call = One((x, a) => x[0].IndexPut([a.Tensor("rows"), a.Tensor("cols")], x[1], a.Bool("accumulate"))),
             Samples =
             [
-                Sample(U(3, 4), U(2)).With(Args(("rows", TensorArg([0, 2], 2)), ("cols", TensorArg([1, 3], 2)), ("accumulate", false))),
-                Sample(U(3, 4), U(3)).With(Args(("rows", TensorArg([1, 1, 0], 3)), ("cols", TensorArg([2, 2, 0], 3)), ("accumulate", true))),
-                Sample(Randn(3, 4), Randn(2)).With(Args(("rows", TensorArg([0, 2], 2)), ("cols", TensorArg([1, 3], 2)), ("accumulate", false))).OnnxFixed(),
+                Sample(U(3, 4), U(2)).With(Args(("rows", IndexArg([0, 2], 2)), ("cols", IndexArg([1, 3], 2)), ("accumulate", false))),
+                Sample(U(3, 4), U(3)).With(Args(("rows", IndexArg([1, 1, 0], 3)), ("cols", IndexArg([2, 2, 0], 3)), ("accumulate", true))),
+                Sample(Randn(3, 4), Randn(2)).With(Args(("rows", IndexArg([0, 2], 2)), ("cols", IndexArg([1, 3], 2)), ("accumulate", false))).OnnxFixed(),
             ],
         },
         new()
@@ -115,7 +115,7 @@ internal static class IndexingOps
         },
     ];
 
-    private static OpArgs Index(int dim, double[] index, params int[] shape) => Args(("dim", dim), ("index", TensorArg(index, shape)));
+    private static OpArgs Index(int dim, double[] index, params int[] shape) => Args(("dim", dim), ("index", IndexArg(index, shape)));
 
     internal static (int, int) Pair(int[] v) => (v[0], v[1]);
 }

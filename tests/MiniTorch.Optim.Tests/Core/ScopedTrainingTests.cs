@@ -15,7 +15,7 @@ public class ScopedTrainingTests
         var g = new Generator(seed);
         var model = new Sequential(new Linear(inFeatures, hidden, generator: g), new Relu(), new Linear(hidden, hidden, generator: g), new Relu(), new Linear(hidden, 10, generator: g));
         var x = Tensor.Randn([batch, inFeatures], generator: g);
-        var labels = new float[batch];
+        var labels = new long[batch];
         for (int i = 0; i < batch; i++)
         {
             labels[i] = g.NextInt(10);

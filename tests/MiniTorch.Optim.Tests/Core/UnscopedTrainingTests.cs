@@ -24,7 +24,7 @@ public class UnscopedTrainingTests
         var g = new Generator(seed);
         var model = new Sequential(new Linear(784, 256, generator: g), new Relu(), new Linear(256, 256, generator: g), new Relu(), new Linear(256, 10, generator: g));
         var x = Tensor.Randn([batch, 784], generator: g);
-        var labels = new float[batch];
+        var labels = new long[batch];
         for (int i = 0; i < batch; i++)
         {
             labels[i] = g.NextInt(10);

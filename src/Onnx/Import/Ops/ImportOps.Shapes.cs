@@ -137,16 +137,18 @@ internal static partial class ImportOps
         table["ScatterElements"] = c =>
         {
             c.OnlyAttributes("axis", "reduction");
-            if (c.String("reduction", "none") != "add")
+            string reduction = c.String("reduction", "none");
+            if (reduction is not ("add" or "none"))
             {
-                throw c.Unsupported($"reduction='{c.String("reduction", "none")}' is not supported (only 'add', opset 16+)");
+                throw c.Unsupported($"reduction='{reduction}' is not supported (only 'none' and 'add', opset 16+)");
             }
             long axis = c.Int("axis", 0);
             return (x, _) =>
             {
                 var data = Data(x[0]);
                 int dim = Axis(axis, data.Rank);
-                return One(Like(x[0]!.Value, data.ScatterAdd(dim, Normalize(Data(x[1]), data.Size(dim)), Data(x[2]))));
+                var index = Normalize(Data(x[1]), data.Size(dim));
+                return One(Like(x[0]!.Value, reduction == "add" ? data.ScatterAdd(dim, index, Data(x[2])) : data.Scatter(dim, index, Data(x[2]))));
             };
         };
         table["Dropout"] = c =>
@@ -169,21 +171,18 @@ internal static partial class ImportOps
     /// <summary>Negative indices count from the end (ONNX); MiniTorch's index ops take non-negative whole numbers.</summary>
     private static Tensor Normalize(Tensor indices, int size)
     {
+        // The importer holds ONNX int64 values as float64; MiniTorch's index ops take Int64, with negatives wrapped here.
         var values = indices.ToDoubleArray();
-        bool changed = false;
+        var wrapped = new long[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
             if (values[i] < -size || values[i] >= size)
             {
                 throw new ArgumentException($"index {values[i]} is out of range for a dim of size {size}.");
             }
-            if (values[i] < 0)
-            {
-                values[i] += size;
-                changed = true;
-            }
+            wrapped[i] = (long)(values[i] < 0 ? values[i] + size : values[i]);
         }
-        return changed ? Tensor.FromArray(values, indices.Shape) : indices;
+        return Tensor.FromArray(wrapped, indices.Shape);
     }
 
     private static NodeKernel Reshape(NodeImportContext c)

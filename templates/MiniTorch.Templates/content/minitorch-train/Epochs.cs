@@ -20,7 +20,7 @@ public static class Epochs
             using var step = TensorScope.Enter();
             optimizer.ZeroGrad();
             var logits = model.Call(features);
-            var loss = lossFunction.Call(logits, labels);
+            var loss = lossFunction.Call(logits, labels.To(DType.Int64));
             loss.Backward();
             optimizer.Step();
             int n = labels.Size(0);
@@ -42,7 +42,7 @@ public static class Epochs
             {
                 using var batch = TensorScope.Enter();
                 var logits = model.Call(features);
-                lossSum += lossFunction.Call(logits, labels).Item() * labels.Size(0);
+                lossSum += lossFunction.Call(logits, labels.To(DType.Int64)).Item() * labels.Size(0);
                 correct += CountCorrect(logits, labels);
             }
         }
@@ -53,7 +53,7 @@ public static class Epochs
     {
         using (Autograd.NoGrad())
         {
-            return logits.ArgMax(1).Eq(labels).Sum().Item();
+            return logits.ArgMax(1).To(labels.DType).Eq(labels).Sum().Item();
         }
     }
 }
