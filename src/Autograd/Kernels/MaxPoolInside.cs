@@ -1,0 +1,78 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// Max pooling of one plane when every window lies inside the input (no padding, and the last window ends within the
+/// plane: every pool without padding or ceil mode, such as the CNNs' 2×2 stride 2): no bounds test per tap, and the
+/// 2×2 window unrolled. The taps are visited in the same order with the same rule as
+/// <see cref="PoolKernel.MaxForwardPlane"/> (strictly greater replaces, so the first of equal maxima wins; a NaN
+/// replaces anything), so the values and indices are identical.
+/// </summary>
+internal static class MaxPoolInside
+{
+    /// <summary>Whether every window of <paramref name="g"/> lies inside the input.</summary>
+    public static bool Applies(MaxPoolGeometry g) =>
+        g.PadH == 0 && g.PadW == 0 && g.OutH > 0 && g.OutW > 0
+        && (long)(g.OutH - 1) * g.StrideH + (long)(g.KernelH - 1) * g.DilationH < g.H
+        && (long)(g.OutW - 1) * g.StrideW + (long)(g.KernelW - 1) * g.DilationW < g.W;
+
+    /// <summary>y and index of one plane (see <see cref="PoolKernel.MaxForward"/>); <see cref="Applies"/> must hold.</summary>
+    public static void ForwardPlane<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> index, MaxPoolGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Applies() bounds every tap inside x, and y and index hold OutH·OutW elements: the unchecked reads stay inside.
+        if (x.Length < g.H * g.W || y.Length < g.OutH * g.OutW || index.Length < g.OutH * g.OutW)
+        {
+            throw new ArgumentException("MaxPool2d: a plane buffer is shorter than its geometry.");
+        }
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T y0 = ref MemoryMarshal.GetReference(y);
+        ref int i0 = ref MemoryMarshal.GetReference(index);
+        bool twoByTwo = g is { KernelH: 2, KernelW: 2, DilationH: 1, DilationW: 1 };
+        int o = 0;
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            int rowStart = oh * g.StrideH * g.W;
+            for (int ow = 0; ow < g.OutW; ow++, o++)
+            {
+                int start = rowStart + ow * g.StrideW;
+                int best = start;
+                T max = Unsafe.Add(ref x0, start);
+                if (twoByTwo)
+                {
+                    Take(ref x0, start + 1, ref max, ref best);
+                    Take(ref x0, start + g.W, ref max, ref best);
+                    Take(ref x0, start + g.W + 1, ref max, ref best);
+                }
+                else
+                {
+                    for (int i = 0; i < g.KernelH; i++)
+                    {
+                        int tapRow = start + i * g.DilationH * g.W;
+                        for (int j = i == 0 ? 1 : 0; j < g.KernelW; j++)
+                        {
+                            Take(ref x0, tapRow + j * g.DilationW, ref max, ref best);
+                        }
+                    }
+                }
+                Unsafe.Add(ref y0, o) = max;
+                Unsafe.Add(ref i0, o) = best;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take<T>(ref T x0, int at, ref T max, ref int best)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T v = Unsafe.Add(ref x0, at);
+        if (v > max || T.IsNaN(v))
+        {
+            max = v;
+            best = at;
+        }
+    }
+}
