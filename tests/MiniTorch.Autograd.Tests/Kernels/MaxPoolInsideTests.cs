@@ -6,7 +6,8 @@ namespace MiniTorch.Tests.Kernels;
 /// <summary>
 /// The unchecked max pool for windows inside the input against the general per-tap loop it bypasses, on data full of
 /// ties (values from a set of four) and NaNs, in both dtypes: the maxima and the argmax indices must be identical
-/// (the first of equal maxima, a NaN replacing anything, as PyTorch's CPU kernel).
+/// (the first of equal maxima, a NaN replacing anything, as PyTorch's CPU kernel). Float32 2×2 windows with column
+/// stride 2 take eight windows at a time (AVX2) with a scalar tail, so widths of 16, 11 and 17 outputs are included.
 /// </summary>
 public class MaxPoolInsideTests
 {
@@ -15,6 +16,8 @@ public class MaxPoolInsideTests
     {
         { 32, 32, (2, 2), (2, 2), (1, 1) },
         { 7, 9, (2, 2), (2, 2), (1, 1) },
+        { 5, 23, (2, 2), (2, 2), (1, 1) },
+        { 4, 34, (2, 2), (1, 2), (1, 1) },
         { 7, 9, (3, 3), (2, 2), (1, 1) },
         { 9, 8, (3, 2), (1, 2), (2, 1) },
         { 5, 5, (1, 1), (1, 1), (1, 1) },
