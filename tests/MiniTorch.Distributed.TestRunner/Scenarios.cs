@@ -6,6 +6,7 @@ internal static class Scenarios
     private static readonly (string Name, Action Run)[] All =
     [
         .. CollectiveScenarios.All,
+        .. DTypeScenarios.All,
         .. DdpScenarios.All,
         .. FaultScenarios.All,
         .. SingleProcessScenarios.All,

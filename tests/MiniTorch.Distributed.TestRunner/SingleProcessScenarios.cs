@@ -28,6 +28,12 @@ internal static class SingleProcessScenarios
         Check.Close([1, -2, 3], t, 0, "collectives of a world of one are the identity");
         Check.Close([1, -2, 3], Distributed.AllGather(t), 0, "AllGather of one rank");
         Check.Close([1, -2, 3], Distributed.ReduceScatter(t), 0, "ReduceScatter of one rank");
+        // Integer tensors are the identity too, and the dtype rules hold in a world of one as under mpirun.
+        var counts = Tensor.FromArray(new long[] { (1L << 60) + 1, -3 }, [2]);
+        Distributed.AllReduce(counts);
+        Distributed.Broadcast(counts, 0);
+        Check.That(counts.ToArray<long>().SequenceEqual(new[] { (1L << 60) + 1, -3 }), "Int64 collectives of a world of one are the identity");
+        Check.Throws<NotSupportedException>(() => Distributed.AllReduce(counts, ReduceOp.Avg), "ReduceOp.Avg is not supported for torch.int64 tensors", "Avg of Int64 in a world of one");
         Check.That(Parallelism.MaxThreads == Environment.ProcessorCount, $"one local rank keeps all {Environment.ProcessorCount} threads, got {Parallelism.MaxThreads}");
     }
 

@@ -3,8 +3,8 @@ namespace MiniTorch.Distributed.Tests;
 /// <summary>The 2- and 3-rank jobs, each started once and shared by the tests that read their output.</summary>
 public sealed class Jobs
 {
-    private static readonly Lazy<JobResult> s_two = new(() => MpiJob.Run(2, TimeSpan.FromSeconds(120), "collectives", "ddp"));
-    private static readonly Lazy<JobResult> s_three = new(() => MpiJob.Run(3, TimeSpan.FromSeconds(180), "collectives", "ddp"));
+    private static readonly Lazy<JobResult> s_two = new(() => MpiJob.Run(2, TimeSpan.FromSeconds(150), "collectives", "dtypes", "ddp"));
+    private static readonly Lazy<JobResult> s_three = new(() => MpiJob.Run(3, TimeSpan.FromSeconds(210), "collectives", "dtypes", "ddp"));
 
     public static JobResult OnRanks(int ranks) => ranks == 2 ? s_two.Value : s_three.Value;
 }
@@ -33,6 +33,34 @@ public sealed class CollectiveTests
     [InlineData(3)]
     public void AllGather_ReduceScatter_Barrier_and_errors(int ranks)
         => Jobs.OnRanks(ranks).AssertPassed(ranks, "collectives.allgather", "collectives.reducescatter", "collectives.barrier", "collectives.errors");
+}
+
+[Collection("mpi")]
+public sealed class DTypeCollectiveTests
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Int64_Int32_and_UInt8_reduce_exactly_in_their_own_dtype_and_Bool_reduces_as_or_and_and(int ranks)
+        => Jobs.OnRanks(ranks).AssertPassed(ranks, "dtypes.allreduce-integers", "dtypes.allreduce-bool", "dtypes.reducescatter");
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Every_dtype_is_broadcast_and_gathered_bit_for_bit(int ranks)
+        => Jobs.OnRanks(ranks).AssertPassed(ranks, "dtypes.broadcast-allgather");
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Avg_of_integers_and_reductions_of_half_types_are_refused_alike_on_every_rank(int ranks)
+        => Jobs.OnRanks(ranks).AssertPassed(ranks, "dtypes.errors");
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void DDP_gives_every_rank_rank_0s_Int64_num_batches_tracked_and_refuses_float16_gradients(int ranks)
+        => Jobs.OnRanks(ranks).AssertPassed(ranks, "dtypes.ddp-batchnorm-count", "dtypes.ddp-float16-parameters");
 }
 
 [Collection("mpi")]

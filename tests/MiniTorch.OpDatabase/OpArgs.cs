@@ -141,11 +141,11 @@ public sealed class OpArgs : IEnumerable<KeyValuePair<string, object?>>
 }
 
 /// <summary>A constant tensor argument (an index tensor, a mask, a condition): its shape, values (row-major) and dtype.</summary>
-public sealed record TensorValue(int[] Shape, double[] Values)
+/// <param name="Shape">The tensor's shape.</param>
+/// <param name="Values">Its values, row-major.</param>
+/// <param name="DType">Its dtype: Float64 (the default), Int64 for indices and class targets, Bool for masks.</param>
+public sealed record TensorValue(int[] Shape, double[] Values, DType DType = DType.Float64)
 {
-    /// <summary>The tensor's dtype: Float64 (the default), Int64 for indices and class targets, Bool for masks.</summary>
-    public DType DType { get; init; } = DType.Float64;
-
     /// <summary>A tensor of these values in <see cref="DType"/>, without grad.</summary>
     public Tensor ToTensor() => DType switch
     {

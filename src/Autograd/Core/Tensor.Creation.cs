@@ -15,6 +15,9 @@ public partial class Tensor
     /// expression of integer literals (<c>Tensor.FromArray([0, 2, 1])</c>) binds here, so it gives Int64 as
     /// <c>torch.tensor([0, 2, 1])</c> does; make Int32 with <c>To(DType.Int32)</c>.
     /// </summary>
+    // Without the priority, C#'s better-conversion rule sends integer literals to the narrowest array they fit
+    // (byte[], so UInt8), and a negative literal is ambiguous between long[] and Half[].
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static Tensor FromArray(long[] data, int[]? shape = null) => FromData(data, shape, requiresGrad: false);
 
     /// <summary>A Bool tensor holding a copy of <paramref name="data"/>, of the given shape (1-D if omitted).</summary>

@@ -103,22 +103,48 @@ internal static class ConvKernel
     /// Adds (or, for the first sample when <paramref name="accumulate"/> is false, writes) the weight gradient of samples
     /// [first, end) into <paramref name="dw"/> from <paramref name="dwOffset"/> on the calling thread.
     /// </summary>
+    /// <remarks>
+    /// Each group's gradient is summed over the samples transposed, dwᵀ (k × og) += columns (k × l) · gyᵀ (l × og), in a
+    /// per-thread buffer, and transposed into dw once at the end. Against dw (og × k) += gy · columnsᵀ, this packs the
+    /// columns as A with row loads instead of gathering them down k into B panels, and the rows of the result (k, a
+    /// multiple of the 6-row micro-tile for every 3×3 kernel over 2·C channels) leave no edge tiles: measured in one
+    /// process, alternating, 0.83× the time for 32→64 channels on 16×16 and 0.43× for 3→32 on 32×32 (og = 32 fills
+    /// one 32-wide B strip where k = 27 left 5 of 32 columns empty).
+    /// </remarks>
     internal static void WeightGradSamples<T>(int first, int end, T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, int dwOffset,
         bool accumulate, ConvGeometry g, int gemmThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
         T[] cols = g.ColumnsAreInput ? [] : ColumnBuffer<T>.Get(k * l);
+        T[] transposed = TransposedWeightBuffer<T>.Get(g.OutChannels * k);
         for (int n = first; n < end; n++)
         {
             for (int group = 0; group < g.Groups; group++)
             {
                 int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
                 var (source, sourceOffset) = SampleColumns(x, xo, cols, g);
-                var columnsT = new StridedMatrix<T>(source, sourceOffset, 1, l);
-                var grad = StridedMatrix<T>.RowMajor(gy, gyOffset + (n * g.OutChannels + group * og) * l, l);
-                Gemm.Multiply(og, k, l, grad, columnsT, dw, dwOffset + group * og * k, k,
-                    accumulate: accumulate || n > first, maxThreads: gemmThreads);
+                var columns = StridedMatrix<T>.RowMajor(source, sourceOffset, l);
+                var gradT = new StridedMatrix<T>(gy, gyOffset + (n * g.OutChannels + group * og) * l, 1, l);
+                Gemm.Multiply(k, og, l, columns, gradT, transposed, group * k * og, og, accumulate: n > first, maxThreads: gemmThreads);
+            }
+        }
+        for (int group = 0; group < g.Groups; group++)
+        {
+            AddTransposed(transposed.AsSpan(group * k * og, k * og), dw.AsSpan(dwOffset + group * og * k, og * k), k, og, accumulate);
+        }
+    }
+
+    /// <summary>destination (cols × rows) = (or +=) sourceᵀ, source being rows × cols row-major.</summary>
+    private static void AddTransposed<T>(ReadOnlySpan<T> source, Span<T> destination, int rows, int cols, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int c = 0; c < cols; c++)
+        {
+            var line = destination.Slice(c * rows, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                line[r] = accumulate ? line[r] + source[r * cols + c] : source[r * cols + c];
             }
         }
     }
@@ -176,6 +202,24 @@ internal enum ConvMode
 
 /// <summary>A per-thread column-matrix buffer, kept for the thread's lifetime so steady-state convolutions allocate nothing.</summary>
 internal static class ColumnBuffer<T>
+    where T : unmanaged
+{
+    [ThreadStatic]
+    private static T[]? t_buffer;
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements with arbitrary contents.</summary>
+    public static T[] Get(int length)
+    {
+        if (t_buffer is null || t_buffer.Length < length)
+        {
+            t_buffer = GC.AllocateUninitializedArray<T>(length);
+        }
+        return t_buffer;
+    }
+}
+
+/// <summary>A per-thread buffer for a transposed weight gradient (O × C/G·kh·kw), kept for the thread's lifetime.</summary>
+internal static class TransposedWeightBuffer<T>
     where T : unmanaged
 {
     [ThreadStatic]

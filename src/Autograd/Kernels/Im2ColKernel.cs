@@ -79,32 +79,50 @@ internal static class Im2ColKernel
     /// <summary>
     /// Writes one sample's column matrix (C·kh·kw, OutH·OutW) of the C planes at <paramref name="xOffset"/> into the
     /// start of <paramref name="cols"/> on the calling thread; <paramref name="g"/> describes one sample (N = 1).
+    /// <paramref name="runs"/> false forces the row-by-row copy even where <see cref="Im2ColRuns"/> applies (tests compare the two).
     /// </summary>
-    public static void UnfoldSample<T>(T[] x, int xOffset, T[] cols, WindowGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void UnfoldSample<T>(T[] x, int xOffset, T[] cols, WindowGeometry g, bool runs = true) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int p = 0; p < g.C; p++)
         {
-            UnfoldPlane(x, xOffset, cols, g, T.Zero, p);
+            UnfoldPlane(x, xOffset, cols, g, T.Zero, p, runs);
         }
     }
 
     /// <summary>
     /// Adds one sample's column matrix (C·kh·kw, OutH·OutW), read from the start of <paramref name="cols"/>, into the
     /// C planes at <paramref name="xOffset"/> on the calling thread; <paramref name="g"/> describes one sample (N = 1).
+    /// <paramref name="cols"/> is the caller's scratch: where <see cref="Im2ColRuns"/> applies (and <paramref name="runs"/>
+    /// is true) its padded window positions are overwritten with zeros.
     /// </summary>
-    public static void FoldSample<T>(T[] cols, T[] x, int xOffset, WindowGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void FoldSample<T>(T[] cols, T[] x, int xOffset, WindowGeometry g, bool runs = true) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (runs && Im2ColRuns.Applies(g))
+        {
+            int planeRows = g.KernelH * g.KernelW * g.Positions, planeSize = g.H * g.W;
+            for (int p = 0; p < g.C; p++)
+            {
+                Im2ColRuns.FoldPlane(cols.AsSpan(p * planeRows, planeRows), x.AsSpan(xOffset + p * planeSize, planeSize), g);
+            }
+            return;
+        }
         for (int p = 0; p < g.C; p++)
         {
             FoldPlane(cols, 0, x, xOffset, g, p);
         }
     }
 
-    private static void UnfoldPlane<T>(T[] x, int xOffset, T[] cols, WindowGeometry g, T pad, int plane) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void UnfoldPlane<T>(T[] x, int xOffset, T[] cols, WindowGeometry g, T pad, int plane, bool runs = true) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = plane / g.C, c = plane % g.C;
         int outH = g.OutH, outW = g.OutW, positions = g.Positions;
         ReadOnlySpan<T> src = x.AsSpan(xOffset + plane * g.H * g.W, g.H * g.W);
+        if (runs && Im2ColRuns.Applies(g))
+        {
+            int planeRows = g.KernelH * g.KernelW * positions;
+            Im2ColRuns.UnfoldPlane(src, cols.AsSpan((n * g.Rows + c * g.KernelH * g.KernelW) * positions, planeRows), g, pad);
+            return;
+        }
         for (int i = 0; i < g.KernelH; i++)
         {
             for (int j = 0; j < g.KernelW; j++)
@@ -127,7 +145,11 @@ internal static class Im2ColKernel
                     line[hi..].Fill(pad);
                     if (g.StrideW == 1)
                     {
-                        srcRow.Slice(colStart + lo, hi - lo).CopyTo(line[lo..hi]);
+                        // hi == lo when this tap reads only padding (a kernel wider than the input): no slice at colStart + lo < 0.
+                        if (hi > lo)
+                        {
+                            srcRow.Slice(colStart + lo, hi - lo).CopyTo(line[lo..hi]);
+                        }
                     }
                     else
                     {
@@ -163,6 +185,14 @@ internal static class Im2ColKernel
                     }
                     ReadOnlySpan<T> line = src.Slice(oh * outW, outW);
                     Span<T> dstRow = dst.Slice(ih * g.W, g.W);
+                    if (g.StrideW == 1)
+                    {
+                        if (hi > lo)
+                        {
+                            Im2ColRuns.AddInto(line[lo..hi], dstRow.Slice(colStart + lo, hi - lo));
+                        }
+                        continue;
+                    }
                     for (int ow = lo; ow < hi; ow++)
                     {
                         dstRow[colStart + ow * g.StrideW] += line[ow];

@@ -263,11 +263,15 @@ internal sealed class PoolJob<T> : IParallelWork
         }
         var g = _max;
         int input = g.H * g.W, output = g.OutH * g.OutW;
+        bool inside = MaxPoolInside.Applies(g);
         for (int p = first; p < end; p++)
         {
             var index = _index.AsSpan(p * output, output);
             switch (_mode)
             {
+                case PoolMode.MaxForward when inside:
+                    MaxPoolInside.ForwardPlane<T>(source.AsSpan(_sourceOffset + p * input, input), destination.AsSpan(p * output, output), index, g);
+                    break;
                 case PoolMode.MaxForward:
                     PoolKernel.MaxForwardPlane<T>(source.AsSpan(_sourceOffset + p * input, input), destination.AsSpan(p * output, output), index, g);
                     break;

@@ -29,11 +29,27 @@ internal static partial class MpiLibrary
 
     public static IntPtr Byte { get; private set; }
 
+    public static IntPtr Int64 { get; private set; }
+
+    public static IntPtr Int32 { get; private set; }
+
+    public static IntPtr UInt8 { get; private set; }
+
+    /// <summary>MPI_UINT16_T: carries Float16 and BFloat16 bits unchanged (Open MPI 4 has no half-precision type to compute with).</summary>
+    public static IntPtr UInt16 { get; private set; }
+
+    /// <summary>MPI_C_BOOL: one byte, like .NET's bool; the MPI standard allows only the logical ops on it.</summary>
+    public static IntPtr CBool { get; private set; }
+
     public static IntPtr OpSum { get; private set; }
 
     public static IntPtr OpMax { get; private set; }
 
     public static IntPtr OpMin { get; private set; }
+
+    public static IntPtr OpLogicalAnd { get; private set; }
+
+    public static IntPtr OpLogicalOr { get; private set; }
 
     /// <summary>The library file to load: <c>MINITORCH_MPI_LIBRARY</c> when set, else Open MPI's soname.</summary>
     public static string LibraryPath => Environment.GetEnvironmentVariable("MINITORCH_MPI_LIBRARY") is { Length: > 0 } path ? path : MpiNative.Library;
@@ -64,9 +80,16 @@ internal static partial class MpiLibrary
             Double = Export(handle, "ompi_mpi_double");
             Int = Export(handle, "ompi_mpi_int");
             Byte = Export(handle, "ompi_mpi_byte");
+            Int64 = Export(handle, "ompi_mpi_int64_t");
+            Int32 = Export(handle, "ompi_mpi_int32_t");
+            UInt8 = Export(handle, "ompi_mpi_uint8_t");
+            UInt16 = Export(handle, "ompi_mpi_uint16_t");
+            CBool = Export(handle, "ompi_mpi_c_bool");
             OpSum = Export(handle, "ompi_mpi_op_sum");
             OpMax = Export(handle, "ompi_mpi_op_max");
             OpMin = Export(handle, "ompi_mpi_op_min");
+            OpLogicalAnd = Export(handle, "ompi_mpi_op_land");
+            OpLogicalOr = Export(handle, "ompi_mpi_op_lor");
             NativeLibrary.SetDllImportResolver(typeof(MpiLibrary).Assembly, Resolve);
             s_handle = handle;
         }

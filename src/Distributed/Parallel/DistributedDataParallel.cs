@@ -11,7 +11,8 @@ namespace MiniTorch.Distributed;
 /// <remarks>
 /// <para>At construction, every rank's model is checked against rank 0's (parameter and buffer names, shapes, dtypes,
 /// requires-grad flags; a mismatch is the same <see cref="DistributedException"/> on every rank), then rank 0's
-/// parameters and buffers are broadcast so all ranks start equal.</para>
+/// parameters and buffers are broadcast so all ranks start equal: one broadcast per dtype, so integer and bool buffers
+/// (BatchNorm's Int64 <c>num_batches_tracked</c>) come from rank 0 as well, as in PyTorch.</para>
 /// <para>During backward, gradients are copied into buckets (about <c>bucketCapMb</c> MiB each, filled in reverse
 /// registration order, which is roughly the order backward produces them); a full bucket starts its all-reduce at
 /// once, so communication overlaps the rest of backward. Parameters with RequiresGrad false are left out.</para>
@@ -34,9 +35,11 @@ public sealed class DistributedDataParallel : Module, IDisposable
     /// <param name="bucketCapMb">The gradient bucket size in MiB (PyTorch's <c>bucket_cap_mb</c>).</param>
     /// <param name="findUnusedParameters">Allow parameters that get no gradient in a step (found by walking the
     /// output's graph at each forward, which costs time); without it such a parameter is an error that names it.</param>
-    /// <param name="broadcastBuffers">Broadcast rank 0's buffers (BatchNorm running statistics) at every forward
-    /// (PyTorch's <c>broadcast_buffers=True</c>).</param>
+    /// <param name="broadcastBuffers">Broadcast rank 0's buffers of every dtype (BatchNorm's running statistics and
+    /// batch count) at every forward (PyTorch's <c>broadcast_buffers=True</c>).</param>
     /// <exception cref="DistributedException">Not initialised, or the ranks' models differ.</exception>
+    /// <exception cref="NotSupportedException">A trainable parameter is not float32 or float64 (MPI cannot average
+    /// float16 or bfloat16 gradients); the message names it.</exception>
     public DistributedDataParallel(Module module, double bucketCapMb = DefaultBucketCapMb, bool findUnusedParameters = false, bool broadcastBuffers = true)
     {
         ArgumentNullException.ThrowIfNull(module);

@@ -2,7 +2,9 @@ namespace MiniTorch.Distributed;
 
 /// <summary>
 /// One bucket of DistributedDataParallel's gradient reduction: a flat buffer of one dtype that holds the gradients of
-/// several parameters back to back, reduced by one all-reduce once all of them have arrived.
+/// several parameters back to back, reduced by one all-reduce once all of them have arrived. Only Float32 and Float64
+/// buckets exist: only floating parameters have gradients, and MPI cannot average Float16 or BFloat16 ones (the
+/// reducer refuses those parameters at construction, naming them).
 /// </summary>
 internal sealed class GradBucket
 {
@@ -13,7 +15,12 @@ internal sealed class GradBucket
         Parameters = parameters;
         Offsets = offsets;
         Elements = elements;
-        Flat = dtype == DType.Float32 ? Tensor.WrapArray(new float[elements], elements) : Tensor.WrapArray(new double[elements], elements);
+        Flat = dtype switch
+        {
+            DType.Float32 => Tensor.WrapArray(new float[elements], elements),
+            DType.Float64 => Tensor.WrapArray(new double[elements], elements),
+            _ => throw NotReducible(dtype),
+        };
         Flat.DetachFromScope();
     }
 
@@ -42,13 +49,16 @@ internal sealed class GradBucket
     public void CopyIn(int slot, Tensor? grad, int numel)
     {
         int offset = Offsets[slot];
-        if (DType == DType.Float32)
+        switch (DType)
         {
-            Fill(Flat.AsSpan<float>().Slice(offset, numel), grad);
-        }
-        else
-        {
-            Fill(Flat.AsSpan<double>().Slice(offset, numel), grad);
+            case DType.Float32:
+                Fill(Flat.AsSpan<float>().Slice(offset, numel), grad);
+                break;
+            case DType.Float64:
+                Fill(Flat.AsSpan<double>().Slice(offset, numel), grad);
+                break;
+            default:
+                throw NotReducible(DType);
         }
     }
 
@@ -71,15 +81,18 @@ internal sealed class GradBucket
     public void CopyOut(int slot, Tensor grad)
     {
         int offset = Offsets[slot];
-        if (grad.IsContiguous)
+        if (grad.IsContiguous && grad.DType == DType)
         {
-            if (DType == DType.Float32)
+            switch (DType)
             {
-                Flat.AsSpan<float>().Slice(offset, grad.Numel).CopyTo(grad.AsSpan<float>());
-            }
-            else
-            {
-                Flat.AsSpan<double>().Slice(offset, grad.Numel).CopyTo(grad.AsSpan<double>());
+                case DType.Float32:
+                    Flat.AsSpan<float>().Slice(offset, grad.Numel).CopyTo(grad.AsSpan<float>());
+                    break;
+                case DType.Float64:
+                    Flat.AsSpan<double>().Slice(offset, grad.Numel).CopyTo(grad.AsSpan<double>());
+                    break;
+                default:
+                    throw NotReducible(DType);
             }
         }
         else
@@ -96,14 +109,23 @@ internal sealed class GradBucket
     {
         var result = Tensor.Zeros(shape, DType);
         int n = result.Numel;
-        if (DType == DType.Float32)
+        switch (DType)
         {
-            Flat.AsSpan<float>().Slice(Offsets[slot], n).CopyTo(result.AsSpan<float>());
-        }
-        else
-        {
-            Flat.AsSpan<double>().Slice(Offsets[slot], n).CopyTo(result.AsSpan<double>());
+            case DType.Float32:
+                Flat.AsSpan<float>().Slice(Offsets[slot], n).CopyTo(result.AsSpan<float>());
+                break;
+            case DType.Float64:
+                Flat.AsSpan<double>().Slice(Offsets[slot], n).CopyTo(result.AsSpan<double>());
+                break;
+            default:
+                throw NotReducible(DType);
         }
         return result;
     }
+
+    /// <summary>Whether gradients of this dtype can be averaged in a bucket.</summary>
+    public static bool IsReducible(DType dtype) => dtype is DType.Float32 or DType.Float64;
+
+    private static NotSupportedException NotReducible(DType dtype) =>
+        new($"DistributedDataParallel: a gradient bucket holds Float32 or Float64 gradients, not {dtype}.");
 }

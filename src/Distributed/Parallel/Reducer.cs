@@ -258,6 +258,7 @@ internal sealed class Reducer : IDisposable
         for (int i = parameters.Count - 1; i >= 0; i--)
         {
             var p = parameters[i].Parameter;
+            CheckReducible(parameters[i].Name, p);
             if (!open.TryGetValue(p.DType, out var current))
             {
                 current = ([], 0);
@@ -283,6 +284,23 @@ internal sealed class Reducer : IDisposable
             }
         }
         return [.. buckets];
+    }
+
+    /// <summary>
+    /// Refuses, at construction and on every rank alike, a trainable parameter whose gradient MPI cannot average,
+    /// rather than failing mid-backward.
+    /// </summary>
+    private static void CheckReducible(string name, Parameter p)
+    {
+        if (GradBucket.IsReducible(p.DType))
+        {
+            return;
+        }
+        string why = p.DType.IsFloatingPoint()
+            ? $"Open MPI 4 has no {p.DType.ScalarTypeName()} datatype to average gradients with. Keep the trainable parameters in float32 (model.To(DType.Float32)) or freeze this one (RequiresGrad = false) before wrapping."
+            : "only floating-point parameters have gradients (PyTorch: only Tensors of floating point dtype can require gradients).";
+        throw new NotSupportedException(
+            $"DistributedDataParallel: parameter '{name}' is {p.DType.TorchName()} and requires grad, but gradient buckets hold float32 or float64 gradients only: {why}");
     }
 
     public void Dispose()

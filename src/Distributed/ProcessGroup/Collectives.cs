@@ -10,17 +10,26 @@ public static partial class Distributed
     /// mean, maximum or minimum (PyTorch's <c>dist.all_reduce(tensor, op)</c>). Non-contiguous tensors are reduced
     /// through a contiguous copy and written back.
     /// </summary>
+    /// <remarks>
+    /// Integer tensors (Int64, Int32, UInt8) keep their dtype and wrap on overflow, as PyTorch's in-place all_reduce
+    /// does. Bool tensors reduce logically: Sum and Max give "true on any rank", Min "true on every rank" (PyTorch's
+    /// NCCL backend). Avg needs a floating tensor, and Float16/BFloat16 cannot be reduced (Open MPI 4 has no type for them).
+    /// </remarks>
     /// <exception cref="DistributedException">Not initialised, or the tensor is an expanded view with overlapping elements.</exception>
+    /// <exception cref="NotSupportedException">Avg of an integer or bool tensor, or any reduction of a Float16 or BFloat16 tensor.</exception>
     public static unsafe void AllReduce(Tensor tensor, ReduceOp op = ReduceOp.Sum)
     {
         var env = Current(nameof(AllReduce));
         CheckWritable(nameof(AllReduce), tensor);
+        MpiDTypes.CheckReduction(tensor.DType, op, nameof(AllReduce));
         if (env.WorldSize == 1 || tensor.Numel == 0)
         {
             return;
         }
-        using var buffer = new TensorBuffer(tensor);
-        MpiLibrary.Check(MpiNative.Allreduce((void*)MpiLibrary.InPlace, buffer.Pointer, buffer.Count, buffer.MpiType, MpiOp(op), MpiLibrary.CommWorld),
+        var stageAs = MpiDTypes.ReductionDType(tensor.DType, op);
+        var (mpiType, mpiOp) = MpiDTypes.Reduction(stageAs, op, nameof(AllReduce));
+        using var buffer = new TensorBuffer(tensor, stageAs);
+        MpiLibrary.Check(MpiNative.Allreduce((void*)MpiLibrary.InPlace, buffer.Pointer, buffer.Count, mpiType, mpiOp, MpiLibrary.CommWorld),
             $"Distributed.AllReduce({op}) of {buffer.Count} {tensor.DType} elements (MPI_Allreduce)");
         if (op == ReduceOp.Avg)
         {
@@ -32,21 +41,25 @@ public static partial class Distributed
     /// <summary>
     /// Starts reducing <paramref name="tensor"/> in place over all ranks without waiting (PyTorch's
     /// <c>dist.all_reduce(tensor, op, async_op=True)</c>, on MPI_Iallreduce); <see cref="DistributedWork.Wait"/> completes it.
-    /// The tensor must not be read or written until then.
+    /// The tensor must not be read or written until then. Dtypes and ops as <see cref="AllReduce"/>.
     /// </summary>
+    /// <exception cref="NotSupportedException">Avg of an integer or bool tensor, or any reduction of a Float16 or BFloat16 tensor.</exception>
     public static unsafe DistributedWork AllReduceAsync(Tensor tensor, ReduceOp op = ReduceOp.Sum)
     {
         var env = Current(nameof(AllReduceAsync));
         CheckWritable(nameof(AllReduceAsync), tensor);
+        MpiDTypes.CheckReduction(tensor.DType, op, nameof(AllReduceAsync));
         if (env.WorldSize == 1 || tensor.Numel == 0)
         {
             return DistributedWork.Completed;
         }
-        var buffer = new TensorBuffer(tensor);
+        var stageAs = MpiDTypes.ReductionDType(tensor.DType, op);
+        var (mpiType, mpiOp) = MpiDTypes.Reduction(stageAs, op, nameof(AllReduceAsync));
+        var buffer = new TensorBuffer(tensor, stageAs);
         IntPtr request;
         try
         {
-            MpiLibrary.Check(MpiNative.Iallreduce((void*)MpiLibrary.InPlace, buffer.Pointer, buffer.Count, buffer.MpiType, MpiOp(op), MpiLibrary.CommWorld, &request),
+            MpiLibrary.Check(MpiNative.Iallreduce((void*)MpiLibrary.InPlace, buffer.Pointer, buffer.Count, mpiType, mpiOp, MpiLibrary.CommWorld, &request),
                 $"Distributed.AllReduceAsync({op}) of {buffer.Count} {tensor.DType} elements (MPI_Iallreduce)");
         }
         catch
@@ -70,6 +83,7 @@ public static partial class Distributed
     /// <summary>
     /// Copies <paramref name="tensor"/> from rank <paramref name="root"/> into the same tensor on every other rank
     /// (PyTorch's <c>dist.broadcast(tensor, src)</c>). Every rank must pass a tensor of the same dtype and element count.
+    /// Every dtype is supported: the elements are copied bit for bit.
     /// </summary>
     /// <exception cref="DistributedException"><paramref name="root"/> is not a rank.</exception>
     public static unsafe void Broadcast(Tensor tensor, int root = 0)
@@ -84,8 +98,9 @@ public static partial class Distributed
         {
             return;
         }
+        var mpiType = MpiDTypes.Transfer(tensor.DType, nameof(Broadcast));
         using var buffer = new TensorBuffer(tensor);
-        MpiLibrary.Check(MpiNative.Bcast(buffer.Pointer, buffer.Count, buffer.MpiType, root, MpiLibrary.CommWorld),
+        MpiLibrary.Check(MpiNative.Bcast(buffer.Pointer, buffer.Count, mpiType, root, MpiLibrary.CommWorld),
             $"Distributed.Broadcast of {buffer.Count} {tensor.DType} elements from rank {root} (MPI_Bcast)");
         if (env.Rank != root)
         {
@@ -96,7 +111,8 @@ public static partial class Distributed
     /// <summary>
     /// Gathers every rank's <paramref name="tensor"/> into one new tensor on every rank, stacked along a new first
     /// dimension in rank order: shape [WorldSize, ...tensor.Shape] (PyTorch's <c>dist.all_gather_into_tensor</c>,
-    /// with the ranks' tensors as the first dimension, as <c>torch.stack(all_gather(...))</c> gives).
+    /// with the ranks' tensors as the first dimension, as <c>torch.stack(all_gather(...))</c> gives). Every dtype is
+    /// supported: the elements are copied bit for bit.
     /// </summary>
     public static unsafe Tensor AllGather(Tensor tensor)
     {
@@ -111,9 +127,10 @@ public static partial class Distributed
             TensorValues.Copy(tensor, result.Reshape(tensor.Shape));
             return result;
         }
+        var mpiType = MpiDTypes.Transfer(tensor.DType, nameof(AllGather));
         using var send = new TensorBuffer(tensor);
         using var receive = new TensorBuffer(result);
-        MpiLibrary.Check(MpiNative.Allgather(send.Pointer, send.Count, send.MpiType, receive.Pointer, send.Count, send.MpiType, MpiLibrary.CommWorld),
+        MpiLibrary.Check(MpiNative.Allgather(send.Pointer, send.Count, mpiType, receive.Pointer, send.Count, mpiType, MpiLibrary.CommWorld),
             $"Distributed.AllGather of {send.Count} {tensor.DType} elements per rank (MPI_Allgather)");
         return result;
     }
@@ -122,13 +139,15 @@ public static partial class Distributed
     /// Reduces <paramref name="input"/> over all ranks and leaves rank r with the r-th of <see cref="WorldSize"/> equal
     /// chunks of the result along the first dimension (PyTorch's <c>dist.reduce_scatter_tensor(output, input, op)</c>).
     /// The first dimension of <paramref name="input"/> must be divisible by the world size; the result has shape
-    /// [input.Shape[0] / WorldSize, ...].
+    /// [input.Shape[0] / WorldSize, ...]. Dtypes and ops as <see cref="AllReduce"/>.
     /// </summary>
     /// <exception cref="DistributedException">The input is a scalar, or its first dimension is not divisible by the world size.</exception>
+    /// <exception cref="NotSupportedException">Avg of an integer or bool tensor, or any reduction of a Float16 or BFloat16 tensor.</exception>
     public static unsafe Tensor ReduceScatter(Tensor input, ReduceOp op = ReduceOp.Sum)
     {
         var env = Current(nameof(ReduceScatter));
         ArgumentNullException.ThrowIfNull(input);
+        MpiDTypes.CheckReduction(input.DType, op, nameof(ReduceScatter));
         if (input.Rank == 0 || input.Shape[0] % env.WorldSize != 0)
         {
             throw new DistributedException(
@@ -143,10 +162,13 @@ public static partial class Distributed
             TensorValues.Copy(input, result);
             return result;
         }
-        using var send = new TensorBuffer(input);
-        using var receive = new TensorBuffer(result);
-        MpiLibrary.Check(MpiNative.ReduceScatterBlock(send.Pointer, receive.Pointer, receive.Count, send.MpiType, MpiOp(op), MpiLibrary.CommWorld),
+        var stageAs = MpiDTypes.ReductionDType(input.DType, op);
+        var (mpiType, mpiOp) = MpiDTypes.Reduction(stageAs, op, nameof(ReduceScatter));
+        using var send = new TensorBuffer(input, stageAs);
+        using var receive = new TensorBuffer(result, stageAs);
+        MpiLibrary.Check(MpiNative.ReduceScatterBlock(send.Pointer, receive.Pointer, receive.Count, mpiType, mpiOp, MpiLibrary.CommWorld),
             $"Distributed.ReduceScatter({op}) of {send.Count} {input.DType} elements (MPI_Reduce_scatter_block)");
+        receive.CopyBack();
         if (op == ReduceOp.Avg)
         {
             DivideInPlace(result, env.WorldSize);
@@ -154,26 +176,24 @@ public static partial class Distributed
         return result;
     }
 
-    private static IntPtr MpiOp(ReduceOp op) => op switch
-    {
-        ReduceOp.Sum or ReduceOp.Avg => MpiLibrary.OpSum,
-        ReduceOp.Max => MpiLibrary.OpMax,
-        ReduceOp.Min => MpiLibrary.OpMin,
-        _ => throw new ArgumentOutOfRangeException(nameof(op), op, $"Distributed: unknown ReduceOp {op}."),
-    };
-
-    /// <summary>Divides a contiguous tensor by the world size (ReduceOp.Avg is MPI's sum divided, as PyTorch's AVG is).</summary>
+    /// <summary>
+    /// Divides a contiguous tensor by the world size (ReduceOp.Avg is MPI's sum divided, as PyTorch's AVG is).
+    /// <see cref="MpiDTypes.CheckReduction"/> has let only floating tensors through with Avg.
+    /// </summary>
     internal static void DivideInPlace(Tensor contiguous, int divisor)
     {
-        if (contiguous.DType == DType.Float32)
+        switch (contiguous.DType)
         {
-            var span = contiguous.AsSpan<float>();
-            TensorPrimitives.Divide(span, divisor, span);
-        }
-        else
-        {
-            var span = contiguous.AsSpan<double>();
-            TensorPrimitives.Divide(span, divisor, span);
+            case DType.Float32:
+                var floats = contiguous.AsSpan<float>();
+                TensorPrimitives.Divide(floats, divisor, floats);
+                break;
+            case DType.Float64:
+                var doubles = contiguous.AsSpan<double>();
+                TensorPrimitives.Divide(doubles, divisor, doubles);
+                break;
+            default:
+                throw new NotSupportedException($"Distributed: ReduceOp.Avg cannot divide a {contiguous.DType} tensor; only Float32 and Float64 tensors are averaged.");
         }
     }
 

@@ -51,7 +51,10 @@ public static partial class Distributed
 
     /// <summary>
     /// Broadcasts many tensors from <paramref name="root"/> with one call per dtype: packed into a flat buffer, sent,
-    /// unpacked (PyTorch's <c>_broadcast_coalesced</c>, which DDP uses for parameters and buffers).
+    /// unpacked (PyTorch's <c>_broadcast_coalesced</c>, which DDP uses for parameters and buffers). Every dtype the
+    /// list holds is sent, in the order the dtypes first appear in it, so BatchNorm's Int64 <c>num_batches_tracked</c>
+    /// comes from rank 0 like its float statistics. Every rank must pass tensors of the same dtypes and sizes in the
+    /// same order (DistributedDataParallel checks that first).
     /// </summary>
     internal static void BroadcastCoalesced(IReadOnlyList<Tensor> tensors, int root, string operation)
     {
@@ -60,7 +63,7 @@ public static partial class Distributed
         {
             return;
         }
-        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        foreach (var dtype in DTypesInOrder(tensors))
         {
             int total = 0;
             foreach (var t in tensors)
@@ -85,6 +88,20 @@ public static partial class Distributed
                 Pack(tensors, dtype, flat, unpack: true);
             }
         }
+    }
+
+    /// <summary>The distinct dtypes of <paramref name="tensors"/>, in the order they first appear (the same on every rank whose list matches).</summary>
+    internal static List<DType> DTypesInOrder(IReadOnlyList<Tensor> tensors)
+    {
+        var dtypes = new List<DType>(2);
+        foreach (var t in tensors)
+        {
+            if (!dtypes.Contains(t.DType))
+            {
+                dtypes.Add(t.DType);
+            }
+        }
+        return dtypes;
     }
 
     private static void Pack(IReadOnlyList<Tensor> tensors, DType dtype, Tensor flat, bool unpack)

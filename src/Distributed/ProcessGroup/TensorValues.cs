@@ -21,6 +21,24 @@ internal static class TensorValues
         }
     }
 
+    /// <summary>A new contiguous tensor of <paramref name="tensor"/>'s values converted to <paramref name="dtype"/> (integers wrap, as PyTorch's casts do).</summary>
+    public static Tensor Converted(Tensor tensor, DType dtype)
+    {
+        using (Autograd.NoGrad())
+        {
+            using var values = tensor.Detach();
+            var converted = values.To(dtype);
+            if (converted.IsContiguous)
+            {
+                return converted;
+            }
+            using (converted)
+            {
+                return converted.Contiguous();
+            }
+        }
+    }
+
     /// <summary>Copies <paramref name="source"/>'s values into <paramref name="target"/> of the same shape and bumps its version.</summary>
     public static void Copy(Tensor source, Tensor target)
     {

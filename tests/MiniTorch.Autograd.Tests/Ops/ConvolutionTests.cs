@@ -23,6 +23,12 @@ public class ConvolutionTests
         // Large enough (≥ 2¹⁹ multiply-adds) for the batch to be split over threads.
         new(7, 8, 16, 16, 16, (3, 3), (1, 1), (1, 1), (1, 1), 1, true),
         new(9, 8, 12, 12, 8, (3, 3), (1, 1), (1, 1), (1, 1), 2, true),
+        // Unit stride, output as wide as the input: the whole-row im2col/col2im (Im2ColRuns), with dilation and depthwise.
+        new(2, 4, 6, 5, 4, (3, 3), (1, 1), (2, 2), (2, 2), 2, true),
+        new(3, 4, 5, 7, 4, (3, 3), (1, 1), (1, 1), (1, 1), 4, false),
+        new(1, 3, 6, 3, 5, (5, 3), (1, 1), (1, 1), (1, 1), 1, true),
+        // A kernel wider than the input, unit column stride: some taps read only padding (once an out-of-range slice).
+        new(2, 2, 5, 2, 3, (3, 7), (2, 1), (1, 3), (1, 1), 1, true),
     ];
 
     /// <summary>Indices into the geometry table.</summary>

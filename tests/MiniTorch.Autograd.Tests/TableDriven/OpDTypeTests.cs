@@ -22,10 +22,10 @@ public class OpDTypeTests
             Assert.Equal(expected[k].Shape, got[k].Shape);
             if (!expected[k].DType.IsFloatingPoint())
             {
-                // Int64 positions (ArgMax, Sort's indices…) and Bool masks (comparisons) do not follow the input's
+                // Masks (comparisons) are Bool and positions (ArgMax, Sort's indices…) Int64 whatever the input's
                 // dtype: they must agree exactly.
                 Assert.Equal(expected[k].DType, got[k].DType);
-                Assert.Equal(expected[k].ToLongArray(), got[k].ToLongArray());
+                Assert.Equal(expected[k].ToDoubleArray(), got[k].ToDoubleArray());
                 continue;
             }
             Assert.Equal(DType.Float32, got[k].DType);

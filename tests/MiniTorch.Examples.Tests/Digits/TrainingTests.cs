@@ -11,7 +11,7 @@ public class TrainingTests
     public void CountCorrectComparesEachRowsLargestLogitWithItsLabel()
     {
         var logits = Tensor.FromArray(new float[,] { { 0.1f, 2, 0.3f }, { 5, 1, 0 }, { 0, 0, 1 }, { 1, 3, 2 } });
-        var labels = Tensor.FromArray(new long[] { 1, 0, 0, 2 });
+        var labels = Tensor.FromArray(new float[] { 1, 0, 0, 2 });
         Assert.Equal(2.0, Training.CountCorrect(logits, labels)); // rows 0 and 1 right, rows 2 and 3 wrong
     }
 
@@ -20,11 +20,11 @@ public class TrainingTests
     {
         var model = new Sequential(new Flatten(), new Linear(64, 10, generator: new Generator(0)));
         var images = Tensor.Rand([6, 1, 8, 8], generator: new Generator(1));
-        var labels = Tensor.FromArray(new long[] { 0, 1, 2, 3, 4, 5 });
+        var labels = Tensor.FromArray(new float[] { 0, 1, 2, 3, 4, 5 });
         var (loss, accuracy) = Training.Evaluate(model, new TensorDataset(images, labels));
 
         var logits = model.Call(images);
-        Assert.Equal(new CrossEntropyLoss().Call(logits, labels).Item(), loss, 5);
+        Assert.Equal(new CrossEntropyLoss().Call(logits, labels.To(DType.Int64)).Item(), loss, 5); // class targets are Int64
         Assert.Equal(Training.CountCorrect(logits, labels) / 6, accuracy);
         Assert.False(model.IsTraining);
         Assert.All(model.Parameters(), p => Assert.Null(p.Grad));

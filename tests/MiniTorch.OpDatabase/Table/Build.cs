@@ -24,7 +24,7 @@ internal static class Build
     /// <summary>An Int64 index (or class-target) argument, as PyTorch's index arguments are.</summary>
     public static TensorValue IndexArg(double[] values, params int[] shape) => new(shape, values) { DType = DType.Int64 };
 
-    /// <summary>A Bool mask argument (non-zero values are true), as Where, MaskedFill and PyTorch's masked ops take.</summary>
+    /// <summary>A Bool mask argument.</summary>
     public static TensorValue MaskArg(double[] values, params int[] shape) => new(shape, values) { DType = DType.Bool };
 
     public static InputSpec Randn(params int[] shape) => new Randn(shape);
