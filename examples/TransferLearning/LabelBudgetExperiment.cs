@@ -35,7 +35,7 @@ public static class LabelBudgetExperiment
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(digitsBackbone);
         var (images, labels) = DigitsData.Load();
-        float[] y = labels.ToArray();
+        float[] y = labels.ToFloatArray();
         var generator = new Generator(settings.Seed * 100 + 7);
         // Per class of 5–9: a fixed test share, the rest is the pool the labelled images are drawn from (in a fixed order).
         var test = new List<int>();

@@ -36,7 +36,7 @@ public static class ModelInspection
         var snapshot = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var (name, tensor) in model.StateDict())
         {
-            snapshot[name] = tensor.ToArray();
+            snapshot[name] = tensor.ToFloatArray();
         }
         return snapshot;
     }
@@ -53,7 +53,7 @@ public static class ModelInspection
         var state = model.StateDict();
         foreach (var (name, tensor) in state)
         {
-            if (!snapshot.TryGetValue(name, out var before) || !SameBits(before, tensor.ToArray()))
+            if (!snapshot.TryGetValue(name, out var before) || !SameBits(before, tensor.ToFloatArray()))
             {
                 changed.Add(name);
             }

@@ -15,14 +15,14 @@ public sealed record TaskData(Dataset<Tensor[]> PretrainTrain, Dataset<Tensor[]>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var (images, labels) = DigitsData.Load();
-        float[] y = labels.ToArray();
+        float[] y = labels.ToFloatArray();
         var generator = new Generator(settings.Seed);
 
         var first = TaskSet(images, labels, y, firstClass: 0);
         var pretrain = Dataset.RandomSplit(first, [0.8, 0.2], generator);
 
         var second = TaskSet(images, labels, y, firstClass: Networks.ClassesPerTask);
-        float[] secondLabels = second.Tensors[1].ToArray();
+        float[] secondLabels = second.Tensors[1].ToFloatArray();
         var labelled = new List<int>();
         var heldOut = new List<int>();
         for (int c = 0; c < Networks.ClassesPerTask; c++)

@@ -10,8 +10,8 @@ public class BatchDeconstructionTests
         var ys = new List<float>();
         foreach (var (x, y) in new DataLoader<Tensor[]>(ds, batchSize: 2))
         {
-            xs.AddRange(x.ToArray());
-            ys.AddRange(y.ToArray());
+            xs.AddRange(x.ToFloatArray());
+            ys.AddRange(y.ToFloatArray());
         }
         Assert.Equal([0f, 1f, 2f, 3f, 4f, 5f], xs);
         Assert.Equal([7f, 8f, 9f], ys);

@@ -176,9 +176,9 @@ public class DataLoaderTests
     {
         var x = Tensor.Arange(6.0).View(3, 2);
         var loader = new DataLoader<Tensor[]>(new TensorDataset(x), batchSize: 3);
-        Assert.Equal([0f, 1f, 2f, 3f, 4f, 5f], loader.First()[0].ToArray());
+        Assert.Equal([0f, 1f, 2f, 3f, 4f, 5f], loader.First()[0].ToFloatArray());
         x.FillInPlace(7);
-        Assert.Equal([7f, 7f, 7f, 7f, 7f, 7f], loader.First()[0].ToArray());
+        Assert.Equal([7f, 7f, 7f, 7f, 7f, 7f], loader.First()[0].ToFloatArray());
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public class DataLoaderTests
         var x = Tensor.Arange(4.0).View(2, 2);
         var batch = new DataLoader<Tensor[]>(new TensorDataset(x), batchSize: 2).First()[0];
         batch.FillInPlace(-1);
-        Assert.Equal([0f, 1f, 2f, 3f], x.ToArray());
+        Assert.Equal([0f, 1f, 2f, 3f], x.ToFloatArray());
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class DataLoaderTests
         var batch = new DataLoader<Tensor[]>(ds, batchSize: 2).First()[0];
         Assert.NotNull(batch.GradFn);
         batch.Sum().Backward();
-        Assert.Equal([1f, 1f, 1f, 1f, 0f, 0f], w.Grad!.ToArray());
+        Assert.Equal([1f, 1f, 1f, 1f, 0f, 0f], w.Grad!.ToFloatArray());
     }
 
     [Fact]
@@ -224,8 +224,8 @@ public class DataLoaderTests
         var batches = new DataLoader<Tensor>(squares, batchSize: 3).ToList();
         Assert.Equal(2, batches.Count);
         Assert.Equal([3, 2], batches[0].Shape);
-        Assert.Equal([0f, 0f, 1f, 1f, 2f, 4f], batches[0].ToArray());
-        Assert.Equal([3f, 9f, 4f, 16f], batches[1].ToArray());
+        Assert.Equal([0f, 0f, 1f, 1f, 2f, 4f], batches[0].ToFloatArray());
+        Assert.Equal([3f, 9f, 4f, 16f], batches[1].ToFloatArray());
     }
 
     [Fact]

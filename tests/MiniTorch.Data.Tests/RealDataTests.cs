@@ -9,7 +9,7 @@ public class RealDataTests
     private static int[] ClassCounts(Tensor targets, int classes)
     {
         var counts = new int[classes];
-        foreach (float t in targets.ToArray())
+        foreach (float t in targets.ToFloatArray())
         {
             Assert.True(t == Math.Floor(t) && t >= 0 && t < classes, $"label {t} is not a class 0..{classes - 1}");
             counts[(int)t]++;
@@ -24,9 +24,9 @@ public class RealDataTests
         Assert.Equal([150, 4], iris.Features.Shape);
         Assert.Equal([150], iris.Targets!.Shape);
         Assert.Equal([50, 50, 50], ClassCounts(iris.Targets, 3));
-        Assert.Equal([5.1f, 3.5f, 1.4f, 0.2f], iris[0][0].ToArray());
+        Assert.Equal([5.1f, 3.5f, 1.4f, 0.2f], iris[0][0].ToFloatArray());
         Assert.Equal(0.0, iris[0][1].Item());
-        Assert.Equal([5.9f, 3.0f, 5.1f, 1.8f], iris[149][0].ToArray());
+        Assert.Equal([5.9f, 3.0f, 5.1f, 1.8f], iris[149][0].ToFloatArray());
         Assert.Equal(2.0, iris[149][1].Item());
         // descr/iris.rst: sepal length min 4.3, max 7.9, mean 5.84.
         var sepalLength = iris.Features[.., 0];
@@ -89,7 +89,7 @@ public class RealDataTests
         Assert.Equal(0.0, digits.Features.Min().Item());
         Assert.Equal(16.0, digits.Features.Max().Item());
         // The first image is a 0: its top row of pixels, and its label.
-        Assert.Equal([0f, 0f, 5f, 13f, 9f, 1f, 0f, 0f], digits.Features[0, ..8].ToArray());
+        Assert.Equal([0f, 0f, 5f, 13f, 9f, 1f, 0f, 0f], digits.Features[0, ..8].ToFloatArray());
         Assert.Equal(0.0, digits.Targets![0].Item());
         Assert.Equal(8.0, digits.Targets[1796].Item());
         // As 8x8 images for a CNN: [N, 1, 8, 8].

@@ -10,9 +10,9 @@ public class SubsetTests
     {
         var subset = new Subset<Tensor[]>(Rows(5), [4, 0, 2]);
         Assert.Equal(3, subset.Count);
-        Assert.Equal([8f, 9f], subset[0][0].ToArray());
+        Assert.Equal([8f, 9f], subset[0][0].ToFloatArray());
         Assert.Equal(400.0, subset[0][1].Item());
-        Assert.Equal([0f, 1f], subset[1][0].ToArray());
+        Assert.Equal([0f, 1f], subset[1][0].ToFloatArray());
         Assert.Equal([4, 0, 2], subset.Indices);
     }
 
@@ -29,7 +29,7 @@ public class SubsetTests
         var subset = new Subset<Tensor[]>(Rows(5), [3, 1]);
         Assert.True(subset.TryGetBatch([1, 0], out var batch));
         Assert.Equal([2, 2], batch[0].Shape);
-        Assert.Equal([2f, 3f, 6f, 7f], batch[0].ToArray());
-        Assert.Equal([100f, 300f], batch[1].ToArray());
+        Assert.Equal([2f, 3f, 6f, 7f], batch[0].ToFloatArray());
+        Assert.Equal([100f, 300f], batch[1].ToFloatArray());
     }
 }

@@ -11,7 +11,7 @@ public class TensorDatasetTests
         Assert.Equal(3, ds.Count);
         var sample = ds[1];
         Assert.Equal(2, sample.Length);
-        Assert.Equal([2f, 3f], sample[0].ToArray());
+        Assert.Equal([2f, 3f], sample[0].ToFloatArray());
         Assert.Equal(20.0, sample[1].Item());
         Assert.Equal(DType.Float64, sample[1].DType);
         Assert.Same(x, ds.Tensors[0]);
@@ -46,7 +46,7 @@ public class TensorDatasetTests
         var ds = new TensorDataset(images);
         Assert.True(ds.TryGetBatch([3, 0], out var batch));
         Assert.Equal([2, 2, 3], batch[0].Shape);
-        Assert.Equal([18f, 19f, 20f, 21f, 22f, 23f, 0f, 1f, 2f, 3f, 4f, 5f], batch[0].ToArray());
+        Assert.Equal([18f, 19f, 20f, 21f, 22f, 23f, 0f, 1f, 2f, 3f, 4f, 5f], batch[0].ToFloatArray());
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class TensorDatasetTests
         // The transpose's rows are the columns of the stored matrix.
         var t = Tensor.Arange(6.0).View(2, 3).T;
         Assert.True(new TensorDataset(t).TryGetBatch([2], out var batch));
-        Assert.Equal([2f, 5f], batch[0].ToArray());
+        Assert.Equal([2f, 5f], batch[0].ToFloatArray());
     }
 
     [Fact]

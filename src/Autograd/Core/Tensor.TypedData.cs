@@ -6,12 +6,6 @@ namespace MiniTorch;
 // that convert as To(DType) does.
 public partial class Tensor
 {
-    /// <summary>
-    /// The elements in row-major order as float32, converting from any dtype as <see cref="To(DType)"/> does.
-    /// Prefer the typed readers (<see cref="ToFloatArray"/>, <see cref="ToDoubleArray"/>, <see cref="ToLongArray"/>, …).
-    /// </summary>
-    public float[] ToArray() => ToFloatArray();
-
     /// <summary>The elements in row-major order as float32, converted as <c>To(DType.Float32)</c> converts.</summary>
     public float[] ToFloatArray() => ConvertedArray<float>();
 

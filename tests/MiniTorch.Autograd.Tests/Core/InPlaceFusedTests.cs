@@ -42,9 +42,9 @@ public class InPlaceFusedTests
             a[i] = (float)(rng.NextDouble() * 4 - 2);
             b[i] = (float)(rng.NextDouble() * 4 + 0.5);
         }
-        var added = Tensor.FromArray(x).AddInPlace(Tensor.FromArray(a), alpha: -0.05).ToArray();
-        var multiplied = Tensor.FromArray(x).AddcmulInPlace(Tensor.FromArray(a), Tensor.FromArray(b), value: 0.1).ToArray();
-        var divided = Tensor.FromArray(x).AddcdivInPlace(Tensor.FromArray(a), Tensor.FromArray(b), value: 0.3).ToArray();
+        var added = Tensor.FromArray(x).AddInPlace(Tensor.FromArray(a), alpha: -0.05).ToFloatArray();
+        var multiplied = Tensor.FromArray(x).AddcmulInPlace(Tensor.FromArray(a), Tensor.FromArray(b), value: 0.1).ToFloatArray();
+        var divided = Tensor.FromArray(x).AddcdivInPlace(Tensor.FromArray(a), Tensor.FromArray(b), value: 0.3).ToFloatArray();
         int fusedMatters = 0;
         for (int i = 0; i < n; i++)
         {
@@ -100,7 +100,7 @@ public class InPlaceFusedTests
         var strided = x.T.Contiguous().T;
         strided.AddInPlace(a.T.Contiguous().T, 0.37).AddcmulInPlace(a.T.Contiguous().T, b.T.Contiguous().T, -0.11).AddcdivInPlace(a.T.Contiguous().T, b.T.Contiguous().T, 0.23);
         Assert.False(strided.IsContiguous);
-        Assert.Equal(contiguous.ToArray(), strided.Contiguous().ToArray());
+        Assert.Equal(contiguous.ToFloatArray(), strided.Contiguous().ToFloatArray());
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class InPlaceFusedTests
         {
             expected[i] = MathF.FusedMultiplyAdd(-0.01f, (float)A[i], (float)X[i]);
         }
-        Assert.Equal(expected, x.ToArray());
+        Assert.Equal(expected, x.ToFloatArray());
         var y = Tensor.FromArray(new[] { 1.0, 2.0 });
         y.AddInPlace(y, alpha: 2);
         Assert.Equal(new[] { 3.0, 6.0 }, y.ToDoubleArray());

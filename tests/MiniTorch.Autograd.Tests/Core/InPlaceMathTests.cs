@@ -12,7 +12,7 @@ public class InPlaceMathTests
         Assert.Equal(new[] { 2.0, Math.Sqrt(2), 0.0, 3.0, Math.Sqrt(1e-8), Math.Sqrt(3) }, x.ToDoubleArray());
         var y = Tensor.FromArray(new float[] { 16, 4, 25, 36 }, [2, 2]);
         y.T.SqrtInPlace();
-        Assert.Equal(new float[] { 4, 2, 5, 6 }, y.ToArray());
+        Assert.Equal(new float[] { 4, 2, 5, 6 }, y.ToFloatArray());
         Assert.True(double.IsNaN(Tensor.FromArray(new[] { -1.0 }).SqrtInPlace().Item()));
     }
 
@@ -27,7 +27,7 @@ public class InPlaceMathTests
         int before = m.Version;
         m.T.ClampInPlace(-3, 3);
         Assert.Equal(before + 1, m.Version);
-        Assert.Equal(new float[] { -2, 3, 3, -3 }, m.ToArray());
+        Assert.Equal(new float[] { -2, 3, 3, -3 }, m.ToFloatArray());
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class InPlaceMathTests
         Assert.Contains("ClampInPlace: bounds must not be NaN (min=NaN", e2.Message);
         var e3 = Assert.Throws<ArgumentException>(() => x.ClampInPlace(0, double.NaN));
         Assert.Contains("max=NaN", e3.Message);
-        Assert.Equal(new float[] { 1, 1 }, x.ToArray());
+        Assert.Equal(new float[] { 1, 1 }, x.ToFloatArray());
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class TensorCreationTests
         data[0] = 100;
         Assert.Equal(new[] { 2, 3 }, t.Shape);
         Assert.Equal(new[] { 3, 1 }, t.Strides);
-        Assert.Equal(1f, t.ToArray()[0]);
+        Assert.Equal(1f, t.ToFloatArray()[0]);
         Assert.Equal(DType.Float32, t.DType);
         Assert.Equal(DType.Float64, Tensor.FromArray(new[] { 1.0 }).DType);
     }
@@ -26,14 +26,14 @@ public class TensorCreationTests
     [Fact]
     public void ArangeLinspaceEyeMatchPyTorch()
     {
-        Assert.Equal(new float[] { 0, 1, 2, 3 }, Tensor.Arange(4).ToArray());
-        Assert.Equal(new float[] { 1, 1.5f, 2, 2.5f }, Tensor.Arange(1, 3, 0.5).ToArray());
-        Assert.Equal(new float[] { 5, 3, 1 }, Tensor.Arange(5, 0, -2).ToArray());
+        Assert.Equal(new float[] { 0, 1, 2, 3 }, Tensor.Arange(4).ToFloatArray());
+        Assert.Equal(new float[] { 1, 1.5f, 2, 2.5f }, Tensor.Arange(1, 3, 0.5).ToFloatArray());
+        Assert.Equal(new float[] { 5, 3, 1 }, Tensor.Arange(5, 0, -2).ToFloatArray());
         var lin = Tensor.Linspace(-5, 5, 100, DType.Float64).ToDoubleArray();
         Assert.Equal(-5.0, lin[0]);
         Assert.Equal(5.0, lin[^1]);
         Assert.Equal(10.0 / 99, lin[1] - lin[0], 12);
-        Assert.Equal(new float[] { 1, 0, 0, 0, 1, 0 }, Tensor.Eye(2, 3).ToArray());
+        Assert.Equal(new float[] { 1, 0, 0, 0, 1, 0 }, Tensor.Eye(2, 3).ToFloatArray());
         Assert.Throws<ArgumentException>(() => Tensor.Arange(0, 5, 0));
         Assert.Throws<ArgumentException>(() => Tensor.Arange(0, 5, -1));
     }
@@ -41,7 +41,7 @@ public class TensorCreationTests
     [Fact]
     public void FullZerosOnesAndLikes()
     {
-        Assert.Equal(new float[] { 7, 7 }, Tensor.Full([2], 7).ToArray());
+        Assert.Equal(new float[] { 7, 7 }, Tensor.Full([2], 7).ToFloatArray());
         var d = Tensor.Ones([2, 2], DType.Float64);
         Assert.Equal(DType.Float64, Tensor.ZerosLike(d).DType);
         Assert.Equal(new[] { 2, 2 }, Tensor.OnesLike(d).Shape);

@@ -17,7 +17,7 @@ public class TensorScopeTests
         var t = Tensor.Ones(3, 7);
         t.Dispose();
         Assert.True(t.IsDisposed);
-        var e = Assert.Throws<ObjectDisposedException>(() => t.ToArray());
+        var e = Assert.Throws<ObjectDisposedException>(() => t.ToFloatArray());
         Assert.Contains("[3, 7]", e.Message);
         Assert.Throws<ObjectDisposedException>(() => t.Sum());
         Assert.Throws<ObjectDisposedException>(() => t.GetValue(0, 0));
@@ -36,14 +36,14 @@ public class TensorScopeTests
         // Zeros gets the very array that held the sentinel (so the test would see stale values if any leaked) and clears it.
         var zeros = Tensor.Zeros([n]);
         Assert.Same(array, zeros.Data<float>());
-        Assert.All(zeros.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(zeros.ToFloatArray(), v => Assert.Equal(0f, v));
         zeros.Dispose();
 
         // Ops that write every element of an uninitialised result (Arange wraps an array of its own, not a pooled one).
         var ramp = Tensor.Arange((double)n);
         var sum = ramp + ramp;
         Assert.Same(array, sum.Data<float>());
-        var values = sum.ToArray();
+        var values = sum.ToFloatArray();
         for (int i = 0; i < n; i++)
         {
             Assert.Equal(2f * i, values[i]);
@@ -51,7 +51,7 @@ public class TensorScopeTests
         sum.Dispose();
         var shifted = ramp.Neg();
         Assert.Same(array, shifted.Data<float>());
-        Assert.Equal(-(n - 1f), shifted.ToArray()[^1]);
+        Assert.Equal(-(n - 1f), shifted.ToFloatArray()[^1]);
     }
 
     [Fact]
@@ -65,11 +65,11 @@ public class TensorScopeTests
         // The view still owns the memory: new tensors of that size get other arrays and the view keeps its values.
         var other = Tensor.Full([n], 3);
         Assert.NotSame(array, other.Data<float>());
-        Assert.All(view.ToArray(), v => Assert.Equal(Sentinel, v));
+        Assert.All(view.ToFloatArray(), v => Assert.Equal(Sentinel, v));
         view.Dispose();
         var reused = Tensor.Zeros([n]);
         Assert.Same(array, reused.Data<float>());
-        Assert.All(reused.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(reused.ToFloatArray(), v => Assert.Equal(0f, v));
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public class TensorScopeTests
         using (TensorScope.Enter())
         {
             var inside = t + 1; // made in the scope; t itself was made outside and is untouched
-            Assert.Equal(Sentinel + 1, inside.ToArray()[0]);
+            Assert.Equal(Sentinel + 1, inside.ToFloatArray()[0]);
         }
         Assert.False(t.IsDisposed);
         Assert.NotSame(array, Tensor.Zeros([n]).Data<float>());
-        Assert.All(t.ToArray(), v => Assert.Equal(Sentinel, v));
+        Assert.All(t.ToFloatArray(), v => Assert.Equal(Sentinel, v));
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public class TensorScopeTests
         Assert.Null(TensorScope.Current);
         Assert.True(inside.IsDisposed);
         Assert.True(view.IsDisposed);
-        Assert.Equal(new float[] { 3, 3, 3, 3 }, kept.ToArray());
-        Assert.Equal(new float[] { 4, 4, 4, 4 }, detached.ToArray());
+        Assert.Equal(new float[] { 3, 3, 3, 3 }, kept.ToFloatArray());
+        Assert.Equal(new float[] { 4, 4, 4, 4 }, detached.ToFloatArray());
     }
 
     [Fact]
@@ -166,10 +166,10 @@ public class TensorScopeTests
         Assert.True(y.IsDisposed);
         Assert.NotNull(w.Grad);
         Assert.False(w.Grad!.IsDisposed);
-        var expected = w.Grad.ToArray();
+        var expected = w.Grad.ToFloatArray();
         w.Grad = null;
         x.Matmul(w).Relu().Sum().Backward();
-        Assert.Equal(expected, w.Grad!.ToArray());
+        Assert.Equal(expected, w.Grad!.ToFloatArray());
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public class TensorScopeTests
             wrapped = new Wrapped(Tensor.Full([3], 7));
         }
         Assert.False(wrapped.IsDisposed);
-        Assert.Equal(new float[] { 7, 7, 7 }, wrapped.ToArray());
+        Assert.Equal(new float[] { 7, 7, 7 }, wrapped.ToFloatArray());
     }
 
     [Fact]

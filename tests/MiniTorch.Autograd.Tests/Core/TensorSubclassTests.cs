@@ -19,12 +19,12 @@ public class TensorSubclassTests
         Assert.False(w.RequiresGrad);
         Assert.Equal([2, 2], w.Shape);
         Assert.Equal(y.T.Strides, w.Strides);
-        Assert.Equal(new float[] { 2, 6, 4, 8 }, w.ToArray());
+        Assert.Equal(new float[] { 2, 6, 4, 8 }, w.ToFloatArray());
         using (Autograd.NoGrad())
         {
             y.MulInPlace(10);
         }
-        Assert.Equal(new float[] { 20, 60, 40, 80 }, w.ToArray()); // same storage, so the write is visible
+        Assert.Equal(new float[] { 20, 60, 40, 80 }, w.ToFloatArray()); // same storage, so the write is visible
         Assert.Equal(y.Version, w.Version);
         Assert.Throws<ArgumentNullException>(() => new Wrapped(null!));
     }

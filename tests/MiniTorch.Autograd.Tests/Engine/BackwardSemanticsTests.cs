@@ -107,7 +107,7 @@ public class BackwardSemanticsTests
         var b = Tensor.Ones([2], requiresGrad: true);
         (a + b).Sum().Backward();
         a.Grad!.AddInPlace(Tensor.Ones([2]));
-        Assert.Equal(new float[] { 1, 1 }, b.Grad!.ToArray());
+        Assert.Equal(new float[] { 1, 1 }, b.Grad!.ToFloatArray());
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class BackwardSemanticsTests
             y = y + 0.0;
         }
         y.Sum().Backward();
-        Assert.Equal(1f, x.Grad!.ToArray()[0]);
+        Assert.Equal(1f, x.Grad!.ToFloatArray()[0]);
     }
 
     [Fact]

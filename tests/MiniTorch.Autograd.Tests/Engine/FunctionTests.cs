@@ -104,7 +104,7 @@ public class FunctionTests
         Assert.True(x.IsLeaf);
         Assert.False(y.IsLeaf);
         y.Sum().Backward();
-        Assert.Equal(new float[] { 1, 1 }, x.Grad!.ToArray());
+        Assert.Equal(new float[] { 1, 1 }, x.Grad!.ToFloatArray());
     }
 
     [Fact]

@@ -20,9 +20,9 @@ public class InPlaceTests
     {
         var x = Tensor.Zeros(2, 3);
         x[1, 1..].FillInPlace(5);
-        Assert.Equal(new float[] { 0, 0, 0, 0, 5, 5 }, x.ToArray());
+        Assert.Equal(new float[] { 0, 0, 0, 0, 5, 5 }, x.ToFloatArray());
         x.T[0].CopyFromInPlace(Tensor.FromArray(new float[] { 7, 8 }));
-        Assert.Equal(new float[] { 7, 0, 0, 8, 5, 5 }, x.ToArray());
+        Assert.Equal(new float[] { 7, 0, 0, 8, 5, 5 }, x.ToFloatArray());
     }
 
     [Fact]
@@ -30,9 +30,9 @@ public class InPlaceTests
     {
         var x = Tensor.Ones(2, 3);
         x.AddInPlace(Tensor.FromArray(new float[] { 1, 2, 3 }), alpha: 2);
-        Assert.Equal(new float[] { 3, 5, 7, 3, 5, 7 }, x.ToArray());
+        Assert.Equal(new float[] { 3, 5, 7, 3, 5, 7 }, x.ToFloatArray());
         x.DivInPlace(Tensor.FromArray(new float[] { 1, 5 }, [2, 1]));
-        Assert.Equal(new float[] { 3, 5, 7, 0.6f, 1, 1.4f }, x.ToArray());
+        Assert.Equal(new float[] { 3, 5, 7, 0.6f, 1, 1.4f }, x.ToFloatArray());
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class InPlaceTests
         {
             w.SubInPlace(Tensor.FromArray(new float[] { 0.5f, 0.5f }));
         }
-        Assert.Equal(new float[] { 0.5f, 0.5f }, w.ToArray());
+        Assert.Equal(new float[] { 0.5f, 0.5f }, w.ToFloatArray());
     }
 
     [Fact]
@@ -107,6 +107,6 @@ public class InPlaceTests
     {
         var x = Tensor.FromArray(new float[] { 1, 2, 3, 4 }, [2, 2]);
         x.CopyFromInPlace(x.T);
-        Assert.Equal(new float[] { 1, 3, 2, 4 }, x.ToArray());
+        Assert.Equal(new float[] { 1, 3, 2, 4 }, x.ToFloatArray());
     }
 }

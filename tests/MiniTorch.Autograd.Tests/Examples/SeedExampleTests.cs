@@ -10,8 +10,8 @@ public class SeedExampleTests
     {
         var (x, y, grad) = SeedExamples.DotProductGradient();
         Assert.Equal(28.0, y.Item());
-        Assert.Equal(new float[] { 0, 4, 8, 12 }, grad.ToArray());
-        Assert.Equal((x * 4).ToArray(), grad.ToArray());
+        Assert.Equal(new float[] { 0, 4, 8, 12 }, grad.ToFloatArray());
+        Assert.Equal((x * 4).ToFloatArray(), grad.ToFloatArray());
         Assert.Equal("tensor([ 0.,  4.,  8., 12.])", grad.ToString());
     }
 
@@ -19,14 +19,14 @@ public class SeedExampleTests
     public void SumGradientAfterZeroingIsOnes()
     {
         var (x, _, _) = SeedExamples.DotProductGradient();
-        Assert.Equal(new float[] { 1, 1, 1, 1 }, SeedExamples.SumGradient(x).ToArray());
+        Assert.Equal(new float[] { 1, 1, 1, 1 }, SeedExamples.SumGradient(x).ToFloatArray());
     }
 
     [Fact]
     public void NonScalarBackwardWithOnesIsTwoX()
     {
         var (x, _, _) = SeedExamples.DotProductGradient();
-        Assert.Equal(new float[] { 0, 2, 4, 6 }, SeedExamples.NonScalarBackward(x).ToArray());
+        Assert.Equal(new float[] { 0, 2, 4, 6 }, SeedExamples.NonScalarBackward(x).ToFloatArray());
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class SeedExampleTests
     {
         var (x, _, _) = SeedExamples.DotProductGradient();
         var (u, grad) = SeedExamples.DetachedComputation(x);
-        Assert.Equal(u.ToArray(), grad.ToArray());
+        Assert.Equal(u.ToFloatArray(), grad.ToFloatArray());
         Assert.False(u.RequiresGrad);
         Assert.True(u.IsLeaf);
     }
@@ -46,7 +46,7 @@ public class SeedExampleTests
         var y = 2 * Tensor.Dot(x, x);
         y.Backward(retainGraph: true);
         y.Backward();
-        Assert.Equal(new float[] { 0, 8, 16, 24 }, x.Grad!.ToArray());
+        Assert.Equal(new float[] { 0, 8, 16, 24 }, x.Grad!.ToFloatArray());
         var e = Assert.Throws<AutogradException>(() => y.Backward());
         Assert.Contains("backward through the graph a second time", e.Message);
         Assert.Contains("retainGraph: true", e.Message);

@@ -76,7 +76,7 @@ public class ForwardADTests
         // As PyTorch's unpack_dual: after its level the tensor is its primal.
         var (primal, tangent) = ForwardAD.Unpack(x);
         Assert.Null(tangent);
-        Assert.Equal([0f, 0f], primal.ToArray());
+        Assert.Equal([0f, 0f], primal.ToFloatArray());
         using (ForwardAD.Enter())
         {
             Assert.Null(ForwardAD.Unpack(x).Tangent);

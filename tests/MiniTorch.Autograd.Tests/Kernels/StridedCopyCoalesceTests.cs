@@ -9,7 +9,7 @@ public class StridedCopyCoalesceTests
         var s = Tensor.FromArray(new[] { 2.5f }, [1, 1, 1, 1]).Expand([3, 4, 5, 6]);
         var c = s.Contiguous();
         Assert.True(c.IsContiguous);
-        Assert.All(c.ToArray(), v => Assert.Equal(2.5f, v));
+        Assert.All(c.ToFloatArray(), v => Assert.Equal(2.5f, v));
         Assert.Equal(360, c.Numel);
     }
 

@@ -18,11 +18,11 @@ public class GeluTanhFusedTests
         var xc = x0.Detach().SetRequiresGrad();
         var yf = xf.GeluTanhApproximation();
         var yc = Composite(xc);
-        Assert.Equal(yc.ToArray(), yf.ToArray());
+        Assert.Equal(yc.ToFloatArray(), yf.ToFloatArray());
         yf.Backward(g);
         yc.Backward(g);
-        var a = xf.Grad!.ToArray();
-        var e = xc.Grad!.ToArray();
+        var a = xf.Grad!.ToFloatArray();
+        var e = xc.Grad!.ToFloatArray();
         for (int i = 0; i < a.Length; i++)
         {
             Assert.True(Math.Abs(a[i] - e[i]) <= 4e-7 * (Math.Abs(e[i]) + Math.Abs(g.GetValue(i))), $"[{i}] x={x0.GetValue(i)}: {a[i]:R}, composite {e[i]:R}");

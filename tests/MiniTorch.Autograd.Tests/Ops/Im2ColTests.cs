@@ -52,7 +52,7 @@ public class Im2ColTests
         Assert.Equal(Reference(x, k, s, p, d, 0), cols.ToDoubleArray());
         Assert.Equal(Reference(x, k, s, p, d, double.NegativeInfinity), x.Im2Col(k, s, p, d, double.NegativeInfinity).ToDoubleArray());
         var f = x.To(DType.Float32);
-        Assert.Equal(Array.ConvertAll(Reference(f, k, s, p, d, 0), v => (float)v), f.Im2Col(k, s, p, d).ToArray());
+        Assert.Equal(Array.ConvertAll(Reference(f, k, s, p, d, 0), v => (float)v), f.Im2Col(k, s, p, d).ToFloatArray());
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public class Im2ColTests
         // 1×1×1×3 image, 1×2 kernel, stride 1: the middle pixel is in both windows.
         var cols = Tensor.Ones([1, 2, 2]);
         var img = cols.Col2Im((1, 3), (1, 2));
-        Assert.Equal(new float[] { 1, 2, 1 }, img.ToArray());
+        Assert.Equal(new float[] { 1, 2, 1 }, img.ToFloatArray());
     }
 
     [Fact]

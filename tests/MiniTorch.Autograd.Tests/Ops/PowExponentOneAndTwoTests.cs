@@ -33,7 +33,7 @@ public class PowExponentOneAndTwoTests
     public void Float32MatchesMathFPowBitForBit(double exponent)
     {
         var values = Array.ConvertAll(Values, v => (float)v);
-        var result = Tensor.FromArray(values).Pow(exponent).ToArray();
+        var result = Tensor.FromArray(values).Pow(exponent).ToFloatArray();
         for (int i = 0; i < values.Length; i++)
         {
             float expected = MathF.Pow(values[i], (float)exponent);

@@ -17,9 +17,9 @@ public class ReductionAccuracyGoldenTests(ITestOutputHelper output)
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         var tenths = Tensor.Full([10_000_000], 0.1);
         var offset = OffsetData(1_000_000);
-        var reversed = offset.ToArray();
+        var reversed = offset.ToFloatArray();
         Array.Reverse(reversed);
-        var pairs = Tensor.Stack([Tensor.FromArray(offset.ToArray()), Tensor.FromArray(reversed)], 1);
+        var pairs = Tensor.Stack([Tensor.FromArray(offset.ToFloatArray()), Tensor.FromArray(reversed)], 1);
         var ours = new Dictionary<string, double>
         {
             ["Full([1e7], 0.1).Sum()"] = tenths.Sum().Item(),

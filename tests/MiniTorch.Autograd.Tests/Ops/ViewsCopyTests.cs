@@ -30,7 +30,7 @@ public class ViewsCopyTests
         var d = Tensor.FromArray([0.1, -2.5, 1e10], [3]);
         var f = d.To(DType.Float32);
         Assert.Equal(DType.Float32, f.DType);
-        Assert.Equal(new[] { 0.1f, -2.5f, 1e10f }, f.ToArray());
+        Assert.Equal(new[] { 0.1f, -2.5f, 1e10f }, f.ToFloatArray());
         var back = f.To(DType.Float64);
         Assert.Equal(DType.Float64, back.DType);
         Assert.Equal(new double[] { 0.1f, -2.5f, 1e10f }, back.ToDoubleArray());

@@ -138,7 +138,7 @@ public class TracingTests
         Assert.Throws<TracingException>(() => fresh.ZeroInPlace());
         var view = x.Reshape(1, 2);
         Assert.Throws<TracingException>(() => view.Detach().FillInPlace(3)); // same storage as x
-        Assert.Equal([1f, 1f], x.ToArray());
+        Assert.Equal([1f, 1f], x.ToFloatArray());
     }
 
     [Fact]

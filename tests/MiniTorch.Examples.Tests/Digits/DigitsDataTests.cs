@@ -16,13 +16,13 @@ public class DigitsDataTests
         // Images per digit 0..9, as `zcat data/digits.csv.gz | cut -d, -f65 | sort | uniq -c` counts them.
         int[] expected = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180];
         var counts = new int[10];
-        foreach (float label in labels.ToArray())
+        foreach (long label in labels.ToLongArray())
         {
             counts[(int)label]++;
         }
         Assert.Equal(expected, counts);
         // The first image of the file (a 0): its first row is 0,0,5,13,9,1,0,0.
-        Assert.Equal(new float[] { 0, 0, 5, 13, 9, 1, 0, 0 }, (images[0, 0, 0] * 16).ToArray());
+        Assert.Equal(new float[] { 0, 0, 5, 13, 9, 1, 0, 0 }, (images[0, 0, 0] * 16).ToFloatArray());
         Assert.Equal(0f, labels[0].Item());
     }
 
@@ -54,7 +54,7 @@ public class DigitsDataTests
         for (int i = 0; i < 100; i++)
         {
             Assert.Equal(full[i][1].Item(), limited[i][1].Item());
-            Assert.Equal(full[i][0].ToArray(), limited[i][0].ToArray());
+            Assert.Equal(full[i][0].ToFloatArray(), limited[i][0].ToFloatArray());
         }
     }
 }

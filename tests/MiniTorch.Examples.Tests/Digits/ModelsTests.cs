@@ -30,7 +30,7 @@ public class ModelsTests
         var a = Models.Cnn(new Generator(7)).Parameters();
         var b = Models.Cnn(new Generator(7)).Parameters();
         var c = Models.Cnn(new Generator(8)).Parameters();
-        Assert.Equal(a[0].ToArray(), b[0].ToArray());
-        Assert.NotEqual(a[0].ToArray(), c[0].ToArray());
+        Assert.Equal(a[0].ToFloatArray(), b[0].ToFloatArray());
+        Assert.NotEqual(a[0].ToFloatArray(), c[0].ToFloatArray());
     }
 }

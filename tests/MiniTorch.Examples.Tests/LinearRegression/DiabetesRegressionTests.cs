@@ -30,7 +30,7 @@ public class DiabetesRegressionTests(DiabetesFixture fixture) : IClassFixture<Di
         Assert.Equal([442, 10], data.Features.Shape);
         Assert.Equal([442], data.Targets.Shape);
         // First patient (data/diabetes_data_raw.csv.gz, line 1): age 59, sex 2, bmi 32.1; progression 151.
-        Assert.Equal(new float[] { 59, 2, 32.1f }, data.RawFeatures[0, ..3].ToArray());
+        Assert.Equal(new float[] { 59, 2, 32.1f }, data.RawFeatures[0, ..3].ToFloatArray());
         Assert.Equal(151f, data.Targets[0].Item(), 1e-4);
         using (Autograd.NoGrad())
         {

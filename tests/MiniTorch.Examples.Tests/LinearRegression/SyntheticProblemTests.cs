@@ -30,8 +30,8 @@ public class SyntheticProblemTests
         var problem = SyntheticProblem.Create(Problem);
         var again = SyntheticProblem.Create(Problem);
         Assert.Equal([1000, 10], problem.Features.Shape);
-        Assert.Equal(problem.Features.ToArray(), again.Features.ToArray());
-        Assert.Equal(problem.Targets.ToArray(), again.Targets.ToArray());
+        Assert.Equal(problem.Features.ToFloatArray(), again.Features.ToFloatArray());
+        Assert.Equal(problem.Targets.ToFloatArray(), again.Targets.ToFloatArray());
         // y − X·w* is the noise: its standard deviation is σ = 0.5 up to sampling error (~0.5/√2000 ≈ 0.011).
         var truth = new AffineFit(problem.TrueWeights.ToDoubleArray(), 0);
         double noiseStd = Math.Sqrt(truth.MeanSquaredError(problem.FeaturesAsDoubles(), problem.TargetsAsDoubles()));
@@ -77,7 +77,7 @@ public class SyntheticProblemTests
         var second = LinearTrainer.Train(problem.Features, problem.Targets, settings);
         var other = LinearTrainer.Train(problem.Features, problem.Targets, settings with { Seed = 5 });
         Assert.Equal(first.Losses, second.Losses);
-        Assert.Equal(first.Model.Weight.ToArray(), second.Model.Weight.ToArray());
+        Assert.Equal(first.Model.Weight.ToFloatArray(), second.Model.Weight.ToFloatArray());
         Assert.NotEqual(first.Losses[^1], other.Losses[^1]);
     }
 

@@ -58,11 +58,11 @@ public class InitTests
     {
         var p = new Parameter(Tensor.Zeros(3, 2));
         Assert.Same(p, Init.OnesInPlace(p));
-        Assert.All(p.ToArray(), v => Assert.Equal(1f, v));
+        Assert.All(p.ToFloatArray(), v => Assert.Equal(1f, v));
         Init.ConstantInPlace(p, -2.5);
-        Assert.All(p.ToArray(), v => Assert.Equal(-2.5f, v));
+        Assert.All(p.ToFloatArray(), v => Assert.Equal(-2.5f, v));
         Init.ZerosInPlace(p);
-        Assert.All(p.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(p.ToFloatArray(), v => Assert.Equal(0f, v));
         Assert.True(p.IsLeaf && p.GradFn is null);
         var a = Init.XavierUniformInPlace(Tensor.Zeros([4, 4], DType.Float64), generator: new Generator(5)).ToDoubleArray();
         var b = Init.XavierUniformInPlace(Tensor.Zeros([4, 4], DType.Float64), generator: new Generator(5)).ToDoubleArray();

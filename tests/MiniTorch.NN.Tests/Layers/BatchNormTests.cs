@@ -56,7 +56,7 @@ public class BatchNormTests
         bn.Eval();
         var y = bn.Call(Tensor.FromArray(new float[] { 3, -1, 5, -3 }, [2, 2]));
         Check.Close(new[] { 2 / Math.Sqrt(4 + 1e-5), 1 / Math.Sqrt(0.25 + 1e-5), 4 / Math.Sqrt(4 + 1e-5), -1 / Math.Sqrt(0.25 + 1e-5) }, y, 1e-6);
-        Assert.Equal(new float[] { 1, -2 }, bn.RunningMean!.ToArray());
+        Assert.Equal(new float[] { 1, -2 }, bn.RunningMean!.ToFloatArray());
         Assert.Equal(0, bn.NumBatchesTracked!.ToArray<long>()[0]);
     }
 
@@ -66,23 +66,23 @@ public class BatchNormTests
         var model = new Sequential(new Linear(3, 4, generator: new Generator(1)), new BatchNorm1d(4));
         var bn = (BatchNorm)model[1];
         model.Call(Tensor.Randn([8, 3], generator: new Generator(2))); // one training step moves the statistics
-        var mean = bn.RunningMean!.ToArray();
-        var variance = bn.RunningVar!.ToArray();
+        var mean = bn.RunningMean!.ToFloatArray();
+        var variance = bn.RunningVar!.ToFloatArray();
         model.Freeze();
         model.Train();
         Assert.True(bn.IsTraining);
         Assert.True(bn.IsFrozen);
         var x = Tensor.Randn([8, 3], generator: new Generator(3));
         var frozenOut = model.Call(x);
-        Assert.Equal(mean, bn.RunningMean!.ToArray());
-        Assert.Equal(variance, bn.RunningVar!.ToArray());
+        Assert.Equal(mean, bn.RunningMean!.ToFloatArray());
+        Assert.Equal(variance, bn.RunningVar!.ToFloatArray());
         Assert.Equal(1, bn.NumBatchesTracked!.ToArray<long>()[0]);
         // A frozen BatchNorm normalises with the running statistics, exactly as in evaluation mode.
         model.Eval();
         Check.Close(model.Call(x), frozenOut, 0, 0);
         model.Train().Unfreeze();
         model.Call(x);
-        Assert.NotEqual(mean, bn.RunningMean!.ToArray());
+        Assert.NotEqual(mean, bn.RunningMean!.ToFloatArray());
     }
 
     [Fact]

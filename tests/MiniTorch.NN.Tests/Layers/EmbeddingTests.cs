@@ -20,7 +20,7 @@ public class EmbeddingTests
     {
         var emb = new Embedding(5, 4, paddingIdx: -1, generator: new Generator(3));
         Assert.Equal(4, emb.PaddingIdx);
-        Assert.All(emb.Weight.Select(0, 4).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(emb.Weight.Select(0, 4).ToFloatArray(), v => Assert.Equal(0f, v));
         Assert.Equal([2, 3, 4], emb.Call(Tensor.FromArray(new long[] { 0, 1, 2, 3, 4, 0 }, [2, 3])).Shape);
         Assert.Equal([4], emb.Call(Tensor.FromArray(new long[] { 1 }, [])).Shape);
     }

@@ -29,7 +29,7 @@ public class LinearTests
             linear.Weight.CopyFromInPlace(Tensor.FromArray(new float[] { 1, 2, 3, 4 }, [2, 2]));
             linear.Bias!.CopyFromInPlace(Tensor.FromArray(new float[] { 10, 20 }));
         }
-        Assert.Equal(new float[] { 15, 31 }, linear.Call(Tensor.FromArray(new float[] { 1, 2 })).ToArray());
+        Assert.Equal(new float[] { 15, 31 }, linear.Call(Tensor.FromArray(new float[] { 1, 2 })).ToFloatArray());
         var noBias = new Linear(2, 1, bias: false);
         Assert.Null(noBias.Bias);
         Assert.Equal(["weight"], noBias.NamedParameters().Select(p => p.Name));
@@ -51,11 +51,11 @@ public class LinearTests
         var a = new Linear(16, 8, generator: new Generator(42));
         var b = new Linear(16, 8, generator: new Generator(42));
         var c = new Linear(16, 8, generator: new Generator(43));
-        Assert.Equal(a.Weight.ToArray(), b.Weight.ToArray());
-        Assert.Equal(a.Bias!.ToArray(), b.Bias!.ToArray());
-        Assert.NotEqual(a.Weight.ToArray(), c.Weight.ToArray());
-        Assert.All(a.Weight.ToArray(), v => Assert.InRange(v, -0.25f, 0.25f)); // 1/√16
-        Assert.All(a.Bias!.ToArray(), v => Assert.InRange(v, -0.25f, 0.25f));
+        Assert.Equal(a.Weight.ToFloatArray(), b.Weight.ToFloatArray());
+        Assert.Equal(a.Bias!.ToFloatArray(), b.Bias!.ToFloatArray());
+        Assert.NotEqual(a.Weight.ToFloatArray(), c.Weight.ToFloatArray());
+        Assert.All(a.Weight.ToFloatArray(), v => Assert.InRange(v, -0.25f, 0.25f)); // 1/√16
+        Assert.All(a.Bias!.ToFloatArray(), v => Assert.InRange(v, -0.25f, 0.25f));
         Assert.True(a.Weight.RequiresGrad && a.Weight.IsLeaf);
     }
 

@@ -62,6 +62,6 @@ public class LossGoldenTests
         var ce = new CrossEntropyLoss().Call(Tensor.FromArray(new[] { 1000f, -1000f, 0f }, [1, 3]), Tensor.FromArray(new[] { 1L }));
         Assert.Equal(2000f, ce.Item(), 3);
         var bce = new BceWithLogitsLoss(reduction: Reduction.None).Call(Tensor.FromArray(new[] { -200f, 200f }), Tensor.FromArray(new[] { 1f, 1f }));
-        Assert.Equal(new[] { 200f, 0f }, bce.ToArray());
+        Assert.Equal(new[] { 200f, 0f }, bce.ToFloatArray());
     }
 }

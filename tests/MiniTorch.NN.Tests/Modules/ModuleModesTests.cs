@@ -42,7 +42,7 @@ public class ModuleModesTests
         var grad = net.Head.Weight.Grad!;
         net.ZeroGrad(setToNone: false);
         Assert.Same(grad, net.Head.Weight.Grad);
-        Assert.All(grad.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(grad.ToFloatArray(), v => Assert.Equal(0f, v));
         net.ZeroGrad();
         Assert.All(net.Parameters(), p => Assert.Null(p.Grad));
         net.ZeroGrad(setToNone: false); // no gradients: nothing to do, no error
@@ -63,7 +63,7 @@ public class ModuleModesTests
                 Init.ConstantInPlace(l.Weight, 0.5);
             }
         });
-        Assert.All(net.Head.Weight.ToArray(), v => Assert.Equal(0.5f, v));
+        Assert.All(net.Head.Weight.ToFloatArray(), v => Assert.Equal(0.5f, v));
     }
 
     [Fact]

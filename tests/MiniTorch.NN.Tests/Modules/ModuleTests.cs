@@ -94,7 +94,7 @@ public class ModuleTests
         {
             p.MulInPlace(3);
         }
-        Assert.Equal(new float[] { 3, 6 }, data.ToArray());
+        Assert.Equal(new float[] { 3, 6 }, data.ToFloatArray());
         Assert.False(new Parameter(data, requiresGrad: false).RequiresGrad);
         var fromGraph = new Parameter(Tensor.Ones([2], requiresGrad: true) * 2);
         Assert.True(fromGraph.IsLeaf);

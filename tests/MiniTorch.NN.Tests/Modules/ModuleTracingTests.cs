@@ -79,6 +79,6 @@ public class ModuleTracingTests
         var bias = Assert.Throws<ArgumentException>(() => Functional.Linear(Tensor.Ones(2, 3), Tensor.Ones(4, 3), Tensor.Ones(3)));
         Assert.Contains("bias of shape [4]", bias.Message);
         var y = Functional.Linear(Tensor.Ones(2, 3), Tensor.Ones(4, 3), Tensor.Ones(4));
-        Assert.Equal(new float[] { 4, 4, 4, 4, 4, 4, 4, 4 }, y.ToArray());
+        Assert.Equal(new float[] { 4, 4, 4, 4, 4, 4, 4, 4 }, y.ToFloatArray());
     }
 }

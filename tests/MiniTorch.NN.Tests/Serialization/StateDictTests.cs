@@ -18,7 +18,7 @@ public class StateDictTests
         {
             net.Head.Weight.FillInPlace(7);
         }
-        Assert.All(state["head.weight"].ToArray(), v => Assert.Equal(7f, v));
+        Assert.All(state["head.weight"].ToFloatArray(), v => Assert.Equal(7f, v));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class StateDictTests
     public void StrictLoadingListsEveryProblemAndChangesNothing()
     {
         var model = new Sequential(new Linear(4, 3), new Linear(3, 2));
-        var before = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        var before = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToFloatArray());
         var state = new Dictionary<string, Tensor>
         {
             ["0.weight"] = Tensor.Ones(3, 4),
@@ -70,7 +70,7 @@ public class StateDictTests
         Assert.Contains("size mismatch for 0.bias: copying a param with shape [5] from checkpoint, the shape in current model is [3]", e.Message);
         foreach (var (name, values) in before)
         {
-            Assert.Equal(values, model.StateDict()[name].ToArray());
+            Assert.Equal(values, model.StateDict()[name].ToFloatArray());
         }
     }
 
@@ -97,7 +97,7 @@ public class StateDictTests
         var result = model.LoadStateDict(new Dictionary<string, Tensor> { ["0.weight"] = Tensor.Ones(3, 4), ["extra"] = Tensor.Ones(1) }, strict: false);
         Assert.Equal(["0.bias", "1.weight", "1.bias"], result.MissingKeys);
         Assert.Equal(["extra"], result.UnexpectedKeys);
-        Assert.All(((Linear)model[0]).Weight.ToArray(), v => Assert.Equal(1f, v));
+        Assert.All(((Linear)model[0]).Weight.ToFloatArray(), v => Assert.Equal(1f, v));
         var e = Assert.Throws<StateDictException>(() => model.LoadStateDict(new Dictionary<string, Tensor> { ["0.weight"] = Tensor.Ones(4, 3) }, strict: false));
         Assert.Empty(e.MissingKeys);
         Assert.Contains("size mismatch for 0.weight", e.Message);

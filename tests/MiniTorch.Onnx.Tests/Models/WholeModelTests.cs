@@ -45,7 +45,7 @@ public class WholeModelTests
         model.Eval();
         var expected = model.Call(batch).ArgMax(1);
         using var session = new OnnxRuntimeSession(onnx);
-        Assert.Equal(expected.ToArray(), session.Run(batch)[0].ArgMax(1).ToArray());
+        Assert.Equal(expected.ToFloatArray(), session.Run(batch)[0].ArgMax(1).ToFloatArray());
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class WholeModelTests
         model.Add("backbone", new Sequential([.. backbone.Children().Take(9)]));
         model.Add("head", new Sequential(new Dropout(0.3), new Linear(64, 3, generator: new Generator(7))));
         model.GetSubmodule("backbone").Freeze();
-        var frozen = model.GetSubmodule("backbone").StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        var frozen = model.GetSubmodule("backbone").StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToFloatArray());
         Train(model, Images(24), Tensor.FromArray(Enumerable.Range(0, 24).Select(i => (long)(i % 3)).ToArray()));
 
         var warnings = new List<string>();
@@ -67,7 +67,7 @@ public class WholeModelTests
         Assert.DoesNotContain("(BatchNorm2d)", warnings[0]);
         Assert.Contains("backbone.0.weight", onnx.Proto.Graph.Initializer.Select(t => t.Name));
         Assert.Contains("head.1.weight", onnx.Proto.Graph.Initializer.Select(t => t.Name));
-        Assert.All(frozen, kv => Assert.Equal(kv.Value, model.GetSubmodule("backbone").StateDict()[kv.Key].ToArray()));
+        Assert.All(frozen, kv => Assert.Equal(kv.Value, model.GetSubmodule("backbone").StateDict()[kv.Key].ToFloatArray()));
     }
 
     [Fact]

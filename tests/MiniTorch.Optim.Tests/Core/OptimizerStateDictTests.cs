@@ -71,7 +71,7 @@ public class OptimizerStateDictTests
         }
         for (int i = 0; i < reference.Length; i++)
         {
-            Assert.Equal(reference[i].ToArray(), restored[i].ToArray());
+            Assert.Equal(reference[i].ToFloatArray(), restored[i].ToFloatArray());
         }
     }
 
@@ -90,13 +90,13 @@ public class OptimizerStateDictTests
         Assert.Equal([0, 1, 2], saved.State.Keys.Order());
         Assert.Equal(2, saved.State[0].Step);
         Assert.Equal(1, saved.State[1].Step);
-        var expAvg = saved.State[0][BufferNames.ExpAvg].ToArray();
+        var expAvg = saved.State[0][BufferNames.ExpAvg].ToFloatArray();
         TrainStep(adam, p, 2);
         adam.ParamGroups[1].Lr = 5;
-        Assert.Equal(expAvg, saved.State[0][BufferNames.ExpAvg].ToArray());
+        Assert.Equal(expAvg, saved.State[0][BufferNames.ExpAvg].ToFloatArray());
         Assert.Equal(2, saved.State[0].Step);
         Assert.Equal(0.02, saved.ParamGroups[1].Options["Lr"]);
-        Assert.NotEqual(expAvg, adam.GetState(p[0])![BufferNames.ExpAvg].ToArray());
+        Assert.NotEqual(expAvg, adam.GetState(p[0])![BufferNames.ExpAvg].ToFloatArray());
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class OptimizerStateDictTests
         TrainStep(a, q, 1);
         Assert.NotSame(a.GetState(q[0])![BufferNames.MomentumBuffer], saved.State[0][BufferNames.MomentumBuffer]);
         TrainStep(b, r, 1);
-        Assert.Equal(q[0].ToArray(), r[0].ToArray());
+        Assert.Equal(q[0].ToFloatArray(), r[0].ToFloatArray());
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public class OptimizerStateDictTests
             Assert.StartsWith(message, e.Message);
             Assert.Equal("stateDict", e.ParamName);
             Assert.Equal(before.ParamGroups[1].Options["Lr"], target.ParamGroups[1].Lr);
-            Assert.Equal(before.State[0][BufferNames.ExpAvg].ToArray(), target.GetState(q[0])![BufferNames.ExpAvg].ToArray());
+            Assert.Equal(before.State[0][BufferNames.ExpAvg].ToFloatArray(), target.GetState(q[0])![BufferNames.ExpAvg].ToFloatArray());
         }
 
         var sgd = Create("Sgd", CopyOf(p));

@@ -237,7 +237,7 @@ public class OptimizerTests
                 o1.Step();
                 o2.Step();
             }
-            Assert.Equal(contiguous.ToArray(), strided.ToArray());
+            Assert.Equal(contiguous.ToFloatArray(), strided.ToFloatArray());
         }
     }
 }

@@ -46,8 +46,8 @@ public class ScopedTrainingTests
         var b = pooled.Model.Parameters().ToList();
         for (int i = 0; i < a.Count; i++)
         {
-            Assert.Equal(a[i].ToArray(), b[i].ToArray());
-            Assert.Equal(a[i].Grad!.ToArray(), b[i].Grad!.ToArray());
+            Assert.Equal(a[i].ToFloatArray(), b[i].ToFloatArray());
+            Assert.Equal(a[i].Grad!.ToFloatArray(), b[i].Grad!.ToFloatArray());
         }
     }
 

@@ -63,8 +63,8 @@ public class UnscopedTrainingTests
             var b = reused.Model.Parameters().ToList();
             for (int i = 0; i < a.Count; i++)
             {
-                Assert.Equal(a[i].ToArray(), b[i].ToArray());
-                Assert.Equal(plain.Optimizer.GetState(a[i])!.Buffers[BufferNames.ExpAvg].ToArray(), reused.Optimizer.GetState(b[i])!.Buffers[BufferNames.ExpAvg].ToArray());
+                Assert.Equal(a[i].ToFloatArray(), b[i].ToFloatArray());
+                Assert.Equal(plain.Optimizer.GetState(a[i])!.Buffers[BufferNames.ExpAvg].ToFloatArray(), reused.Optimizer.GetState(b[i])!.Buffers[BufferNames.ExpAvg].ToFloatArray());
             }
         }
         finally
