@@ -25,6 +25,34 @@ internal static class Reduction
 {
     public static Tensor Reduce(string op, Tensor x, bool[] reduced, bool keepDim, ReduceKind kind)
     {
+        var (order, outShape, inner) = ReducedDimsLast(x, reduced, keepDim);
+        if (inner == 0 && kind is not (ReduceKind.Sum or ReduceKind.Norm2))
+        {
+            throw new ArgumentException($"{op}: cannot reduce over a dimension of size 0 (shape {Shapes.Format(x.ShapeSpan)}); the operation has no identity.");
+        }
+        var result = Tensor.Empty(outShape, x.DType);
+        if (kind == ReduceKind.Sum && (TrySumInOrder(x, reduced, result) || KeptBlockSum.TrySum(x, reduced, result)))
+        {
+            return result;
+        }
+        var permuted = PermutedContiguous(x, order);
+        if (x.DType == DType.Float32)
+        {
+            Run<float>(permuted.ContiguousSpan<float>(), result.ContiguousSpan<float>(), inner, kind);
+        }
+        else
+        {
+            Run<double>(permuted.ContiguousSpan<double>(), result.ContiguousSpan<double>(), inner, kind);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The layout that moves the reduced dims last: the permutation (kept dims, then reduced dims, each in order), the
+    /// output shape (reduced dims as 1 with <paramref name="keepDim"/>, else dropped) and the length of each reduced run.
+    /// </summary>
+    internal static (int[] Order, int[] OutShape, int Inner) ReducedDimsLast(Tensor x, bool[] reduced, bool keepDim)
+    {
         int rank = x.Rank;
         var order = new int[rank];
         var outShape = new List<int>(rank);
@@ -53,26 +81,12 @@ internal static class Reduction
                 outShape.Add(x.ShapeArray[d]);
             }
         }
-        if (inner == 0 && kind is not (ReduceKind.Sum or ReduceKind.Norm2))
-        {
-            throw new ArgumentException($"{op}: cannot reduce over a dimension of size 0 (shape {Shapes.Format(x.ShapeSpan)}); the operation has no identity.");
-        }
-        var result = Tensor.Empty(outShape.ToArray(), x.DType);
-        if (kind == ReduceKind.Sum && (TrySumInOrder(x, reduced, result) || KeptBlockSum.TrySum(x, reduced, result)))
-        {
-            return result;
-        }
-        var permuted = new Tensor(x.Storage, Permute(x.ShapeArray, order), Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
-        if (x.DType == DType.Float32)
-        {
-            Run<float>(permuted.ContiguousSpan<float>(), result.ContiguousSpan<float>(), inner, kind);
-        }
-        else
-        {
-            Run<double>(permuted.ContiguousSpan<double>(), result.ContiguousSpan<double>(), inner, kind);
-        }
-        return result;
+        return (order, outShape.ToArray(), inner);
     }
+
+    /// <summary>A contiguous copy of <paramref name="x"/> with its dims in <paramref name="order"/> (each reduced run then contiguous).</summary>
+    internal static Tensor PermutedContiguous(Tensor x, int[] order) =>
+        new Tensor(x.Storage, Permute(x.ShapeArray, order), Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
 
     /// <summary>
     /// Sums without moving the reduced dims last when they are one consecutive block of the (contiguous) layout,

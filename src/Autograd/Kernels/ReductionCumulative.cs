@@ -27,7 +27,7 @@ internal static class ReductionCumulative
             }
         }
         order[k] = dim;
-        var permuted = new Tensor(x.Storage, Reduction.Permute(x.ShapeArray, order), Reduction.Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
+        var permuted = Reduction.PermutedContiguous(x, order);
         var scanned = Tensor.Empty(permuted.ShapeArray, x.DType);
         int length = x.ShapeArray[dim];
         switch (x.DType)

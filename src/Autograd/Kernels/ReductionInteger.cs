@@ -27,40 +27,13 @@ internal static class ReductionInteger
     /// <summary>Reduces <paramref name="x"/> (Int64, Int32 or UInt8; Bool for Any/All and for Max/Min, read as 0/1) into a tensor of its dtype.</summary>
     public static Tensor Reduce(string op, Tensor x, bool[] reduced, bool keepDim, IntegerReduceKind kind)
     {
-        int rank = x.Rank;
-        var order = new int[rank];
-        var outShape = new List<int>(rank);
-        int k = 0;
-        int inner = 1;
-        for (int d = 0; d < rank; d++)
-        {
-            if (!reduced[d])
-            {
-                order[k++] = d;
-            }
-        }
-        for (int d = 0; d < rank; d++)
-        {
-            if (reduced[d])
-            {
-                order[k++] = d;
-                inner *= x.ShapeArray[d];
-                if (keepDim)
-                {
-                    outShape.Add(1);
-                }
-            }
-            else
-            {
-                outShape.Add(x.ShapeArray[d]);
-            }
-        }
+        var (order, outShape, inner) = Reduction.ReducedDimsLast(x, reduced, keepDim);
         if (inner == 0 && kind is IntegerReduceKind.Max or IntegerReduceKind.Min)
         {
             throw new ArgumentException($"{op}: cannot reduce over a dimension of size 0 (shape {Shapes.Format(x.ShapeSpan)}); the operation has no identity.");
         }
-        var result = Tensor.Empty(outShape.ToArray(), x.DType);
-        var permuted = new Tensor(x.Storage, Reduction.Permute(x.ShapeArray, order), Reduction.Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
+        var result = Tensor.Empty(outShape, x.DType);
+        var permuted = Reduction.PermutedContiguous(x, order);
         switch (x.DType)
         {
             case DType.Int64: Run<long>(permuted.ContiguousSpan<long>(), result.ContiguousSpan<long>(), inner, kind); break;
