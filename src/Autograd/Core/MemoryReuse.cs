@@ -3,19 +3,22 @@ namespace MiniTorch;
 /// <summary>
 /// Automatic reuse of tensor memory without <see cref="TensorScope"/>: PyTorch frees an activation as soon as its
 /// reference count drops; .NET has no reference counts, so MiniTorch recycles the arrays of tensors that the GC
-/// found unreachable, at the end of each backward pass of a training thread. A training loop written as in
-/// PyTorch then reuses the same arrays step after step instead of feeding the large-object heap (and a gen-2
-/// collection about every step). <see cref="TensorScope"/> remains the zero-overhead path; the two compose.
+/// found unreachable, at the end of each backward pass of a training thread and at the end of each outermost
+/// <see cref="Autograd.NoGrad"/> region (an inference call). A training or inference loop written as in PyTorch then
+/// reuses the same arrays step after step instead of feeding the large-object heap (and a gen-2 collection about
+/// every step). <see cref="TensorScope"/> remains the zero-overhead path; the two compose.
 /// </summary>
 /// <remarks>
-/// How it works: a thread that has run a backward pass tracks the storage it allocates outside any
+/// How it works: a thread that has reached a safe point (the end of an outermost backward pass, or of an outermost
+/// no-grad region opened by user code) tracks the storage it allocates outside any
 /// <see cref="TensorScope"/> (arrays of at least <see cref="MinTrackedBytes"/>) through weak handles; a scope gives
-/// its tensors' arrays back itself, so the scoped path pays for no handle and no collection. At the end of the next outermost backward pass, after a
+/// its tensors' arrays back itself, so the scoped path pays for no handle and no collection. At the next safe point, after a
 /// young-generation collection (forced once <see cref="CollectThresholdBytes"/> were tracked since the last one),
 /// every array whose storage is unreachable goes back to the buffer pool. An array is never reused while any tensor
 /// (view, saved tensor, gradient, optimizer state, tensor in a closure or a collection) can reach its storage: a
-/// reachable storage keeps its weak handle alive. The end of a backward pass is a point where the thread runs no
-/// kernel, so no span over a recycled array is in use.
+/// reachable storage keeps its weak handle alive. A safe point is a boundary of user code where the thread runs no
+/// kernel, so no span over a recycled array is in use; the no-grad regions MiniTorch opens inside its own kernels
+/// and the ones a backward hook opens are not safe points.
 /// </remarks>
 public static class MemoryReuse
 {

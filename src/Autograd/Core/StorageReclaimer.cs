@@ -42,7 +42,28 @@ internal static class StorageReclaimer
     /// <summary>Marks the end of a backward pass; the end of an outermost one is a safe point.</summary>
     public static void ExitBackward()
     {
-        if (--t_backwardDepth == 0 && MemoryReuse.Enabled)
+        if (--t_backwardDepth == 0)
+        {
+            AtSafePoint();
+        }
+    }
+
+    /// <summary>
+    /// The end of an outermost no-grad region of user code: an inference loop (<c>using (Autograd.NoGrad())</c> around
+    /// a forward pass) never runs backward, so this is its safe point. Inside a backward pass (hooks) it is not one.
+    /// </summary>
+    public static void ExitNoGrad()
+    {
+        if (t_backwardDepth == 0)
+        {
+            AtSafePoint();
+        }
+    }
+
+    // Only user-level boundaries call this: no kernel of this thread is running, so no span over a recycled array is live.
+    private static void AtSafePoint()
+    {
+        if (MemoryReuse.Enabled)
         {
             (t_tracker ??= new Tracker()).Reclaim();
         }

@@ -101,6 +101,13 @@ public static partial class Autograd
         {
             case GradModeScope.ScopeKind.Flowing when t_synchronousScopes == 0:
                 s_flowGradDisabled.Value = enabled ? null : s_disabled;
+                if (enabled)
+                {
+                    // Leaving user code's outermost no-grad region (an inference call): recycle unreachable arrays.
+                    t_gradDisabled = false;
+                    StorageReclaimer.ExitNoGrad();
+                    return;
+                }
                 break;
             case GradModeScope.ScopeKind.Synchronous:
                 t_synchronousScopes--;
