@@ -13,8 +13,11 @@ internal static class PoolKernel
     // 64×16×16 batch takes microseconds, less than waking a worker.
     private const int ParallelThreshold = 1 << 17;
 
-    /// <summary>y and index (planes, OutH, OutW) = the max of each window of x, and where it is (the first of equal maxima; NaN wins, as in PyTorch).</summary>
-    public static void MaxForward<T>(T[] x, int xOffset, T[] y, int[] index, MaxPoolGeometry g)
+    /// <summary>
+    /// y and index (planes, OutH, OutW) = the max of each window of x, and where it is (the first of equal maxima; NaN
+    /// wins, as in PyTorch). A null <paramref name="index"/> computes y alone (inference: nothing reads the argmax).
+    /// </summary>
+    public static void MaxForward<T>(T[] x, int xOffset, T[] y, int[]? index, MaxPoolGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var job = PoolJob<T>.ForThisThread;
@@ -206,7 +209,7 @@ internal sealed class PoolJob<T> : IParallelWork
 
     public static PoolJob<T> ForThisThread => t_instance ??= new PoolJob<T>();
 
-    public void SetMax(PoolMode mode, MaxPoolGeometry g, T[] source, int sourceOffset, T[] destination, int[] index)
+    public void SetMax(PoolMode mode, MaxPoolGeometry g, T[] source, int sourceOffset, T[] destination, int[]? index)
     {
         (_mode, _max, _source, _sourceOffset, _destination, _index) = (mode, g, source, sourceOffset, destination, index);
     }
@@ -262,11 +265,18 @@ internal sealed class PoolJob<T> : IParallelWork
             return;
         }
         var g = _max;
+        if (_mode == PoolMode.MaxForward && typeof(T) == typeof(float) && MaxPoolNarrow.Applies(g))
+        {
+            MaxPoolNarrow.Forward((float[])(object)source, _sourceOffset, (float[])(object)destination, _index, g, first, end);
+            return;
+        }
         int input = g.H * g.W, output = g.OutH * g.OutW;
         bool inside = MaxPoolInside.Applies(g);
+        // Without an index to keep (inference), each plane's argmax goes to a scratch row and is dropped.
+        int[]? scratch = _index is null ? new int[output] : null;
         for (int p = first; p < end; p++)
         {
-            var index = _index.AsSpan(p * output, output);
+            var index = scratch is not null ? scratch.AsSpan() : _index.AsSpan(p * output, output);
             switch (_mode)
             {
                 case PoolMode.MaxForward when inside:

@@ -34,17 +34,22 @@ public partial class Tensor
             p.Height, p.Width, d.Height, d.Width, outH, outW);
         var src = ContiguousRaw();
         var r = Empty([_shape[0], _shape[1], outH, outW], DType);
-        var indices = new PoolIndices(GC.AllocateUninitializedArray<int>(r.Numel), g);
+        // The argmax is read only by the backward and the forward-mode tangent; without either (inference) it is not kept.
+        bool keepIndex = (RequiresGrad && Autograd.IsGradEnabled) || ForwardAD.IsActive;
+        var indices = keepIndex ? new PoolIndices(GC.AllocateUninitializedArray<int>(r.Numel), g) : null;
         if (DType == DType.Float32)
         {
-            PoolKernel.MaxForward(src.Data<float>(), src.Offset, r.Data<float>(), indices.Index, g);
+            PoolKernel.MaxForward(src.Data<float>(), src.Offset, r.Data<float>(), indices?.Index, g);
         }
         else
         {
-            PoolKernel.MaxForward(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, g);
+            PoolKernel.MaxForward(src.Data<double>(), src.Offset, r.Data<double>(), indices?.Index, g);
         }
-        // The same map as reading an input at the argmax, but its backward also takes this input, as libtorch's; traced as itself.
-        MaxPoolDefinition.Record(r, [this], indices);
+        if (indices is not null)
+        {
+            // The same map as reading an input at the argmax, but its backward also takes this input, as libtorch's; traced as itself.
+            MaxPoolDefinition.Record(r, [this], indices);
+        }
         return MaxPool2dDefinition.Record(r, [this], (kernelSize, s, p, d, ceilMode));
     }
 

@@ -200,4 +200,31 @@ public class PoolingTests
         var expected = Autograd.Grad([MaxReference(x, (3, 3), (2, 2), (1, 1), (1, 1)).Sum() + AvgReference(x, (3, 3), (2, 2), (1, 1), true).Sum()], [x])[0]!;
         AssertClose(expected, grad, 1e-14);
     }
+
+    [Theory]
+    [InlineData(8, 8)]
+    [InlineData(4, 4)]
+    [InlineData(6, 8)]
+    [InlineData(16, 16)]
+    [InlineData(7, 9)]
+    public void InferenceKeepsNoIndexAndGivesTheSameValues(int h, int w)
+    {
+        // Float32 2×2 stride-2 pools of planes 4 or 8 wide take the cross-plane kernel, with its index under grad and
+        // without it under NoGrad (inference); the others drop a scratch index. Values and gradients must not change.
+        var gen = new Generator(h * 17 + w);
+        var x = Grid(gen, [9, 5, h, w]).To(DType.Float32).SetRequiresGrad();
+        var y = x.MaxPool2d((2, 2));
+        Tensor inference;
+        using (Autograd.NoGrad())
+        {
+            inference = x.MaxPool2d((2, 2));
+        }
+        Assert.Null(inference.GradFn);
+        var expected = MaxReference(x, (2, 2), (2, 2), (0, 0), (1, 1));
+        AssertClose(expected, y, 0);
+        AssertClose(expected, inference, 0);
+        AssertClose(expected, x.Detach().MaxPool2d((2, 2)), 0);
+        var gy = Uniform(gen, y.Shape.ToArray(), requiresGrad: false).To(DType.Float32);
+        AssertClose(Autograd.Grad([expected], [x], [gy])[0]!, Autograd.Grad([y], [x], [gy])[0]!, 1e-6);
+    }
 }
