@@ -135,10 +135,10 @@ internal static class Elementwise
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IBinaryOp
     {
-        int[] shape = result.ShapeArray;
+        var (shape, sa, sb) = Coalesce(result.ShapeArray,
+            Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, result.ShapeArray),
+            Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, result.ShapeArray));
         int rank = shape.Length;
-        int[] sa = Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
-        int[] sb = Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
         T[] da = a.Data<T>();
         T[] db = b.Data<T>();
         Span<T> dst = result.ContiguousSpan<T>();
@@ -186,6 +186,48 @@ internal static class Elementwise
             }
         }
     }
+
+    /// <summary>
+    /// Merges each pair of adjacent dims that both operands step through as one (the outer stride is the inner one
+    /// times the inner size, as for a contiguous run or a broadcast 0): the same elements in the same order, in longer
+    /// rows. A per-channel operand [1, C, 1, 1] against [N, C, H, W] then runs rows of H·W instead of W.
+    /// </summary>
+    private static (int[] Shape, int[] StridesA, int[] StridesB) Coalesce(int[] shape, int[] sa, int[] sb)
+    {
+        int rank = shape.Length;
+        int merged = 0;
+        for (int k = rank - 2; k >= 0; k--)
+        {
+            if (Mergeable(shape, sa, sb, k))
+            {
+                merged++;
+            }
+        }
+        if (merged == 0)
+        {
+            return (shape, sa, sb);
+        }
+        var newShape = new int[rank - merged];
+        var newA = new int[rank - merged];
+        var newB = new int[rank - merged];
+        int d = newShape.Length - 1;
+        (newShape[d], newA[d], newB[d]) = (shape[rank - 1], sa[rank - 1], sb[rank - 1]);
+        for (int k = rank - 2; k >= 0; k--)
+        {
+            if (Mergeable(shape, sa, sb, k))
+            {
+                newShape[d] *= shape[k];
+                continue;
+            }
+            d--;
+            (newShape[d], newA[d], newB[d]) = (shape[k], sa[k], sb[k]);
+        }
+        return (newShape, newA, newB);
+    }
+
+    // Whether dim k folds into dim k + 1; the strides of k + 1 are unchanged by earlier merges (a merged dim keeps its inner stride).
+    private static bool Mergeable(int[] shape, int[] sa, int[] sb, int k) =>
+        (long)sa[k] == (long)sa[k + 1] * shape[k + 1] && (long)sb[k] == (long)sb[k + 1] * shape[k + 1];
 
     /// <summary>A row of <paramref name="inner"/> elements: the storage itself when unit-stride, else gathered into <paramref name="buffer"/>.</summary>
     private static ReadOnlySpan<T> Row<T>(T[] data, int offset, int stride, int inner, T[]? buffer)

@@ -61,6 +61,11 @@ public static partial class Functional
             {
                 throw new ArgumentException("BatchNorm: runningMean and runningVar are needed when training is false; pass training: true to normalise with batch statistics.");
             }
+            if (BatchNormInference.Applies(input, runningMean, runningVar, weight, bias))
+            {
+                // Inference: one fused pass, bit-identical to the composite below, which builds the graph when one is needed.
+                return BatchNormInference.Run(input, runningMean, runningVar, weight, bias, eps);
+            }
             normalized = (input - runningMean.Reshape(view)) / (runningVar.Reshape(view) + eps).Sqrt();
         }
         if (weight is not null)

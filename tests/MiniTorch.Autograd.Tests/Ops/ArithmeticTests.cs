@@ -68,6 +68,42 @@ public class ArithmeticTests
     }
 
     [Theory]
+    [InlineData(new[] { 5, 3, 4, 6 }, new[] { 1, 3, 1, 1 })]
+    [InlineData(new[] { 5, 3, 4, 6 }, new[] { 5, 1, 4, 6 })]
+    [InlineData(new[] { 2, 3, 4, 6 }, new[] { 2, 3, 1, 1 })]
+    [InlineData(new[] { 2, 3, 4, 6 }, new[] { 3, 4, 1 })]
+    [InlineData(new[] { 7, 1, 5 }, new[] { 1, 3, 1 })]
+    public void BinaryOp_ForwardValues_BroadcastRunsAreExact(int[] shapeA, int[] shapeB)
+    {
+        // Adjacent dims that both operands step through as one are run as longer rows; each element must still be
+        // exactly op(a, b) of its own pair, in float32 (the ops round per element) and either operand order.
+        var g = new Generator(shapeA.Length * 10 + shapeB.Length);
+        var a = Uniform(g, shapeA, requiresGrad: false).To(DType.Float32);
+        var b = AwayFromZero(g, shapeB, 0.5, 1.5).To(DType.Float32);
+        var shape = Shapes.Broadcast("test", shapeA, shapeB);
+        var aFull = a.Expand(shape).Contiguous().ToFloatArray();
+        var bFull = b.Expand(shape).Contiguous().ToFloatArray();
+        foreach (var (name, f) in new (string, Func<float, float, float>)[] { ("Add", (x, y) => x + y), ("Sub", (x, y) => x - y), ("Mul", (x, y) => x * y), ("Div", (x, y) => x / y) })
+        {
+            var ab = Binary[name](a, b).ToFloatArray();
+            var ba = Binary[name](b, a).ToFloatArray();
+            for (int i = 0; i < ab.Length; i++)
+            {
+                Assert.True(ab[i] == f(aFull[i], bFull[i]), $"{name}(a, b) element {i}: {ab[i]} against {f(aFull[i], bFull[i])}");
+                Assert.True(ba[i] == f(bFull[i], aFull[i]), $"{name}(b, a) element {i}: {ba[i]} against {f(bFull[i], aFull[i])}");
+            }
+        }
+        // A transposed operand breaks the runs: values still exact.
+        var t = Uniform(g, [shape[^1], shape[^2]], requiresGrad: false).To(DType.Float32);
+        var sum = (a + t.T).ToFloatArray();
+        var tFull = t.T.Expand(shape).Contiguous().ToFloatArray();
+        for (int i = 0; i < sum.Length; i++)
+        {
+            Assert.True(sum[i] == aFull[i] + tFull[i], $"a + t.T element {i}");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(BothDTypes), MemberType = typeof(OpTestHelpers))]
     public void BinaryOp_ForwardValues_NonContiguousOperands(DType dtype)
     {

@@ -44,6 +44,41 @@ public class BatchNormTests
         Check.Close(Golden.Tensor(c, "eval_output"), bn.Call(Golden.Tensor(c, "eval_input")), what: $"{name} eval output");
     }
 
+    [Theory]
+    [InlineData(DType.Float32, new[] { 6, 5, 8, 8 }, true)]
+    [InlineData(DType.Float32, new[] { 3, 4, 7, 5 }, false)]
+    [InlineData(DType.Float32, new[] { 9, 7 }, true)]
+    [InlineData(DType.Float32, new[] { 2, 3, 13 }, true)]
+    [InlineData(DType.Float64, new[] { 4, 3, 5, 6 }, true)]
+    [InlineData(DType.Float64, new[] { 2, 3, 2, 3, 5 }, false)]
+    public void InferenceIsBitIdenticalToTheComposite(DType dtype, int[] shape, bool affine)
+    {
+        // Under NoGrad nothing records, so eval batch norm runs one fused pass; with grad wanted it runs the
+        // composite (x − mean) / √(var + eps) · weight + bias of broadcast ops. Every element must be the same bits.
+        var g = new Generator(shape.Length * 7 + shape[1]);
+        int c = shape[1];
+        var mean = (Tensor.Randn([c], generator: g) * 3).To(dtype);
+        var variance = (Tensor.Rand([c], generator: g) * 4).To(dtype);
+        Tensor? weight = affine ? Tensor.Randn([c], generator: g).To(dtype) : null;
+        Tensor? bias = affine ? Tensor.Randn([c], generator: g).To(dtype) : null;
+        var x = (Tensor.Randn(shape, generator: g) * 5).To(dtype);
+        Tensor fused;
+        using (Autograd.NoGrad())
+        {
+            fused = Functional.BatchNorm(x, mean, variance, weight, bias, eps: 1e-3);
+        }
+        var composite = Functional.BatchNorm(x.Detach().SetRequiresGrad(), mean, variance, weight, bias, eps: 1e-3);
+        Assert.NotNull(composite.GradFn);
+        Assert.Null(fused.GradFn);
+        Assert.Equal(composite.Shape.ToArray(), fused.Shape.ToArray());
+        Assert.Equal(dtype, fused.DType);
+        var (a, b) = (composite.ToDoubleArray(), fused.ToDoubleArray());
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.True(BitConverter.DoubleToInt64Bits(a[i]) == BitConverter.DoubleToInt64Bits(b[i]), $"element {i}: {b[i]:R} against {a[i]:R}");
+        }
+    }
+
     [Fact]
     public void EvalUsesAndKeepsRunningStatistics()
     {
