@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace MiniTorch.Kernels;
@@ -270,13 +271,29 @@ internal sealed class PoolJob<T> : IParallelWork
             MaxPoolNarrow.Forward((float[])(object)source, _sourceOffset, (float[])(object)destination, _index, g, first, end);
             return;
         }
-        int input = g.H * g.W, output = g.OutH * g.OutW;
         bool inside = MaxPoolInside.Applies(g);
         // Without an index to keep (inference), each plane's argmax goes to a scratch row and is dropped.
-        int[]? scratch = _index is null ? new int[output] : null;
+        int[]? scratch = _index is null ? ArrayPool<int>.Shared.Rent(g.OutH * g.OutW) : null;
+        try
+        {
+            RunMaxPlanes(first, end, source, destination, scratch, inside);
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<int>.Shared.Return(scratch);
+            }
+        }
+    }
+
+    private void RunMaxPlanes(int first, int end, T[] source, T[] destination, int[]? scratch, bool inside)
+    {
+        var g = _max;
+        int input = g.H * g.W, output = g.OutH * g.OutW;
         for (int p = first; p < end; p++)
         {
-            var index = scratch is not null ? scratch.AsSpan() : _index.AsSpan(p * output, output);
+            var index = scratch is not null ? scratch.AsSpan(0, output) : _index.AsSpan(p * output, output);
             switch (_mode)
             {
                 case PoolMode.MaxForward when inside:
