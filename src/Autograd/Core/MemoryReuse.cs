@@ -19,12 +19,18 @@ namespace MiniTorch;
 /// reachable storage keeps its weak handle alive. A safe point is a boundary of user code where the thread runs no
 /// kernel, so no span over a recycled array is in use; the no-grad regions MiniTorch opens inside its own kernels
 /// and the ones a backward hook opens are not safe points.
+/// Within a backward pass, intermediate gradients (those flowing between nodes, which no user code can hold) go back
+/// to the pool as soon as the nodes consuming them have run, without waiting for a collection (see
+/// the engine's GradientRelease); this also holds inside a <see cref="TensorScope"/>.
 /// </remarks>
 public static class MemoryReuse
 {
     private static volatile bool s_enabled = true;
     private static long s_collectThresholdBytes = 32L << 20;
     internal static long s_reclaimedBytes;
+
+    [ThreadStatic]
+    internal static long t_releasedDuringBackwardBytes;
 
     /// <summary>The smallest array that is tracked: smaller ones cost the GC little and are left to it.</summary>
     public const int MinTrackedBytes = 4096;
@@ -54,4 +60,7 @@ public static class MemoryReuse
 
     /// <summary>The bytes of arrays recycled so far because their tensors became unreachable (all threads).</summary>
     public static long ReclaimedBytes => Interlocked.Read(ref s_reclaimedBytes);
+
+    /// <summary>The bytes of intermediate gradients this thread's backward passes gave back to the pool as soon as they were consumed (<see cref="GradientRelease"/>).</summary>
+    internal static long ReleasedDuringBackwardBytes => t_releasedDuringBackwardBytes;
 }

@@ -31,6 +31,12 @@ internal abstract class Storage
     /// <summary>The automatic-reuse tracker's claim on the array (<see cref="MemoryReuse"/>), or null when untracked.</summary>
     public ReuseLease? Lease;
 
+    /// <summary>
+    /// How many gradient buffers of the running backward pass hold a tensor over this storage (see
+    /// <see cref="GradientRelease"/>); meaningful only for storages made during that pass.
+    /// </summary>
+    public int EngineHolds;
+
     /// <summary>Whether the array was rented from <see cref="BufferPool"/> (and so may go back to it).</summary>
     protected readonly bool Pooled;
 
@@ -39,6 +45,12 @@ internal abstract class Storage
     public abstract DType DType { get; }
 
     public abstract int Length { get; }
+
+    /// <summary>The size of the array in bytes.</summary>
+    public abstract long ByteLength { get; }
+
+    /// <summary>Whether the array came from <see cref="BufferPool"/> (so it may go back to it).</summary>
+    public bool IsPooled => Pooled;
 
     /// <summary>Whether the array went back to the pool: nothing may view this storage again.</summary>
     public bool Released { get; private set; }
@@ -58,6 +70,20 @@ internal abstract class Storage
     public void RemoveView()
     {
         if (Interlocked.Decrement(ref _views) == 0 && Pooled)
+        {
+            Released = true;
+            ReturnArray();
+        }
+    }
+
+    /// <summary>
+    /// Gives a pooled array back although tensors may still view it, for a caller that proved every such tensor
+    /// unreachable (<see cref="GradientRelease"/>: a backward pass's own intermediate gradient once consumed). Those
+    /// tensors then read an empty array and fail, and no new view can be made, as after the last view's disposal.
+    /// </summary>
+    public void ReleaseUnreachable()
+    {
+        if (Pooled && !Released)
         {
             Released = true;
             ReturnArray();
@@ -99,6 +125,8 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     public override DType DType => DTypeExtensions.DTypeOf<T>();
 
     public override int Length => Data.Length;
+
+    public override long ByteLength => (long)Data.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
     protected override void ReturnArray()
     {

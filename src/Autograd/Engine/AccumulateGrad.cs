@@ -9,6 +9,9 @@ internal sealed class AccumulateGrad : Node
 
     public override string Name => "AccumulateGrad";
 
+    // The gradient is copied, added or taken (then marked exposed, see GradientHandoff); hooks see only exposed ones.
+    internal override bool KeepsNoGradient => true;
+
     /// <summary>Called with the leaf after its gradient was accumulated (see <see cref="Tensor.RegisterPostAccumulateGradHook"/>).</summary>
     internal List<Action<Tensor>>? PostAccumulateHooks;
 

@@ -32,11 +32,15 @@ internal readonly struct BackwardPass
     private readonly bool _createGraph;
     private readonly bool _detectAnomaly;
 
+    /// <summary>Whether consumed intermediate gradients go back to the pool at once (<see cref="GradientRelease"/>).</summary>
+    private readonly bool _release;
+
     /// <summary>The gradients returned for <see cref="BackwardMode.ReturnInputGradients"/>, one slot per input (empty otherwise).</summary>
     private readonly Tensor?[] _captured;
 
-    public BackwardPass(EngineWorkspace workspace, BackwardMode mode, bool retainGraph, bool createGraph, int inputCount)
+    public BackwardPass(EngineWorkspace workspace, BackwardMode mode, bool retainGraph, bool createGraph, int inputCount, bool outermost)
     {
+        _release = GradientRelease.AppliesTo(outermost, createGraph);
         _workspace = workspace;
         _mode = mode;
         _retainGraph = retainGraph;
@@ -173,6 +177,7 @@ internal readonly struct BackwardPass
                 AccumulateIntoBuffer(rootNodes[i], st, roots[i].GradFn is null ? 0 : roots[i].OutputNr, seeds[i]);
             }
         }
+        SettleUnheld();
         foreach (var node in rootNodes)
         {
             var st = states[node];
@@ -185,9 +190,50 @@ internal readonly struct BackwardPass
         {
             var node = ready.Pop();
             var st = states[node];
+            // The buffer this node consumes, read before Evaluate clears it (and before hooks may replace what it passes on).
+            var consumed = _release && node.KeepsNoGradient && node.OutputCount == 1 ? st.Buffer : null;
             var inputGrads = st.HasGradient(node) ? Evaluate(node, st) : null;
             PassToChildren(node, inputGrads);
+            if (_release)
+            {
+                Settle(consumed, inputGrads);
+            }
         }
+    }
+
+    /// <summary>
+    /// After a node's gradients reached its children: the buffer it consumed is let go of, then every gradient no
+    /// buffer holds any more (that one, the node's results no child kept, the buffers replaced by sums) is given back
+    /// if nothing else can reach it (<see cref="GradientRelease"/>).
+    /// </summary>
+    private void Settle(Tensor? consumed, Tensor?[]? inputGrads)
+    {
+        if (consumed is not null)
+        {
+            GradientRelease.Unhold(consumed);
+            GradientRelease.ReleaseIfUnheld(consumed);
+        }
+        if (inputGrads is not null)
+        {
+            foreach (var g in inputGrads)
+            {
+                if (g is not null)
+                {
+                    GradientRelease.ReleaseIfUnheld(g);
+                }
+            }
+        }
+        SettleUnheld();
+    }
+
+    private void SettleUnheld()
+    {
+        var unheld = _workspace.Unheld;
+        foreach (var g in unheld)
+        {
+            GradientRelease.ReleaseIfUnheld(g);
+        }
+        unheld.Clear();
     }
 
     /// <summary>
@@ -198,6 +244,11 @@ internal readonly struct BackwardPass
     {
         Tensor? single = null;
         Tensor?[]? several = null;
+        if (!node.KeepsNoGradient)
+        {
+            // User code (a custom Function's backward) receives these gradients and may keep them.
+            ExposeBuffers(node, st);
+        }
         // One gradient per output of the node: a single one (no array) for every built-in op.
         if (node.OutputCount == 1)
         {
@@ -241,6 +292,22 @@ internal readonly struct BackwardPass
         return inputGrads;
     }
 
+    private static void ExposeBuffers(Node node, NodeState st)
+    {
+        if (node.OutputCount == 1)
+        {
+            GradientHandoff.Expose(st.Buffer!);
+            return;
+        }
+        foreach (var g in st.Buffers!)
+        {
+            if (g is not null)
+            {
+                GradientHandoff.Expose(g);
+            }
+        }
+    }
+
     /// <summary>Gives each needed child its gradient (if any) and counts the dependency as met; a child with none left becomes ready.</summary>
     private void PassToChildren(Node node, Tensor?[]? inputGrads)
     {
@@ -279,6 +346,7 @@ internal readonly struct BackwardPass
             {
                 if (nr == outputNr)
                 {
+                    GradientHandoff.Expose(grad); // returned to the caller of Autograd.Grad
                     _captured[slot] = grad;
                 }
             }
@@ -298,11 +366,29 @@ internal readonly struct BackwardPass
     {
         if (node.OutputCount == 1)
         {
-            st.Buffer = st.Buffer is null ? g : Sum(st.Buffer, g);
+            st.Buffer = Combine(st.Buffer, g);
             return;
         }
         var buffers = st.Buffers ??= new Tensor?[node.OutputCount];
-        buffers[outputNr] = buffers[outputNr] is { } existing ? Sum(existing, g) : g;
+        buffers[outputNr] = Combine(buffers[outputNr], g);
+    }
+
+    /// <summary>What a buffer holding <paramref name="existing"/> (or nothing) holds once <paramref name="g"/> arrives.</summary>
+    private Tensor Combine(Tensor? existing, Tensor g)
+    {
+        var combined = existing is null ? g : Sum(existing, g);
+        if (_release)
+        {
+            GradientRelease.Hold(combined);
+            if (existing is not null)
+            {
+                // Settled later: g, or existing itself, may still be on its way to another child of the same node.
+                GradientRelease.Unhold(existing);
+                _workspace.Unheld.Add(existing);
+                _workspace.Unheld.Add(g);
+            }
+        }
+        return combined;
     }
 
     private Tensor Sum(Tensor a, Tensor b)

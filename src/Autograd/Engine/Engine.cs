@@ -38,7 +38,7 @@ internal static class Engine
         StorageReclaimer.EnterBackward();
         try
         {
-            var pass = new BackwardPass(workspace, mode, retainGraph, createGraph, inputs?.Count ?? 0);
+            var pass = new BackwardPass(workspace, mode, retainGraph, createGraph, inputs?.Count ?? 0, outermost: t_depth == 1);
             var result = pass.Run(roots, rootGrads, inputs);
             if (t_depth == 1)
             {

@@ -60,6 +60,9 @@ internal sealed class EngineWorkspace
     public readonly Stack<Node> Ready = new();
     public readonly Stack<(Node Node, int NextEdge)> Walk = new();
     public readonly HashSet<Node> Visited = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Gradients a buffer let go of while a node's gradients were passed on, settled once all are (<see cref="GradientRelease"/>).</summary>
+    public readonly List<Tensor> Unheld = [];
     private readonly Stack<NodeState> _spare = new();
 
     /// <summary>This thread's pooled workspace, or a new one if it is in use (a nested pass) or was never made.</summary>
@@ -97,6 +100,7 @@ internal sealed class EngineWorkspace
         Ready.Clear();
         Walk.Clear();
         Visited.Clear();
+        Unheld.Clear();
         if (oversized)
         {
             Trim();

@@ -26,13 +26,23 @@ internal static class GradientHandoff
     public static void Expose(Tensor grad) => grad.Storage.Exposed = true;
 
     /// <summary>
+    /// Whether <paramref name="storage"/> was made during the current outermost backward pass and no tensor over it was
+    /// ever handed to user code or taken by a leaf: only the pass's own gradient buffers and the built-in formulas'
+    /// intermediates (unreachable once the formula returned) can view it.
+    /// </summary>
+    public static bool IsPassOwned(Storage storage)
+    {
+        long first = t_firstSerialOfBackward;
+        return first != 0 && storage.Serial >= first && !storage.Exposed;
+    }
+
+    /// <summary>
     /// <paramref name="grad"/> itself when the leaf may own it (marking it taken), else null: the caller then copies it.
     /// </summary>
     public static Tensor? TryTake(Tensor grad)
     {
         var storage = grad.Storage;
-        long first = t_firstSerialOfBackward;
-        if (first == 0 || storage.Serial < first || storage.Exposed
+        if (!IsPassOwned(storage)
             || !grad.IsContiguous || grad.Offset != 0 || storage.Length != grad.Numel || grad.RequiresGrad)
         {
             return null;

@@ -79,6 +79,13 @@ public abstract class Node
         (_retainedOutputs ??= new Tensor?[OutputCount])[outputNr] = tensor;
     }
 
+    /// <summary>
+    /// Whether the node's backward is MiniTorch's own code, which keeps no reference to the gradient it receives and
+    /// hands it to no user code (built-in ops and leaves' accumulators), so the pass may recycle that gradient once the
+    /// node has run (<see cref="GradientRelease"/>). A custom <see cref="Function"/>'s node is not: its backward is user code.
+    /// </summary>
+    internal virtual bool KeepsNoGradient => false;
+
     /// <summary>Frees what the node saved for backward; a later backward through it then fails clearly.</summary>
     internal virtual void ReleaseSavedTensors()
     {

@@ -47,6 +47,9 @@ internal abstract class OpNode<TArgs> : Node
 
     internal override Tensor?[] Apply(Tensor gradOutput) => Definition.Backward!(new BackwardCall<TArgs>(this, gradOutput));
 
+    // The backward rules are static lambdas of the core: they return new tensors or views of the gradient and keep none.
+    internal override bool KeepsNoGradient => true;
+
     internal override void ReleaseSavedTensors()
     {
         foreach (ref var slot in Slots)

@@ -12,7 +12,7 @@ public class MemoryReuseCollection
 /// any tensor can still reach it, and results are bit for bit those of a run without reuse.
 /// </summary>
 [Collection(MemoryReuseCollection.Name)]
-public class MemoryReuseTests
+public partial class MemoryReuseTests
 {
     /// <summary>
     /// Random graphs over thousands of steps with a collection forced at every backward, so arrays are recycled as
