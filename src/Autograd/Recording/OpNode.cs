@@ -47,6 +47,11 @@ internal abstract class OpNode<TArgs> : Node
 
     internal override Tensor?[] Apply(Tensor gradOutput) => Definition.Backward!(new BackwardCall<TArgs>(this, gradOutput));
 
+    internal override bool AccumulatesIntoInput => Definition.AccumulateInto is not null;
+
+    internal override Tensor AccumulateIntoInput(Tensor gradOutput, Tensor? ownedSum) =>
+        Definition.AccumulateInto!(new BackwardCall<TArgs>(this, gradOutput), ownedSum);
+
     internal override void ReleaseSavedTensors()
     {
         foreach (ref var slot in Slots)
