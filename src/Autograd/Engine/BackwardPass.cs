@@ -266,11 +266,20 @@ internal readonly struct BackwardPass
             }
         }
         st.Buffer = null;
+        st.BufferOwned = false;
         st.Buffers = null;
         bool apply = _mode == BackwardMode.AccumulateIntoGrad || (node is not AccumulateGrad && AnyChildNeeded(node, _workspace.States));
         if (!apply)
         {
             return null;
+        }
+        if (single is not null && TryAccumulateIntoInput(node, single))
+        {
+            if (!_retainGraph)
+            {
+                node.ReleaseSavedTensors();
+            }
+            return null; // the child's sum already holds the gradient; PassToChildren only counts the dependency
         }
         Tensor?[] inputGrads;
         using (Autograd.SetGradEnabledSynchronously(_createGraph))
@@ -361,12 +370,59 @@ internal readonly struct BackwardPass
         return grad;
     }
 
+    /// <summary>
+    /// A node whose input gradient is its output's gradient written into zeros (a slice's backward) adds it straight
+    /// into its child's gradient sum, when that sum is empty or owned by the pass, instead of returning a zero tensor of
+    /// the whole input for the engine to add: q, k and v sliced from one projection then fill one gradient tensor.
+    /// Not while a graph of the derivative is recorded, forward AD is active (tangents would be dropped) or anomalies
+    /// are checked (they look at each returned gradient).
+    /// </summary>
+    private bool TryAccumulateIntoInput(Node node, Tensor grad)
+    {
+        if (!node.AccumulatesIntoInput || _createGraph || _detectAnomaly || ForwardAD.IsActive || node.Edges.Length != 1
+            || node.Edges[0].Node is not { OutputCount: 1 } child || !_workspace.States.TryGetValue(child, out var cs) || !cs.Needed
+            || (cs.Buffer is not null && !cs.BufferOwned) || grad.DType is not (DType.Float32 or DType.Float64))
+        {
+            return false;
+        }
+        var before = cs.Buffer;
+        using (Autograd.SetGradEnabledSynchronously(false))
+        {
+            cs.Buffer = node.AccumulateIntoInput(grad, cs.Buffer);
+        }
+        cs.BufferOwned = true;
+        if (_release && !ReferenceEquals(before, cs.Buffer))
+        {
+            GradientRelease.Hold(cs.Buffer);
+            if (before is not null)
+            {
+                GradientRelease.Unhold(before);
+                _workspace.Unheld.Add(before);
+            }
+        }
+        return true;
+    }
+
     /// <summary>Step 4: adds a gradient into the buffer of output <paramref name="outputNr"/> of <paramref name="node"/>.</summary>
     private void AccumulateIntoBuffer(Node node, NodeState st, int outputNr, Tensor g)
     {
         if (node.OutputCount == 1)
         {
+            if (st.Buffer is not null && st.BufferOwned && !_createGraph && !ForwardAD.IsActive && g.DType == st.Buffer.DType
+                && g.DType is DType.Float32 or DType.Float64)
+            {
+                // A sum only this pass holds: add in place (PyTorch's InputBuffer does the same for a sole reference).
+                st.Buffer.AccumulateRaw(g);
+                if (_release)
+                {
+                    _workspace.Unheld.Add(g); // settled later: g may still be on its way to another child of the same node
+                }
+                return;
+            }
+            bool summed = st.Buffer is not null;
             st.Buffer = Combine(st.Buffer, g);
+            // a + b is a new tensor that only the buffer holds (outside createGraph, where it carries a graph).
+            st.BufferOwned = summed && !_createGraph && !ForwardAD.IsActive;
             return;
         }
         var buffers = st.Buffers ??= new Tensor?[node.OutputCount];

@@ -13,6 +13,12 @@ internal sealed class NodeState
     /// <summary>The sum of the gradients received so far, for a node with one output.</summary>
     public Tensor? Buffer;
 
+    /// <summary>
+    /// Whether <see cref="Buffer"/> is a tensor this pass made for the sum alone (the sum of two gradients, or a slice's
+    /// gradient written into zeros) that nothing else references yet, so later gradients may be added into it in place.
+    /// </summary>
+    public bool BufferOwned;
+
     /// <summary>One gradient buffer per output, for a node with several outputs (<see cref="Buffer"/> is unused then).</summary>
     public Tensor?[]? Buffers;
 
@@ -30,6 +36,7 @@ internal sealed class NodeState
     {
         Dependencies = 0;
         Buffer = null;
+        BufferOwned = false;
         Buffers = null;
         Needed = false;
         CaptureSlots = null;

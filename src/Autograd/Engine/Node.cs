@@ -46,6 +46,20 @@ public abstract class Node
     /// <summary>Computes the gradients of the inputs, one per edge (null where an input needs none).</summary>
     internal abstract Tensor?[] Apply(Tensor gradOutput);
 
+    /// <summary>
+    /// Whether <see cref="AccumulateIntoInput"/> is available: the node has one input, whose gradient is the output's
+    /// gradient written into zeros (a slice's backward), so it can be added straight into that input's gradient sum.
+    /// </summary>
+    internal virtual bool AccumulatesIntoInput => false;
+
+    /// <summary>
+    /// The input's gradient sum with this node's contribution added: into <paramref name="ownedSum"/> itself (a
+    /// tensor the engine made during this pass and handed to no one) when it is not null, else a new tensor (the
+    /// contribution alone). Called without a graph being recorded; the engine checks <see cref="AccumulatesIntoInput"/> first.
+    /// </summary>
+    internal virtual Tensor AccumulateIntoInput(Tensor gradOutput, Tensor? ownedSum) =>
+        throw new InvalidOperationException($"{Name} cannot add its gradient into its input's gradient sum.");
+
     /// <summary>How many outputs the op had, each receiving its own gradient (1 but for a <see cref="MultiOutputFunction"/>).</summary>
     internal virtual int OutputCount => 1;
 

@@ -163,15 +163,24 @@ public partial class Tensor
             int count = Shapes.Numel(batch);
             var ae = a3.Expand([.. batch, n, k]);
             var be = b3.Expand([.. batch, k, m]);
-            if (batch.Length != 1)
+            if (batch.Length != 1 && (!ae.IsContiguous || !be.IsContiguous))
             {
-                // Several batch dims are folded into one; Reshape copies a broadcast or transposed operand. With one
-                // batch dim Bmm takes the views as they are: the GEMM reads a stride-0 batch (a convolution's weight)
-                // or transposed matrices (the backward's) in place.
-                ae = ae.Reshape(count, n, k);
-                be = be.Reshape(count, k, m);
+                // Several batch dims over a permuted, transposed or broadcast operand (the attention's heads): each
+                // product reads its operands in place, where folding the batch dims into one would copy them.
+                r = GridBatchedProduct(ae, be);
             }
-            r = Bmm(ae, be).Reshape([.. batch, n, m]);
+            else
+            {
+                if (batch.Length != 1)
+                {
+                    // Contiguous operands: the batch dims fold into one without a copy. With one batch dim Bmm takes
+                    // the views as they are: the GEMM reads a stride-0 batch (a convolution's weight) or transposed
+                    // matrices (the backward's) in place.
+                    ae = ae.Reshape(count, n, k);
+                    be = be.Reshape(count, k, m);
+                }
+                r = Bmm(ae, be).Reshape([.. batch, n, m]);
+            }
         }
         if (aVector)
         {
@@ -183,6 +192,32 @@ public partial class Tensor
         }
         return r;
     }
+
+    /// <summary>
+    /// r[i] = a[i]·b[i] over two or more batch dims that a and b share (already expanded), each operand read through
+    /// its strides (<see cref="GridBatchGemm{T}"/>); recorded as a batched product (BmmBackward), whose gradients
+    /// G·Bᵀ and Aᵀ·G are batched products of the same kind.
+    /// </summary>
+    private static Tensor GridBatchedProduct(Tensor a, Tensor b)
+    {
+        var batch = a._shape[..^2];
+        int n = a._shape[^2], k = a._shape[^1], m = b._shape[^1];
+        var r = k == 0 ? Zeros([.. batch, n, m], a.DType) : Empty([.. batch, n, m], a.DType);
+        if (k > 0 && r.Numel > 0)
+        {
+            if (a.DType == DType.Float32)
+            {
+                GridBatchGemm<float>.Run(batch, n, m, k, a.Data<float>(), a.Offset, a._strides, b.Data<float>(), b.Offset, b._strides, r.Data<float>());
+            }
+            else
+            {
+                GridBatchGemm<double>.Run(batch, n, m, k, a.Data<double>(), a.Offset, a._strides, b.Data<double>(), b.Offset, b._strides, r.Data<double>());
+            }
+        }
+        return GridBatchedDefinition.Record(r, [a, b], TransposedOperands.Of(a, b));
+    }
+
+    private static readonly OpDefinition<TransposedOperands> GridBatchedDefinition = MatrixProductDefinition("BmmBackward", static (a, b, _) => GridBatchedProduct(a, b));
 
     private static void CheckInner(string op, Tensor a, Tensor b, int inner, int other)
     {

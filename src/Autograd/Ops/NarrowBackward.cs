@@ -7,12 +7,38 @@ public partial class Tensor
     /// <paramref name="dim"/>: the adjoint of <see cref="Narrow"/> (PyTorch's <c>slice_backward</c>).
     /// Differentiable, so slicing supports higher-order gradients.
     /// </summary>
-    internal Tensor NarrowScatter(int[] shape, int dim, int start)
+    internal Tensor NarrowScatter(int[] shape, int dim, int start) =>
+        NarrowScatterDefinition.Record(NarrowScatterRaw(shape, dim, start), [this], (shape, dim, start));
+
+    private Tensor NarrowScatterRaw(int[] shape, int dim, int start)
     {
         var r = Zeros(shape, DType);
-        var window = r.Narrow(dim, start, _shape[dim]);
-        Kernels.StridedCopy.Copy(this, window);
-        return NarrowScatterDefinition.Record(r, [this], (shape, dim, start));
+        Kernels.StridedCopy.Copy(this, r.WindowRaw(dim, start, _shape[dim]));
+        return r;
+    }
+
+    /// <summary>
+    /// <see cref="NarrowScatter"/> added into <paramref name="sum"/> (a gradient sum of <paramref name="shape"/> that
+    /// only the engine holds): only the window is added, as the rest would add zeros. Without a sum, the scatter
+    /// itself, unrecorded. The values are those of <c>sum + NarrowScatter(…)</c> but for the sign of zeros outside
+    /// the window (−0 stays −0 where adding +0 would give +0).
+    /// </summary>
+    internal Tensor NarrowScatterInto(Tensor? sum, int[] shape, int dim, int start)
+    {
+        if (sum is null)
+        {
+            return NarrowScatterRaw(shape, dim, start);
+        }
+        sum.WindowRaw(dim, start, _shape[dim]).AccumulateRaw(this);
+        return sum;
+    }
+
+    /// <summary>Elements start … start + length of one dim, as a view with no history.</summary>
+    private Tensor WindowRaw(int dim, int start, int length)
+    {
+        var shape = (int[])_shape.Clone();
+        shape[dim] = length;
+        return new Tensor(Storage, shape, _strides, Offset + start * _strides[dim]);
     }
 
     // Linear in this tensor. Without the forward rule the backward of a slice, run on dual gradients

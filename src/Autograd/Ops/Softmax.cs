@@ -34,12 +34,38 @@ public partial class Tensor
     {
         Differentiable = Operands.First,
         Saves = [Save.Output()],
-        Backward = static c => [SoftmaxDerivative(c.Grad, c.Output(), c.Args)],
+        Backward = static c => [SoftmaxGradient(c.Grad, c.Output(), c.Args)],
         Jvp = static c => SoftmaxDerivative(c.Tangent(0)!, c.Output(), c.Args),
         Attributes = static dim => new OpAttributes { { "dim", dim } },
     };
 
-    private static Tensor SoftmaxDerivative(Tensor g, Tensor y, int dim) => y * (g - (g * y).Sum(dim, keepDim: true));
+    internal static Tensor SoftmaxDerivative(Tensor g, Tensor y, int dim) => y * (g - (g * y).Sum(dim, keepDim: true));
+
+    /// <summary>
+    /// The backward: over the last dim of contiguous float32/float64 rows, outside <c>createGraph</c> and without
+    /// tangents, one fused pass per row (<see cref="Kernels.SoftmaxBackwardKernel{T}"/>, the composite's bits);
+    /// otherwise the composite formula in tensor ops, so that it can be differentiated again.
+    /// </summary>
+    internal static Tensor SoftmaxGradient(Tensor g, Tensor y, int dim)
+    {
+        if (Autograd.IsGradEnabled || dim != y.Rank - 1 || y.Numel == 0 || g.TangentValue is not null || y.TangentValue is not null
+            || g.DType != y.DType || y.DType is not (DType.Float32 or DType.Float64) || !g.IsContiguous || !y.IsContiguous
+            || !Shapes.SameShape(g.ShapeSpan, y.ShapeSpan))
+        {
+            return SoftmaxDerivative(g, y, dim);
+        }
+        var dx = Empty(y.ShapeArray, y.DType);
+        int length = y.ShapeArray[^1];
+        if (y.DType == DType.Float32)
+        {
+            Kernels.SoftmaxBackwardKernel<float>.Run(g.Data<float>(), g.Offset, y.Data<float>(), y.Offset, dx.Data<float>(), y.Numel / length, length);
+        }
+        else
+        {
+            Kernels.SoftmaxBackwardKernel<double>.Run(g.Data<double>(), g.Offset, y.Data<double>(), y.Offset, dx.Data<double>(), y.Numel / length, length);
+        }
+        return dx;
+    }
 
     /// <summary>softmax as max-subtract, exp, sum and divide over whole tensors: any dim and layout, no graph or tangent.</summary>
     internal Tensor SoftmaxComposite(int dim)

@@ -333,6 +333,7 @@ public partial class Tensor
     {
         Differentiable = Operands.First,
         Backward = static c => [c.Grad.NarrowScatter(c.InputShape(0), c.Args.Dim, c.Args.Start)],
+        AccumulateInto = static (c, sum) => c.Grad.NarrowScatterInto(sum, c.InputShape(0), c.Args.Dim, c.Args.Start),
         Jvp = static c => c.Tangent(0)!.Narrow(c.Args.Dim, c.Args.Start, c.Args.Length),
         Attributes = static n => new OpAttributes { { "dim", n.Dim }, { "start", n.Start }, { "length", n.Length } },
     };

@@ -56,6 +56,15 @@ internal sealed class OpDefinition<TArgs>
     /// <summary>The gradients of the differentiable operands (one per edge, in operand order) from the output's gradient.</summary>
     public BackwardRule<TArgs>? Backward { get; init; }
 
+    /// <summary>
+    /// Optional, for an op with one differentiable operand whose gradient is mostly zeros (a slice's): adds the
+    /// operand's gradient into the gradient sum the engine holds for it, or returns a new one when there is none yet.
+    /// It must compute what <see cref="Backward"/> would, added into the sum, without recording anything. The engine
+    /// uses it outside <c>createGraph</c>, forward AD and anomaly detection, so that slices of one tensor (q, k and v of
+    /// one projection) fill one gradient instead of each making a zero tensor of the whole and the engine adding them.
+    /// </summary>
+    public AccumulateRule<TArgs>? AccumulateInto { get; init; }
+
     /// <summary>The output's tangent from the operands' tangents (null: a zero tangent); called only when an operand has one.</summary>
     public JvpRule<TArgs>? Jvp { get; init; }
 
@@ -126,6 +135,12 @@ internal enum Operands
 
 /// <summary>Computes the differentiable operands' gradients, one per edge in operand order, null where none is needed.</summary>
 internal delegate Tensor?[] BackwardRule<TArgs>(BackwardCall<TArgs> c);
+
+/// <summary>
+/// Adds the one differentiable operand's gradient into <paramref name="ownedSum"/> (the engine's gradient sum for that
+/// operand, which no one else holds) and returns it, or returns the gradient itself as a new tensor when the sum is null.
+/// </summary>
+internal delegate Tensor AccumulateRule<TArgs>(BackwardCall<TArgs> c, Tensor? ownedSum);
 
 /// <summary>Computes the output's tangent; null for a zero tangent. A tangent of a smaller broadcastable shape is expanded.</summary>
 internal delegate Tensor? JvpRule<TArgs>(JvpCall<TArgs> c);

@@ -50,6 +50,11 @@ internal abstract class OpNode<TArgs> : Node
     // The backward rules are static lambdas of the core: they return new tensors or views of the gradient and keep none.
     internal override bool KeepsNoGradient => true;
 
+    internal override bool AccumulatesIntoInput => Definition.AccumulateInto is not null;
+
+    internal override Tensor AccumulateIntoInput(Tensor gradOutput, Tensor? ownedSum) =>
+        Definition.AccumulateInto!(new BackwardCall<TArgs>(this, gradOutput), ownedSum);
+
     internal override void ReleaseSavedTensors()
     {
         foreach (ref var slot in Slots)

@@ -63,6 +63,55 @@ public class FusedSoftmaxTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(BothDTypes), MemberType = typeof(OpTestHelpers))]
+    public void FusedBackwardHasTheCompositeBits(DType dtype)
+    {
+        // y·(g − Σ g·y) per row: the same cascade sum of the same rounded products, then one subtract and one
+        // multiply per element, so the fused pass must give the composite formula's bits (0 ulp), serial or split.
+        var gen = new Generator(6);
+        foreach (var shape in new[] { new[] { 1, 1 }, [3, 1], [2, 7], [4, 3, 17], [5, 64], [2, 300], [1, 1000], [16, 4, 64, 64] })
+        {
+            var x = (Uniform(gen, shape, requiresGrad: false) * 8).To(dtype);
+            var g = Uniform(gen, shape, requiresGrad: false).To(dtype);
+            var y = x.Softmax(-1);
+            Tensor expected, fused;
+            using (Autograd.NoGrad())
+            {
+                expected = Tensor.SoftmaxDerivative(g, y, shape.Length - 1);
+                fused = Tensor.SoftmaxGradient(g, y, shape.Length - 1);
+            }
+            Assert.Equal(0, MaxUlp(expected, fused, dtype));
+            // Through the engine: the backward of Softmax(-1) runs the fused pass.
+            var leaf = x.Detach().SetRequiresGrad();
+            leaf.Softmax(-1).Backward(g);
+            Assert.Equal(0, MaxUlp(expected, leaf.Grad!, dtype));
+        }
+    }
+
+    [Fact]
+    public void FusedBackwardReadsOffsetRowsAndFallsBackElsewhere()
+    {
+        var gen = new Generator(7);
+        var x = Uniform(gen, [6, 9], requiresGrad: false);
+        var y = x.Softmax(-1).Narrow(0, 2, 3); // contiguous rows at an offset
+        var g = Uniform(gen, [8, 9], requiresGrad: false).Narrow(0, 4, 3);
+        using (Autograd.NoGrad())
+        {
+            Assert.Equal(0, MaxUlp(Tensor.SoftmaxDerivative(g, y, 1), Tensor.SoftmaxGradient(g, y, 1), DType.Float64));
+            // A transposed gradient and another dim take the composite formula.
+            var gt = Uniform(gen, [9, 3], requiresGrad: false).T;
+            Assert.Equal(0, MaxUlp(Tensor.SoftmaxDerivative(gt, y, 1), Tensor.SoftmaxGradient(gt, y, 1), DType.Float64));
+            Assert.Equal(0, MaxUlp(Tensor.SoftmaxDerivative(g, y, 0), Tensor.SoftmaxGradient(g, y, 0), DType.Float64));
+        }
+        // Under createGraph the gradient is recorded, so it can be differentiated again.
+        var leaf = Uniform(gen, [3, 5]);
+        var w = Uniform(gen, [3, 5], requiresGrad: false);
+        var grad = Autograd.Grad([(leaf.Softmax(-1) * w).Sum()], [leaf], createGraph: true)[0]!;
+        Assert.NotNull(grad.GradFn);
+        CheckGradients(t => t[0].Softmax(-1) * t[1], leaf, Uniform(gen, [3, 5]));
+    }
+
     private static long MaxUlp(Tensor expected, Tensor actual, DType dtype)
     {
         var e = expected.ToDoubleArray();
