@@ -17,6 +17,10 @@ internal static class ConvKernel
     // Multiply-adds below which splitting the batch costs more than it saves (the GEMM's own threshold, per thread).
     private const long ParallelWorkPerThread = 1L << 18;
 
+    // Parts per thread of a split batch: enough for the calling thread to take over a late worker's share, few enough
+    // that the weight gradient's per-part partial sums stay small next to the product.
+    private const int PartsPerThread = 4;
+
     /// <summary>y (N, O, OutH, OutW), contiguous from 0, = conv(x, w) + bias; <paramref name="bias"/> null for none.</summary>
     public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, T[] y, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -35,18 +39,23 @@ internal static class ConvKernel
         job.Run();
     }
 
-    /// <summary>dw (O, C/G, kh, kw), contiguous from 0, = Σ over samples of gy·colsᵀ (the adjoint of conv in w applied to gy).</summary>
-    public static void WeightGrad<T>(T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, ConvGeometry g)
+    /// <summary>
+    /// dw (O, C/G, kh, kw), contiguous from 0, = Σ over samples of gy·colsᵀ (the adjoint of conv in w applied to gy);
+    /// with <paramref name="dBias"/> (O elements from 0) also the bias gradient, gy summed over (N, OutH, OutW), taken
+    /// from each sample's gradient rows in the same pass, while they are in cache for the weight gradient's product.
+    /// </summary>
+    public static void WeightGrad<T>(T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, ConvGeometry g, T[]? dBias = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var job = ConvJob<T>.ForThisThread;
-        job.Set(ConvMode.WeightGrad, g, x, xOffset, gy, gyOffset, null, 0, dw);
+        job.Set(ConvMode.WeightGrad, g, x, xOffset, gy, gyOffset, null, 0, dw, dBias);
         job.Run();
     }
 
     /// <summary>The samples of one forward on the calling thread; <paramref name="gemmThreads"/> 0 lets the GEMM split itself.</summary>
+    /// <remarks><paramref name="packedWeight"/>, when given, is the weight packed once for the whole batch (one group).</remarks>
     internal static void ForwardSamples<T>(int first, int end, T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, T[] y,
-        ConvGeometry g, int gemmThreads)
+        ConvGeometry g, int gemmThreads, PrepackedGemm<T>? packedWeight = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
@@ -67,6 +76,11 @@ internal static class ConvKernel
                         y.AsSpan(yo + o * l, l).Fill(bias[biasOffset + group * og + o]);
                     }
                 }
+                if (packedWeight is not null)
+                {
+                    packedWeight.Multiply(l, columns, y, yo, l, accumulate: bias is not null);
+                    continue;
+                }
                 Gemm.Multiply(og, l, k, StridedMatrix<T>.RowMajor(w, wOffset + group * og * k, k), columns, y, yo, l,
                     accumulate: bias is not null, maxThreads: gemmThreads);
             }
@@ -74,7 +88,9 @@ internal static class ConvKernel
     }
 
     /// <summary>The samples of one input gradient on the calling thread.</summary>
-    internal static void InputGradSamples<T>(int first, int end, T[] gy, int gyOffset, T[] w, int wOffset, T[] dx, ConvGeometry g, int gemmThreads)
+    /// <remarks><paramref name="packedWeight"/>, when given, is the weight's transpose packed once for the whole batch (one group).</remarks>
+    internal static void InputGradSamples<T>(int first, int end, T[] gy, int gyOffset, T[] w, int wOffset, T[] dx, ConvGeometry g, int gemmThreads,
+        PrepackedGemm<T>? packedWeight = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
@@ -87,12 +103,19 @@ internal static class ConvKernel
                 // Wᵀ of the group (k × og): the weight rows (og × k) read with swapped strides.
                 var wT = new StridedMatrix<T>(w, wOffset + group * og * k, 1, k);
                 var grad = StridedMatrix<T>.RowMajor(gy, gyOffset + (n * g.OutChannels + group * og) * l, l);
+                var (target, targetOffset) = g.ColumnsAreInput ? (dx, dxo) : (cols, 0);
+                if (packedWeight is not null)
+                {
+                    packedWeight.Multiply(l, grad, target, targetOffset, l, accumulate: false);
+                }
+                else
+                {
+                    Gemm.Multiply(k, l, og, wT, grad, target, targetOffset, l, maxThreads: gemmThreads);
+                }
                 if (g.ColumnsAreInput)
                 {
-                    Gemm.Multiply(k, l, og, wT, grad, dx, dxo, l, maxThreads: gemmThreads);
                     continue;
                 }
-                Gemm.Multiply(k, l, og, wT, grad, cols, 0, l, maxThreads: gemmThreads);
                 dx.AsSpan(dxo, cg * g.PlaneSize).Clear();
                 Im2ColKernel.FoldSample(cols, dx, dxo, g.Window);
             }
@@ -100,8 +123,8 @@ internal static class ConvKernel
     }
 
     /// <summary>
-    /// Adds (or, for the first sample when <paramref name="accumulate"/> is false, writes) the weight gradient of samples
-    /// [first, end) into <paramref name="dw"/> from <paramref name="dwOffset"/> on the calling thread.
+    /// Writes the weight gradient of samples [first, end) into <paramref name="dw"/> from <paramref name="dwOffset"/> on
+    /// the calling thread, and with <paramref name="dBias"/> their bias gradient into it from <paramref name="dBiasOffset"/>.
     /// </summary>
     /// <remarks>
     /// Each group's gradient is summed over the samples transposed, dwᵀ (k × og) += columns (k × l) · gyᵀ (l × og), in a
@@ -109,10 +132,11 @@ internal static class ConvKernel
     /// columns as A with row loads instead of gathering them down k into B panels, and the rows of the result (k, a
     /// multiple of the 6-row micro-tile for every 3×3 kernel over 2·C channels) leave no edge tiles: measured in one
     /// process, alternating, 0.83× the time for 32→64 channels on 16×16 and 0.43× for 3→32 on 32×32 (og = 32 fills
-    /// one 32-wide B strip where k = 27 left 5 of 32 columns empty).
+    /// one 32-wide B strip where k = 27 left 5 of 32 columns empty). The bias gradient is, per sample and channel, the
+    /// sum of the channel's gradient row, added over the samples in order.
     /// </remarks>
     internal static void WeightGradSamples<T>(int first, int end, T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, int dwOffset,
-        bool accumulate, ConvGeometry g, int gemmThreads)
+        T[]? dBias, int dBiasOffset, ConvGeometry g, int gemmThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
@@ -128,10 +152,28 @@ internal static class ConvKernel
                 var gradT = new StridedMatrix<T>(gy, gyOffset + (n * g.OutChannels + group * og) * l, 1, l);
                 Gemm.Multiply(k, og, l, columns, gradT, transposed, group * k * og, og, accumulate: n > first, maxThreads: gemmThreads);
             }
+            if (dBias is not null)
+            {
+                AddRowSums(gy.AsSpan(gyOffset + n * g.OutChannels * l, g.OutChannels * l), l, dBias.AsSpan(dBiasOffset, g.OutChannels), n > first);
+            }
         }
         for (int group = 0; group < g.Groups; group++)
         {
-            AddTransposed(transposed.AsSpan(group * k * og, k * og), dw.AsSpan(dwOffset + group * og * k, og * k), k, og, accumulate);
+            AddTransposed(transposed.AsSpan(group * k * og, k * og), dw.AsSpan(dwOffset + group * og * k, og * k), k, og, accumulate: false);
+        }
+    }
+
+    /// <summary>sums[r] = (or +=) the sum of row r of <paramref name="rows"/>, rows of <paramref name="length"/> elements one after the other.</summary>
+    private static void AddRowSums<T>(ReadOnlySpan<T> rows, int length, Span<T> sums, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < sums.Length; r++)
+        {
+            var row = rows.Slice(r * length, length);
+            T s = typeof(T) == typeof(float)
+                ? T.CreateTruncating(TensorPrimitives.Sum(MemoryMarshal.Cast<T, float>(row)))
+                : T.CreateTruncating(TensorPrimitives.Sum(MemoryMarshal.Cast<T, double>(row)));
+            sums[r] = accumulate ? sums[r] + s : s;
         }
     }
 
@@ -164,13 +206,27 @@ internal static class ConvKernel
         return (cols, 0);
     }
 
-    /// <summary>How many parts to split a batch into: one per thread when the batch has the samples and the work to pay for it, else 1.</summary>
-    internal static int BatchParts(ConvGeometry g)
+    /// <summary>How many threads to split a batch over: all when the batch has the samples and the work to pay for it, else 1.</summary>
+    internal static int BatchThreads(ConvGeometry g)
     {
         int threads = Math.Min(Parallelism.MaxThreads, g.N);
         long work = g.N * g.SampleWork;
         return threads > 1 && work >= 2 * ParallelWorkPerThread ? threads : 1;
     }
+
+    /// <summary>
+    /// Whether a split batch's products take the weight packed once (<see cref="PrepackedGemm{T}"/>): one group, and
+    /// products that <see cref="Gemm.Multiply{T}"/> would not hand to its matrix-vector path (a single row or column).
+    /// </summary>
+    internal static bool PacksWeightOnce(ConvGeometry g, ConvMode mode) => g.Groups == 1 && g.Positions > 1 && mode switch
+    {
+        ConvMode.Forward => g.GroupOutChannels > 1,
+        ConvMode.InputGrad => g.GroupK > 1,
+        _ => false,
+    };
+
+    /// <summary>Samples per part of a batch split over <paramref name="threads"/> threads: about four parts per thread (see <see cref="ConvJob{T}"/>).</summary>
+    internal static int SamplesPerPart(int n, int threads) => Math.Max(1, (n + PartsPerThread * threads - 1) / (PartsPerThread * threads));
 
     /// <summary>Adds the per-part weight gradients of parts 1… (held one after the other in <paramref name="partials"/>) into part 0's, in part order.</summary>
     internal static void SumPartials<T>(T[] dw, T[] partials, int parts, int length)
