@@ -3,17 +3,17 @@ using System.Numerics;
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// One convolution product split by sample into parts of a few samples each, more parts than threads, claimed by the
-/// threads as they come free; one reused instance per calling thread, cleared after the call so it holds no tensor's
-/// array. The weight gradient (and the bias gradient fused with it) sums over the batch: each part after the first
-/// accumulates into its own slice of a pooled buffer, and the slices are added in part order, so the result does not
+/// One convolution product split by sample into more parts than threads, claimed by the threads as they come free; one
+/// reused instance per calling thread, cleared after the call so it holds no tensor's array. The weight gradient (and
+/// the bias gradient fused with it) sums over the batch: each part writes its partial sum, transposed, into its own
+/// slot of a pooled buffer, and the slots are added in part order and transposed into dw once, so the result does not
 /// depend on which thread ran which part.
 /// </summary>
 /// <remarks>
 /// Parts smaller than a thread's share keep both cores busy to the end: with one part per thread, a worker woken late
 /// (the VM's wake-up latency is tens to hundreds of microseconds) left the calling thread waiting for the worker's
-/// whole share after finishing its own; with about four parts per thread the caller takes the parts the worker has
-/// not reached, and the wait is at most one part.
+/// whole share after finishing its own; now the caller takes the parts the worker has not reached, and the wait is at
+/// most one part: one sample for the forward and the input gradient, a few for the weight gradient.
 /// </remarks>
 internal sealed class ConvJob<T> : IParallelWork
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -45,45 +45,50 @@ internal sealed class ConvJob<T> : IParallelWork
         try
         {
             int threads = ConvKernel.BatchThreads(_g);
-            if (threads == 1)
-            {
-                RunSamples(0, _g.N, _output!, 0, _biasGrad, 0, gemmThreads: 0);
-                return;
-            }
-            _chunk = ConvKernel.SamplesPerPart(_g.N, threads);
-            int parts = (_g.N + _chunk - 1) / _chunk;
+            _chunk = threads == 1 ? Math.Max(1, _g.N) : ConvKernel.SamplesPerPart(_mode, _g.N, threads);
+            int parts = Math.Max(1, (_g.N + _chunk - 1) / _chunk);
             int weightLength = _g.OutChannels * _g.GroupK;
             if (_mode == ConvMode.WeightGrad)
             {
-                _partials = BufferPool.Rent<T>((parts - 1) * weightLength);
+                // Part p's transposed weight gradient (and bias gradient) at slot p; summed into slot 0 in part order.
+                _partials = BufferPool.Rent<T>(parts * weightLength);
                 if (_biasGrad is not null)
                 {
-                    _biasPartials = BufferPool.Rent<T>((parts - 1) * _g.OutChannels);
+                    _biasPartials = BufferPool.Rent<T>(parts * _g.OutChannels);
                 }
             }
-            if (ConvKernel.PacksWeightOnce(_g, _mode))
+            if (threads == 1)
             {
-                // The weight (forward) or its transpose (input gradient) packed once here, read by every part's products.
-                _packed = PrepackedGemm<T>.ForThisThread;
-                int og = _g.GroupOutChannels, k = _g.GroupK;
-                if (_mode == ConvMode.Forward)
-                {
-                    _packed.Pack(og, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
-                }
-                else
-                {
-                    _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
-                }
+                RunSamples(0, _g.N, 0, gemmThreads: 0);
             }
-            ParallelRunner.Run(this, parts, threads);
+            else
+            {
+                if (ConvKernel.PacksWeightOnce(_g, _mode))
+                {
+                    // The weight (forward) or its transpose (input gradient) packed once here, read by every part's products.
+                    _packed = PrepackedGemm<T>.ForThisThread;
+                    int og = _g.GroupOutChannels, k = _g.GroupK;
+                    if (_mode == ConvMode.Forward)
+                    {
+                        _packed.Pack(og, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
+                    }
+                    else
+                    {
+                        _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
+                    }
+                }
+                ParallelRunner.Run(this, parts, threads);
+            }
             if (_partials is not null)
             {
-                ConvKernel.SumPartials(_output!, _partials, parts, weightLength);
+                ConvKernel.SumPartials(_partials, parts, weightLength);
+                ConvKernel.TransposeInto(_partials, _output!, _g);
                 BufferPool.Return(_partials);
             }
             if (_biasPartials is not null)
             {
-                ConvKernel.SumPartials(_biasGrad!, _biasPartials, parts, _g.OutChannels);
+                ConvKernel.SumPartials(_biasPartials, parts, _g.OutChannels);
+                _biasPartials.AsSpan(0, _g.OutChannels).CopyTo(_biasGrad);
                 BufferPool.Return(_biasPartials);
             }
         }
@@ -95,37 +100,28 @@ internal sealed class ConvJob<T> : IParallelWork
         }
     }
 
-    public void Execute(int index)
-    {
-        int first = index * _chunk;
-        int end = Math.Min(_g.N, first + _chunk);
-        if (_mode == ConvMode.WeightGrad && index > 0)
-        {
-            RunSamples(first, end, _partials!, (index - 1) * _g.OutChannels * _g.GroupK, _biasPartials, (index - 1) * _g.OutChannels, gemmThreads: 1);
-            return;
-        }
-        RunSamples(first, end, _output!, 0, _biasGrad, 0, gemmThreads: 1);
-    }
+    public void Execute(int index) => RunSamples(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), index, gemmThreads: 1);
 
-    private void RunSamples(int first, int end, T[] output, int outputOffset, T[]? biasGrad, int biasGradOffset, int gemmThreads)
+    private void RunSamples(int first, int end, int part, int gemmThreads)
     {
         switch (_mode)
         {
             case ConvMode.Forward:
-                ConvKernel.ForwardSamples(first, end, _a!, _aOffset, _b!, _bOffset, _bias, _biasOffset, output, _g, gemmThreads, _packed);
+                ConvKernel.ForwardSamples(first, end, _a!, _aOffset, _b!, _bOffset, _bias, _biasOffset, _output!, _g, gemmThreads, _packed);
                 break;
             case ConvMode.InputGrad:
-                ConvKernel.InputGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, output, _g, gemmThreads, _packed);
+                ConvKernel.InputGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _output!, _g, gemmThreads, _packed);
                 break;
             default:
-                if (first == end)
+                int weightLength = _g.OutChannels * _g.GroupK;
+                if (first >= end)
                 {
                     // An empty batch: the sum over no samples is zero.
-                    output.AsSpan(outputOffset, _g.OutChannels * _g.GroupK).Clear();
-                    biasGrad?.AsSpan(biasGradOffset, _g.OutChannels).Clear();
+                    _partials.AsSpan(part * weightLength, weightLength).Clear();
+                    _biasPartials?.AsSpan(part * _g.OutChannels, _g.OutChannels).Clear();
                     return;
                 }
-                ConvKernel.WeightGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, output, outputOffset, biasGrad, biasGradOffset, _g, gemmThreads);
+                ConvKernel.WeightGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _partials!, part * weightLength, _biasPartials, part * _g.OutChannels, _g, gemmThreads);
                 break;
         }
     }

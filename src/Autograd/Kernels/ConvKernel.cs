@@ -17,8 +17,8 @@ internal static class ConvKernel
     // Multiply-adds below which splitting the batch costs more than it saves (the GEMM's own threshold, per thread).
     private const long ParallelWorkPerThread = 1L << 18;
 
-    // Parts per thread of a split batch: enough for the calling thread to take over a late worker's share, few enough
-    // that the weight gradient's per-part partial sums stay small next to the product.
+    // Parts per thread of a split weight gradient: enough for the calling thread to take over a late worker's share,
+    // few enough that adding the per-part partial sums (O·C/G·kh·kw each, serially at the end) stays small.
     private const int PartsPerThread = 4;
 
     /// <summary>y (N, O, OutH, OutW), contiguous from 0, = conv(x, w) + bias; <paramref name="bias"/> null for none.</summary>
@@ -59,15 +59,13 @@ internal static class ConvKernel
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
-        T[] cols = g.ColumnsAreInput ? [] : ColumnBuffer<T>.Get(k * l);
+        T[] cols = g.ColumnsAreInput || packedWeight is not null ? [] : ColumnBuffer<T>.Get(k * l);
         for (int n = first; n < end; n++)
         {
             for (int group = 0; group < g.Groups; group++)
             {
                 int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
                 int yo = (n * g.OutChannels + group * og) * l;
-                var (source, sourceOffset) = SampleColumns(x, xo, cols, g);
-                var columns = StridedMatrix<T>.RowMajor(source, sourceOffset, l);
                 if (bias is not null)
                 {
                     // The bias is the GEMM's starting value: fused, with no separate broadcast add over the output.
@@ -76,6 +74,14 @@ internal static class ConvKernel
                         y.AsSpan(yo + o * l, l).Fill(bias[biasOffset + group * og + o]);
                     }
                 }
+                if (packedWeight is not null && !g.ColumnsAreInput)
+                {
+                    // Implicit GEMM: the columns are made from the image straight into the packed strips.
+                    packedWeight.Multiply(l, new ConvColumnPanels<T>(x, xo, g.Window), y, yo, l, accumulate: bias is not null);
+                    continue;
+                }
+                var (source, sourceOffset) = SampleColumns(x, xo, cols, g);
+                var columns = StridedMatrix<T>.RowMajor(source, sourceOffset, l);
                 if (packedWeight is not null)
                 {
                     packedWeight.Multiply(l, columns, y, yo, l, accumulate: bias is not null);
@@ -123,43 +129,50 @@ internal static class ConvKernel
     }
 
     /// <summary>
-    /// Writes the weight gradient of samples [first, end) into <paramref name="dw"/> from <paramref name="dwOffset"/> on
-    /// the calling thread, and with <paramref name="dBias"/> their bias gradient into it from <paramref name="dBiasOffset"/>.
+    /// Writes the transposed weight gradient of samples [first, end), per group dwᵀ (k × og) one after the other, into
+    /// <paramref name="dwT"/> from <paramref name="dwTOffset"/> on the calling thread, and with <paramref name="dBias"/>
+    /// their bias gradient into it from <paramref name="dBiasOffset"/>.
     /// </summary>
     /// <remarks>
-    /// Each group's gradient is summed over the samples transposed, dwᵀ (k × og) += columns (k × l) · gyᵀ (l × og), in a
-    /// per-thread buffer, and transposed into dw once at the end. Against dw (og × k) += gy · columnsᵀ, this packs the
-    /// columns as A with row loads instead of gathering them down k into B panels, and the rows of the result (k, a
-    /// multiple of the 6-row micro-tile for every 3×3 kernel over 2·C channels) leave no edge tiles: measured in one
-    /// process, alternating, 0.83× the time for 32→64 channels on 16×16 and 0.43× for 3→32 on 32×32 (og = 32 fills
-    /// one 32-wide B strip where k = 27 left 5 of 32 columns empty). The bias gradient is, per sample and channel, the
-    /// sum of the channel's gradient row, added over the samples in order.
+    /// Each group's gradient is summed over the samples transposed, dwᵀ (k × og) += columns (k × l) · gyᵀ (l × og); the
+    /// caller transposes the batch's sum into dw once (<see cref="TransposeInto{T}"/>). Against dw (og × k) += gy · columnsᵀ,
+    /// this packs the columns as A with row loads instead of gathering them down k into B panels, and the rows of the
+    /// result (k, a multiple of the 6-row micro-tile for every 3×3 kernel over 2·C channels) leave no edge tiles:
+    /// measured in one process, alternating, 0.83× the time for 32→64 channels on 16×16 and 0.43× for 3→32 on 32×32
+    /// (og = 32 fills one 32-wide B strip where k = 27 left 5 of 32 columns empty). The bias gradient is, per sample
+    /// and channel, the sum of the channel's gradient row, added over the samples in order.
     /// </remarks>
-    internal static void WeightGradSamples<T>(int first, int end, T[] x, int xOffset, T[] gy, int gyOffset, T[] dw, int dwOffset,
+    internal static void WeightGradSamples<T>(int first, int end, T[] x, int xOffset, T[] gy, int gyOffset, T[] dwT, int dwTOffset,
         T[]? dBias, int dBiasOffset, ConvGeometry g, int gemmThreads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int og = g.GroupOutChannels, cg = g.GroupInChannels, k = g.GroupK, l = g.Positions;
         T[] cols = g.ColumnsAreInput ? [] : ColumnBuffer<T>.Get(k * l);
-        T[] transposed = TransposedWeightBuffer<T>.Get(g.OutChannels * k);
         for (int n = first; n < end; n++)
         {
             for (int group = 0; group < g.Groups; group++)
             {
                 int xo = xOffset + (n * g.InChannels + group * cg) * g.PlaneSize;
+                var gradT = new StridedMatrix<T>(gy, gyOffset + (n * g.OutChannels + group * og) * l, 1, l);
                 var (source, sourceOffset) = SampleColumns(x, xo, cols, g);
                 var columns = StridedMatrix<T>.RowMajor(source, sourceOffset, l);
-                var gradT = new StridedMatrix<T>(gy, gyOffset + (n * g.OutChannels + group * og) * l, 1, l);
-                Gemm.Multiply(k, og, l, columns, gradT, transposed, group * k * og, og, accumulate: n > first, maxThreads: gemmThreads);
+                Gemm.Multiply(k, og, l, columns, gradT, dwT, dwTOffset + group * k * og, og, accumulate: n > first, maxThreads: gemmThreads);
             }
             if (dBias is not null)
             {
                 AddRowSums(gy.AsSpan(gyOffset + n * g.OutChannels * l, g.OutChannels * l), l, dBias.AsSpan(dBiasOffset, g.OutChannels), n > first);
             }
         }
+    }
+
+    /// <summary>dw (O, C/G·kh·kw) = the per-group transposed gradients dwᵀ (k × og each, one after the other) transposed back.</summary>
+    internal static void TransposeInto<T>(T[] dwT, T[] dw, ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int og = g.GroupOutChannels, k = g.GroupK;
         for (int group = 0; group < g.Groups; group++)
         {
-            AddTransposed(transposed.AsSpan(group * k * og, k * og), dw.AsSpan(dwOffset + group * og * k, og * k), k, og, accumulate: false);
+            AddTransposed(dwT.AsSpan(group * k * og, k * og), dw.AsSpan(group * og * k, og * k), k, og, accumulate: false);
         }
     }
 
@@ -225,17 +238,22 @@ internal static class ConvKernel
         _ => false,
     };
 
-    /// <summary>Samples per part of a batch split over <paramref name="threads"/> threads: about four parts per thread (see <see cref="ConvJob{T}"/>).</summary>
-    internal static int SamplesPerPart(int n, int threads) => Math.Max(1, (n + PartsPerThread * threads - 1) / (PartsPerThread * threads));
+    /// <summary>
+    /// Samples per part of a batch split over <paramref name="threads"/> threads (see <see cref="ConvJob{T}"/>): one for
+    /// the forward and the input gradient, whose parts write disjoint outputs; for the weight gradient, whose every part
+    /// is a partial sum to add at the end, about <see cref="PartsPerThread"/> parts per thread.
+    /// </summary>
+    internal static int SamplesPerPart(ConvMode mode, int n, int threads) =>
+        mode == ConvMode.WeightGrad ? Math.Max(1, (n + PartsPerThread * threads - 1) / (PartsPerThread * threads)) : 1;
 
-    /// <summary>Adds the per-part weight gradients of parts 1… (held one after the other in <paramref name="partials"/>) into part 0's, in part order.</summary>
-    internal static void SumPartials<T>(T[] dw, T[] partials, int parts, int length)
+    /// <summary>Adds the partial sums of parts 1 … <paramref name="parts"/> − 1 (held one after the other in <paramref name="partials"/>, part 0's first) into part 0's, in part order.</summary>
+    internal static void SumPartials<T>(T[] partials, int parts, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int p = 1; p < parts; p++)
         {
-            var source = partials.AsSpan((p - 1) * length, length);
-            var destination = dw.AsSpan(0, length);
+            var source = partials.AsSpan(p * length, length);
+            var destination = partials.AsSpan(0, length);
             if (typeof(T) == typeof(float))
             {
                 TensorPrimitives.Add(MemoryMarshal.Cast<T, float>(source), MemoryMarshal.Cast<T, float>(destination), MemoryMarshal.Cast<T, float>(destination));
@@ -258,24 +276,6 @@ internal enum ConvMode
 
 /// <summary>A per-thread column-matrix buffer, kept for the thread's lifetime so steady-state convolutions allocate nothing.</summary>
 internal static class ColumnBuffer<T>
-    where T : unmanaged
-{
-    [ThreadStatic]
-    private static T[]? t_buffer;
-
-    /// <summary>A buffer of at least <paramref name="length"/> elements with arbitrary contents.</summary>
-    public static T[] Get(int length)
-    {
-        if (t_buffer is null || t_buffer.Length < length)
-        {
-            t_buffer = GC.AllocateUninitializedArray<T>(length);
-        }
-        return t_buffer;
-    }
-}
-
-/// <summary>A per-thread buffer for a transposed weight gradient (O × C/G·kh·kw), kept for the thread's lifetime.</summary>
-internal static class TransposedWeightBuffer<T>
     where T : unmanaged
 {
     [ThreadStatic]

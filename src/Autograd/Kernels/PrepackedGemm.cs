@@ -35,7 +35,7 @@ internal sealed unsafe class PrepackedGemm<T>
     /// <summary>Packs A (m × k, read through its strides) for the following <see cref="Multiply"/> calls.</summary>
     public void Pack(int m, int k, StridedMatrix<T> a)
     {
-        _width = Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+        _width = Width;
         switch (_width)
         {
             case 512:
@@ -56,24 +56,36 @@ internal sealed unsafe class PrepackedGemm<T>
     /// </summary>
     public void Multiply(int n, StridedMatrix<T> b, T[] c, int cOffset, int ldc, bool accumulate)
     {
+        fixed (T* bp = b.Data)
+        {
+            Multiply(n, new StridedPanels(bp + b.Offset, b.RowStride, b.ColStride), c, cOffset, ldc, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// C = (or +=) the packed A times a B that <paramref name="b"/> packs itself, block by block, straight into the
+    /// micro-kernel's strips (a convolution's columns, made from the image with no column matrix in between).
+    /// </summary>
+    public void Multiply<TPanels>(int n, TPanels b, T[] c, int cOffset, int ldc, bool accumulate)
+        where TPanels : struct, IPanelSource<T>
+    {
         if (_m == 0 || n == 0)
         {
             return;
         }
-        fixed (T* bp = b.Data, cp = c)
+        fixed (T* cp = c)
         {
-            T* bOrigin = bp + b.Offset;
             T* cOrigin = cp + cOffset;
             switch (_width)
             {
                 case 512:
-                    Blocked<Vector512<T>, GemmSimd512<T>>(n, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+                    Blocked<Vector512<T>, GemmSimd512<T>, TPanels>(n, b, cOrigin, ldc, accumulate);
                     break;
                 case 256:
-                    Blocked<Vector256<T>, GemmSimd256<T>>(n, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+                    Blocked<Vector256<T>, GemmSimd256<T>, TPanels>(n, b, cOrigin, ldc, accumulate);
                     break;
                 default:
-                    Blocked<Vector128<T>, GemmSimd128<T>>(n, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+                    Blocked<Vector128<T>, GemmSimd128<T>, TPanels>(n, b, cOrigin, ldc, accumulate);
                     break;
             }
         }
@@ -82,15 +94,26 @@ internal sealed unsafe class PrepackedGemm<T>
     /// <summary>Lets go of nothing but the sizes: the packed buffer is kept for the next call.</summary>
     public void Clear() => _m = 0;
 
-    private void PackAll<TVec, TSimd>(int m, int k, StridedMatrix<T> a)
+    /// <summary>The vector width (512, 256 or 128 bits) the GEMM uses on this machine now.</summary>
+    private static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary><see cref="Gemm"/>'s KC, MC and NC blocks for the micro-kernel <typeparamref name="TSimd"/>.</summary>
+    private static (int Kc, int Mc, int Nc) Blocks<TVec, TSimd>()
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Count;
         int mr = TSimd.Rows;
-        _kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
-        _mcMax = Math.Max(mr, 172032 / (_kcMax * sizeof(T)) / mr * mr);
-        _ncMax = Math.Max(nr, 2097152 / (_kcMax * sizeof(T)) / nr * nr);
+        int kc = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
+        return (kc, Math.Max(mr, 172032 / (kc * sizeof(T)) / mr * mr), Math.Max(nr, 2097152 / (kc * sizeof(T)) / nr * nr));
+    }
+
+    private void PackAll<TVec, TSimd>(int m, int k, StridedMatrix<T> a)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int mr = TSimd.Rows;
+        (_kcMax, _mcMax, _ncMax) = Blocks<TVec, TSimd>();
         _m = m;
         _k = k;
         _mRounded = (m + mr - 1) / mr * mr;
@@ -118,9 +141,10 @@ internal sealed unsafe class PrepackedGemm<T>
     }
 
     [SkipLocalsInit]
-    private void Blocked<TVec, TSimd>(int n, T* b, nint brs, nint bcs, T* c, nint ldc, bool accumulate)
+    private void Blocked<TVec, TSimd, TPanels>(int n, TPanels b, T* c, nint ldc, bool accumulate)
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
+        where TPanels : struct, IPanelSource<T>
     {
         int nr = 2 * TSimd.Count;
         int mr = TSimd.Rows;
@@ -141,7 +165,7 @@ internal sealed unsafe class PrepackedGemm<T>
             {
                 int kc = Math.Min(_kcMax, k - pc);
                 bool add = accumulate || pc > 0;
-                GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, packB);
+                b.Pack<TVec, TSimd>(pc, kc, jc, nc, packB);
                 for (int ic = 0; ic < m; ic += _mcMax)
                 {
                     int mc = Math.Min(_mcMax, m - ic);
@@ -231,4 +255,27 @@ internal sealed unsafe class PrepackedGemm<T>
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         return (T*)((address + 63) & ~(nuint)63);
     }
+
+    /// <summary>B read through strides and packed by <see cref="GemmPacking.PackB{T, TVec, TSimd}"/>.</summary>
+    private readonly struct StridedPanels(T* b, nint rs, nint cs) : IPanelSource<T>
+    {
+        public void Pack<TVec, TSimd>(int pc, int kc, int jc, int nc, T* destination)
+            where TVec : struct
+            where TSimd : IGemmSimd<TVec, T> =>
+            GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * rs + jc * cs, rs, cs, destination);
+    }
+}
+
+/// <summary>A B operand that packs its own blocks into the GEMM's B strips.</summary>
+internal unsafe interface IPanelSource<T>
+    where T : unmanaged
+{
+    /// <summary>
+    /// Packs rows [pc, pc + kc) and columns [jc, jc + nc) of B as <see cref="GemmPacking.PackB{T, TVec, TSimd}"/> does:
+    /// strips of 2 vectors' columns (the last one a single vector when that holds its columns), kc rows each, one strip
+    /// after the other, the columns past nc zero.
+    /// </summary>
+    void Pack<TVec, TSimd>(int pc, int kc, int jc, int nc, T* destination)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>;
 }

@@ -42,6 +42,55 @@ public class PrepackedGemmTests
         }
     }
 
+    public static TheoryData<int, int, int, int, int, int, int> Windows => new()
+    {
+        // channels, height, width, kernel (square), stride, padding, dilation
+        { 32, 16, 16, 3, 1, 1, 1 },   // the 32→64 benchmark's window: rows cross the KC block edge inside a channel
+        { 3, 9, 7, 3, 1, 1, 1 },
+        { 5, 11, 13, 3, 2, 1, 1 },
+        { 4, 10, 9, 3, 1, 2, 2 },
+        { 2, 7, 40, 5, 1, 0, 1 },     // 36 positions per row: a last strip narrower than two vectors
+        { 30, 6, 6, 2, 1, 0, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void ImplicitColumnsMatchTheUnfoldedColumnMatrixBitForBit(int channels, int h, int w, int kernel, int stride, int padding, int dilation)
+    {
+        foreach (bool allow512 in new[] { true, false })
+        {
+            bool saved = Gemm.AllowVector512;
+            try
+            {
+                Gemm.AllowVector512 = allow512;
+                var window = new WindowGeometry(1, channels, h, w, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+                CheckColumns<float>(window, 7);
+                CheckColumns<double>(window, 13);
+            }
+            finally
+            {
+                Gemm.AllowVector512 = saved;
+            }
+        }
+    }
+
+    private static void CheckColumns<T>(WindowGeometry window, int m)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(window.C * 100 + window.W);
+        int k = window.Rows, l = window.Positions, offset = 5;
+        T[] x = Random<T>(random, offset + window.C * window.H * window.W), a = Random<T>(random, m * k);
+        var cols = new T[k * l];
+        Im2ColKernel.UnfoldSample(x, offset, cols, window);
+        var packed = PrepackedGemm<T>.ForThisThread;
+        packed.Pack(m, k, StridedMatrix<T>.RowMajor(a, 0, k));
+        T[] expected = new T[m * l], actual = new T[m * l];
+        packed.Multiply(l, StridedMatrix<T>.RowMajor(cols, 0, l), expected, 0, l, accumulate: false);
+        packed.Multiply(l, new ConvColumnPanels<T>(x, offset, window), actual, 0, l, accumulate: false);
+        packed.Clear();
+        Assert.Equal(expected, actual);
+    }
+
     private static void Check<T>(int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
