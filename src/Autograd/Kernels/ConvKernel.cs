@@ -9,8 +9,10 @@ namespace MiniTorch.Kernels;
 /// column matrix (im2col of one group's channels) is built in a reused per-thread buffer and multiplied with the
 /// packed GEMM, so no more than one sample's columns per thread ever exist (the composite materialised the whole
 /// batch's). A 1×1 kernel with unit stride and no padding multiplies the input in place. Batches are split over
-/// <see cref="Parallelism.MaxThreads"/> threads by sample, each GEMM then running on its own thread; a batch too
-/// small to split leaves the threads to the GEMM instead.
+/// <see cref="Parallelism.MaxThreads"/> threads by sample (<see cref="ConvJob{T}"/>), each GEMM then running on its
+/// own thread; there, with one group, the weight is packed once per call (<see cref="PrepackedGemm{T}"/>) and the
+/// forward's columns go from the image straight into the GEMM's strips (<see cref="ConvColumnPanels{T}"/>). A batch
+/// too small to split leaves the threads to the GEMM instead.
 /// </summary>
 internal static class ConvKernel
 {
