@@ -3,11 +3,18 @@ using System.Numerics;
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// One convolution product split by sample into parts, one part per thread; one reused instance per calling thread,
-/// cleared after the call so it holds no tensor's array. The weight gradient sums over the batch: each part after the
-/// first accumulates into its own slice of a pooled buffer, and the slices are added in part order, so the result
-/// does not depend on which thread ran which part.
+/// One convolution product split by sample into more parts than threads, claimed by the threads as they come free; one
+/// reused instance per calling thread, cleared after the call so it holds no tensor's array. The weight gradient (and
+/// the bias gradient fused with it) sums over the batch: each part writes its partial sum, transposed, into its own
+/// slot of a pooled buffer, and the slots are added in part order and transposed into dw once, so the result does not
+/// depend on which thread ran which part.
 /// </summary>
+/// <remarks>
+/// Parts smaller than a thread's share keep both cores busy to the end: with one part per thread, a worker woken late
+/// (the VM's wake-up latency is tens to hundreds of microseconds) left the calling thread waiting for the worker's
+/// whole share after finishing its own; now the caller takes the parts the worker has not reached, and the wait is at
+/// most one part: one sample for the forward and the input gradient, a few for the weight gradient.
+/// </remarks>
 internal sealed class ConvJob<T> : IParallelWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -16,19 +23,20 @@ internal sealed class ConvJob<T> : IParallelWork
 
     private ConvMode _mode;
     private ConvGeometry _g;
-    private T[]? _a, _b, _bias, _output, _partials;
+    private T[]? _a, _b, _bias, _output, _partials, _biasGrad, _biasPartials;
     private int _aOffset, _bOffset, _biasOffset, _chunk;
+    private PrepackedGemm<T>? _packed;
 
     /// <summary>The calling thread's job.</summary>
     public static ConvJob<T> ForThisThread => t_instance ??= new ConvJob<T>();
 
     /// <summary>
-    /// Sets the operands: for Forward a = x, b = w; for InputGrad a = gy, b = w; for WeightGrad a = x, b = gy.
-    /// The output is contiguous from index 0.
+    /// Sets the operands: for Forward a = x, b = w; for InputGrad a = gy, b = w; for WeightGrad a = x, b = gy, and
+    /// <paramref name="biasGrad"/> (O elements from 0, or null) receives the bias gradient. The output is contiguous from index 0.
     /// </summary>
-    public void Set(ConvMode mode, ConvGeometry g, T[] a, int aOffset, T[] b, int bOffset, T[]? bias, int biasOffset, T[] output)
+    public void Set(ConvMode mode, ConvGeometry g, T[] a, int aOffset, T[] b, int bOffset, T[]? bias, int biasOffset, T[] output, T[]? biasGrad = null)
     {
-        (_mode, _g, _a, _aOffset, _b, _bOffset, _bias, _biasOffset, _output) = (mode, g, a, aOffset, b, bOffset, bias, biasOffset, output);
+        (_mode, _g, _a, _aOffset, _b, _bOffset, _bias, _biasOffset, _output, _biasGrad) = (mode, g, a, aOffset, b, bOffset, bias, biasOffset, output, biasGrad);
     }
 
     /// <summary>Runs the product over the whole batch and clears the job.</summary>
@@ -36,62 +44,84 @@ internal sealed class ConvJob<T> : IParallelWork
     {
         try
         {
-            int parts = ConvKernel.BatchParts(_g);
-            if (parts == 1)
-            {
-                RunSamples(0, _g.N, _output!, 0, gemmThreads: 0);
-                return;
-            }
-            _chunk = (_g.N + parts - 1) / parts;
-            parts = (_g.N + _chunk - 1) / _chunk;
+            int threads = ConvKernel.BatchThreads(_g);
+            _chunk = threads == 1 ? Math.Max(1, _g.N) : ConvKernel.SamplesPerPart(_mode, _g.N, threads);
+            int parts = Math.Max(1, (_g.N + _chunk - 1) / _chunk);
             int weightLength = _g.OutChannels * _g.GroupK;
             if (_mode == ConvMode.WeightGrad)
             {
-                _partials = BufferPool.Rent<T>((parts - 1) * weightLength);
+                // Part p's transposed weight gradient (and bias gradient) at slot p; summed into slot 0 in part order.
+                _partials = BufferPool.Rent<T>(parts * weightLength);
+                if (_biasGrad is not null)
+                {
+                    _biasPartials = BufferPool.Rent<T>(parts * _g.OutChannels);
+                }
             }
-            ParallelRunner.Run(this, parts, parts);
+            if (threads == 1)
+            {
+                RunSamples(0, _g.N, 0, gemmThreads: 0);
+            }
+            else
+            {
+                if (ConvKernel.PacksWeightOnce(_g, _mode))
+                {
+                    // The weight (forward) or its transpose (input gradient) packed once here, read by every part's products.
+                    _packed = PrepackedGemm<T>.ForThisThread;
+                    int og = _g.GroupOutChannels, k = _g.GroupK;
+                    if (_mode == ConvMode.Forward)
+                    {
+                        _packed.Pack(og, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
+                    }
+                    else
+                    {
+                        _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
+                    }
+                }
+                ParallelRunner.Run(this, parts, threads);
+            }
             if (_partials is not null)
             {
-                ConvKernel.SumPartials(_output!, _partials, parts, weightLength);
+                ConvKernel.SumPartials(_partials, parts, weightLength);
+                ConvKernel.TransposeInto(_partials, _output!, _g);
                 BufferPool.Return(_partials);
+            }
+            if (_biasPartials is not null)
+            {
+                ConvKernel.SumPartials(_biasPartials, parts, _g.OutChannels);
+                _biasPartials.AsSpan(0, _g.OutChannels).CopyTo(_biasGrad);
+                BufferPool.Return(_biasPartials);
             }
         }
         finally
         {
-            _a = _b = _bias = _output = _partials = null;
+            _a = _b = _bias = _output = _partials = _biasGrad = _biasPartials = null;
+            _packed?.Clear();
+            _packed = null;
         }
     }
 
-    public void Execute(int index)
-    {
-        int first = index * _chunk;
-        int end = Math.Min(_g.N, first + _chunk);
-        if (_mode == ConvMode.WeightGrad && index > 0)
-        {
-            RunSamples(first, end, _partials!, (index - 1) * _g.OutChannels * _g.GroupK, gemmThreads: 1);
-            return;
-        }
-        RunSamples(first, end, _output!, 0, gemmThreads: 1);
-    }
+    public void Execute(int index) => RunSamples(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), index, gemmThreads: 1);
 
-    private void RunSamples(int first, int end, T[] output, int outputOffset, int gemmThreads)
+    private void RunSamples(int first, int end, int part, int gemmThreads)
     {
         switch (_mode)
         {
             case ConvMode.Forward:
-                ConvKernel.ForwardSamples(first, end, _a!, _aOffset, _b!, _bOffset, _bias, _biasOffset, output, _g, gemmThreads);
+                ConvKernel.ForwardSamples(first, end, _a!, _aOffset, _b!, _bOffset, _bias, _biasOffset, _output!, _g, gemmThreads, _packed);
                 break;
             case ConvMode.InputGrad:
-                ConvKernel.InputGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, output, _g, gemmThreads);
+                ConvKernel.InputGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _output!, _g, gemmThreads, _packed);
                 break;
             default:
-                if (first == end)
+                int weightLength = _g.OutChannels * _g.GroupK;
+                if (first >= end)
                 {
                     // An empty batch: the sum over no samples is zero.
-                    output.AsSpan(outputOffset, _g.OutChannels * _g.GroupK).Clear();
+                    _partials.AsSpan(part * weightLength, weightLength).Clear();
+                    _biasPartials?.AsSpan(part * _g.OutChannels, _g.OutChannels).Clear();
                     return;
                 }
-                ConvKernel.WeightGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, output, outputOffset, accumulate: false, _g, gemmThreads);
+                ConvKernel.WeightGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _partials!, part * weightLength, _biasPartials, part * _g.OutChannels, _g, gemmThreads);
                 break;
         }
     }

@@ -106,9 +106,16 @@ public partial class Tensor
         {
             // One contiguous copy of a strided gradient (an expanded Sum's) for the three uses, unless a graph is recorded.
             var g = Autograd.IsGradEnabled ? c.Grad : c.Grad.ContiguousRaw();
+            var dx = c.NeedsGrad(0) ? ConvInputGrad(g, c.Input(1), c.Args) : null;
+            if (c.NeedsGrad(1) && c.NeedsGrad(2) && !Autograd.IsGradEnabled)
+            {
+                // No graph to record: the bias gradient comes out of the weight gradient's pass over g.
+                var (dw, db) = ConvWeightAndBiasGrad(c.Input(0), g, c.Args);
+                return [dx, dw, db];
+            }
             return
             [
-                c.NeedsGrad(0) ? ConvInputGrad(g, c.Input(1), c.Args) : null,
+                dx,
                 c.NeedsGrad(1) ? ConvWeightGrad(c.Input(0), g, c.Args) : null,
                 c.NeedsGrad(2) ? g.Sum([0, 2, 3]) : null,
             ];
@@ -173,6 +180,28 @@ public partial class Tensor
             ConvKernel.WeightGrad(xc.Data<double>(), xc.Offset, gc.Data<double>(), gc.Offset, r.Data<double>(), g);
         }
         return ConvWeightGradDefinition.Record(r, [x, gy], g);
+    }
+
+    /// <summary>
+    /// The weight gradient and the bias gradient (gy summed over (N, OutH, OutW)) in one pass over gy, not recorded:
+    /// for a backward that builds no graph. The bias gradient sums each sample's rows and then the samples, in another
+    /// order than <c>gy.Sum([0, 2, 3])</c>, so it agrees with that to rounding, not bit for bit.
+    /// </summary>
+    private static (Tensor Weight, Tensor Bias) ConvWeightAndBiasGrad(Tensor x, Tensor gy, ConvGeometry g)
+    {
+        var xc = x.ContiguousRaw();
+        var gc = gy.ContiguousRaw();
+        var r = Empty(g.WeightShape, x.DType);
+        var db = Empty([g.OutChannels], x.DType);
+        if (x.DType == DType.Float32)
+        {
+            ConvKernel.WeightGrad(xc.Data<float>(), xc.Offset, gc.Data<float>(), gc.Offset, r.Data<float>(), g, db.Data<float>());
+        }
+        else
+        {
+            ConvKernel.WeightGrad(xc.Data<double>(), xc.Offset, gc.Data<double>(), gc.Offset, r.Data<double>(), g, db.Data<double>());
+        }
+        return (r, db);
     }
 
     // dw = W(x, gy): ⟨v, W(x, gy)⟩ = ⟨conv(x, v), gy⟩ = ⟨I(gy, v), x⟩, so dx = ConvInputGrad(gy, v) and d gy = conv(x, v).

@@ -1,0 +1,281 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MiniTorch.Kernels;
+
+/// <summary>
+/// C = A·B for many B with one A (a convolution's weight against each sample's columns): A is packed once into the
+/// micro-kernel's strips, by the calling thread, and then read by every thread that multiplies with it, where
+/// <see cref="Gemm.Multiply{T}"/> would pack it again for every sample. The driver is <see cref="Gemm"/>'s (same KC,
+/// MC and NC blocks, same loop order, same micro-kernels and edge tiles), so each C element is summed in the same
+/// order and results are bit-identical to <see cref="Gemm.Multiply{T}"/> on one thread. It reaches into the GEMM only
+/// through <see cref="GemmPacking"/>'s two packers, the micro-kernels and <see cref="Gemm.TileRows"/>.
+/// </summary>
+internal sealed unsafe class PrepackedGemm<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // Gemm.Blocked's L1 budgets for a packed B strip; KC, MC and NC follow from them exactly as there.
+    private const int KcBudget = 16384;
+    private const int KcBudget512 = 24576;
+
+    [ThreadStatic]
+    private static PrepackedGemm<T>? t_instance;
+
+    [ThreadStatic]
+    private static T[]? t_packB;
+
+    private T[] _packA = [];
+    private int _m, _k, _kcMax, _mcMax, _ncMax, _mRounded, _width;
+
+    /// <summary>The calling thread's instance (its packed A may be read by other threads during one call).</summary>
+    public static PrepackedGemm<T> ForThisThread => t_instance ??= new PrepackedGemm<T>();
+
+    /// <summary>Packs A (m × k, read through its strides) for the following <see cref="Multiply"/> calls.</summary>
+    public void Pack(int m, int k, StridedMatrix<T> a)
+    {
+        _width = Width;
+        switch (_width)
+        {
+            case 512:
+                PackAll<Vector512<T>, GemmSimd512<T>>(m, k, a);
+                break;
+            case 256:
+                PackAll<Vector256<T>, GemmSimd256<T>>(m, k, a);
+                break;
+            default:
+                PackAll<Vector128<T>, GemmSimd128<T>>(m, k, a);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// C[m × n] (row stride <paramref name="ldc"/>, column stride 1, from <paramref name="cOffset"/>) = (or += when
+    /// <paramref name="accumulate"/>) the packed A times B[k × n], on the calling thread. Any thread may call it.
+    /// </summary>
+    public void Multiply(int n, StridedMatrix<T> b, T[] c, int cOffset, int ldc, bool accumulate)
+    {
+        fixed (T* bp = b.Data)
+        {
+            Multiply(n, new StridedPanels(bp + b.Offset, b.RowStride, b.ColStride), c, cOffset, ldc, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// C = (or +=) the packed A times a B that <paramref name="b"/> packs itself, block by block, straight into the
+    /// micro-kernel's strips (a convolution's columns, made from the image with no column matrix in between).
+    /// </summary>
+    public void Multiply<TPanels>(int n, TPanels b, T[] c, int cOffset, int ldc, bool accumulate)
+        where TPanels : struct, IPanelSource<T>
+    {
+        if (_m == 0 || n == 0)
+        {
+            return;
+        }
+        fixed (T* cp = c)
+        {
+            T* cOrigin = cp + cOffset;
+            switch (_width)
+            {
+                case 512:
+                    Blocked<Vector512<T>, GemmSimd512<T>, TPanels>(n, b, cOrigin, ldc, accumulate);
+                    break;
+                case 256:
+                    Blocked<Vector256<T>, GemmSimd256<T>, TPanels>(n, b, cOrigin, ldc, accumulate);
+                    break;
+                default:
+                    Blocked<Vector128<T>, GemmSimd128<T>, TPanels>(n, b, cOrigin, ldc, accumulate);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Lets go of nothing but the sizes: the packed buffer is kept for the next call.</summary>
+    public void Clear() => _m = 0;
+
+    /// <summary>The vector width (512, 256 or 128 bits) the GEMM uses on this machine now.</summary>
+    private static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary><see cref="Gemm"/>'s KC, MC and NC blocks for the micro-kernel <typeparamref name="TSimd"/>.</summary>
+    private static (int Kc, int Mc, int Nc) Blocks<TVec, TSimd>()
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Count;
+        int mr = TSimd.Rows;
+        int kc = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
+        return (kc, Math.Max(mr, 172032 / (kc * sizeof(T)) / mr * mr), Math.Max(nr, 2097152 / (kc * sizeof(T)) / nr * nr));
+    }
+
+    private void PackAll<TVec, TSimd>(int m, int k, StridedMatrix<T> a)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int mr = TSimd.Rows;
+        (_kcMax, _mcMax, _ncMax) = Blocks<TVec, TSimd>();
+        _m = m;
+        _k = k;
+        _mRounded = (m + mr - 1) / mr * mr;
+        // Block (pc, ic) of A, mc × kc, is packed at pc·mRounded + ic·kc: the blocks of one pc one after the other.
+        int length = _mRounded * k + 64 / sizeof(T);
+        if (_packA.Length < length)
+        {
+            _packA = GC.AllocateUninitializedArray<T>(length, pinned: true);
+        }
+        T* packA = Aligned(_packA);
+        fixed (T* ap = a.Data)
+        {
+            T* origin = ap + a.Offset;
+            for (int pc = 0; pc < k; pc += _kcMax)
+            {
+                int kc = Math.Min(_kcMax, k - pc);
+                for (int ic = 0; ic < m; ic += _mcMax)
+                {
+                    int mc = Math.Min(_mcMax, m - ic);
+                    GemmPacking.PackA<T, TVec, TSimd>(mc, kc, origin + ic * (nint)a.RowStride + pc * (nint)a.ColStride, a.RowStride, a.ColStride,
+                        packA + pc * _mRounded + ic * kc);
+                }
+            }
+        }
+    }
+
+    [SkipLocalsInit]
+    private void Blocked<TVec, TSimd, TPanels>(int n, TPanels b, T* c, nint ldc, bool accumulate)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+        where TPanels : struct, IPanelSource<T>
+    {
+        int nr = 2 * TSimd.Count;
+        int mr = TSimd.Rows;
+        int m = _m, k = _k;
+        int ncBlock = Math.Min((n + nr - 1) / nr * nr, _ncMax);
+        T* packA = Aligned(_packA);
+        int bLength = ncBlock * Math.Min(k, _kcMax) + 64 / sizeof(T);
+        if (t_packB is null || t_packB.Length < bLength)
+        {
+            t_packB = GC.AllocateUninitializedArray<T>(bLength, pinned: true);
+        }
+        T* packB = Aligned(t_packB);
+        T* tile = stackalloc T[mr * nr];
+        for (int jc = 0; jc < n; jc += _ncMax)
+        {
+            int nc = Math.Min(_ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += _kcMax)
+            {
+                int kc = Math.Min(_kcMax, k - pc);
+                bool add = accumulate || pc > 0;
+                b.Pack<TVec, TSimd>(pc, kc, jc, nc, packB);
+                for (int ic = 0; ic < m; ic += _mcMax)
+                {
+                    int mc = Math.Min(_mcMax, m - ic);
+                    MacroKernel<TVec, TSimd>(mc, nc, kc, packA + pc * _mRounded + ic * kc, packB, c + ic * ldc + jc, ldc, add, tile);
+                }
+            }
+        }
+    }
+
+    // Gemm.MacroKernel, RunTile and WriteBack (private there), unchanged.
+    private static void MacroKernel<TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Count;
+        int mr = TSimd.Rows;
+        for (int j = 0; j < nc; j += nr)
+        {
+            int cols = Math.Min(nr, nc - j);
+            bool narrow = cols <= TSimd.Count;
+            int width = narrow ? TSimd.Count : nr;
+            T* bStrip = packB + j * kc;
+            for (int i = 0; i < mc; i += mr)
+            {
+                int rows = Math.Min(mr, mc - i);
+                T* aStrip = packA + i * kc;
+                T* cTile = c + i * ldc + j;
+                if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
+                {
+                    RunTile<TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
+                }
+                else
+                {
+                    RunTile<TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
+                    WriteBack(rows, cols, tile, width, cTile, ldc, add);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile<TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        bool twelve = TSimd.Rows == GemmMicroKernel12.MR && rows > GemmMicroKernel.MR;
+        if (narrow)
+        {
+            if (twelve)
+            {
+                GemmMicroKernelNarrow.Run12<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+            }
+            else
+            {
+                GemmMicroKernelNarrow.Run6<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+            }
+        }
+        else if (twelve)
+        {
+            GemmMicroKernel12.Run<T, TVec, TSimd>(kc, aStrip, bStrip, c, ldc, add);
+        }
+        else
+        {
+            GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
+        }
+    }
+
+    private static void WriteBack(int rows, int cols, T* tile, int nr, T* c, nint ldc, bool add)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            var source = new ReadOnlySpan<T>(tile + i * nr, cols);
+            var destination = new Span<T>(c + i * ldc, cols);
+            if (add)
+            {
+                Im2ColRuns.AddInto(source, destination);
+            }
+            else
+            {
+                source.CopyTo(destination);
+            }
+        }
+    }
+
+    private static T* Aligned(T[] buffer)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((address + 63) & ~(nuint)63);
+    }
+
+    /// <summary>B read through strides and packed by <see cref="GemmPacking.PackB{T, TVec, TSimd}"/>.</summary>
+    private readonly struct StridedPanels(T* b, nint rs, nint cs) : IPanelSource<T>
+    {
+        public void Pack<TVec, TSimd>(int pc, int kc, int jc, int nc, T* destination)
+            where TVec : struct
+            where TSimd : IGemmSimd<TVec, T> =>
+            GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * rs + jc * cs, rs, cs, destination);
+    }
+}
+
+/// <summary>A B operand that packs its own blocks into the GEMM's B strips.</summary>
+internal unsafe interface IPanelSource<T>
+    where T : unmanaged
+{
+    /// <summary>
+    /// Packs rows [pc, pc + kc) and columns [jc, jc + nc) of B as <see cref="GemmPacking.PackB{T, TVec, TSimd}"/> does:
+    /// strips of 2 vectors' columns (the last one a single vector when that holds its columns), kc rows each, one strip
+    /// after the other, the columns past nc zero.
+    /// </summary>
+    void Pack<TVec, TSimd>(int pc, int kc, int jc, int nc, T* destination)
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>;
+}
