@@ -79,7 +79,6 @@ internal static class Float32Math
         where TV : struct
         where TOp : IVectorOp
     {
-        ref float xRef = ref MemoryMarshal.GetReference(x);
         int w = TS.Count;
         fixed (float* px = x)
         fixed (float* py = y)
@@ -94,30 +93,57 @@ internal static class Float32Math
             {
                 Padded<TS, TV, TOp>(x[..head], y[..head]);
             }
-            int i = head;
+            int vectors = (x.Length - head) / w;
             // In place (softmax's rows) the next pass reads y again: keep it in the caches.
             if ((long)(x.Length - head) * sizeof(float) > NonTemporalByteThreshold && Sse.IsSupported && !x.Overlaps(y))
             {
-                for (; i <= x.Length - w; i += w)
-                {
-                    Sse.Prefetch0(px + i + PrefetchDistance);
-                    TS.StoreNonTemporal(TOp.Apply<TS, TV>(TS.Load(ref xRef, (nuint)i)), py + i);
-                }
-                // Non-temporal stores are weakly ordered: fence them before the caller hands the output on.
-                Sse.StoreFence();
+                StreamLoop<TS, TV, TOp>(px + head, py + head, vectors);
             }
             else
             {
-                for (; i <= x.Length - w; i += w)
-                {
-                    TS.Store(TOp.Apply<TS, TV>(TS.Load(ref xRef, (nuint)i)), ref *py, (nuint)i);
-                }
+                CachedLoop<TS, TV, TOp>(px + head, py + head, vectors);
             }
+            int i = head + vectors * w;
             if (i < x.Length)
             {
                 Padded<TS, TV, TOp>(x[i..], y[i..]);
             }
         }
+    }
+
+    // The loops are separate methods on raw pointers (the caller has pinned both arrays): inside Map the JIT kept the
+    // index and the pinned pointer on the stack, a store and two loads per vector. AggressiveOptimization: a loop
+    // this hot should not start in tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void CachedLoop<TS, TV, TOp>(float* x, float* y, int vectors)
+        where TS : IFloat32Simd<TV>
+        where TV : struct
+        where TOp : IVectorOp
+    {
+        nuint w = (nuint)TS.Count;
+        nuint end = (nuint)vectors * w;
+        for (nuint i = 0; i < end; i += w)
+        {
+            TS.Store(TOp.Apply<TS, TV>(TS.Load(ref *x, i)), ref *y, i);
+        }
+    }
+
+    /// <summary>Vectors to an aligned <paramref name="y"/> with non-temporal stores, prefetching x ahead.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StreamLoop<TS, TV, TOp>(float* x, float* y, int vectors)
+        where TS : IFloat32Simd<TV>
+        where TV : struct
+        where TOp : IVectorOp
+    {
+        nuint w = (nuint)TS.Count;
+        nuint end = (nuint)vectors * w;
+        for (nuint i = 0; i < end; i += w)
+        {
+            Sse.Prefetch0(x + i + PrefetchDistance);
+            TS.StoreNonTemporal(TOp.Apply<TS, TV>(TS.Load(ref *x, i)), y + i);
+        }
+        // Non-temporal stores are weakly ordered: fence them before the caller hands the output on.
+        Sse.StoreFence();
     }
 
     /// <summary>Fewer elements than a vector through the same vector code, padded, so every element gets the same arithmetic.</summary>
