@@ -16,6 +16,9 @@ internal interface IFloat32Simd<TVec> where TVec : struct
 
     static abstract void Store(TVec value, ref float destination, nuint index);
 
+    /// <summary>A store that bypasses the caches; <paramref name="destination"/> must be vector-aligned (and pinned).</summary>
+    static abstract unsafe void StoreNonTemporal(TVec value, float* destination);
+
     static abstract TVec Create(float value);
 
     static abstract TVec Add(TVec a, TVec b);
@@ -52,11 +55,14 @@ internal interface IFloat32Simd<TVec> where TVec : struct
     /// <summary>NaN lanes of <paramref name="x"/> keep x; the others take <paramref name="value"/>.</summary>
     static abstract TVec KeepNaN(TVec x, TVec value);
 
-    /// <summary>Whether every lane lies in [<paramref name="low"/>, <paramref name="high"/>] (false for NaN).</summary>
-    static abstract bool AllWithin(TVec x, float low, float high);
+    /// <summary>Whether every lane has |x| ≤ <paramref name="limit"/> (false for NaN).</summary>
+    static abstract bool AllAbsAtMost(TVec x, float limit);
 
-    /// <summary>u·2ⁿ for integral n, by adding n to the exponent field: exact while the result stays normal.</summary>
-    static abstract TVec AddToExponent(TVec u, TVec n);
+    /// <summary>
+    /// u·2^q for the integer q that <paramref name="shifted"/> = q + 1.5·2²³ holds in its low mantissa bits, by adding
+    /// q to u's exponent field (the shift drops the bits of 1.5·2²³): exact while the result stays normal.
+    /// </summary>
+    static abstract TVec ScaleByShiftedExponent(TVec u, TVec shifted);
 }
 
 internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
@@ -68,6 +74,9 @@ internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreNonTemporal(Vector512<float> value, float* destination) => value.StoreAlignedNonTemporal(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Create(float value) => Vector512.Create(value);
@@ -117,12 +126,11 @@ internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
     public static Vector512<float> KeepNaN(Vector512<float> x, Vector512<float> value) => Vector512.ConditionalSelect(Vector512.Equals(x, x), value, x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AllWithin(Vector512<float> x, float low, float high) =>
-        Vector512.GreaterThanOrEqualAll(x, Vector512.Create(low)) && Vector512.LessThanOrEqualAll(x, Vector512.Create(high));
+    public static bool AllAbsAtMost(Vector512<float> x, float limit) => Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(limit));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> AddToExponent(Vector512<float> u, Vector512<float> n) =>
-        (u.AsInt32() + Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n), 23)).AsSingle();
+    public static Vector512<float> ScaleByShiftedExponent(Vector512<float> u, Vector512<float> shifted) =>
+        (u.AsInt32() + Vector512.ShiftLeft(shifted.AsInt32(), 23)).AsSingle();
 }
 
 internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
@@ -134,6 +142,9 @@ internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreNonTemporal(Vector256<float> value, float* destination) => value.StoreAlignedNonTemporal(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Create(float value) => Vector256.Create(value);
@@ -183,10 +194,9 @@ internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
     public static Vector256<float> KeepNaN(Vector256<float> x, Vector256<float> value) => Vector256.ConditionalSelect(Vector256.Equals(x, x), value, x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AllWithin(Vector256<float> x, float low, float high) =>
-        Vector256.GreaterThanOrEqualAll(x, Vector256.Create(low)) && Vector256.LessThanOrEqualAll(x, Vector256.Create(high));
+    public static bool AllAbsAtMost(Vector256<float> x, float limit) => Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(limit));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> AddToExponent(Vector256<float> u, Vector256<float> n) =>
-        (u.AsInt32() + Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n), 23)).AsSingle();
+    public static Vector256<float> ScaleByShiftedExponent(Vector256<float> u, Vector256<float> shifted) =>
+        (u.AsInt32() + Vector256.ShiftLeft(shifted.AsInt32(), 23)).AsSingle();
 }

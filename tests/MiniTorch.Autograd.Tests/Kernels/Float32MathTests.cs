@@ -60,6 +60,49 @@ public class Float32MathTests(ITestOutputHelper output)
         Assert.True(float.IsNegative(t[0]) && t[0] == 0);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(15)]
+    public void EveryAlignmentAndTheLargeOutputPath_GiveTheBitsOfOneElementCalls(int offset)
+    {
+        // 100,003 elements (400 KB: above the non-temporal threshold) at an offset into larger arrays: an unaligned
+        // head through the padded path, the aligned main loop with non-temporal stores, a tail. Each element must
+        // equal the kernel's result for that element alone, and nothing outside the slice may be written.
+        const int N = 100_003;
+        var random = new Random(offset);
+        var x = new float[N + offset + 16];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)(random.NextDouble() * 240 - 120) * (i % 3 == 0 ? 0.01f : 1f);
+        }
+        x[offset + 5] = float.NaN;
+        x[offset + 6] = float.NegativeInfinity;
+        x[offset + N - 1] = -0f;
+        foreach (var kernel in new Kernel[] { Float32Math.Exp, Float32Math.Tanh })
+        {
+            var y = new float[x.Length];
+            kernel(x.AsSpan(offset, N), y.AsSpan(offset, N));
+            var one = new float[1];
+            for (int i = 0; i < N; i++)
+            {
+                kernel(x.AsSpan(offset + i, 1), one);
+                if (BitConverter.SingleToInt32Bits(one[0]) != BitConverter.SingleToInt32Bits(y[offset + i]))
+                {
+                    Assert.Fail($"element {i} ({x[offset + i]:R}): {y[offset + i]:R} in the long call, {one[0]:R} alone");
+                }
+            }
+            Assert.All(y[..offset], v => Assert.Equal(0f, v));
+            Assert.All(y[(offset + N)..], v => Assert.Equal(0f, v));
+
+            // In place (as softmax calls it): the same bits.
+            var z = x.AsSpan(offset, N).ToArray();
+            kernel(z, z);
+            Assert.Equal(y.AsSpan(offset, N).ToArray(), z);
+        }
+    }
+
     private delegate void Kernel(ReadOnlySpan<float> x, Span<float> y);
 
     private static (long Worst, float At) Sweep(Kernel kernel, Func<double, float> reference)
