@@ -13,7 +13,7 @@ namespace MiniTorch;
 /// </remarks>
 internal static class BufferPool
 {
-    /// <summary>Bytes held in all free lists (both element types), bounded by <see cref="MaxRetainedBytes"/>.</summary>
+    /// <summary>Bytes held in all free lists (every pooled element type: float, double, int), bounded by <see cref="MaxRetainedBytes"/>.</summary>
     private static long s_retainedBytes;
 
     /// <summary>The largest number of bytes the free lists keep; arrays returned beyond it are left to the GC.</summary>
@@ -54,9 +54,18 @@ internal static class BufferPool
         if (over > 0)
         {
             long freed = Buckets<T>.EvictLeastRecentlyUsed(over, array.Length);
-            if (freed < over)
+            // Then the other element types' buckets (all of them but T's, whose kept length is already protected).
+            if (freed < over && typeof(T) != typeof(float))
             {
-                freed += typeof(T) == typeof(float) ? Buckets<double>.EvictLeastRecentlyUsed(over - freed, -1) : Buckets<float>.EvictLeastRecentlyUsed(over - freed, -1);
+                freed += Buckets<float>.EvictLeastRecentlyUsed(over - freed, -1);
+            }
+            if (freed < over && typeof(T) != typeof(double))
+            {
+                freed += Buckets<double>.EvictLeastRecentlyUsed(over - freed, -1);
+            }
+            if (freed < over && typeof(T) != typeof(int))
+            {
+                freed += Buckets<int>.EvictLeastRecentlyUsed(over - freed, -1);
             }
             Interlocked.Add(ref s_retainedBytes, -freed);
         }
@@ -69,7 +78,7 @@ internal static class BufferPool
     /// <summary>Drops every free array so the GC can reclaim it.</summary>
     public static void Clear()
     {
-        Interlocked.Add(ref s_retainedBytes, -Buckets<float>.Clear() - Buckets<double>.Clear());
+        Interlocked.Add(ref s_retainedBytes, -Buckets<float>.Clear() - Buckets<double>.Clear() - Buckets<int>.Clear());
     }
 
     private static long ByteSize<T>(int length) where T : unmanaged => (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();

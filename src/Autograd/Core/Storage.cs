@@ -106,10 +106,11 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     /// <summary>Storage over an array of <paramref name="length"/> elements from <see cref="BufferPool"/>, contents arbitrary.</summary>
     public static Storage<T> Rent(int length)
     {
-        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double) && typeof(T) != typeof(int))
         {
-            // Only the floating compute types are pooled: integer, bool and 16-bit tensors are indices, masks, labels
-            // and stored weights, small or long-lived, and the pool's byte bound and eviction cover float and double.
+            // Only the floating compute types and Int32 are pooled: Int32 for the per-step buffers ops keep for their
+            // backward (max pooling's argmax); Int64, bool and 16-bit tensors are indices, masks, labels and stored
+            // weights, small or long-lived, and the pool's byte bound and eviction cover float, double and int.
             return new Storage<T>(GC.AllocateUninitializedArray<T>(length));
         }
         var storage = new Storage<T>(BufferPool.Rent<T>(length), pooled: true);

@@ -128,6 +128,10 @@ internal static class StorageReclaimer
                         BufferPool.Return(d);
                         reclaimed += e.Bytes;
                         break;
+                    case int[] n:
+                        BufferPool.Return(n);
+                        reclaimed += e.Bytes;
+                        break;
                 }
             }
             _entries.RemoveRange(kept, _entries.Count - kept);

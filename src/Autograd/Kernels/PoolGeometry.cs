@@ -93,9 +93,17 @@ internal readonly record struct MaxPoolGeometry(
 /// Which input element (h·W + w within its plane, −1 for none) each output of a max pool took; what the backward
 /// scatters the gradient to and the double backward gathers from. Shared, never written after the forward.
 /// </summary>
-internal sealed class PoolIndices(int[] index, MaxPoolGeometry geometry)
+/// <remarks>
+/// The indices live in an Int32 tensor rather than a bare array so that their memory is pooled like the step's other
+/// tensors (returned when a <see cref="TensorScope"/> ends, or recycled by <see cref="MemoryReuse"/> once unreachable):
+/// a bare array per pooling layer and step fed the large-object heap and gen-2 collections of an unscoped CNN loop.
+/// </remarks>
+internal sealed class PoolIndices(Tensor index, MaxPoolGeometry geometry)
 {
-    public int[] Index { get; } = index;
+    private readonly Tensor _index = index;
+
+    /// <summary>The index array (exactly one element per output); throws <see cref="ObjectDisposedException"/> once its scope ended.</summary>
+    public int[] Index => _index.Data<int>();
 
     public MaxPoolGeometry Geometry { get; } = geometry;
 }

@@ -36,7 +36,7 @@ public partial class Tensor
         var r = Empty([_shape[0], _shape[1], outH, outW], DType);
         // The argmax is read only by the backward and the forward-mode tangent; without either (inference) it is not kept.
         bool keepIndex = (RequiresGrad && Autograd.IsGradEnabled) || ForwardAD.IsActive;
-        var indices = keepIndex ? new PoolIndices(GC.AllocateUninitializedArray<int>(r.Numel), g) : null;
+        var indices = keepIndex ? new PoolIndices(Empty([_shape[0], _shape[1], outH, outW], DType.Int32), g) : null;
         if (DType == DType.Float32)
         {
             PoolKernel.MaxForward(src.Data<float>(), src.Offset, r.Data<float>(), indices?.Index, g);

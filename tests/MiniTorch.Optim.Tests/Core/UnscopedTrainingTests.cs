@@ -101,4 +101,41 @@ public class UnscopedTrainingTests
         Assert.True(collections <= steps / 100, $"{collections} gen-2 collections in {steps} unscoped steps");
         Assert.True(perStep < 256 * 1024, $"a steady-state unscoped MLP step allocated {perStep} bytes");
     }
+
+    /// <summary>
+    /// The CNN figure: 200 unscoped steps of the benchmark's CNN at batch 32 (two convolutions, two max
+    /// pools). Its large arrays include the max pools' argmax indices, which are pooled Int32 tensors: as bare arrays
+    /// they put 1.6 MB per step on the large-object heap and brought gen-2 collections to the limit.
+    /// </summary>
+    [Fact]
+    public void TwoHundredUnscopedCnnSteps_CauseAtMostTwoGen2Collections()
+    {
+        Assert.True(MemoryReuse.Enabled);
+        var g = new Generator(0);
+        var model = new Sequential(
+            new Conv2d(3, 32, 3, padding: 1, generator: g), new Relu(), new MaxPool2d(2),
+            new Conv2d(32, 64, 3, padding: 1, generator: g), new Relu(), new MaxPool2d(2),
+            new Flatten(), new Linear(64 * 8 * 8, 10, generator: g));
+        var labels = new long[32];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = g.NextInt(10);
+        }
+        var s = new Setup(model, new Adam(model.Parameters(), lr: 1e-3), new CrossEntropyLoss(), Tensor.Randn([32, 3, 32, 32], generator: g), Tensor.FromArray(labels));
+        for (int i = 0; i < 10; i++)
+        {
+            Step(s);
+        }
+        int gen2 = GC.CollectionCount(2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int steps = 200;
+        for (int i = 0; i < steps; i++)
+        {
+            Step(s);
+        }
+        long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / steps;
+        int collections = GC.CollectionCount(2) - gen2;
+        Assert.True(collections <= steps / 100, $"{collections} gen-2 collections in {steps} unscoped CNN steps");
+        Assert.True(perStep < 256 * 1024, $"a steady-state unscoped CNN step allocated {perStep} bytes");
+    }
 }
