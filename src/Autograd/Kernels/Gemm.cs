@@ -12,8 +12,10 @@ namespace MiniTorch.Kernels;
 /// stride. The tile is 6 × 2 vectors (<see cref="GemmMicroKernel"/>) on AVX2 and 12 × 2 (<see cref="GemmMicroKernel12"/>)
 /// on AVX-512, whose 32 registers hold twice the accumulators. Products with one row or one column go to
 /// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
-/// <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C, each thread with its own packing buffers and
-/// no synchronisation until the end.
+/// <see cref="Parallelism.MaxThreads"/> threads by rows of C, the threads packing each B panel together and sharing it
+/// (<see cref="GemmSharedPanelJob{T}"/>), or, with too few rows, by columns (<see cref="GemmJob{T}"/>). Either way each
+/// element of C is computed by the same operations in the same order as on one thread: the result does not depend on
+/// the thread count.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -28,7 +30,7 @@ internal static unsafe class Gemm
     /// </summary>
     internal static bool AllowVector512 { get; set; } = true;
 
-    private static bool UseVector512 => AllowVector512 && Vector512.IsHardwareAccelerated;
+    internal static bool UseVector512 => AllowVector512 && Vector512.IsHardwareAccelerated;
 
     /// <summary>Rows of C per micro-kernel tile at the width in use.</summary>
     internal static int TileRows => UseVector512 ? GemmMicroKernel12.MR : GemmMicroKernel.MR;
@@ -70,29 +72,32 @@ internal static unsafe class Gemm
         }
         long work = (long)m * n * k;
         threads = (int)Math.Clamp(work / ParallelWorkPerThread, 1, threads);
+        int nr = 2 * VectorCount<T>();
+        int mr = TileRows;
+        if (threads > 1 && (n < threads * nr || (m >= n && m >= threads * 4 * mr)))
+        {
+            // By rows of C in whole tiles, each B panel packed once and shared by the threads (see GemmSharedPanelJob),
+            // so nothing is packed twice. When A is the smaller operand (m < n) the columns are split instead, each
+            // thread packing all of A and its own half of B: with no shared panel there is no waiting and no B strip
+            // read from the other core's cache, which cost more than repacking A in A/B runs (the batch-64 MLP's
+            // dW = Gᵀ·X, 256 × 64 · 64 × 784, took 1.15–1.36× as long with the shared panel).
+            var shared = GemmSharedPanelJob<T>.ForThisThread;
+            shared.Set(m, n, k, a, b, c, cOffset, ldc, accumulate, threads);
+            ParallelRunner.Run(shared, threads, threads);
+            shared.Clear();
+            return;
+        }
         var job = GemmJob<T>.ForThisThread;
         job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
         if (threads == 1)
         {
             job.Execute(0);
-            job.Clear();
-            return;
-        }
-        // Split the rows of C in whole tiles, or its columns: a row split makes every thread pack all of B (k × n), a
-        // column split all of A (m × k), so split the side that leaves the smaller operand to be packed twice. A
-        // Linear layer's forward (batch 64 × 784 by 784 × 256, B a transposed view) packs B in ~120 µs: repeating
-        // that on each thread costs more than the split gains.
-        int nr = 2 * VectorCount<T>();
-        int mr = TileRows;
-        if (n < threads * nr || (m >= n && m >= threads * 4 * mr))
-        {
-            job.SplitRows(Math.Min(threads, (m + mr - 1) / mr), mr);
         }
         else
         {
             job.SplitColumns(threads, nr);
+            ParallelRunner.Run(job, job.Parts, threads);
         }
-        ParallelRunner.Run(job, job.Parts, threads);
         job.Clear();
     }
 
@@ -161,12 +166,7 @@ internal static unsafe class Gemm
     {
         int nr = 2 * TSimd.Count;
         int mr = TSimd.Rows;
-        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1 (AVX2), or 24 KiB of the 48 KiB L1 of an AVX-512
-        // Xeon (KC = 192 floats: the 12 × KC A strip adds 9 KiB). MC: an A block (MC × KC) about a third of a 512 KiB
-        // L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
-        int kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
-        int mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
-        int ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
+        BlockSizes<T>(mr, nr, out int kcMax, out int mcMax, out int ncMax);
         int kcBlock = Math.Min(k, kcMax);
         int mcBlock = Math.Min(RoundUp(m, mr), mcMax);
         int ncBlock = Math.Min(RoundUp(n, nr), ncMax);
@@ -191,7 +191,20 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MacroKernel<T, TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
+    /// <summary>The block sizes KC, MC and NC for a tile of <paramref name="mr"/> rows and <paramref name="nr"/> columns.</summary>
+    internal static void BlockSizes<T>(int mr, int nr, out int kcMax, out int mcMax, out int ncMax)
+        where T : unmanaged
+    {
+        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1 (AVX2), or 24 KiB of the 48 KiB L1 of an AVX-512
+        // Xeon (KC = 192 floats: the 12 × KC A strip adds 9 KiB). MC: an A block (MC × KC) about a third of a 512 KiB
+        // L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
+        kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
+        mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
+        ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
+    }
+
+    /// <summary>C[mc × nc] = (or += when <paramref name="add"/>) packed A block × packed B panel, tile by tile.</summary>
+    internal static void MacroKernel<T, TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -295,5 +308,5 @@ internal static unsafe class Gemm
     private const int KcBudget = 16384;
     private const int KcBudget512 = 24576;
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -56,6 +56,21 @@ public class GemmTileTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void ThreadCount_DoesNotChangeABit(bool allowVector512) => WithWidth(allowVector512, () =>
+    {
+        // Row splits with a shared B panel (several KC panels; several NC panels for the 1400-wide double product;
+        // N below two tiles) and a column split (M < N), accumulating and not: every element of C must come out
+        // identical on 1, 2 and 3 threads, as each is computed by the same operations in the same order.
+        SameOnAllThreadCounts<float>(500, 450, 300, accumulate: false);
+        SameOnAllThreadCounts<float>(700, 400, 40, accumulate: true);
+        SameOnAllThreadCounts<float>(130, 300, 700, accumulate: false);
+        SameOnAllThreadCounts<double>(1400, 5, 1400, accumulate: false);
+        SameOnAllThreadCounts<double>(300, 500, 290, accumulate: true);
+    });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void TileRows_FollowTheWidth(bool allowVector512) => WithWidth(allowVector512, () =>
         Assert.Equal(allowVector512 && Vector512.IsHardwareAccelerated ? 12 : 6, Gemm.TileRows));
 
@@ -76,6 +91,45 @@ public class GemmTileTests
                     }
                 }
             }
+        }
+    }
+
+    private static void SameOnAllThreadCounts<T>(int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(m + k + n);
+        var a = new T[m * k];
+        var b = new T[k * n];
+        var initial = new T[m * n];
+        FillRandom(random, a);
+        FillRandom(random, b);
+        FillRandom(random, initial);
+        T[]? reference = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var c = (T[])initial.Clone();
+            Gemm.Multiply(m, n, k, StridedMatrix<T>.RowMajor(a, 0, k), StridedMatrix<T>.RowMajor(b, 0, n), c, 0, n, accumulate, threads);
+            if (reference is null)
+            {
+                reference = c;
+                continue;
+            }
+            for (int i = 0; i < c.Length; i++)
+            {
+                if (!c[i].Equals(reference[i]))
+                {
+                    Assert.Fail($"{typeof(T).Name} ({m}x{k})·({k}x{n}) on {threads} threads: C[{i / n},{i % n}] = {c[i]}, on 1 thread {reference[i]}.");
+                }
+            }
+        }
+    }
+
+    private static void FillRandom<T>(Random random, T[] data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
         }
     }
 
