@@ -200,7 +200,7 @@ internal static unsafe class Gemm
         // L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
         kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
         mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
-        ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
+        ncMax = Math.Max(nr, (mr == GemmMicroKernel12.MR ? PanelBudget512 : PanelBudget) / (kcMax * sizeof(T)) / nr * nr);
     }
 
     /// <summary>C[mc × nc] = (or += when <paramref name="add"/>) packed A block × packed B panel, tile by tile.</summary>
@@ -211,29 +211,58 @@ internal static unsafe class Gemm
     {
         int nr = 2 * TSimd.Count;
         int mr = TSimd.Rows;
-        for (int j = 0; j < nc; j += nr)
+        if (mr == GemmMicroKernel12.MR)
         {
-            int cols = Math.Min(nr, nc - j);
-            // The last strip is packed one vector wide when that holds its columns (see GemmPacking.PackB).
-            bool narrow = cols <= TSimd.Count;
-            int width = narrow ? TSimd.Count : nr;
-            T* bStrip = packB + j * kc;
+            // AVX-512 (L2 of 1–2 MiB): row strips outer, so the A strip (12 × KC, 9 KiB) stays in L1 while the B strips
+            // stream from the L2-resident panel, and C is walked along its rows, tile after adjacent tile, which the
+            // hardware prefetchers follow. The other order walks C down its columns, 12 far-apart rows per tile.
             for (int i = 0; i < mc; i += mr)
             {
-                int rows = Math.Min(mr, mc - i);
-                T* aStrip = packA + i * kc;
-                T* cTile = c + i * ldc + j;
-                if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
+                for (int j = 0; j < nc; j += nr)
                 {
-                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
-                }
-                else
-                {
-                    // An edge tile: compute the padded tile aside and write back only the part inside C.
-                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
-                    WriteBack(rows, cols, tile, width, cTile, ldc, add);
+                    Tile<T, TVec, TSimd>(i, j, mc, nc, kc, packA, packB, c, ldc, add, tile);
                 }
             }
+        }
+        else
+        {
+            // AVX2 (Zen 3: 512 KiB L2, too small for a B panel): a B strip (KC × 2 vectors) held in L1 against every
+            // A strip of the L2-resident A block.
+            for (int j = 0; j < nc; j += nr)
+            {
+                for (int i = 0; i < mc; i += mr)
+                {
+                    Tile<T, TVec, TSimd>(i, j, mc, nc, kc, packA, packB, c, ldc, add, tile);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<T, TVec, TSimd>(int i, int j, int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Count;
+        int mr = TSimd.Rows;
+        int rows = Math.Min(mr, mc - i);
+        int cols = Math.Min(nr, nc - j);
+        // The last strip is packed one vector wide when that holds its columns (see GemmPacking.PackB).
+        bool narrow = cols <= TSimd.Count;
+        int width = narrow ? TSimd.Count : nr;
+        T* aStrip = packA + i * kc;
+        T* bStrip = packB + j * kc;
+        T* cTile = c + i * ldc + j;
+        if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
+        {
+            RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
+        }
+        else
+        {
+            // An edge tile: compute the padded tile aside and write back only the part inside C.
+            RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
+            WriteBack(rows, cols, tile, width, cTile, ldc, add);
         }
     }
 
@@ -307,6 +336,12 @@ internal static unsafe class Gemm
     // KC = 128's time on products with k ≥ 256 (docs/benchmarks.md, GEMM branch section).
     private const int KcBudget = 16384;
     private const int KcBudget512 = 24576;
+
+    // Bytes of a packed B panel (KC × NC): 2 MiB of L3 on the AVX2 path; on the AVX-512 path, whose macro-kernel
+    // streams the panel from L2 (see MacroKernel), 1 MiB of a 2 MiB L2. NC only sets which columns share a panel, so
+    // it changes no result.
+    private const int PanelBudget = 2097152;
+    private const int PanelBudget512 = 1048576;
 
     internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }
