@@ -68,6 +68,31 @@ public class GemmTileTests
         SameOnAllThreadCounts<double>(300, 500, 290, accumulate: true);
     });
 
+    [Fact]
+    public void SharedPanelSplit_CalledInsideAParallelRun_RunsItsTasksInTurn()
+    {
+        // A two-thread row split made while ParallelRunner is busy (here: from both tasks of a run) runs its tasks one
+        // after the other on the calling thread. The shared-panel job's items only wait on earlier items, so the first
+        // task does them all; it must neither deadlock nor differ from a top-level two-thread call.
+        const int m = 300, k = 450, n = 200;
+        var random = new Random(7);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        FillRandom(random, a);
+        FillRandom(random, b);
+        var expected = new float[m * n];
+        Multiply(expected);
+        var nested = new NestedGemms(Multiply, m * n);
+        ParallelRunner.Run(nested, 2, 2);
+        foreach (var c in nested.Results)
+        {
+            Assert.Equal(expected, c);
+        }
+
+        void Multiply(float[] c) =>
+            Gemm.Multiply(m, n, k, StridedMatrix<float>.RowMajor(a, 0, k), StridedMatrix<float>.RowMajor(b, 0, n), c, 0, n, false, 2);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -145,5 +170,12 @@ public class GemmTileTests
         {
             Gemm.AllowVector512 = saved;
         }
+    }
+
+    private sealed class NestedGemms(Action<float[]> multiply, int length) : IParallelWork
+    {
+        public float[][] Results { get; } = [new float[length], new float[length]];
+
+        public void Execute(int index) => multiply(Results[index]);
     }
 }
