@@ -12,13 +12,19 @@ namespace MiniTorch.Kernels;
 /// stride. The tile is 6 × 2 vectors (<see cref="GemmMicroKernel"/>) on AVX2 and 12 × 2 (<see cref="GemmMicroKernel12"/>)
 /// on AVX-512, whose 32 registers hold twice the accumulators. Products with one row or one column go to
 /// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
-/// <see cref="Parallelism.MaxThreads"/> threads by rows of C, the threads packing each B panel together and sharing it
-/// (<see cref="GemmSharedPanelJob{T}"/>), or, with too few rows, by columns (<see cref="GemmJob{T}"/>). Either way each
+/// <see cref="Parallelism.MaxThreads"/> threads by rows of C (with a large B, the threads packing each B panel together
+/// and sharing it, <see cref="GemmSharedPanelJob{T}"/>) or by columns (<see cref="GemmJob{T}"/>). Either way each
 /// element of C is computed by the same operations in the same order as on one thread: the result does not depend on
 /// the thread count.
 /// </summary>
 internal static unsafe class Gemm
 {
+    // Elements of B (k × n) from which a row split packs B's panels once for all threads instead of once per thread. In
+    // A/B runs on the idle 2-vCPU Xeon, sharing won from 1024² (0.85–0.90 of the time) but lost below: 128³ took 1.45×,
+    // 256³ 1.1×, 512³ 1.03–1.06×, the transformer's 1024-row products 1.04–1.08×, as each thread then reads the half
+    // of the panel that the other core has just written, from that core's cache.
+    private const long SharedPanelMinimum = 1L << 19;
+
     // Multiply-adds per thread below which a split costs more than it saves. On the 2-core Zen 3, with the worker
     // awake, two threads start to win from about 80³ (and clearly at 96³: 18 µs against 23 µs); a worker that is
     // asleep costs little, as the caller takes its task if it has not started.
@@ -74,30 +80,38 @@ internal static unsafe class Gemm
         threads = (int)Math.Clamp(work / ParallelWorkPerThread, 1, threads);
         int nr = 2 * VectorCount<T>();
         int mr = TileRows;
-        if (threads > 1 && (n < threads * nr || (m >= n && m >= threads * 4 * mr)))
-        {
-            // By rows of C in whole tiles, each B panel packed once and shared by the threads (see GemmSharedPanelJob),
-            // so nothing is packed twice. When A is the smaller operand (m < n) the columns are split instead, each
-            // thread packing all of A and its own half of B: with no shared panel there is no waiting and no B strip
-            // read from the other core's cache, which cost more than repacking A in A/B runs (the batch-64 MLP's
-            // dW = Gᵀ·X, 256 × 64 · 64 × 784, took 1.15–1.36× as long with the shared panel).
-            var shared = GemmSharedPanelJob<T>.ForThisThread;
-            shared.Set(m, n, k, a, b, c, cOffset, ldc, accumulate, threads);
-            ParallelRunner.Run(shared, threads, threads);
-            shared.Clear();
-            return;
-        }
         var job = GemmJob<T>.ForThisThread;
-        job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
         if (threads == 1)
         {
+            job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
             job.Execute(0);
+            job.Clear();
+            return;
+        }
+        // Split the rows of C in whole tiles, or its columns: a row split makes every thread pack all of B (k × n), a
+        // column split all of A (m × k), so split the side that leaves the smaller operand to be packed twice. A
+        // Linear layer's forward (batch 64 × 784 by 784 × 256, B a transposed view) packs B in ~120 µs: repeating
+        // that on each thread costs more than the split gains.
+        if (n < threads * nr || (m >= n && m >= threads * 4 * mr))
+        {
+            if ((long)k * n >= SharedPanelMinimum)
+            {
+                // A large B: its panels are packed once, shared by the threads (see GemmSharedPanelJob).
+                var shared = GemmSharedPanelJob<T>.ForThisThread;
+                shared.Set(m, n, k, a, b, c, cOffset, ldc, accumulate, threads);
+                ParallelRunner.Run(shared, threads, threads);
+                shared.Clear();
+                return;
+            }
+            job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
+            job.SplitRows(Math.Min(threads, (m + mr - 1) / mr), mr);
         }
         else
         {
+            job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
             job.SplitColumns(threads, nr);
-            ParallelRunner.Run(job, job.Parts, threads);
         }
+        ParallelRunner.Run(job, job.Parts, threads);
         job.Clear();
     }
 

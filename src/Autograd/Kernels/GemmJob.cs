@@ -3,9 +3,8 @@ using System.Numerics;
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// The arguments of one GEMM call and how its C is split by columns into parts, one part per thread (the row split,
-/// which shares B's packing, is <see cref="GemmSharedPanelJob{T}"/>). One instance per calling thread is reused, so a
-/// call allocates nothing; it is cleared after the call so it holds no tensor's array.
+/// The arguments of one GEMM call and how its C is split into parts, one part per thread. One instance per calling
+/// thread is reused, so a call allocates nothing; it is cleared after the call so it holds no tensor's array.
 /// </summary>
 internal sealed class GemmJob<T> : IParallelWork
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -17,6 +16,7 @@ internal sealed class GemmJob<T> : IParallelWork
     private StridedMatrix<T> _a, _b;
     private T[]? _c;
     private bool _accumulate;
+    private bool _byColumns;
     private int _chunk;
 
     /// <summary>The calling thread's job.</summary>
@@ -28,22 +28,36 @@ internal sealed class GemmJob<T> : IParallelWork
     public void Set(int m, int n, int k, StridedMatrix<T> a, StridedMatrix<T> b, T[] c, int cOffset, int ldc, bool accumulate)
     {
         (_m, _n, _k, _a, _b, _c, _cOffset, _ldc, _accumulate) = (m, n, k, a, b, c, cOffset, ldc, accumulate);
-        _chunk = n;
+        _byColumns = false;
+        _chunk = m;
         Parts = 1;
     }
 
     /// <summary>Splits the columns into <paramref name="parts"/> nearly equal ranges of whole <paramref name="unit"/>s.</summary>
-    public void SplitColumns(int parts, int unit)
+    public void SplitColumns(int parts, int unit) => Split(parts, unit, _n, byColumns: true);
+
+    /// <summary>Splits the rows into <paramref name="parts"/> nearly equal ranges of whole <paramref name="unit"/>s.</summary>
+    public void SplitRows(int parts, int unit) => Split(parts, unit, _m, byColumns: false);
+
+    private void Split(int parts, int unit, int length, bool byColumns)
     {
-        int units = (_n + unit - 1) / unit;
+        int units = (length + unit - 1) / unit;
         _chunk = (units + parts - 1) / parts * unit;
-        Parts = (_n + _chunk - 1) / _chunk;
+        _byColumns = byColumns;
+        Parts = (length + _chunk - 1) / _chunk;
     }
 
     public void Execute(int index)
     {
         int start = index * _chunk;
-        Gemm.MultiplyBlock(0, _m, start, Math.Min(_n, start + _chunk), _k, _a, _b, _c!, _cOffset, _ldc, _accumulate);
+        if (_byColumns)
+        {
+            Gemm.MultiplyBlock(0, _m, start, Math.Min(_n, start + _chunk), _k, _a, _b, _c!, _cOffset, _ldc, _accumulate);
+        }
+        else
+        {
+            Gemm.MultiplyBlock(start, Math.Min(_m, start + _chunk), 0, _n, _k, _a, _b, _c!, _cOffset, _ldc, _accumulate);
+        }
     }
 
     /// <summary>Drops the references to the operands' arrays.</summary>

@@ -58,13 +58,15 @@ public class GemmTileTests
     [InlineData(false)]
     public void ThreadCount_DoesNotChangeABit(bool allowVector512) => WithWidth(allowVector512, () =>
     {
-        // Row splits with a shared B panel (several KC panels; several NC panels for the 1400-wide double product;
-        // N below two tiles) and a column split (M < N), accumulating and not: every element of C must come out
-        // identical on 1, 2 and 3 threads, as each is computed by the same operations in the same order.
+        // Row splits with a shared B panel (k·n ≥ 2¹⁹; several KC panels, and several NC panels for the 1400-wide
+        // product on the AVX-512 path), row splits that pack B per thread, and a column split (M < N), accumulating
+        // and not: every element of C must come out identical on 1, 2 and 3 threads, as each is computed by the same
+        // operations in the same order.
+        SameOnAllThreadCounts<float>(1400, 400, 1400, accumulate: false);
+        SameOnAllThreadCounts<double>(800, 700, 760, accumulate: true);
         SameOnAllThreadCounts<float>(500, 450, 300, accumulate: false);
         SameOnAllThreadCounts<float>(700, 400, 40, accumulate: true);
         SameOnAllThreadCounts<float>(130, 300, 700, accumulate: false);
-        SameOnAllThreadCounts<double>(1400, 5, 1400, accumulate: false);
         SameOnAllThreadCounts<double>(300, 500, 290, accumulate: true);
     });
 
@@ -74,7 +76,7 @@ public class GemmTileTests
         // A two-thread row split made while ParallelRunner is busy (here: from both tasks of a run) runs its tasks one
         // after the other on the calling thread. The shared-panel job's items only wait on earlier items, so the first
         // task does them all; it must neither deadlock nor differ from a top-level two-thread call.
-        const int m = 300, k = 450, n = 200;
+        const int m = 900, k = 700, n = 800; // k·n ≥ 2¹⁹: the shared-panel split
         var random = new Random(7);
         var a = new float[m * k];
         var b = new float[k * n];
