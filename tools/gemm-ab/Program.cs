@@ -16,6 +16,7 @@ var shapes = new (string Name, int M, int K, int N, bool ATransposed, bool BTran
     ("n=256", 256, 256, 256, false, false),
     ("n=512", 512, 512, 512, false, false),
     ("n=1024", 1024, 1024, 1024, false, false),
+    ("n=2048", 2048, 2048, 2048, false, false),
     ("tf qkv x·Wᵀ [1024x128]·[128x384]", 1024, 128, 384, false, true),
     ("tf fc2 x·Wᵀ [1024x512]·[512x128]", 1024, 512, 128, false, true),
     ("tf fc1 x·Wᵀ [1024x128]·[128x512]", 1024, 128, 512, false, true),

@@ -12,11 +12,19 @@ namespace MiniTorch.Kernels;
 /// stride. The tile is 6 × 2 vectors (<see cref="GemmMicroKernel"/>) on AVX2 and 12 × 2 (<see cref="GemmMicroKernel12"/>)
 /// on AVX-512, whose 32 registers hold twice the accumulators. Products with one row or one column go to
 /// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
-/// <see cref="Parallelism.MaxThreads"/> threads by rows (or columns) of C, each thread with its own packing buffers and
-/// no synchronisation until the end.
+/// <see cref="Parallelism.MaxThreads"/> threads by rows of C (with a large B, the threads packing each B panel together
+/// and sharing it, <see cref="GemmSharedPanelJob{T}"/>) or by columns (<see cref="GemmJob{T}"/>). Either way each
+/// element of C is computed by the same operations in the same order as on one thread: the result does not depend on
+/// the thread count.
 /// </summary>
 internal static unsafe class Gemm
 {
+    // Elements of B (k × n) from which a row split packs B's panels once for all threads instead of once per thread. In
+    // A/B runs on the idle 2-vCPU Xeon, sharing won from 1024² (0.85–0.90 of the time) but lost below: 128³ took 1.45×,
+    // 256³ 1.1×, 512³ 1.03–1.06×, the transformer's 1024-row products 1.04–1.08×, as each thread then reads the half
+    // of the panel that the other core has just written, from that core's cache.
+    private const long SharedPanelMinimum = 1L << 19;
+
     // Multiply-adds per thread below which a split costs more than it saves. On the 2-core Zen 3, with the worker
     // awake, two threads start to win from about 80³ (and clearly at 96³: 18 µs against 23 µs); a worker that is
     // asleep costs little, as the caller takes its task if it has not started.
@@ -28,7 +36,7 @@ internal static unsafe class Gemm
     /// </summary>
     internal static bool AllowVector512 { get; set; } = true;
 
-    private static bool UseVector512 => AllowVector512 && Vector512.IsHardwareAccelerated;
+    internal static bool UseVector512 => AllowVector512 && Vector512.IsHardwareAccelerated;
 
     /// <summary>Rows of C per micro-kernel tile at the width in use.</summary>
     internal static int TileRows => UseVector512 ? GemmMicroKernel12.MR : GemmMicroKernel.MR;
@@ -70,10 +78,12 @@ internal static unsafe class Gemm
         }
         long work = (long)m * n * k;
         threads = (int)Math.Clamp(work / ParallelWorkPerThread, 1, threads);
+        int nr = 2 * VectorCount<T>();
+        int mr = TileRows;
         var job = GemmJob<T>.ForThisThread;
-        job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
         if (threads == 1)
         {
+            job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
             job.Execute(0);
             job.Clear();
             return;
@@ -82,14 +92,23 @@ internal static unsafe class Gemm
         // column split all of A (m × k), so split the side that leaves the smaller operand to be packed twice. A
         // Linear layer's forward (batch 64 × 784 by 784 × 256, B a transposed view) packs B in ~120 µs: repeating
         // that on each thread costs more than the split gains.
-        int nr = 2 * VectorCount<T>();
-        int mr = TileRows;
         if (n < threads * nr || (m >= n && m >= threads * 4 * mr))
         {
+            if ((long)k * n >= SharedPanelMinimum)
+            {
+                // A large B: its panels are packed once, shared by the threads (see GemmSharedPanelJob).
+                var shared = GemmSharedPanelJob<T>.ForThisThread;
+                shared.Set(m, n, k, a, b, c, cOffset, ldc, accumulate, threads);
+                ParallelRunner.Run(shared, threads, threads);
+                shared.Clear();
+                return;
+            }
+            job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
             job.SplitRows(Math.Min(threads, (m + mr - 1) / mr), mr);
         }
         else
         {
+            job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
             job.SplitColumns(threads, nr);
         }
         ParallelRunner.Run(job, job.Parts, threads);
@@ -161,12 +180,7 @@ internal static unsafe class Gemm
     {
         int nr = 2 * TSimd.Count;
         int mr = TSimd.Rows;
-        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1 (AVX2), or 24 KiB of the 48 KiB L1 of an AVX-512
-        // Xeon (KC = 192 floats: the 12 × KC A strip adds 9 KiB). MC: an A block (MC × KC) about a third of a 512 KiB
-        // L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
-        int kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
-        int mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
-        int ncMax = Math.Max(nr, 2097152 / (kcMax * sizeof(T)) / nr * nr);
+        BlockSizes<T>(mr, nr, out int kcMax, out int mcMax, out int ncMax);
         int kcBlock = Math.Min(k, kcMax);
         int mcBlock = Math.Min(RoundUp(m, mr), mcMax);
         int ncBlock = Math.Min(RoundUp(n, nr), ncMax);
@@ -191,36 +205,80 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MacroKernel<T, TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
+    /// <summary>The block sizes KC, MC and NC for a tile of <paramref name="mr"/> rows and <paramref name="nr"/> columns.</summary>
+    internal static void BlockSizes<T>(int mr, int nr, out int kcMax, out int mcMax, out int ncMax)
+        where T : unmanaged
+    {
+        // KC: a packed B strip (KC × NR) fills half of a 32 KiB L1 (AVX2), or 24 KiB of the 48 KiB L1 of an AVX-512
+        // Xeon (KC = 192 floats: the 12 × KC A strip adds 9 KiB). MC: an A block (MC × KC) about a third of a 512 KiB
+        // L2 (168 × 256 floats, BLIS's choice for AVX2 cores). NC: a B panel (KC × NC) about 2 MiB of L3.
+        kcMax = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
+        mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
+        ncMax = Math.Max(nr, (mr == GemmMicroKernel12.MR ? PanelBudget512 : PanelBudget) / (kcMax * sizeof(T)) / nr * nr);
+    }
+
+    /// <summary>C[mc × nc] = (or += when <paramref name="add"/>) packed A block × packed B panel, tile by tile.</summary>
+    internal static void MacroKernel<T, TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
         int nr = 2 * TSimd.Count;
         int mr = TSimd.Rows;
-        for (int j = 0; j < nc; j += nr)
+        if (mr == GemmMicroKernel12.MR && nc >= 12 * nr)
         {
-            int cols = Math.Min(nr, nc - j);
-            // The last strip is packed one vector wide when that holds its columns (see GemmPacking.PackB).
-            bool narrow = cols <= TSimd.Count;
-            int width = narrow ? TSimd.Count : nr;
-            T* bStrip = packB + j * kc;
+            // AVX-512 (L2 of 1–2 MiB), wide panels: row strips outer, so the A strip (12 × KC, 9 KiB) stays in L1 while
+            // the B strips stream from the L2-resident panel, and C is walked along its rows, tile after adjacent tile,
+            // which the hardware prefetchers follow. The other order walks C down its columns, 12 far-apart rows per
+            // tile. Below 384 columns (C's rows closer, a 256-wide C in L2) the other order was faster: 256³ and 128³
+            // ran 5% slower this way on one thread in A/B runs, 512³ and up 5–20% faster.
             for (int i = 0; i < mc; i += mr)
             {
-                int rows = Math.Min(mr, mc - i);
-                T* aStrip = packA + i * kc;
-                T* cTile = c + i * ldc + j;
-                if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
+                for (int j = 0; j < nc; j += nr)
                 {
-                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
-                }
-                else
-                {
-                    // An edge tile: compute the padded tile aside and write back only the part inside C.
-                    RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
-                    WriteBack(rows, cols, tile, width, cTile, ldc, add);
+                    Tile<T, TVec, TSimd>(i, j, mc, nc, kc, packA, packB, c, ldc, add, tile);
                 }
             }
+        }
+        else
+        {
+            // AVX2 (Zen 3: 512 KiB L2, too small for a B panel), and narrow panels: a B strip (KC × 2 vectors) held in
+            // L1 against every A strip of the L2-resident A block.
+            for (int j = 0; j < nc; j += nr)
+            {
+                for (int i = 0; i < mc; i += mr)
+                {
+                    Tile<T, TVec, TSimd>(i, j, mc, nc, kc, packA, packB, c, ldc, add, tile);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<T, TVec, TSimd>(int i, int j, int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        int nr = 2 * TSimd.Count;
+        int mr = TSimd.Rows;
+        int rows = Math.Min(mr, mc - i);
+        int cols = Math.Min(nr, nc - j);
+        // The last strip is packed one vector wide when that holds its columns (see GemmPacking.PackB).
+        bool narrow = cols <= TSimd.Count;
+        int width = narrow ? TSimd.Count : nr;
+        T* aStrip = packA + i * kc;
+        T* bStrip = packB + j * kc;
+        T* cTile = c + i * ldc + j;
+        if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
+        {
+            RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
+        }
+        else
+        {
+            // An edge tile: compute the padded tile aside and write back only the part inside C.
+            RunTile<T, TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
+            WriteBack(rows, cols, tile, width, cTile, ldc, add);
         }
     }
 
@@ -295,5 +353,11 @@ internal static unsafe class Gemm
     private const int KcBudget = 16384;
     private const int KcBudget512 = 24576;
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    // Bytes of a packed B panel (KC × NC): 2 MiB of L3 on the AVX2 path; on the AVX-512 path, whose macro-kernel
+    // streams the panel from L2 (see MacroKernel), 1 MiB of a 2 MiB L2. NC only sets which columns share a panel, so
+    // it changes no result.
+    private const int PanelBudget = 2097152;
+    private const int PanelBudget512 = 1048576;
+
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

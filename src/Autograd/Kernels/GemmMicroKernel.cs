@@ -28,17 +28,9 @@ internal static unsafe class GemmMicroKernel
         where TSimd : IGemmSimd<TVec, T>
     {
         nint w = TSimd.Count;
-        if (Sse.IsSupported)
-        {
-            // C's rows are far apart (often a power-of-two stride) and usually outside L1 by now: ask for them while
-            // the k loop runs, so the update at the end does not stall on six cache misses.
-            Sse.Prefetch0(c);
-            Sse.Prefetch0(c + ldc);
-            Sse.Prefetch0(c + 2 * ldc);
-            Sse.Prefetch0(c + 3 * ldc);
-            Sse.Prefetch0(c + 4 * ldc);
-            Sse.Prefetch0(c + 5 * ldc);
-        }
+        // C's rows are far apart (often a power-of-two stride) and usually outside L1 by now: ask for them while the
+        // k loop runs, so the update at the end does not stall on six cache misses.
+        PrefetchRows<T, TVec, TSimd>(c, ldc, MR);
         TVec c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         TVec c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -66,6 +58,39 @@ internal static unsafe class GemmMicroKernel
             a += aStep;
             b += 2 * w;
         }
+        StoreRows<T, TVec, TSimd>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// Starts fetching <paramref name="rows"/> rows of a C tile two vectors wide: the line of each row's first element
+    /// and that of its last (with 64-byte vectors a row is two cache lines, and the second missed at the store).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PrefetchRows<T, TVec, TSimd>(T* c, nint ldc, int rows)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        if (Sse.IsSupported)
+        {
+            nint last = 2 * TSimd.Count - 1;
+            for (int i = 0; i < rows; i++)
+            {
+                Sse.Prefetch0(c + i * ldc);
+                Sse.Prefetch0(c + i * ldc + last);
+            }
+        }
+    }
+
+    /// <summary>Stores (or adds, when <paramref name="accumulate"/>) six rows of two-vector accumulators into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreRows<T, TVec, TSimd>(TVec c00, TVec c01, TVec c10, TVec c11, TVec c20, TVec c21,
+        TVec c30, TVec c31, TVec c40, TVec c41, TVec c50, TVec c51, T* c, nint ldc, bool accumulate)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        nint w = TSimd.Count;
         StoreRow<T, TVec, TSimd>(c00, c01, c, w, accumulate);
         StoreRow<T, TVec, TSimd>(c10, c11, c + ldc, w, accumulate);
         StoreRow<T, TVec, TSimd>(c20, c21, c + 2 * ldc, w, accumulate);
@@ -75,17 +100,26 @@ internal static unsafe class GemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreRow<T, TVec, TSimd>(TVec v0, TVec v1, T* c, nint w, bool accumulate)
+    private static void StoreRow<T, TVec, TSimd>(TVec v0, TVec v1, T* c, nint w, bool accumulate)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        StoreVector<T, TVec, TSimd>(v0, c, accumulate);
+        StoreVector<T, TVec, TSimd>(v1, c + w, accumulate);
+    }
+
+    /// <summary>C[0..W] = <paramref name="v"/>, or C += v when <paramref name="accumulate"/>: every tile's store, at every width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreVector<T, TVec, TSimd>(TVec v, T* c, bool accumulate)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
         if (accumulate)
         {
-            v0 = TSimd.Add(v0, TSimd.Load(c));
-            v1 = TSimd.Add(v1, TSimd.Load(c + w));
+            v = TSimd.Add(v, TSimd.Load(c));
         }
-        TSimd.Store(v0, c);
-        TSimd.Store(v1, c + w);
+        TSimd.Store(v, c);
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -27,22 +26,8 @@ internal static unsafe class GemmMicroKernel12
         where TSimd : IGemmSimd<TVec, T>
     {
         nint w = TSimd.Count;
-        if (Sse.IsSupported)
-        {
-            // As in the 6 × 2 kernel: start fetching C's rows now, so the update at the end does not wait on them.
-            Sse.Prefetch0(c);
-            Sse.Prefetch0(c + ldc);
-            Sse.Prefetch0(c + 2 * ldc);
-            Sse.Prefetch0(c + 3 * ldc);
-            Sse.Prefetch0(c + 4 * ldc);
-            Sse.Prefetch0(c + 5 * ldc);
-            Sse.Prefetch0(c + 6 * ldc);
-            Sse.Prefetch0(c + 7 * ldc);
-            Sse.Prefetch0(c + 8 * ldc);
-            Sse.Prefetch0(c + 9 * ldc);
-            Sse.Prefetch0(c + 10 * ldc);
-            Sse.Prefetch0(c + 11 * ldc);
-        }
+        // As in the 6 × 2 kernel: start fetching C's rows now, so the update at the end does not wait on them.
+        GemmMicroKernel.PrefetchRows<T, TVec, TSimd>(c, ldc, MR);
         TVec c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         TVec c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
         for (int p = 0; p < kc; p++)
@@ -88,17 +73,7 @@ internal static unsafe class GemmMicroKernel12
             a += MR;
             b += 2 * w;
         }
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c00, c01, c, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c10, c11, c + ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c20, c21, c + 2 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c30, c31, c + 3 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c40, c41, c + 4 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c50, c51, c + 5 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c60, c61, c + 6 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c70, c71, c + 7 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c80, c81, c + 8 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c90, c91, c + 9 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c100, c101, c + 10 * ldc, w, accumulate);
-        GemmMicroKernel.StoreRow<T, TVec, TSimd>(c110, c111, c + 11 * ldc, w, accumulate);
+        GemmMicroKernel.StoreRows<T, TVec, TSimd>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, accumulate);
+        GemmMicroKernel.StoreRows<T, TVec, TSimd>(c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111, c + 6 * ldc, ldc, accumulate);
     }
 }

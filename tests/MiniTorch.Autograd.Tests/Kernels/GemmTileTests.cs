@@ -56,6 +56,48 @@ public class GemmTileTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void ThreadCount_DoesNotChangeABit(bool allowVector512) => WithWidth(allowVector512, () =>
+    {
+        // Row splits with a shared B panel (k·n ≥ 2¹⁹; several KC panels, and several NC panels for the 1400-wide
+        // product on the AVX-512 path), row splits that pack B per thread, and a column split (M < N), accumulating
+        // and not: every element of C must come out identical on 1, 2 and 3 threads, as each is computed by the same
+        // operations in the same order.
+        SameOnAllThreadCounts<float>(1400, 400, 1400, accumulate: false);
+        SameOnAllThreadCounts<double>(800, 700, 760, accumulate: true);
+        SameOnAllThreadCounts<float>(500, 450, 300, accumulate: false);
+        SameOnAllThreadCounts<float>(700, 400, 40, accumulate: true);
+        SameOnAllThreadCounts<float>(130, 300, 700, accumulate: false);
+        SameOnAllThreadCounts<double>(300, 500, 290, accumulate: true);
+    });
+
+    [Fact]
+    public void SharedPanelSplit_CalledInsideAParallelRun_RunsItsTasksInTurn()
+    {
+        // A two-thread row split made while ParallelRunner is busy (here: from both tasks of a run) runs its tasks one
+        // after the other on the calling thread. The shared-panel job's items only wait on earlier items, so the first
+        // task does them all; it must neither deadlock nor differ from a top-level two-thread call.
+        const int m = 900, k = 700, n = 800; // k·n ≥ 2¹⁹: the shared-panel split
+        var random = new Random(7);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        FillRandom(random, a);
+        FillRandom(random, b);
+        var expected = new float[m * n];
+        Multiply(expected);
+        var nested = new NestedGemms(Multiply, m * n);
+        ParallelRunner.Run(nested, 2, 2);
+        foreach (var c in nested.Results)
+        {
+            Assert.Equal(expected, c);
+        }
+
+        void Multiply(float[] c) =>
+            Gemm.Multiply(m, n, k, StridedMatrix<float>.RowMajor(a, 0, k), StridedMatrix<float>.RowMajor(b, 0, n), c, 0, n, false, 2);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void TileRows_FollowTheWidth(bool allowVector512) => WithWidth(allowVector512, () =>
         Assert.Equal(allowVector512 && Vector512.IsHardwareAccelerated ? 12 : 6, Gemm.TileRows));
 
@@ -79,6 +121,45 @@ public class GemmTileTests
         }
     }
 
+    private static void SameOnAllThreadCounts<T>(int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(m + k + n);
+        var a = new T[m * k];
+        var b = new T[k * n];
+        var initial = new T[m * n];
+        FillRandom(random, a);
+        FillRandom(random, b);
+        FillRandom(random, initial);
+        T[]? reference = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var c = (T[])initial.Clone();
+            Gemm.Multiply(m, n, k, StridedMatrix<T>.RowMajor(a, 0, k), StridedMatrix<T>.RowMajor(b, 0, n), c, 0, n, accumulate, threads);
+            if (reference is null)
+            {
+                reference = c;
+                continue;
+            }
+            for (int i = 0; i < c.Length; i++)
+            {
+                if (!c[i].Equals(reference[i]))
+                {
+                    Assert.Fail($"{typeof(T).Name} ({m}x{k})·({k}x{n}) on {threads} threads: C[{i / n},{i % n}] = {c[i]}, on 1 thread {reference[i]}.");
+                }
+            }
+        }
+    }
+
+    private static void FillRandom<T>(Random random, T[] data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
+        }
+    }
+
     private static void WithWidth(bool allowVector512, Action test)
     {
         bool saved = Gemm.AllowVector512;
@@ -91,5 +172,12 @@ public class GemmTileTests
         {
             Gemm.AllowVector512 = saved;
         }
+    }
+
+    private sealed class NestedGemms(Action<float[]> multiply, int length) : IParallelWork
+    {
+        public float[][] Results { get; } = [new float[length], new float[length]];
+
+        public void Execute(int index) => multiply(Results[index]);
     }
 }
