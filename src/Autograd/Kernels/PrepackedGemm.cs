@@ -8,18 +8,13 @@ namespace MiniTorch.Kernels;
 /// <summary>
 /// C = A·B for many B with one A (a convolution's weight against each sample's columns): A is packed once into the
 /// micro-kernel's strips, by the calling thread, and then read by every thread that multiplies with it, where
-/// <see cref="Gemm.Multiply{T}"/> would pack it again for every sample. The driver is <see cref="Gemm"/>'s (same KC,
-/// MC and NC blocks, same loop order, same micro-kernels and edge tiles), so each C element is summed in the same
-/// order and results are bit-identical to <see cref="Gemm.Multiply{T}"/> on one thread. It reaches into the GEMM only
-/// through <see cref="GemmPacking"/>'s two packers, the micro-kernels and <see cref="Gemm.TileRows"/>.
+/// <see cref="Gemm.Multiply{T}"/> would pack it again for every sample. The blocks are <see cref="Gemm.BlockSizes{T}"/>
+/// and the block product is <see cref="Gemm.MacroKernel{T, TVec, TSimd}"/>, in the same loop order, so each C element
+/// is summed in the same order and results are bit-identical to <see cref="Gemm.Multiply{T}"/>.
 /// </summary>
 internal sealed unsafe class PrepackedGemm<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // Gemm.Blocked's L1 budgets for a packed B strip; KC, MC and NC follow from them exactly as there.
-    private const int KcBudget = 16384;
-    private const int KcBudget512 = 24576;
-
     [ThreadStatic]
     private static PrepackedGemm<T>? t_instance;
 
@@ -97,23 +92,12 @@ internal sealed unsafe class PrepackedGemm<T>
     /// <summary>The vector width (512, 256 or 128 bits) the GEMM uses on this machine now.</summary>
     private static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 
-    /// <summary><see cref="Gemm"/>'s KC, MC and NC blocks for the micro-kernel <typeparamref name="TSimd"/>.</summary>
-    private static (int Kc, int Mc, int Nc) Blocks<TVec, TSimd>()
-        where TVec : struct
-        where TSimd : IGemmSimd<TVec, T>
-    {
-        int nr = 2 * TSimd.Count;
-        int mr = TSimd.Rows;
-        int kc = (mr == GemmMicroKernel12.MR ? KcBudget512 : KcBudget) / (nr * sizeof(T));
-        return (kc, Math.Max(mr, 172032 / (kc * sizeof(T)) / mr * mr), Math.Max(nr, 2097152 / (kc * sizeof(T)) / nr * nr));
-    }
-
     private void PackAll<TVec, TSimd>(int m, int k, StridedMatrix<T> a)
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
         int mr = TSimd.Rows;
-        (_kcMax, _mcMax, _ncMax) = Blocks<TVec, TSimd>();
+        Gemm.BlockSizes<T>(mr, 2 * TSimd.Count, out _kcMax, out _mcMax, out _ncMax);
         _m = m;
         _k = k;
         _mRounded = (m + mr - 1) / mr * mr;
@@ -169,83 +153,8 @@ internal sealed unsafe class PrepackedGemm<T>
                 for (int ic = 0; ic < m; ic += _mcMax)
                 {
                     int mc = Math.Min(_mcMax, m - ic);
-                    MacroKernel<TVec, TSimd>(mc, nc, kc, packA + pc * _mRounded + ic * kc, packB, c + ic * ldc + jc, ldc, add, tile);
+                    Gemm.MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA + pc * _mRounded + ic * kc, packB, c + ic * ldc + jc, ldc, add, tile);
                 }
-            }
-        }
-    }
-
-    // Gemm.MacroKernel, RunTile and WriteBack (private there), unchanged.
-    private static void MacroKernel<TVec, TSimd>(int mc, int nc, int kc, T* packA, T* packB, T* c, nint ldc, bool add, T* tile)
-        where TVec : struct
-        where TSimd : IGemmSimd<TVec, T>
-    {
-        int nr = 2 * TSimd.Count;
-        int mr = TSimd.Rows;
-        for (int j = 0; j < nc; j += nr)
-        {
-            int cols = Math.Min(nr, nc - j);
-            bool narrow = cols <= TSimd.Count;
-            int width = narrow ? TSimd.Count : nr;
-            T* bStrip = packB + j * kc;
-            for (int i = 0; i < mc; i += mr)
-            {
-                int rows = Math.Min(mr, mc - i);
-                T* aStrip = packA + i * kc;
-                T* cTile = c + i * ldc + j;
-                if (cols == width && (rows == mr || rows == GemmMicroKernel.MR))
-                {
-                    RunTile<TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, cTile, ldc, add);
-                }
-                else
-                {
-                    RunTile<TVec, TSimd>(rows, narrow, kc, aStrip, bStrip, tile, width, false);
-                    WriteBack(rows, cols, tile, width, cTile, ldc, add);
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTile<TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
-        where TVec : struct
-        where TSimd : IGemmSimd<TVec, T>
-    {
-        bool twelve = TSimd.Rows == GemmMicroKernel12.MR && rows > GemmMicroKernel.MR;
-        if (narrow)
-        {
-            if (twelve)
-            {
-                GemmMicroKernelNarrow.Run12<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
-            }
-            else
-            {
-                GemmMicroKernelNarrow.Run6<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
-            }
-        }
-        else if (twelve)
-        {
-            GemmMicroKernel12.Run<T, TVec, TSimd>(kc, aStrip, bStrip, c, ldc, add);
-        }
-        else
-        {
-            GemmMicroKernel.Run<T, TVec, TSimd>(kc, aStrip, TSimd.Rows, bStrip, c, ldc, add);
-        }
-    }
-
-    private static void WriteBack(int rows, int cols, T* tile, int nr, T* c, nint ldc, bool add)
-    {
-        for (int i = 0; i < rows; i++)
-        {
-            var source = new ReadOnlySpan<T>(tile + i * nr, cols);
-            var destination = new Span<T>(c + i * ldc, cols);
-            if (add)
-            {
-                Im2ColRuns.AddInto(source, destination);
-            }
-            else
-            {
-                source.CopyTo(destination);
             }
         }
     }
