@@ -50,6 +50,23 @@ else if (mode == "alloc")
         Console.WriteLine($"{name} unscoped, per step: managed allocation {(GC.GetAllocatedBytesForCurrentThread() - a0) / Steps / 1024.0:F1} KiB | recycled after a collection {(MemoryReuse.ReclaimedBytes - r0) / Steps / 1024.0:F1} KiB | released during backward {(e1 - e0) / Steps / 1024.0:F1} KiB | gen0/1/2 over {Steps} steps: {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}");
     }
 }
+else if (mode == "sequential")
+{
+    // As the bench runner does: all of one variant's steps, then all of the other's, each with the GC pause it caused.
+    foreach (int batch in new[] { 64, 256 })
+    {
+        foreach (bool useScope in new[] { true, false, true, false })
+        {
+            var step = Mlp(batch, useScope);
+            for (int i = 0; i < 50; i++) step();
+            var pause0 = GC.GetTotalPauseDuration();
+            var times = new List<double>();
+            for (int r = 0; r < rounds; r++) times.Add(Block(step, 20));
+            double pause = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds / (rounds * 20);
+            Console.WriteLine($"mlp b={batch} {(useScope ? "scoped  " : "unscoped")}: min {times.Min() * 1e3:F3} med {Med(times) * 1e3:F3} ms, GC pause {pause:F3} ms per step");
+        }
+    }
+}
 else if (mode == "threshold")
 {
     foreach (int batch in new[] { 64, 256 })
