@@ -162,18 +162,7 @@ static Action Mlp(int batch, bool useScope)
     var g = new Generator(0);
     var model = new Sequential(new Linear(784, 256, generator: g), new Relu(), new Linear(256, 256, generator: g), new Relu(), new Linear(256, 10, generator: g));
     var opt = new Adam(model.Parameters(), lr: 1e-3);
-    var lossFn = new CrossEntropyLoss();
-    var x = Tensor.Randn([batch, 784], generator: g);
-    var y = Labels(batch, 10, g);
-    return () =>
-    {
-        using var scope = useScope ? TensorScope.Enter() : null;
-        opt.ZeroGrad();
-        var loss = lossFn.Call(model.Call(x), y);
-        loss.Backward();
-        opt.Step();
-        _ = loss.Item();
-    };
+    return Step(model, opt, Tensor.Randn([batch, 784], generator: g), Labels(batch, 10, g), useScope);
 }
 
 static Action Cnn(int batch, bool useScope)
@@ -184,9 +173,13 @@ static Action Cnn(int batch, bool useScope)
         new Conv2d(32, 64, 3, padding: 1, generator: g), new Relu(), new MaxPool2d(2),
         new Flatten(), new Linear(64 * 8 * 8, 10, generator: g));
     var opt = new Sgd(model.Parameters(), lr: 0.01, momentum: 0.9);
+    return Step(model, opt, Tensor.Randn([batch, 3, 32, 32], generator: g), Labels(batch, 10, g), useScope);
+}
+
+// One step as a PyTorch user writes it, inside a TensorScope or not.
+static Action Step(Module model, Optimizer opt, Tensor x, Tensor y, bool useScope)
+{
     var lossFn = new CrossEntropyLoss();
-    var x = Tensor.Randn([batch, 3, 32, 32], generator: g);
-    var y = Labels(batch, 10, g);
     return () =>
     {
         using var scope = useScope ? TensorScope.Enter() : null;
