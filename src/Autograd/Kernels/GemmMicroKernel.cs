@@ -74,10 +74,10 @@ internal static unsafe class GemmMicroKernel
         if (Sse.IsSupported)
         {
             nint last = 2 * TSimd.Count - 1;
-            for (int i = 0; i < rows; i++)
+            for (int i = 0; i < rows; i++, c += ldc)
             {
-                Sse.Prefetch0(c + i * ldc);
-                Sse.Prefetch0(c + i * ldc + last);
+                Sse.Prefetch0(c);
+                Sse.Prefetch0(c + last);
             }
         }
     }
@@ -85,6 +85,25 @@ internal static unsafe class GemmMicroKernel
     /// <summary>Stores (or adds, when <paramref name="accumulate"/>) six rows of two-vector accumulators into C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void StoreRows<T, TVec, TSimd>(TVec c00, TVec c01, TVec c10, TVec c11, TVec c20, TVec c21,
+        TVec c30, TVec c31, TVec c40, TVec c41, TVec c50, TVec c51, T* c, nint ldc, bool accumulate)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
+        // One test of the flag for the whole tile: passed down as a variable, the JIT tested it again before each of
+        // the 12 (24 with MR = 12) vector stores.
+        if (accumulate)
+        {
+            StoreRowsWith<T, TVec, TSimd>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, true);
+        }
+        else
+        {
+            StoreRowsWith<T, TVec, TSimd>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, false);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowsWith<T, TVec, TSimd>(TVec c00, TVec c01, TVec c10, TVec c11, TVec c20, TVec c21,
         TVec c30, TVec c31, TVec c40, TVec c41, TVec c50, TVec c51, T* c, nint ldc, bool accumulate)
         where T : unmanaged
         where TVec : struct

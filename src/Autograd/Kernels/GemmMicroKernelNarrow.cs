@@ -71,6 +71,23 @@ internal static unsafe class GemmMicroKernelNarrow
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
+        // One test of the flag per six rows, as in GemmMicroKernel.StoreRows.
+        if (accumulate)
+        {
+            StoreRowsWith<T, TVec, TSimd>(c0, c1, c2, c3, c4, c5, c, ldc, true);
+        }
+        else
+        {
+            StoreRowsWith<T, TVec, TSimd>(c0, c1, c2, c3, c4, c5, c, ldc, false);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowsWith<T, TVec, TSimd>(TVec c0, TVec c1, TVec c2, TVec c3, TVec c4, TVec c5, T* c, nint ldc, bool accumulate)
+        where T : unmanaged
+        where TVec : struct
+        where TSimd : IGemmSimd<TVec, T>
+    {
         GemmMicroKernel.StoreVector<T, TVec, TSimd>(c0, c, accumulate);
         GemmMicroKernel.StoreVector<T, TVec, TSimd>(c1, c + ldc, accumulate);
         GemmMicroKernel.StoreVector<T, TVec, TSimd>(c2, c + 2 * ldc, accumulate);
