@@ -124,27 +124,89 @@ internal static class GeluKernel
         T c = T.CreateTruncating(InvSqrt2);
         T scale = T.CreateTruncating(TwoOverSqrtPi);
         Span<T> e = stackalloc T[Block];
-        Span<T> t = stackalloc T[Block];
         for (int start = 0; start < x.Length; start += Block)
         {
             int n = Math.Min(Block, x.Length - start);
             var xb = x.Slice(start, n);
-            var gb = g.Slice(start, n);
             var eb = e[..n];
-            var tb = t[..n];
-            var db = dx.Slice(start, n);
-            TensorPrimitives.Multiply(xb, c, eb);          // u
-            TensorPrimitives.Multiply(eb, eb, eb);         // u²
-            TensorPrimitives.Negate(eb, eb);
+            NegatedSquares(xb, c, eb);                     // −u², u = x/√2
             new UnaryOp(UnaryKind.Exp).Apply<T>(eb, eb);   // e^(−u²)
-            TensorPrimitives.Multiply(xb, half, tb);       // a = x·½
-            TensorPrimitives.Multiply(gb, tb, tb);         // g·a: the gradient reaching erf(u) + 1
-            TensorPrimitives.Multiply(tb, eb, tb);
-            TensorPrimitives.Multiply(tb, scale, tb);      // … through erf
-            TensorPrimitives.Multiply(tb, c, tb);          // … through u = x/√2
-            TensorPrimitives.Multiply(gb, erfTerm.Slice(start, n), eb);
-            TensorPrimitives.Multiply(eb, half, eb);       // g·s·½, through a = x·½
-            TensorPrimitives.Add(eb, tb, db);
+            Combine(g.Slice(start, n), xb, erfTerm.Slice(start, n), eb, dx.Slice(start, n), half, c, scale);
+        }
+    }
+
+    /// <summary>e = −((x·c)·(x·c)), rounding as the composite's multiply, square and negate.</summary>
+    private static void NegatedSquares<T>(ReadOnlySpan<T> x, T c, Span<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T eRef = ref MemoryMarshal.GetReference(e);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var cv = Vector512.Create(c);
+            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var u = Vector512.LoadUnsafe(ref xRef, (nuint)i) * cv;
+                (-(u * u)).StoreUnsafe(ref eRef, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var cv = Vector256.Create(c);
+            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var u = Vector256.LoadUnsafe(ref xRef, (nuint)i) * cv;
+                (-(u * u)).StoreUnsafe(ref eRef, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            T u = x[i] * c;
+            e[i] = -(u * u);
+        }
+    }
+
+    /// <summary>
+    /// dx = (g·s)·½ + (((g·(x·½))·e)·scale)·c, each product rounded as the composite's span multiply and the two paths
+    /// summed as the engine sums them.
+    /// </summary>
+    private static void Combine<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, ReadOnlySpan<T> s, ReadOnlySpan<T> e, Span<T> dx, T half, T c, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T gRef = ref MemoryMarshal.GetReference(g);
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T sRef = ref MemoryMarshal.GetReference(s);
+        ref T eRef = ref MemoryMarshal.GetReference(e);
+        ref T dRef = ref MemoryMarshal.GetReference(dx);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var hv = Vector512.Create(half);
+            var cv = Vector512.Create(c);
+            var sv = Vector512.Create(scale);
+            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var gv = Vector512.LoadUnsafe(ref gRef, (nuint)i);
+                var t = gv * (Vector512.LoadUnsafe(ref xRef, (nuint)i) * hv) * Vector512.LoadUnsafe(ref eRef, (nuint)i) * sv * cv;
+                (gv * Vector512.LoadUnsafe(ref sRef, (nuint)i) * hv + t).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var hv = Vector256.Create(half);
+            var cv = Vector256.Create(c);
+            var sv = Vector256.Create(scale);
+            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var gv = Vector256.LoadUnsafe(ref gRef, (nuint)i);
+                var t = gv * (Vector256.LoadUnsafe(ref xRef, (nuint)i) * hv) * Vector256.LoadUnsafe(ref eRef, (nuint)i) * sv * cv;
+                (gv * Vector256.LoadUnsafe(ref sRef, (nuint)i) * hv + t).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            T t = g[i] * (x[i] * half) * e[i] * scale * c;
+            dx[i] = g[i] * s[i] * half + t;
         }
     }
 }
