@@ -33,7 +33,13 @@ var cases = new (string Name, float[] X, Action<float[], float[], float[]> Old, 
     ("gelu fwd N(0,2²) 256K", wide, (x, y, s) => Old.GeluKernel.Forward<float>(x, y, s), (x, y, s) => GeluKernel.Forward<float>(x, y, s)),
     ("erf f32 N(0,0.41²) 256K", narrow, (x, y, s) => Old.ErfVector.Erf(x, y), (x, y, s) => ErfVector.Erf(x, y)),
     ("gelu bwd N(0,0.58²) 256K", narrow, (x, y, s) => Old.GeluKernel.Backward<float>(x, x, s, y), (x, y, s) => GeluKernel.Backward<float>(x, x, s, y)),
+    // LayerNorm over [1024 rows, 128] (the block's [16,64,128]), weight and bias from the data; stats in s.
+    ("layernorm fwd 1024x128", narrow, (x, y, s) => Old.LayerNormKernel.Forward<float>(x, 0, x, 0, x, 128, y, s, 0, 1024, 128, 1e-5),
+        (x, y, s) => LayerNormKernel.Forward<float>(x, 0, x, 0, x, 128, y, s, 0, 1024, 128, 1e-5)),
+    ("layernorm bwd 1024x128", narrow, (x, y, s) => Old.LayerNormKernel.Backward<float>(x, 256, x, 0, x, 0, Stats, 0, y, GxHat[0], 1024, 128),
+        (x, y, s) => LayerNormKernel.Backward<float>(x, 256, x, 0, x, 0, Stats, 0, y, GxHat[1], 1024, 128)),
 };
+LayerNormKernel.Forward<float>(narrow, 0, narrow, 0, narrow, 128, new float[N], Stats, 0, 1024, 128, 1e-5);
 foreach (var c in cases)
 {
     if (only.Length > 0 && !c.Name.Contains(only, StringComparison.Ordinal))
@@ -80,4 +86,10 @@ foreach (var c in cases)
         differ += BitConverter.SingleToInt32Bits(ss[0][i]) != BitConverter.SingleToInt32Bits(ss[1][i]) ? 1 : 0;
     }
     Console.WriteLine($"{c.Name,-28} old {best[0] * 1e6,8:F1} µs ({best[0] * 1e9 / N:F3} ns/elt) | new/old min {best[1] / best[0]:F3}, median paired {ratios[ratios.Count / 2]:F3} | {differ} outputs differ");
+}
+
+internal static partial class Program
+{
+    public static readonly float[] Stats = new float[2048];
+    public static readonly float[][] GxHat = [new float[1024 * 128], new float[1024 * 128]];
 }

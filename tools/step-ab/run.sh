@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole transformer-step A/B in one process: ./run.sh [old-ref] [rounds] [steps-per-round]
 # Exports old-ref's sources (default main) to obj/ref-src, builds the recipe against them (A) and against this tree
-# (B), then times both alternately. Prefix with DOTNET_EnableAVX512=0 for the AVX2 paths.
+# (B), then times both alternately. Prefix with DOTNET_EnableAVX512=0 for the AVX2 paths, with AB_CPU=1 for one
+# thread timed in its CPU time.
 set -euo pipefail
 cd "$(dirname "$0")"
 ref="${1:-main}"
