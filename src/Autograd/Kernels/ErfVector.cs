@@ -36,6 +36,18 @@ internal static class ErfVector
     /// <summary>y[i] = (float)erf((double)x[i]): the float32 form of <see cref="ErfOp"/>, widened and rounded once.</summary>
     public static void Erf(ReadOnlySpan<float> x, Span<float> y)
     {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ErfFloat32.Erf(x, y);
+            return;
+        }
+        ErfWidened(x, y);
+    }
+
+    /// <summary>The float32 erf through the float64 vector form: widen a block, take its erf, round it.</summary>
+    [SkipLocalsInit]
+    internal static void ErfWidened(ReadOnlySpan<float> x, Span<float> y)
+    {
         const int Block = 256;
         Span<double> wide = stackalloc double[Block];
         for (int start = 0; start < x.Length; start += Block)
@@ -110,7 +122,7 @@ internal static class ErfVector
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block<TS, TV>(ref double xRef, ref double yRef, int i, int w) where TS : IDoubleSimd<TV> where TV : struct
+    internal static void Block<TS, TV>(ref double xRef, ref double yRef, int i, int w) where TS : IDoubleSimd<TV> where TV : struct
     {
         uint all = (1u << w) - 1;
         var x = TS.Load(ref xRef, (nuint)i);
@@ -173,6 +185,16 @@ internal interface IDoubleSimd<TV> where TV : struct
 
     static abstract TV Multiply(TV a, TV b);
 
+    /// <summary>a·b + c rounded once.</summary>
+    static abstract TV MultiplyAdd(TV a, TV b, TV c);
+
+    /// <summary>
+    /// Bit i set where lane i, rounded to float32, lies within <paramref name="margin"/> float64 ulps of a float32
+    /// rounding midpoint (its low 29 mantissa bits within the margin of 2²⁸), so that a value that close may round
+    /// the other way; meaningful for results in float32's normal range.
+    /// </summary>
+    static abstract uint NearFloat32MidpointMask(TV a, long margin);
+
     static abstract TV Divide(TV a, TV b);
 
     static abstract TV Abs(TV a);
@@ -210,6 +232,17 @@ internal readonly struct DoubleSimd512 : IDoubleSimd<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NearFloat32MidpointMask(Vector512<double> a, long margin)
+    {
+        // (low 29 bits − (2²⁸ − margin)) mod 2²⁹ < 2·margin; the values stay below 2²⁹, so the signed compare suffices.
+        var offset = (a.AsInt64() - Vector512.Create((1L << 28) - margin)) & Vector512.Create((1L << 29) - 1);
+        return (uint)Vector512.LessThan(offset, Vector512.Create(2 * margin)).ExtractMostSignificantBits();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
@@ -252,6 +285,17 @@ internal readonly struct DoubleSimd256 : IDoubleSimd<Vector256<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NearFloat32MidpointMask(Vector256<double> a, long margin)
+    {
+        // (low 29 bits − (2²⁸ − margin)) mod 2²⁹ < 2·margin; the values stay below 2²⁹, so the signed compare suffices.
+        var offset = (a.AsInt64() - Vector256.Create((1L << 28) - margin)) & Vector256.Create((1L << 29) - 1);
+        return Vector256.LessThan(offset, Vector256.Create(2 * margin)).ExtractMostSignificantBits();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;

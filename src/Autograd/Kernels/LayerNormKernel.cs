@@ -67,15 +67,7 @@ internal static class LayerNormKernel
                     TensorPrimitives.Subtract(row, mu, centered);
                     T variance = CascadeSum.Sum<T, ProductTerm<T>>(new ProductTerm<T>(centered, centered), n) * scale;
                     T s = T.Sqrt(variance + epsT);
-                    TensorPrimitives.Divide(centered, s, dst);
-                    if (w is not null)
-                    {
-                        TensorPrimitives.Multiply(dst, w.AsSpan(wOffset, n), dst);
-                    }
-                    if (b is not null)
-                    {
-                        TensorPrimitives.Add(dst, b.AsSpan(bOffset, n), dst);
-                    }
+                    LayerNormRows.Normalise<T>(centered, s, w is null ? default : w.AsSpan(wOffset, n), b is null ? default : b.AsSpan(bOffset, n), dst);
                     stats[meanAt + r] = mu;
                     stats[sigmaAt + r] = s;
                 }
@@ -102,28 +94,12 @@ internal static class LayerNormKernel
                 {
                     var gr = g.AsSpan(gOffset + r * n, n);
                     T s = stats[sigmaAt + r];
-                    TensorPrimitives.Subtract(x.AsSpan(xOffset + r * n, n), stats[meanAt + r], xhat);
-                    TensorPrimitives.Divide(xhat, s, xhat);
-                    if (gxhat is not null)
-                    {
-                        TensorPrimitives.Multiply(gr, xhat, gxhat.AsSpan(r * n, n));
-                    }
-                    if (w is not null)
-                    {
-                        TensorPrimitives.Multiply(gr, w.AsSpan(wOffset, n), gh);
-                    }
-                    else
-                    {
-                        gr.CopyTo(gh);
-                    }
+                    LayerNormRows.Prepare<T>(gr, x.AsSpan(xOffset + r * n, n), stats[meanAt + r], s, w is null ? default : w.AsSpan(wOffset, n),
+                        xhat, gxhat is null ? default : gxhat.AsSpan(r * n, n), gh);
                     T meanG = CascadeSum.Sum<T, ValueTerm<T>>(new ValueTerm<T>(gh), n) * invN;
                     T meanGx = CascadeSum.Sum<T, ProductTerm<T>>(new ProductTerm<T>(gh, xhat), n) * invN;
                     // dx = (ĝ − mean(ĝ) − x̂·mean(ĝx̂)) / σ
-                    var d = dx.AsSpan(r * n, n);
-                    TensorPrimitives.Multiply(xhat, meanGx, d);
-                    TensorPrimitives.Subtract(gh, d, d);
-                    TensorPrimitives.Subtract(d, meanG, d);
-                    TensorPrimitives.Divide(d, s, d);
+                    LayerNormRows.Finish<T>(gh, xhat, meanG, meanGx, s, dx.AsSpan(r * n, n));
                 }
             }
             finally
