@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "ulp")
     MiniTorch.ExptanhAb.UlpSweep.Run(args.Length > 1 ? args[1] : "");
     return;
 }
+if (args.Length > 0 && args[0] == "bits")
+{
+    MiniTorch.ExptanhAb.BitsCompare.Run(args.Length > 1 ? args[1] : "");
+    return;
+}
 int rounds = args.Length > 0 ? int.Parse(args[0]) : 50;
 string only = args.Length > 1 ? args[1] : "";
 Console.WriteLine($"clock={(Clock.ThreadCpu ? "thread CPU time (1-thread cases)" : "wall")} rounds={rounds} Vector512={Vector512.IsHardwareAccelerated} threads={ParallelElementwise.MaxThreads}");

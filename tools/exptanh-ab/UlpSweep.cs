@@ -79,3 +79,70 @@ internal static class UlpSweep
         return i < 0 ? -(long)(i & int.MaxValue) : i;
     }
 }
+
+/// <summary>Every float32 bit pattern through the old and the new kernels: how many results differ (NaN payloads apart).</summary>
+internal static class BitsCompare
+{
+    private delegate void Kernel(ReadOnlySpan<float> x, Span<float> y);
+
+    public static void Run(string only)
+    {
+        var kernels = new (string Name, Kernel Old, Kernel New)[]
+        {
+            ("exp", MiniTorch.Kernels.Old.Float32Math.Exp, Float32Math.Exp),
+            ("tanh", MiniTorch.Kernels.Old.Float32Math.Tanh, Float32Math.Tanh),
+        };
+        foreach (var k in kernels)
+        {
+            if (only.Length > 0 && !k.Name.Contains(only, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            const int Chunk = 1 << 20;
+            long differ = 0, nanBitsDiffer = 0;
+            long firstAt = -1;
+            object gate = new();
+            Parallel.For(0, (int)((1L << 32) / Chunk), c =>
+            {
+                var x = new float[Chunk];
+                var a = new float[Chunk];
+                var b = new float[Chunk];
+                for (int i = 0; i < Chunk; i++)
+                {
+                    x[i] = BitConverter.UInt32BitsToSingle((uint)((long)c * Chunk + i));
+                }
+                k.Old(x, a);
+                k.New(x, b);
+                long d = 0, nd = 0, first = -1;
+                for (int i = 0; i < Chunk; i++)
+                {
+                    int ba = BitConverter.SingleToInt32Bits(a[i]), bb = BitConverter.SingleToInt32Bits(b[i]);
+                    if (ba == bb)
+                    {
+                        continue;
+                    }
+                    if (float.IsNaN(a[i]) && float.IsNaN(b[i]))
+                    {
+                        nd++;
+                    }
+                    else
+                    {
+                        d++;
+                        first = first < 0 ? (long)c * Chunk + i : first;
+                    }
+                }
+                lock (gate)
+                {
+                    differ += d;
+                    nanBitsDiffer += nd;
+                    if (first >= 0 && (firstAt < 0 || first < firstAt))
+                    {
+                        firstAt = first;
+                    }
+                }
+            });
+            string where = firstAt < 0 ? "" : $", first at bits 0x{firstAt:X8} ({BitConverter.UInt32BitsToSingle((uint)firstAt):R})";
+            Console.WriteLine($"{k.Name,-6} all 2^32 inputs: {differ} results differ{where}; {nanBitsDiffer} NaN results with other NaN bits");
+        }
+    }
+}

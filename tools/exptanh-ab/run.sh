@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # A/B of the float32 exp/tanh kernels in one process: ./run.sh [old-ref] [rounds] [filter]
+# ("bits" as rounds: count the results that differ from old-ref's over all 2^32 inputs.)
 # (AB_CPU=1: the single-thread cases are timed in thread CPU time, which a loaded machine disturbs far less;
 #  "ulp" as rounds: worst ulp of the kernels and variants over every float of the range instead.)
 # Copies src/Autograd/Kernels/Float32{Math,Simd}.cs from old-ref (default main) into obj/old/ under namespace

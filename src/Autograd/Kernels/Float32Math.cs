@@ -216,18 +216,37 @@ internal static class Float32Math
     /// tanh |x| = d / (d + 2) with d = e^{2|x|} − 1, one formula for every |x|: d = 2^q·(e^s − 1) + (2^q − 1) with one
     /// rounding (an FMA; 2^q − 1 is exact), so d keeps its relative precision down to 0 (q = 0 there and d = e^s − 1,
     /// the polynomial without its leading 1) and no separate small-|x| polynomial is needed. The sign is copied from
-    /// x, so tanh(−0) = −0; NaN passes through.
+    /// x, so tanh(−0) = −0.
     /// </summary>
+    /// <remarks>
+    /// The loop is bound by its instruction count (the divide overlaps the rest), so everything is carried at half
+    /// scale, which costs nothing: with h = |x| the reduction gives s/2 and the polynomial's coefficients are scaled by
+    /// powers of two, so that the result is d/2 and t = (d/2) / (d/2 + 1) — exactly the bits of the full-scale
+    /// formula (scaling by 2 is exact, in every step, away from underflow, where the terms it would touch are far below
+    /// the rounding of the result) without the doubling of |x|. NaN needs no select: the clamp keeps a NaN
+    /// (<c>vminps</c> returns its second operand when either is NaN), and it propagates to the result (quieted, with
+    /// x's sign).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV TanhCore<TS, TV>(TV x) where TS : IFloat32Simd<TV> where TV : struct
     {
-        var a = TS.Abs(x);
-        // tanh rounds to 1 in float32 once |x| > 9.01; the clamp keeps d finite (and NaN lanes harmless until the end).
-        var (shifted, _, em1) = ExpReduced<TS, TV>(TS.Min(TS.Add(a, a), TS.Create(40f)));
-        var one = TS.Create(1f);
-        var pow2 = TS.ScaleByShiftedExponent(one, shifted);
-        var d = TS.MultiplyAdd(pow2, em1, TS.Subtract(pow2, one));
-        var t = TS.Divide(d, TS.Add(d, TS.Create(2f)));
-        return TS.KeepNaN(x, TS.CopySign(t, x));
+        // tanh rounds to 1 in float32 once |x| > 9.01; the clamp keeps d finite.
+        var h = TS.Min(TS.Create(20f), TS.Abs(x));
+        var shifter = TS.Create(12582912f); // as in ExpReduced
+        var shifted = TS.MultiplyAdd(h, TS.Create(2 * 1.442695040888963407f), shifter);
+        var q = TS.Subtract(shifted, shifter);
+        // t = s/2 = h − q·ln 2 / 2, exact as in ExpReduced; the coefficients are ExpReduced's times 2^(k+1).
+        var t = TS.MultiplyAdd(q, TS.Create(-0.693145751953125f / 2), h);
+        t = TS.MultiplyAdd(q, TS.Create(-1.428606765330187045e-06f / 2), t);
+        var v = TS.Create(0.000198527617612853646278381f * 64);
+        v = TS.MultiplyAdd(v, t, TS.Create(0.00139304355252534151077271f * 32));
+        v = TS.MultiplyAdd(v, t, TS.Create(0.00833336077630519866943359f * 16));
+        v = TS.MultiplyAdd(v, t, TS.Create(0.0416664853692054748535156f * 8));
+        v = TS.MultiplyAdd(v, t, TS.Create(0.166666671633720397949219f * 4));
+        v = TS.MultiplyAdd(v, t, TS.Create(1f));
+        var halfEm1 = TS.MultiplyAdd(TS.Multiply(t, t), v, t); // (e^s − 1) / 2
+        var pow2 = TS.ScaleByPowerOfTwo(TS.Create(1f), q, shifted);
+        var halfD = TS.MultiplyAdd(pow2, halfEm1, TS.MultiplyAdd(pow2, TS.Create(0.5f), TS.Create(-0.5f)));
+        return TS.CopySign(TS.Divide(halfD, TS.Add(halfD, TS.Create(1f))), x);
     }
 }

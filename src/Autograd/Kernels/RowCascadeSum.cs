@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MiniTorch.Kernels;
 
@@ -79,7 +80,7 @@ internal static class RowCascadeSum
             long count = 0;
             for (int r = 0; r < rows; r += GroupRows)
             {
-                SumGroup(src.Slice(r * stride), carry, Math.Min(GroupRows, rows - r), stride, width);
+                SumGroup(src.Slice(r * stride), carry, Math.Min(GroupRows, rows - r), stride, width, r + 2 * GroupRows <= rows);
                 int k = 0;
                 for (long c = count; (c & 1) != 0; c >>= 1, k++)
                 {
@@ -112,8 +113,13 @@ internal static class RowCascadeSum
         }
     }
 
-    /// <summary>dst[j] = src[j] + src[stride + j] + … over <paramref name="rows"/> ≤ 8 rows, a vector of columns at a time.</summary>
-    private static void SumGroup<T>(ReadOnlySpan<T> src, Span<T> dst, int rows, int stride, int width)
+    /// <summary>
+    /// dst[j] = src[j] + src[stride + j] + … over <paramref name="rows"/> ≤ 8 rows, a vector of columns at a time. With
+    /// <paramref name="prefetchNext"/> (the next group's rows lie in <paramref name="src"/>), each load is paired with
+    /// a prefetch of the same column of the next group: the hardware prefetcher sees eight short interleaved streams
+    /// per group and ramps up late on each.
+    /// </summary>
+    private static unsafe void SumGroup<T>(ReadOnlySpan<T> src, Span<T> dst, int rows, int stride, int width, bool prefetchNext = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T s = ref MemoryMarshal.GetReference(src);
@@ -121,6 +127,25 @@ internal static class RowCascadeSum
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            if (prefetchNext && Sse.IsSupported && rows == GroupRows)
+            {
+                // Pinned only for the prefetch addresses (the loads stay ref-based); src is a slice of a live array.
+                fixed (T* p = src)
+                {
+                    T* next = p + GroupRows * stride;
+                    for (; j <= width - Vector512<T>.Count; j += Vector512<T>.Count)
+                    {
+                        var acc = Vector512.LoadUnsafe(ref s, (nuint)j);
+                        Sse.Prefetch0(next + j);
+                        for (int r = 1; r < GroupRows; r++)
+                        {
+                            acc += Vector512.LoadUnsafe(ref s, (nuint)(r * stride + j));
+                            Sse.Prefetch0(next + r * stride + j);
+                        }
+                        acc.StoreUnsafe(ref d, (nuint)j);
+                    }
+                }
+            }
             for (; j <= width - Vector512<T>.Count; j += Vector512<T>.Count)
             {
                 var acc = Vector512.LoadUnsafe(ref s, (nuint)j);
@@ -129,6 +154,24 @@ internal static class RowCascadeSum
                     acc += Vector512.LoadUnsafe(ref s, (nuint)(r * stride + j));
                 }
                 acc.StoreUnsafe(ref d, (nuint)j);
+            }
+        }
+        if (prefetchNext && Sse.IsSupported && rows == GroupRows && !Vector512.IsHardwareAccelerated)
+        {
+            fixed (T* p = src)
+            {
+                T* next = p + GroupRows * stride;
+                for (; j <= width - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    var acc = Vector256.LoadUnsafe(ref s, (nuint)j);
+                    Sse.Prefetch0(next + j);
+                    for (int r = 1; r < GroupRows; r++)
+                    {
+                        acc += Vector256.LoadUnsafe(ref s, (nuint)(r * stride + j));
+                        Sse.Prefetch0(next + r * stride + j);
+                    }
+                    acc.StoreUnsafe(ref d, (nuint)j);
+                }
             }
         }
         for (; j <= width - Vector256<T>.Count; j += Vector256<T>.Count)
