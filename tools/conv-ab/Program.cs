@@ -9,6 +9,7 @@ string mode = args.Length > 0 ? args[0] : "infer";
 int rounds = args.Length > 1 ? int.Parse(args[1]) : 40;
 var enabled = typeof(Tensor).Assembly.GetType("MiniTorch.Kernels.ConvBatchedForward`1")!.MakeGenericType(typeof(float))
     .GetProperty("Enabled", BindingFlags.NonPublic | BindingFlags.Static)!;
+if (Environment.GetEnvironmentVariable("AB_THREADS") is { } t) { Parallelism.MaxThreads = int.Parse(t); }
 void Use(bool batched) => enabled.SetValue(null, batched);
 
 var g = new Generator(2);

@@ -65,10 +65,11 @@ internal sealed unsafe class ConvBatchedForward<T>
     /// <summary>Whether this path computes the forward of <paramref name="g"/> (bit-identically to the per-sample products).</summary>
     /// <remarks>
     /// A product with one row or one position goes to <see cref="Gemv"/> in <see cref="Gemm.Multiply{T}"/>, in another
-    /// summation order, and a 1×1 window multiplies the input in place; both stay with the per-sample products.
+    /// summation order, and a 1×1 window multiplies the input in place; both stay with the per-sample products, as
+    /// does an input of no channels (k = 0), whose output is the bias alone.
     /// </remarks>
     public static bool Applies(ConvGeometry g) =>
-        Enabled && g.Groups == 1 && g.N > 0 && g.GroupOutChannels > 1 && g.Positions > 1 && !g.ColumnsAreInput
+        Enabled && g.Groups == 1 && g.N > 0 && g.GroupK > 0 && g.GroupOutChannels > 1 && g.Positions > 1 && !g.ColumnsAreInput
         && Im2ColRuns.Applies(g.Window) && g.Positions % VectorCount == 0;
 
     /// <summary>Samples per part of the batch (see <see cref="ColumnsPerPart"/>), at least one.</summary>

@@ -69,6 +69,7 @@ public class ConvBatchedForwardTests
         { 4, 8, 8, 6, 1, 1, 1 },   // 1×1: the input is the column matrix
         { 4, 7, 7, 6, 3, 1, 1 },   // 49 positions: not a whole number of vectors
         { 4, 8, 8, 1, 3, 1, 1 },   // one filter: a matrix-vector product
+        { 0, 8, 8, 6, 3, 1, 1 },   // no input channels: the output is the bias
     };
 
     [Theory]
@@ -87,7 +88,7 @@ public class ConvBatchedForwardTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int vector = PrepackedGemm<T>.Width switch { 512 => Vector512<T>.Count, 256 => Vector256<T>.Count, _ => Vector128<T>.Count };
-        if (g.Groups == 1 && g.Window.StrideH == 1 && g.Window.KernelW > 1 && g.Positions % vector == 0 && g.GroupOutChannels > 1)
+        if (g.Groups == 1 && g.Window.StrideH == 1 && g.Window.KernelW > 1 && g.Positions % vector == 0 && g.GroupOutChannels > 1 && g.GroupK > 0)
         {
             // The test is about the batched path: it must be the one taken.
             Assert.True(ConvBatchedForward<T>.Applies(g));
