@@ -26,6 +26,7 @@ internal sealed class ConvJob<T> : IParallelWork
     private T[]? _a, _b, _bias, _output, _partials, _biasGrad, _biasPartials;
     private int _aOffset, _bOffset, _biasOffset, _chunk;
     private PrepackedGemm<T>? _packed;
+    private ConvBatchedForward<T>? _batched;
 
     /// <summary>The calling thread's job.</summary>
     public static ConvJob<T> ForThisThread => t_instance ??= new ConvJob<T>();
@@ -45,6 +46,11 @@ internal sealed class ConvJob<T> : IParallelWork
         try
         {
             int threads = ConvKernel.BatchThreads(_g);
+            if (_mode == ConvMode.Forward && ConvBatchedForward<T>.Applies(_g))
+            {
+                RunBatchedForward(threads);
+                return;
+            }
             _chunk = threads == 1 ? Math.Max(1, _g.N) : ConvKernel.SamplesPerPart(_mode, _g.N, threads);
             int parts = Math.Max(1, (_g.N + _chunk - 1) / _chunk);
             int weightLength = _g.OutChannels * _g.GroupK;
@@ -97,10 +103,32 @@ internal sealed class ConvJob<T> : IParallelWork
             _a = _b = _bias = _output = _partials = _biasGrad = _biasPartials = null;
             _packed?.Clear();
             _packed = null;
+            _batched = null;
         }
     }
 
-    public void Execute(int index) => RunSamples(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), index, gemmThreads: 1);
+    /// <summary>The forward as one product per part of the batch (<see cref="ConvBatchedForward{T}"/>), the weight packed once.</summary>
+    private void RunBatchedForward(int threads)
+    {
+        int k = _g.GroupK;
+        _packed = PrepackedGemm<T>.ForThisThread;
+        _packed.Pack(_g.OutChannels, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
+        _batched = ConvBatchedForward<T>.ForThisThread;
+        _batched.Plan(_g);
+        _chunk = ConvBatchedForward<T>.SamplesPerPart(_g, threads);
+        int parts = (_g.N + _chunk - 1) / _chunk;
+        ParallelRunner.Run(this, parts, threads);
+    }
+
+    public void Execute(int index)
+    {
+        if (_batched is not null)
+        {
+            _batched.Run(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), _a!, _aOffset, _bias, _biasOffset, _output!, _packed!);
+            return;
+        }
+        RunSamples(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), index, gemmThreads: 1);
+    }
 
     private void RunSamples(int first, int end, int part, int gemmThreads)
     {

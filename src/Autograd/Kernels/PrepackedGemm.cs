@@ -89,8 +89,26 @@ internal sealed unsafe class PrepackedGemm<T>
     /// <summary>Lets go of nothing but the sizes: the packed buffer is kept for the next call.</summary>
     public void Clear() => _m = 0;
 
+    /// <summary>Rows of the packed A.</summary>
+    internal int Rows => _m;
+
+    /// <summary>The reduction length of the packed A.</summary>
+    internal int Depth => _k;
+
+    /// <summary>The longest k block (KC) A was packed in; k blocks start at multiples of it.</summary>
+    internal int DepthBlock => _kcMax;
+
+    /// <summary>The vector width in bits (512, 256 or 128) A was packed for.</summary>
+    internal int PackedWidth => _width;
+
+    /// <summary>
+    /// The packed strip of A's rows from <paramref name="row"/> (a multiple of the tile's rows) in the k block starting
+    /// at <paramref name="pc"/>: the micro-kernel's A operand, valid until the next <see cref="Pack"/>.
+    /// </summary>
+    internal T* Strip(int pc, int row) => Aligned(_packA) + pc * _mRounded + row * Math.Min(_kcMax, _k - pc);
+
     /// <summary>The vector width (512, 256 or 128 bits) the GEMM uses on this machine now.</summary>
-    private static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+    internal static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 
     private void PackAll<TVec, TSimd>(int m, int k, StridedMatrix<T> a)
         where TVec : struct

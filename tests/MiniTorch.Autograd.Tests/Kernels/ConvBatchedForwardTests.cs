@@ -1,0 +1,173 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using MiniTorch.Kernels;
+
+namespace MiniTorch.Tests.Kernels;
+
+/// <summary>
+/// <see cref="ConvBatchedForward{T}"/> (the samples' columns side by side, packed strip by strip from a zero-gapped
+/// copy of the planes) against the per-sample products it replaces: every output bit-identical, with and without a bias,
+/// float32 and float64, at both vector widths, on one thread and split over two, for batches of 1, 7 and 33 and
+/// windows with one input channel, odd heights, padding other than "same" in height, dilation, 5×5 and 1×3 kernels and
+/// a reduction longer than one KC block. Geometries the path does not take (stride 2, groups, a 1×1 window, positions
+/// not a whole number of vectors) are checked to stay with the per-sample products. The switches are global, so this
+/// runs in the non-parallel GEMM-width collection.
+/// </summary>
+[Collection(GemmWidthCollection.Name)]
+public class ConvBatchedForwardTests
+{
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> Windows => new()
+    {
+        // channels, height, width, out channels, kernel h, kernel w, pad h, pad w, dilation h, dilation w
+        { 1, 8, 8, 16, 3, 3, 1, 1, 1, 1 },     // the digits CNN's first layer: one input channel
+        { 16, 4, 4, 32, 3, 3, 1, 1, 1, 1 },    // its second: 16 positions, one vector per sample at AVX-512
+        { 32, 16, 16, 64, 3, 3, 1, 1, 1, 1 },  // k = 288: two KC blocks (the second added to the first)
+        { 3, 7, 16, 5, 3, 3, 1, 1, 1, 1 },     // odd height, 5 filters (an edge tile of rows)
+        { 2, 9, 32, 13, 3, 3, 2, 2, 2, 2 },    // dilation 2
+        { 4, 10, 16, 7, 3, 3, 0, 1, 1, 1 },    // no padding in height: 8 output rows of 10
+        { 1, 5, 16, 3, 5, 5, 2, 2, 1, 1 },     // 5×5 over one channel
+        { 3, 6, 8, 9, 1, 3, 0, 1, 1, 1 },      // 1×3
+        { 2, 12, 16, 4, 3, 3, 3, 1, 2, 1 },    // taller padding than the window reaches: whole rows of zeros
+    };
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void MatchesThePerSampleProductsBitForBit(int c, int h, int w, int o, int kh, int kw, int ph, int pw, int dh, int dw)
+    {
+        foreach (bool allow512 in new[] { true, false })
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                bool saved512 = Gemm.AllowVector512;
+                int savedThreads = Parallelism.MaxThreads;
+                try
+                {
+                    Gemm.AllowVector512 = allow512;
+                    Parallelism.MaxThreads = threads;
+                    foreach (int n in new[] { 1, 7, 33 })
+                    {
+                        var window = new WindowGeometry(1, c, h, w, kh, kw, 1, 1, ph, pw, dh, dw);
+                        var g = new ConvGeometry(window, n, o, 1);
+                        Check<float>(g);
+                        Check<double>(g);
+                    }
+                }
+                finally
+                {
+                    Gemm.AllowVector512 = saved512;
+                    Parallelism.MaxThreads = savedThreads;
+                }
+            }
+        }
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int> Others => new()
+    {
+        // channels, height, width, out channels, kernel, stride, groups
+        { 4, 8, 8, 6, 3, 2, 1 },   // stride 2
+        { 4, 8, 8, 6, 3, 1, 2 },   // two groups
+        { 4, 8, 8, 6, 1, 1, 1 },   // 1×1: the input is the column matrix
+        { 4, 7, 7, 6, 3, 1, 1 },   // 49 positions: not a whole number of vectors
+        { 4, 8, 8, 1, 3, 1, 1 },   // one filter: a matrix-vector product
+        { 0, 8, 8, 6, 3, 1, 1 },   // no input channels: the output is the bias
+    };
+
+    [Theory]
+    [MemberData(nameof(Others))]
+    public void OtherGeometriesKeepThePerSampleProducts(int c, int h, int w, int o, int kernel, int stride, int groups)
+    {
+        int pad = kernel / 2;
+        var window = new WindowGeometry(1, c / groups, h, w, kernel, kernel, stride, stride, pad, pad, 1, 1);
+        var g = new ConvGeometry(window, 7, o, groups);
+        Assert.False(ConvBatchedForward<float>.Applies(g));
+        Assert.False(ConvBatchedForward<double>.Applies(g));
+        Check<float>(g);
+    }
+
+    private static void Check<T>(ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int vector = PrepackedGemm<T>.Width switch { 512 => Vector512<T>.Count, 256 => Vector256<T>.Count, _ => Vector128<T>.Count };
+        if (g.Groups == 1 && g.Window.StrideH == 1 && g.Window.KernelW > 1 && g.Positions % vector == 0 && g.GroupOutChannels > 1 && g.GroupK > 0)
+        {
+            // The test is about the batched path: it must be the one taken.
+            Assert.True(ConvBatchedForward<T>.Applies(g));
+        }
+        var random = new Random(g.N * 1000 + g.InChannels * 10 + g.Window.W);
+        const int xOffset = 3, wOffset = 5, biasOffset = 2;
+        T[] x = Random<T>(random, xOffset + g.N * g.InChannels * g.PlaneSize);
+        T[] weight = Random<T>(random, wOffset + g.OutChannels * g.GroupK);
+        T[] bias = Random<T>(random, biasOffset + g.OutChannels);
+        int outputs = g.N * g.OutChannels * g.Positions;
+        foreach (bool withBias in new[] { true, false })
+        {
+            T[] expected = new T[outputs], actual = new T[outputs];
+            try
+            {
+                ConvBatchedForward<T>.Enabled = false;
+                ConvKernel.Forward(x, xOffset, weight, wOffset, withBias ? bias : null, biasOffset, expected, g);
+            }
+            finally
+            {
+                ConvBatchedForward<T>.Enabled = true;
+            }
+            ConvKernel.Forward(x, xOffset, weight, wOffset, withBias ? bias : null, biasOffset, actual, g);
+            Assert.Equal(expected, actual);
+            if (g.N <= 7)
+            {
+                // Both against a direct sum in double: neither may be wrong in the same way.
+                AssertCloseToDirect(x, xOffset, weight, wOffset, withBias ? bias : null, biasOffset, actual, g);
+            }
+        }
+    }
+
+    private static void AssertCloseToDirect<T>(T[] x, int xOffset, T[] weight, int wOffset, T[]? bias, int biasOffset, T[] y, ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var win = g.Window;
+        int og = g.GroupOutChannels, cg = g.GroupInChannels;
+        for (int n = 0; n < g.N; n++)
+        {
+            for (int o = 0; o < g.OutChannels; o++)
+            {
+                int group = o / og;
+                for (int oh = 0; oh < win.OutH; oh++)
+                {
+                    for (int ow = 0; ow < win.OutW; ow++)
+                    {
+                        double sum = bias is null ? 0 : double.CreateTruncating(bias[biasOffset + o]);
+                        for (int c = 0; c < cg; c++)
+                        {
+                            for (int i = 0; i < win.KernelH; i++)
+                            {
+                                for (int j = 0; j < win.KernelW; j++)
+                                {
+                                    int ih = oh * win.StrideH - win.PadH + i * win.DilationH, iw = ow * win.StrideW - win.PadW + j * win.DilationW;
+                                    if ((uint)ih < (uint)win.H && (uint)iw < (uint)win.W)
+                                    {
+                                        double xv = double.CreateTruncating(x[xOffset + ((n * g.InChannels + group * cg + c) * win.H + ih) * win.W + iw]);
+                                        double wv = double.CreateTruncating(weight[wOffset + ((o * cg + c) * win.KernelH + i) * win.KernelW + j]);
+                                        sum += xv * wv;
+                                    }
+                                }
+                            }
+                        }
+                        double actual = double.CreateTruncating(y[((n * g.OutChannels + o) * win.OutH + oh) * win.OutW + ow]);
+                        Assert.True(Math.Abs(actual - sum) <= 1e-4 * (1 + Math.Abs(sum)), $"n={n} o={o} ({oh},{ow}): {actual} vs {sum}");
+                    }
+                }
+            }
+        }
+    }
+
+    private static T[] Random<T>(Random random, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
+        }
+        return values;
+    }
+}
