@@ -133,6 +133,7 @@ else if (mode == "threshold")
         var ts = new List<double>();
         var tu = mibs.Select(_ => new List<double>()).ToArray();
         var gen2 = new int[mibs.Length];
+        var gen0 = new int[mibs.Length];
         int inner = batch == 64 ? 40 : 15;
         for (int r = 0; r < rounds; r++)
         {
@@ -140,16 +141,17 @@ else if (mode == "threshold")
             for (int k = 0; k < mibs.Length; k++)
             {
                 MemoryReuse.CollectThresholdBytes = mibs[k] << 20;
-                int g0 = GC.CollectionCount(2);
+                int g0 = GC.CollectionCount(2), y0 = GC.CollectionCount(0);
                 tu[k].Add(Block(plain, inner));
                 gen2[k] += GC.CollectionCount(2) - g0;
+                gen0[k] += GC.CollectionCount(0) - y0;
             }
         }
         MemoryReuse.CollectThresholdBytes = 32L << 20;
         Console.Write($"mlp b={batch}: scoped min {ts.Min() * 1e3:F3} med {Med(ts) * 1e3:F3}");
         for (int k = 0; k < mibs.Length; k++)
         {
-            Console.Write($" | {mibs[k]} MiB: ratio min {tu[k].Min() / ts.Min():F3} med {Med(tu[k]) / Med(ts):F3} gen2 {gen2[k]}");
+            Console.Write($" | {mibs[k]} MiB: ratio min {tu[k].Min() / ts.Min():F3} med {Med(tu[k]) / Med(ts):F3} gen2 {gen2[k]} collections per 100 steps {100.0 * gen0[k] / (rounds * inner):F1}");
         }
         Console.WriteLine();
     }
