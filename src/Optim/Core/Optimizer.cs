@@ -17,7 +17,9 @@ public abstract partial class Optimizer
     private readonly Dictionary<Tensor, ParamState> _state = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, double> _defaults;
 
-    // The built-in algorithms are sealed and audited to keep no reference to a gradient (nor a view of one) after Update.
+    // The built-in algorithms (Sgd, Adam, AdamW, RmsProp) are sealed and audited to keep no reference to a gradient (nor
+    // a view of one) after Update, so Step reads gradients inside Autograd.BorrowGradients for them only. A built-in
+    // that keeps a gradient (an LBFGS's previous gradient, say) must not be sealed, or must copy it.
     private readonly bool _updateKeepsNoGradient;
 
     /// <summary>Creates an optimizer of one group holding <paramref name="parameters"/>.</summary>
