@@ -32,22 +32,77 @@ if (mode == "steps")
         Console.WriteLine($"{name}: scoped min {ts.Min() * 1e3:F3} med {Med(ts) * 1e3:F3} ms | unscoped min {tu.Min() * 1e3:F3} med {Med(tu) * 1e3:F3} ms | ratio min/min {tu.Min() / ts.Min():F3} med/med {Med(tu) / Med(ts):F3} paired-median {Med(ratios):F3} | unscoped gen2 {gen2} in {steps} steps");
     }
 }
+else if (mode == "recycle" || mode == "runner")
+{
+    // Scoped, unscoped, and unscoped without GradientRecycling (dropped gradients left to the collector), for the MLP.
+    var recycling = typeof(MemoryReuse).Assembly.GetType("MiniTorch.GradientRecycling")!.GetField("Enabled", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+    (string Name, bool Scope, bool Recycle)[] variants = [("scoped", true, true), ("unscoped", false, true), ("unscoped, no recycling", false, false)];
+    foreach (int batch in new[] { 64, 256 })
+    {
+        var times = variants.Select(_ => new List<double>()).ToArray();
+        if (mode == "recycle")
+        {
+            var steps = variants.Select(v => Mlp(batch, v.Scope)).ToArray();
+            for (int i = 0; i < 30; i++) for (int k = 0; k < steps.Length; k++) { recycling.SetValue(null, variants[k].Recycle); steps[k](); }
+            int inner = batch == 64 ? 30 : 10;
+            for (int r = 0; r < rounds; r++)
+            {
+                for (int k = 0; k < steps.Length; k++)
+                {
+                    recycling.SetValue(null, variants[k].Recycle);
+                    times[k].Add(Block(steps[k], inner));
+                }
+            }
+        }
+        else
+        {
+            // The bench runner's method (Timing.Time): a fresh model, 3 warm-up steps, a full collection, one calibration
+            // step, then 250 ms blocks; here 3 blocks per turn, the variants taking turns, so the drift hits all alike.
+            var steps = variants.Select(v => Mlp(batch, v.Scope)).ToArray();
+            int[] inner = new int[steps.Length];
+            for (int k = 0; k < steps.Length; k++)
+            {
+                recycling.SetValue(null, variants[k].Recycle);
+                for (int i = 0; i < 3; i++) steps[k]();
+                GC.Collect(); GC.WaitForPendingFinalizers();
+                var sw = Stopwatch.StartNew(); steps[k]();
+                inner[k] = (int)Math.Ceiling(0.25 / sw.Elapsed.TotalSeconds);
+            }
+            for (int r = 0; r < rounds; r++)
+            {
+                for (int k = 0; k < steps.Length; k++)
+                {
+                    recycling.SetValue(null, variants[k].Recycle);
+                    for (int b = 0; b < 3; b++) times[k].Add(Block(steps[k], inner[k]));
+                }
+            }
+        }
+        recycling.SetValue(null, true);
+        Console.Write($"mlp b={batch} ({mode}):");
+        for (int k = 0; k < variants.Length; k++)
+        {
+            Console.Write($" | {variants[k].Name} min {times[k].Min() * 1e3:F3} med {Med(times[k]) * 1e3:F3} (/scoped {times[k].Min() / times[0].Min():F3} / {Med(times[k]) / Med(times[0]):F3})");
+        }
+        Console.WriteLine();
+    }
+}
 else if (mode == "alloc")
 {
     using var gcEvents = new GcReasons();
     // Load-independent figures of the unscoped loop: what each step allocates and where its arrays come back from.
     var released = typeof(MemoryReuse).GetProperty("ReleasedDuringBackwardBytes", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+    var recycled = typeof(MemoryReuse).Assembly.GetType("MiniTorch.GradientRecycling")?.GetProperty("RecycledBytes", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
     foreach (var (name, make) in new (string, Func<bool, Action>)[] { ("mlp b=64", s => Mlp(64, s)), ("mlp b=256", s => Mlp(256, s)), ("cnn b=32", s => Cnn(32, s)) })
     {
         var plain = make(false);
         for (int i = 0; i < 100; i++) plain();
         int Steps = rounds;
-        long a0 = GC.GetAllocatedBytesForCurrentThread(), r0 = MemoryReuse.ReclaimedBytes, e0 = released is null ? 0 : (long)released.GetValue(null)!;
+        long a0 = GC.GetAllocatedBytesForCurrentThread(), r0 = MemoryReuse.ReclaimedBytes, e0 = released is null ? 0 : (long)released.GetValue(null)!, z0 = recycled is null ? 0 : (long)recycled.GetValue(null)!;
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
         for (int i = 0; i < Steps; i++) plain();
-        long e1 = released is null ? 0 : (long)released.GetValue(null)!;
+        long e1 = released is null ? 0 : (long)released.GetValue(null)!, z1 = recycled is null ? 0 : (long)recycled.GetValue(null)!;
         Console.WriteLine($"  gen2 reasons: {gcEvents.Take()}");
-        Console.WriteLine($"{name} unscoped, per step: managed allocation {(GC.GetAllocatedBytesForCurrentThread() - a0) / Steps / 1024.0:F1} KiB | recycled after a collection {(MemoryReuse.ReclaimedBytes - r0) / Steps / 1024.0:F1} KiB | released during backward {(e1 - e0) / Steps / 1024.0:F1} KiB | gen0/1/2 over {Steps} steps: {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}");
+        Console.WriteLine($"{name} unscoped, per step: managed allocation {(GC.GetAllocatedBytesForCurrentThread() - a0) / Steps / 1024.0:F1} KiB | recycled after a collection {(MemoryReuse.ReclaimedBytes - r0) / Steps / 1024.0:F1} KiB | released during backward {(e1 - e0) / Steps / 1024.0:F1} KiB | dropped gradients recycled at ZeroGrad {(z1 - z0) / Steps / 1024.0:F1} KiB | gen0/1/2 over {Steps} steps: {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}");
     }
 }
 else if (mode == "sequential")
@@ -78,6 +133,7 @@ else if (mode == "threshold")
         var ts = new List<double>();
         var tu = mibs.Select(_ => new List<double>()).ToArray();
         var gen2 = new int[mibs.Length];
+        var gen0 = new int[mibs.Length];
         int inner = batch == 64 ? 40 : 15;
         for (int r = 0; r < rounds; r++)
         {
@@ -85,16 +141,17 @@ else if (mode == "threshold")
             for (int k = 0; k < mibs.Length; k++)
             {
                 MemoryReuse.CollectThresholdBytes = mibs[k] << 20;
-                int g0 = GC.CollectionCount(2);
+                int g0 = GC.CollectionCount(2), y0 = GC.CollectionCount(0);
                 tu[k].Add(Block(plain, inner));
                 gen2[k] += GC.CollectionCount(2) - g0;
+                gen0[k] += GC.CollectionCount(0) - y0;
             }
         }
         MemoryReuse.CollectThresholdBytes = 32L << 20;
         Console.Write($"mlp b={batch}: scoped min {ts.Min() * 1e3:F3} med {Med(ts) * 1e3:F3}");
         for (int k = 0; k < mibs.Length; k++)
         {
-            Console.Write($" | {mibs[k]} MiB: ratio min {tu[k].Min() / ts.Min():F3} med {Med(tu[k]) / Med(ts):F3} gen2 {gen2[k]}");
+            Console.Write($" | {mibs[k]} MiB: ratio min {tu[k].Min() / ts.Min():F3} med {Med(tu[k]) / Med(ts):F3} gen2 {gen2[k]} collections per 100 steps {100.0 * gen0[k] / (rounds * inner):F1}");
         }
         Console.WriteLine();
     }

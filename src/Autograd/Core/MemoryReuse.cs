@@ -22,6 +22,9 @@ namespace MiniTorch;
 /// Within a backward pass, intermediate gradients (those flowing between nodes, which no user code can hold) go back
 /// to the pool as soon as the nodes consuming them have run, without waiting for a collection (see
 /// the engine's GradientRelease); this also holds inside a <see cref="TensorScope"/>.
+/// A leaf's gradient that backward made and that no user code read (only the built-in optimizers and ZeroGrad read it,
+/// inside <see cref="Autograd.BorrowGradients"/>) goes back to the pool as soon as it is set to null, so the next
+/// backward writes the new gradient into a warm array (the engine's GradientRecycling).
 /// </remarks>
 public static class MemoryReuse
 {

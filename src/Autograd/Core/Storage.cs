@@ -132,7 +132,10 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     protected override void ReturnArray()
     {
         // Revoke the tracker's lease first: the array goes back once, here, never again when the storage dies.
-        Lease?.Take();
+        if (Lease?.Take() is not null)
+        {
+            StorageReclaimer.ReturnedEarly(ByteLength);
+        }
         var data = Data;
         Data = [];
         BufferPool.Return(data);

@@ -36,6 +36,13 @@ internal static class StorageReclaimer
         }
     }
 
+    /// <summary>
+    /// A tracked array went back to the pool without a collection (released by the backward pass or at ZeroGrad, or
+    /// its last view disposed): it no longer counts toward this thread's next forced collection, which exists only
+    /// to find arrays nothing gives back.
+    /// </summary>
+    public static void ReturnedEarly(long bytes) => t_tracker?.ReturnedEarly(bytes);
+
     /// <summary>Marks the start of a backward pass on this thread (passes may nest).</summary>
     public static void EnterBackward() => t_backwardDepth++;
 
@@ -90,6 +97,8 @@ internal static class StorageReclaimer
             _trackedBytes += bytes;
             _bytesSinceCollect += bytes;
         }
+
+        public void ReturnedEarly(long bytes) => _bytesSinceCollect = Math.Max(0, _bytesSinceCollect - bytes);
 
         public void Reclaim()
         {

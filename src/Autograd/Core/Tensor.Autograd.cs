@@ -8,6 +8,9 @@ public partial class Tensor
     private AccumulateGrad? _accumulator;
     private Tensor? _grad;
 
+    // Whether _grad is the tensor backward made for this leaf and no user code has seen it (see GradientRecycling).
+    private bool _gradPrivate;
+
     /// <summary>
     /// Whether gradients are computed for this tensor. Settable on leaves only, as in PyTorch; the result
     /// of an op requires grad exactly when grad mode is on and one of its inputs does. Only floating tensors can
@@ -76,6 +79,10 @@ public partial class Tensor
             {
                 Autograd.WarnNonLeafGradRead(this);
             }
+            if (_gradPrivate && !Autograd.IsBorrowingGradients)
+            {
+                _gradPrivate = false; // the caller may keep it
+            }
             return _grad;
         }
         set
@@ -85,8 +92,21 @@ public partial class Tensor
                 throw new ArgumentException($"Grad: assigned grad has data of a different size or type: {value.DType} {Shapes.Format(value.ShapeSpan)} for a tensor of {DType} {Shapes.Format(_shape)}.");
             }
             value?.ShareLifetimeWith(this);
+            var dropped = _gradPrivate ? _grad : null;
+            _gradPrivate = false; // an assigned gradient is the caller's
             _grad = value;
+            if (value is null && dropped is not null)
+            {
+                GradientRecycling.ReleaseDropped(dropped);
+            }
         }
+    }
+
+    /// <summary>Stores a gradient that backward made for this tensor and that no user code holds (<see cref="GradientRecycling"/>).</summary>
+    internal void SetPrivateGrad(Tensor grad)
+    {
+        Grad = grad;
+        _gradPrivate = true;
     }
 
     /// <summary>The gradient field itself, for the engine's accumulation into a non-leaf input: a read that is not the user's and must not warn.</summary>

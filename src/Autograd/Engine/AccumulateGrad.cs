@@ -47,8 +47,15 @@ internal sealed class AccumulateGrad : Node
         }
         if (existing is null)
         {
-            target.Grad = Autograd.IsGradEnabled && grad.RequiresGrad ? grad
-                : (mayTake ? GradientHandoff.TryTake(grad) : null) ?? grad.CloneRaw();
+            if (Autograd.IsGradEnabled && grad.RequiresGrad)
+            {
+                target.Grad = grad; // it carries the graph of the derivative: shared with the pass
+            }
+            else
+            {
+                // Taken (nothing else holds it) or a new copy: the leaf is its only holder.
+                target.SetPrivateGrad((mayTake ? GradientHandoff.TryTake(grad) : null) ?? grad.CloneRaw());
+            }
         }
         else if (!Autograd.IsGradEnabled && !existing.RequiresGrad)
         {

@@ -17,6 +17,11 @@ public abstract partial class Optimizer
     private readonly Dictionary<Tensor, ParamState> _state = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, double> _defaults;
 
+    // The built-in algorithms (Sgd, Adam, AdamW, RmsProp) are sealed and audited to keep no reference to a gradient (nor
+    // a view of one) after Update, so Step reads gradients inside Autograd.BorrowGradients for them only. A built-in
+    // that keeps a gradient (an LBFGS's previous gradient, say) must not be sealed, or must copy it.
+    private readonly bool _updateKeepsNoGradient;
+
     /// <summary>Creates an optimizer of one group holding <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The tensors to optimize: leaves, each listed once.</param>
     /// <param name="defaults">Every option of this optimizer with its value for groups that do not set it.</param>
@@ -32,6 +37,7 @@ public abstract partial class Optimizer
     {
         ArgumentNullException.ThrowIfNull(paramGroups);
         ArgumentNullException.ThrowIfNull(defaults);
+        _updateKeepsNoGradient = GetType().Assembly == typeof(Optimizer).Assembly && GetType().IsSealed;
         _defaults = new Dictionary<string, double>(defaults, StringComparer.Ordinal);
         // The defaults are checked as a group of their own, so a bad default fails even if every group overrides it.
         var defaultsGroup = new ParamGroup([]);
@@ -126,6 +132,8 @@ public abstract partial class Optimizer
     public void ZeroGrad(bool setToNull = true)
     {
         using var noGrad = Autograd.NoGrad();
+        // Reads here keep no gradient, so a gradient no user code has read goes back to the pool as it is dropped.
+        using var borrow = Autograd.BorrowGradients();
         foreach (var group in _groups)
         {
             foreach (var p in group.Params)
@@ -179,6 +187,9 @@ public abstract partial class Optimizer
         }
         using (Autograd.NoGrad())
         {
+            // The built-in algorithms keep no gradient past their update (a subclass elsewhere might): their reads
+            // leave a gradient that user code never read free to go back to the pool at the next ZeroGrad.
+            using var borrow = _updateKeepsNoGradient ? Autograd.BorrowGradients() : default;
             foreach (var group in _groups)
             {
                 Update(group);
