@@ -54,12 +54,12 @@ internal static class Ab
             for (int k = 0; k < 2; k++)
             {
                 int which = r % 2 == 0 ? k : 1 - k;
-                double begin = Clock.Now(threads == 1);
+                double begin = AbClock.Now(threads == 1);
                 for (int i = 0; i < reps; i++)
                 {
                     variants[which]();
                 }
-                times[which] = (Clock.Now(threads == 1) - begin) / reps;
+                times[which] = (AbClock.Now(threads == 1) - begin) / reps;
                 best[which] = Math.Min(best[which], times[which]);
             }
             ratios.Add(times[1] / times[0]);
@@ -72,28 +72,5 @@ internal static class Ab
         }
         Console.WriteLine($"{kernel} [{Outer},512,256], {threads} thread(s), {rounds} rounds × {reps}: old min {best[0] * 1e3:F3} ms | new/old min {best[1] / best[0]:F3}, " +
             $"median paired {ratios[ratios.Count / 2]:F3} (quartiles {ratios[ratios.Count / 4]:F3}–{ratios[3 * ratios.Count / 4]:F3}) | {differ} outputs differ");
-    }
-}
-
-/// <summary>Wall time, or for 1-thread runs the thread's CPU time (a loaded machine disturbs it far less).</summary>
-internal static partial class Clock
-{
-    public static double Now(bool threadCpu)
-    {
-        if (!threadCpu)
-        {
-            return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-        }
-        ClockGetTime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID
-        return ts.Seconds + ts.Nanoseconds * 1e-9;
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec ts);
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

@@ -18,7 +18,7 @@ if (args.Length > 0 && args[0] == "bits")
 }
 int rounds = args.Length > 0 ? int.Parse(args[0]) : 50;
 string only = args.Length > 1 ? args[1] : "";
-Console.WriteLine($"clock={(Clock.ThreadCpu ? "thread CPU time (1-thread cases)" : "wall")} rounds={rounds} Vector512={Vector512.IsHardwareAccelerated} threads={ParallelElementwise.MaxThreads}");
+Console.WriteLine($"clock={(AbClock.ThreadCpuRequested ? "thread CPU time (1-thread cases)" : "wall")} rounds={rounds} Vector512={Vector512.IsHardwareAccelerated} threads={ParallelElementwise.MaxThreads}");
 
 var random = new Random(1);
 const int Large = 4 << 20;
@@ -84,12 +84,12 @@ foreach (var c in cases)
         for (int v = 0; v < 2; v++)
         {
             int which = r % 2 == 0 ? v : 1 - v;
-            double begin = Clock.Now(c.Parallel);
+            double begin = AbClock.Now(AbClock.ThreadCpuRequested && !c.Parallel);
             for (int i = 0; i < reps; i++)
             {
                 variants[which]();
             }
-            times[which] = (Clock.Now(c.Parallel) - begin) / reps;
+            times[which] = (AbClock.Now(AbClock.ThreadCpuRequested && !c.Parallel) - begin) / reps;
             best[which] = Math.Min(best[which], times[which]);
         }
         ratios.Add(times[1] / times[0]);
@@ -127,32 +127,4 @@ internal delegate void Kernel(ReadOnlySpan<float> x, Span<float> y);
 internal readonly struct Body(float[] x, float[] y, Kernel kernel) : IChunkBody
 {
     public void Run(int start, int length) => kernel(x.AsSpan(start, length), y.AsSpan(start, length));
-}
-
-/// <summary>
-/// Wall time, or with AB_CPU=1 the calling thread's CPU time for the single-thread cases: on a machine shared with
-/// other jobs that counts only the cycles the kernel ran, not the time it waited for a core.
-/// </summary>
-internal static partial class Clock
-{
-    public static readonly bool ThreadCpu = Environment.GetEnvironmentVariable("AB_CPU") == "1";
-
-    public static double Now(bool parallel)
-    {
-        if (!ThreadCpu || parallel)
-        {
-            return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-        }
-        ClockGetTime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID
-        return ts.Seconds + ts.Nanoseconds * 1e-9;
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec ts);
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
 }

@@ -9,7 +9,7 @@ using Old = MiniTorch.Kernels.Old;
 // AB_CLOCK=cpu times by the calling thread's CPU time instead of the wall clock: on one thread, under load from other
 // processes, that leaves out the time slices the thread spends descheduled (the wall clock on 2 threads is the default).
 bool cpuClock = Environment.GetEnvironmentVariable("AB_CLOCK") == "cpu";
-double Clock() => cpuClock ? ThreadCpuSeconds() : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+double Clock() => cpuClock ? AbClock.ThreadCpuSeconds() : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 int rounds = args.Length > 0 ? int.Parse(args[0]) : 100;
 int threads = args.Length > 1 ? int.Parse(args[1]) : 1;
 string only = args.Length > 2 ? args[2] : "";
@@ -98,16 +98,6 @@ foreach (var s in shapes)
     double newRate = flops / best[1] / 1e9;
     Console.WriteLine($"{s.Name,-36} old {best[0] * 1e6,8:F1} µs {flops / best[0] / 1e9,5:F0} GF/s | new {newRate,5:F0} GF/s {newRate / (peak * Math.Min(threads, Environment.ProcessorCount)) * 100,3:F0}% | new/old min {best[1] / best[0]:F3}, median paired {ratios[ratios.Count / 2]:F3} | max |Δ| {maxDifference:E1}");
 }
-
-static unsafe double ThreadCpuSeconds()
-{
-    long* time = stackalloc long[2];
-    _ = ClockGetTime(3, time); // CLOCK_THREAD_CPUTIME_ID
-    return time[0] + time[1] * 1e-9;
-}
-
-[System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-static extern unsafe int ClockGetTime(int clock, long* time);
 
 static double FmaPeak(Func<double> clock)
 {

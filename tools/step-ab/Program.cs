@@ -20,13 +20,13 @@ for (int v = 0; v < 2; v++)
         return File.Exists(path) ? ctx.LoadFromAssemblyPath(path) : null;
     };
     var asm = context.LoadFromAssemblyPath(Path.Combine(dir, "StepRecipe.dll"));
-    if (Clock.ThreadCpu)
+    if (AbClock.ThreadCpuRequested)
     {
         // One thread, timed in its CPU time: the work itself, far less disturbed by other jobs than wall time.
         var core = context.LoadFromAssemblyPath(Path.Combine(dir, "MiniTorch.dll"));
         core.GetType("MiniTorch.Parallelism")!.GetProperty("MaxThreads")!.SetValue(null, 1);
     }
-    var type = asm.GetType("StepRecipe.TransformerBlockCase")!;
+    var type = asm.GetType("MiniTorch.Benchmarks.Runner.TransformerBlockCase")!;
     var block = Activator.CreateInstance(type, 16, 64, 128, 4)!;
     stepsOf[v] = type.GetMethod("Step")!.CreateDelegate<Action>(block);
     var prop = type.GetProperty("LastLoss")!;
@@ -52,12 +52,12 @@ for (int r = 0; r < rounds; r++)
     for (int k = 0; k < 2; k++)
     {
         int v = r % 2 == 0 ? k : 1 - k;
-        double begin = Clock.Now();
+        double begin = AbClock.Now(AbClock.ThreadCpuRequested);
         for (int i = 0; i < steps; i++)
         {
             stepsOf[v]();
         }
-        t[v] = (Clock.Now() - begin) * 1e3 / steps;
+        t[v] = (AbClock.Now(AbClock.ThreadCpuRequested) - begin) * 1e3 / steps;
         best[v] = Math.Min(best[v], t[v]);
         perVariant[v].Add(t[v]);
     }
@@ -66,30 +66,5 @@ for (int r = 0; r < rounds; r++)
 ratios.Sort();
 perVariant[0].Sort();
 perVariant[1].Sort();
-Console.WriteLine($"{(Clock.ThreadCpu ? "1 thread, thread CPU time" : "wall time")}: A min {best[0]:F2} ms median {perVariant[0][rounds / 2]:F2} | B min {best[1]:F2} ms median {perVariant[1][rounds / 2]:F2} | " +
+Console.WriteLine($"{(AbClock.ThreadCpuRequested ? "1 thread, thread CPU time" : "wall time")}: A min {best[0]:F2} ms median {perVariant[0][rounds / 2]:F2} | B min {best[1]:F2} ms median {perVariant[1][rounds / 2]:F2} | " +
     $"B/A min {best[1] / best[0]:F3}, median paired {ratios[rounds / 2]:F3} (quartiles {ratios[rounds / 4]:F3}-{ratios[3 * rounds / 4]:F3}), {rounds}x{steps} steps");
-
-/// <summary>Wall time, or with AB_CPU=1 (which also runs both versions on one thread) the thread's CPU time.</summary>
-internal static partial class Clock
-{
-    public static readonly bool ThreadCpu = Environment.GetEnvironmentVariable("AB_CPU") == "1";
-
-    public static double Now()
-    {
-        if (!ThreadCpu)
-        {
-            return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-        }
-        ClockGetTime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID
-        return ts.Seconds + ts.Nanoseconds * 1e-9;
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec ts);
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-}

@@ -9,7 +9,9 @@ ref="${1:-main}"
 root="$(git rev-parse --show-toplevel)"
 rm -rf obj/ref-src && mkdir -p obj/ref-src
 git -C "$root" archive "$ref" src Directory.Build.props Directory.Packages.props | tar -x -C obj/ref-src
-mkdir -p obj/ref-src/tools/step-ab && cp -r Recipe obj/ref-src/tools/step-ab/
+mkdir -p obj/ref-src/tools/step-ab obj/ref-src/bench/MiniTorch.Benchmarks/Runner && cp -r Recipe obj/ref-src/tools/step-ab/
+# Both sides run this tree's recipe (the benchmark's case), so only the library differs.
+cp "$root/bench/MiniTorch.Benchmarks/Runner/TransformerBlockCase.cs" obj/ref-src/bench/MiniTorch.Benchmarks/Runner/
 dotnet build obj/ref-src/tools/step-ab/Recipe -c Release -v q -nologo -o obj/out-a
 dotnet build Recipe -c Release -v q -nologo -o obj/out-b
 dotnet build -c Release -v q -nologo
