@@ -204,7 +204,7 @@ internal sealed unsafe class ConvBatchedForward<T>
                     for (int r0 = 0; r0 < m; r0 += mr)
                     {
                         int rows = Math.Min(mr, m - r0);
-                        RunTile<TVec, TSimd>(rows, narrow, kc, weight.Strip(pc, r0), strip, tile, width);
+                        Gemm.RunTile<T, TVec, TSimd>(rows, narrow, kc, weight.Strip(pc, r0), strip, tile, width, false);
                         WriteBack<TVec, TSimd>(rows, tile, width, out0 + r0 * (nint)p, narrow ? null : out1 + r0 * (nint)p, p,
                             pc == 0 ? (bias is null ? null : b + r0) : null, pc > 0);
                     }
@@ -283,34 +283,6 @@ internal sealed unsafe class ConvBatchedForward<T>
                     TSimd.Store(TSimd.Load(t + w), out1 + i * ldc);
                 }
             }
-        }
-    }
-
-    /// <summary>The tile's sum from zero into <paramref name="c"/> (row stride <paramref name="ldc"/>), by the kernel <see cref="Gemm"/> picks for it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTile<TVec, TSimd>(int rows, bool narrow, int kc, T* a, T* b, T* c, nint ldc)
-        where TVec : struct
-        where TSimd : IGemmSimd<TVec, T>
-    {
-        bool twelve = TSimd.Rows == GemmMicroKernel12.MR && rows > GemmMicroKernel.MR;
-        if (narrow)
-        {
-            if (twelve)
-            {
-                GemmMicroKernelNarrow.Run12<T, TVec, TSimd>(kc, a, TSimd.Rows, b, c, ldc, false);
-            }
-            else
-            {
-                GemmMicroKernelNarrow.Run6<T, TVec, TSimd>(kc, a, TSimd.Rows, b, c, ldc, false);
-            }
-        }
-        else if (twelve)
-        {
-            GemmMicroKernel12.Run<T, TVec, TSimd>(kc, a, b, c, ldc, false);
-        }
-        else
-        {
-            GemmMicroKernel.Run<T, TVec, TSimd>(kc, a, TSimd.Rows, b, c, ldc, false);
         }
     }
 

@@ -289,7 +289,7 @@ internal static unsafe class Gemm
     /// tile costs at most 6 rows of work, not 12.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTile<T, TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
+    internal static void RunTile<T, TVec, TSimd>(int rows, bool narrow, int kc, T* aStrip, T* bStrip, T* c, nint ldc, bool add)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>

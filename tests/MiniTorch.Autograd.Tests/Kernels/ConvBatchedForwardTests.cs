@@ -95,9 +95,9 @@ public class ConvBatchedForwardTests
         }
         var random = new Random(g.N * 1000 + g.InChannels * 10 + g.Window.W);
         const int xOffset = 3, wOffset = 5, biasOffset = 2;
-        T[] x = Random<T>(random, xOffset + g.N * g.InChannels * g.PlaneSize);
-        T[] weight = Random<T>(random, wOffset + g.OutChannels * g.GroupK);
-        T[] bias = Random<T>(random, biasOffset + g.OutChannels);
+        T[] x = KernelTestData.Uniform<T>(random, xOffset + g.N * g.InChannels * g.PlaneSize);
+        T[] weight = KernelTestData.Uniform<T>(random, wOffset + g.OutChannels * g.GroupK);
+        T[] bias = KernelTestData.Uniform<T>(random, biasOffset + g.OutChannels);
         int outputs = g.N * g.OutChannels * g.Positions;
         foreach (bool withBias in new[] { true, false })
         {
@@ -158,16 +158,5 @@ public class ConvBatchedForwardTests
                 }
             }
         }
-    }
-
-    private static T[] Random<T>(Random random, int length)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var values = new T[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
-        }
-        return values;
     }
 }

@@ -151,8 +151,8 @@ public class GemmTests
         // 5 products of (9×20)·(20×11); A shared by all (batch stride 0) as a convolution's weight is, B transposed per batch.
         const int batch = 5, m = 9, k = 20, n = 11;
         var random = new Random(5);
-        var a = RandomArray<double>(random, m * k);
-        var b = RandomArray<double>(random, batch * n * k);
+        var a = KernelTestData.Uniform<double>(random, m * k);
+        var b = KernelTestData.Uniform<double>(random, batch * n * k);
         var c = new double[batch * m * n];
         foreach (int threads in new[] { 1, 2 })
         {
@@ -277,16 +277,5 @@ public class GemmTests
             }
         }
         return (data, new StridedMatrix<T>(data, offset, rs, cs));
-    }
-
-    private static T[] RandomArray<T>(Random random, int length)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var data = new T[length];
-        for (int i = 0; i < length; i++)
-        {
-            data[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
-        }
-        return data;
     }
 }

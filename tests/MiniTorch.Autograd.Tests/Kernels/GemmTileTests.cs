@@ -80,8 +80,8 @@ public class GemmTileTests
         var random = new Random(7);
         var a = new float[m * k];
         var b = new float[k * n];
-        FillRandom(random, a);
-        FillRandom(random, b);
+        KernelTestData.Fill(random, a);
+        KernelTestData.Fill(random, b);
         var expected = new float[m * n];
         Multiply(expected);
         var nested = new NestedGemms(Multiply, m * n);
@@ -128,9 +128,9 @@ public class GemmTileTests
         var a = new T[m * k];
         var b = new T[k * n];
         var initial = new T[m * n];
-        FillRandom(random, a);
-        FillRandom(random, b);
-        FillRandom(random, initial);
+        KernelTestData.Fill(random, a);
+        KernelTestData.Fill(random, b);
+        KernelTestData.Fill(random, initial);
         T[]? reference = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
@@ -148,15 +148,6 @@ public class GemmTileTests
                     Assert.Fail($"{typeof(T).Name} ({m}x{k})·({k}x{n}) on {threads} threads: C[{i / n},{i % n}] = {c[i]}, on 1 thread {reference[i]}.");
                 }
             }
-        }
-    }
-
-    private static void FillRandom<T>(Random random, T[] data)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
         }
     }
 

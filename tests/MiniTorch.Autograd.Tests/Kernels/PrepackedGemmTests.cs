@@ -79,7 +79,7 @@ public class PrepackedGemmTests
     {
         var random = new Random(window.C * 100 + window.W);
         int k = window.Rows, l = window.Positions, offset = 5;
-        T[] x = Random<T>(random, offset + window.C * window.H * window.W), a = Random<T>(random, m * k);
+        T[] x = KernelTestData.Uniform<T>(random, offset + window.C * window.H * window.W), a = KernelTestData.Uniform<T>(random, m * k);
         var cols = new T[k * l];
         Im2ColKernel.UnfoldSample(x, offset, cols, window);
         var packed = PrepackedGemm<T>.ForThisThread;
@@ -95,7 +95,7 @@ public class PrepackedGemmTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(m * 1000 + k * 10 + n);
-        T[] a = Random<T>(random, m * k), b1 = Random<T>(random, k * n), b2 = Random<T>(random, k * n);
+        T[] a = KernelTestData.Uniform<T>(random, m * k), b1 = KernelTestData.Uniform<T>(random, k * n), b2 = KernelTestData.Uniform<T>(random, k * n);
         foreach (bool transposedA in new[] { false, true })
         {
             // Transposed: the same m × k matrix stored column-major (element (i, p) at p·m + i), as the input gradient reads Wᵀ.
@@ -106,7 +106,7 @@ public class PrepackedGemmTests
                 packed.Pack(m, k, am);
                 foreach (var b in new[] { b1, b2 })
                 {
-                    T[] start = Random<T>(random, m * n);
+                    T[] start = KernelTestData.Uniform<T>(random, m * n);
                     T[] expected = (T[])start.Clone(), actual = (T[])start.Clone();
                     Gemm.Multiply(m, n, k, am, StridedMatrix<T>.RowMajor(b, 0, n), expected, 0, n, accumulate, maxThreads: 1);
                     packed.Multiply(n, StridedMatrix<T>.RowMajor(b, 0, n), actual, 0, n, accumulate);
@@ -115,16 +115,5 @@ public class PrepackedGemmTests
                 packed.Clear();
             }
         }
-    }
-
-    private static T[] Random<T>(Random random, int length)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var values = new T[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
-        }
-        return values;
     }
 }
