@@ -14,16 +14,29 @@ internal sealed record Stats(double Med, double Min, double Max, int Reps, int I
 
 /// <summary>
 /// The baseline tool's timing method, copied so both sides measure alike: warm-up calls, one calibration call,
-/// an inner loop long enough for <c>targetSec</c> per repetition, then median/min/max of the per-call time.
+/// an inner loop long enough for <c>targetSec</c> per repetition, then median/min/max of the per-call time. One
+/// addition, because libtorch's kernels are native and ours are jitted: after the warm-up calls the body keeps running
+/// until the JIT has compiled nothing for <see cref="JitQuietSeconds"/>, so that both sides are timed in their steady
+/// state. Without it a case timed in the first seconds of its code paths shares the second core with the runtime's
+/// tier-1 compiler thread (1–2 s of CPU for the transformer step's methods in a fresh process) and runs its parallel
+/// kernels on one core: the transformer step alone measured 32–40 ms median that way, 16–17 ms settled (libtorch
+/// 18 ms); docs/benchmarks.md has the figures.
 /// </summary>
 internal static class Timing
 {
+    /// <summary>How long the JIT must stay idle before timing starts.</summary>
+    public const double JitQuietSeconds = 0.5;
+
+    /// <summary>The most a case waits for the JIT to settle.</summary>
+    public const double MaxSettleSeconds = 20;
+
     public static Stats Time(Action body, int reps = 7, double targetSec = 0.25, int warmup = 3)
     {
         for (int i = 0; i < warmup; i++)
         {
             body();
         }
+        SettleJit(body);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var sw = Stopwatch.StartNew();
@@ -41,5 +54,23 @@ internal static class Timing
         }
         Array.Sort(s);
         return new Stats(s[reps / 2], s[0], s[^1], reps, inner);
+    }
+
+    /// <summary>Runs <paramref name="body"/> until no method has been compiled for <see cref="JitQuietSeconds"/>.</summary>
+    private static void SettleJit(Action body)
+    {
+        var total = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (quiet.Elapsed.TotalSeconds < JitQuietSeconds && total.Elapsed.TotalSeconds < MaxSettleSeconds)
+        {
+            body();
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quiet.Restart();
+            }
+        }
     }
 }
