@@ -30,13 +30,20 @@ internal static class Timing
     /// <summary>The most a case waits for the JIT to settle.</summary>
     public const double MaxSettleSeconds = 20;
 
-    public static Stats Time(Action body, int reps = 7, double targetSec = 0.25, int warmup = 3)
+    /// <summary>
+    /// Times <paramref name="body"/>; <paramref name="settleJit"/>: first run it until the JIT is quiet (stateful bodies,
+    /// such as a training step, settle on a throwaway copy instead and pass false).
+    /// </summary>
+    public static Stats Time(Action body, int reps = 7, double targetSec = 0.25, int warmup = 3, bool settleJit = true)
     {
         for (int i = 0; i < warmup; i++)
         {
             body();
         }
-        SettleJit(body);
+        if (settleJit)
+        {
+            SettleJit(body);
+        }
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var sw = Stopwatch.StartNew();
@@ -57,7 +64,7 @@ internal static class Timing
     }
 
     /// <summary>Runs <paramref name="body"/> until no method has been compiled for <see cref="JitQuietSeconds"/>.</summary>
-    private static void SettleJit(Action body)
+    public static void SettleJit(Action body)
     {
         var total = Stopwatch.StartNew();
         var quiet = Stopwatch.StartNew();
