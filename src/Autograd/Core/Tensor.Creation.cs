@@ -82,7 +82,7 @@ public partial class Tensor
                 throw new ArgumentException($"{op}: negative dimension in shape {Shapes.Format(shape)}; every size must be >= 0.");
             }
         }
-        return (int[])shape.Clone();
+        return shape.AsSpan().ToArray();
     }
 
     /// <summary>
@@ -277,7 +277,7 @@ public partial class Tensor
             throw new ArgumentException($"Randint: random_ expects 'from' to be less than 'to', but got from={low} >= to={high} (PyTorch's message).");
         }
         _ = dtype.ElementSize();
-        var t = Wrap(new long[Shapes.Numel(CheckShape("Randint", shape))], (int[])shape.Clone());
+        var t = Wrap(new long[Shapes.Numel(CheckShape("Randint", shape))], shape.AsSpan().ToArray());
         (generator ?? Generator.Default).FillIntegers(t.ContiguousSpan<long>(), low, high);
         var result = dtype == DType.Int64 ? t : t.ToRaw(dtype);
         RandintDefinition.Record(result, [], result.ShapeArray);

@@ -19,7 +19,7 @@ internal static class ArgExtremeKernel
             return Tensor.Wrap(new long[1], []);
         }
         int size = shape[dim];
-        var kept = (int[])shape.Clone();
+        var kept = shape.AsSpan().ToArray();
         kept[dim] = 1;
         if (size == 0 && x.Numel == 0 && Shapes.Numel(kept) != 0)
         {

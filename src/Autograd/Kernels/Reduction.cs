@@ -219,7 +219,7 @@ internal static class Reduction
     /// <summary>The shape a reduced result has with keepDim, for broadcasting a gradient back over the input.</summary>
     public static int[] KeptShape(int[] inputShape, bool[] reduced)
     {
-        var s = (int[])inputShape.Clone();
+        var s = inputShape.AsSpan().ToArray();
         for (int d = 0; d < s.Length; d++)
         {
             if (reduced[d])

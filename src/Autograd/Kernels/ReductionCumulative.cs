@@ -44,7 +44,7 @@ internal static class ReductionCumulative
         {
             strides[order[p]] = scannedStrides[p];
         }
-        return new Tensor(scanned.Storage, (int[])x.ShapeArray.Clone(), strides, 0).ContiguousRaw();
+        return new Tensor(scanned.Storage, x.ShapeArray.AsSpan().ToArray(), strides, 0).ContiguousRaw();
     }
 
     private static void Scan<T>(ReadOnlySpan<T> src, Span<T> dst, int length) where T : unmanaged, INumber<T>

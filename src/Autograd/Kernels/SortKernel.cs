@@ -18,7 +18,7 @@ internal static class SortKernel
     {
         var shape = x.Rank == 0 ? [1] : x.ShapeArray;
         int size = shape[dim];
-        var outShape = (int[])shape.Clone();
+        var outShape = shape.AsSpan().ToArray();
         outShape[dim] = k;
         int outer = Shapes.Numel(shape.AsSpan(0, dim));
         int inner = Shapes.Numel(shape.AsSpan(dim + 1));

@@ -29,7 +29,7 @@ public partial class Tensor
         {
             values[i] = Math.Max(values[i], 0);
         }
-        var r = Wrap(values, (int[])ShapeArray.Clone());
+        var r = Wrap(values, ShapeArray.AsSpan().ToArray());
         return DType == DType.Int64 ? r : r.ToRaw(DType);
     }
 

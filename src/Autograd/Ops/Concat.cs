@@ -49,7 +49,7 @@ public partial class Tensor
             }
             total += t._shape[d];
         }
-        var shape = (int[])first._shape.Clone();
+        var shape = first._shape.AsSpan().ToArray();
         shape[d] = total;
         var r = Empty(shape, first.DType);
         var sizes = new int[tensors.Count];

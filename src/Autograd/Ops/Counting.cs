@@ -33,7 +33,7 @@ public partial class Tensor
             inverse[order[i]] = distinct - 1;
         }
         var values = sortedValues.Gather(0, Wrap(firstOfRun[..distinct], [distinct]));
-        var inverseTensor = returnInverse ? Wrap(inverse, (int[])_shape.Clone()) : null;
+        var inverseTensor = returnInverse ? Wrap(inverse, _shape.AsSpan().ToArray()) : null;
         var countsTensor = returnCounts ? Wrap(counts.ToArray(), [distinct]) : null;
         UniqueDefinition.Record(values, [this], (returnInverse, returnCounts));
         return (values, inverseTensor, countsTensor);

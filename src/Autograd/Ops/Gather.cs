@@ -28,7 +28,7 @@ public partial class Tensor
     /// <summary>The gather's values, with no history; errors are reported under <paramref name="op"/> (IndexSelect reads through it).</summary>
     private Tensor GatherValues(string op, int d, Tensor index)
     {
-        var r = Empty((int[])index._shape.Clone(), DType);
+        var r = Empty(index._shape.AsSpan().ToArray(), DType);
         var positions = ScatterGatherOffsets(op, d, index);
         switch (DType)
         {

@@ -46,7 +46,7 @@ public partial class Tensor
     /// <summary>A new tensor holding rows <paramref name="rows"/> (already validated) of this tensor, in that order.</summary>
     private Tensor CopyRows(int[] rows)
     {
-        var shape = (int[])_shape.Clone();
+        var shape = _shape.AsSpan().ToArray();
         shape[0] = rows.Length;
         var r = Empty(shape, DType);
         int rowSize = _shape[0] == 0 ? 0 : Numel / _shape[0];
@@ -139,7 +139,7 @@ public partial class Tensor
         var viewShape = new int[Rank];
         Array.Fill(viewShape, 1);
         viewShape[dim] = index.Numel;
-        var target = (int[])_shape.Clone();
+        var target = _shape.AsSpan().ToArray();
         target[dim] = index.Numel;
         return index.Detach().Reshape(viewShape).Expand(target);
     }

@@ -36,7 +36,7 @@ public partial class Tensor
     /// <summary>Elements start … start + length of one dim, as a view with no history.</summary>
     private Tensor WindowRaw(int dim, int start, int length)
     {
-        var shape = (int[])_shape.Clone();
+        var shape = _shape.AsSpan().ToArray();
         shape[dim] = length;
         return new Tensor(Storage, shape, _strides, Offset + start * _strides[dim]);
     }

@@ -102,7 +102,7 @@ public partial class Tensor
                 known *= shape[i];
             }
         }
-        var result = (int[])shape.Clone();
+        var result = shape.AsSpan().ToArray();
         if (infer >= 0)
         {
             if (known == 0 || Numel % known != 0)
@@ -127,8 +127,8 @@ public partial class Tensor
         {
             return Rank == 0 ? this : Alias(TransposeAliasDefinition);
         }
-        var shape = (int[])_shape.Clone();
-        var strides = (int[])_strides.Clone();
+        var shape = _shape.AsSpan().ToArray();
+        var strides = _strides.AsSpan().ToArray();
         (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
         return TransposeDefinition.Record(MakeView(shape, strides, Offset), [this], (a, b));
@@ -323,7 +323,7 @@ public partial class Tensor
         {
             throw new ArgumentOutOfRangeException(nameof(start), $"Narrow: start ({start}) + length ({length}) exceeds dimension {d} of size {size} (shape {Shapes.Format(_shape)}).");
         }
-        var shape = (int[])_shape.Clone();
+        var shape = _shape.AsSpan().ToArray();
         shape[d] = length;
         return NarrowDefinition.Record(MakeView(shape, _strides, Offset + start * _strides[d]), [this], (d, start, length));
     }
@@ -388,7 +388,7 @@ public partial class Tensor
     internal Tensor ToRaw(DType dtype)
     {
         _ = dtype.ElementSize(); // rejects a value outside the enum with a clear message
-        var r = Empty((int[])_shape.Clone(), dtype);
+        var r = Empty(_shape.AsSpan().ToArray(), dtype);
         Kernels.DTypeConvert.Convert(ContiguousRaw(), r);
         return r;
     }

@@ -30,7 +30,7 @@ public sealed class OpAttributes : IEnumerable<KeyValuePair<string, object?>>
         {
             throw new ArgumentException($"OpAttributes: attribute '{name}' has a value of type {value.GetType().Name}; use int, double, bool, string, int[] or null.", nameof(value));
         }
-        _values.Add(name, value is int[] array ? (int[])array.Clone() : value);
+        _values.Add(name, value is int[] array ? array.AsSpan().ToArray() : value);
     }
 
     /// <summary>Whether an attribute of this name is present (it may hold null).</summary>

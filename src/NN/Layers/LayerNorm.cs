@@ -22,14 +22,14 @@ public sealed class LayerNorm : Module
         {
             throw new ArgumentException($"LayerNorm: normalizedShape must be non-empty with positive sizes and eps positive; got [{string.Join(", ", normalizedShape)}], eps={eps}.");
         }
-        _normalizedShape = (int[])normalizedShape.Clone();
+        _normalizedShape = normalizedShape.AsSpan().ToArray();
         Eps = eps;
         RegisterParameter("weight", elementwiseAffine ? new Parameter(Tensor.Ones(_normalizedShape, dtype)) : null);
         RegisterParameter("bias", elementwiseAffine && bias ? new Parameter(Tensor.Zeros(_normalizedShape, dtype)) : null);
     }
 
     /// <summary>The trailing shape normalised over.</summary>
-    public int[] NormalizedShape => (int[])_normalizedShape.Clone();
+    public int[] NormalizedShape => _normalizedShape.AsSpan().ToArray();
 
     /// <summary>Added to the variance before the square root.</summary>
     public double Eps { get; }

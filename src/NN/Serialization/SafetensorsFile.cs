@@ -103,7 +103,7 @@ public sealed class SafetensorsFile : IDisposable
         {
             rowNumel *= shape[i];
         }
-        int[] sliceShape = (int[])shape.Clone();
+        int[] sliceShape = shape.AsSpan().ToArray();
         sliceShape[0] = (int)(to - from);
         return Read(info, from * rowNumel, (to - from) * rowNumel, sliceShape);
     }

@@ -33,7 +33,7 @@ public sealed class SafetensorsTensorInfo
     public DType DType { get; }
 
     /// <summary>The shape (a copy).</summary>
-    public int[] Shape => (int[])_shape.Clone();
+    public int[] Shape => _shape.AsSpan().ToArray();
 
     /// <summary>The number of elements.</summary>
     public long Numel { get; }
