@@ -48,14 +48,7 @@ internal static class ErfFloat32
     public static TV ErfForRounding<TS, TV>(TV x, ref double scratch) where TS : IDoubleSimd<TV> where TV : struct
     {
         var z = TS.Multiply(x, x); // exact: a float32 squared fits in float64's mantissa
-        var p = TS.MultiplyAdd(TS.Create(C11), z, TS.Create(C10));
-        p = TS.MultiplyAdd(p, z, TS.Create(C9));
-        p = TS.MultiplyAdd(p, z, TS.Create(C8));
-        p = TS.MultiplyAdd(p, z, TS.Create(C7));
-        p = TS.MultiplyAdd(p, z, TS.Create(C6));
-        p = TS.MultiplyAdd(p, z, TS.Create(C5));
-        p = TS.MultiplyAdd(p, z, TS.Create(C4));
-        p = TS.MultiplyAdd(p, z, TS.Create(C3));
+        var p = Horner<TS, TV>(z, C11, C10, C9, C8, C7, C6, C5, C4, C3);
         p = TS.MultiplyAdd(p, z, TS.Create(C2));
         p = TS.MultiplyAdd(p, z, TS.Create(C1));
         p = TS.MultiplyAdd(p, z, TS.Create(C0));
