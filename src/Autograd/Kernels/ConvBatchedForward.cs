@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace MiniTorch.Kernels;
@@ -44,9 +43,6 @@ internal sealed unsafe class ConvBatchedForward<T>
     [ThreadStatic]
     private static T[]? t_planes;
 
-    [ThreadStatic]
-    private static T[]? t_strip;
-
     private ConvGeometry _g;
     private int _gap, _planeStride;
 
@@ -70,7 +66,7 @@ internal sealed unsafe class ConvBatchedForward<T>
     /// </remarks>
     public static bool Applies(ConvGeometry g) =>
         Enabled && g.Groups == 1 && g.N > 0 && g.GroupK > 0 && g.GroupOutChannels > 1 && g.Positions > 1 && !g.ColumnsAreInput
-        && Im2ColRuns.Applies(g.Window) && g.Positions % VectorCount == 0;
+        && Im2ColRuns.Applies(g.Window) && g.Positions % Gemm.VectorCount<T>() == 0;
 
     /// <summary>Samples per part of the batch (see <see cref="ColumnsPerPart"/>), at least one.</summary>
     public static int SamplesPerPart(ConvGeometry g, int threads)
@@ -79,14 +75,6 @@ internal sealed unsafe class ConvBatchedForward<T>
         int byThreads = Math.Max(1, g.N / (4 * threads));
         return Math.Min(bySize, byThreads);
     }
-
-    /// <summary>Elements per vector at the GEMM's width now.</summary>
-    private static int VectorCount => PrepackedGemm<T>.Width switch
-    {
-        512 => Vector512<T>.Count,
-        256 => Vector256<T>.Count,
-        _ => Vector128<T>.Count,
-    };
 
     /// <summary>Sets the geometry and makes the tables every part reads.</summary>
     public void Plan(ConvGeometry g)
@@ -97,7 +85,7 @@ internal sealed unsafe class ConvBatchedForward<T>
         // The farthest a tap reads before a plane's start and past its end; the zeros between planes cover both.
         int before = win.PadH * w + win.PadW;
         int after = p - 1 + ((win.KernelH - 1) * win.DilationH - win.PadH) * w + (win.KernelW - 1) * win.DilationW - win.PadW - (win.H * w - 1);
-        _gap = Gemm.RoundUp(Math.Max(0, Math.Max(before, after)), VectorCount);
+        _gap = Gemm.RoundUp(Math.Max(0, Math.Max(before, after)), Gemm.VectorCount<T>());
         _planeStride = win.H * w + _gap;
         if (_masks.Length < win.KernelW * p)
         {
@@ -176,13 +164,8 @@ internal sealed unsafe class ConvBatchedForward<T>
         int m = weight.Rows, k = weight.Depth, kcMax = weight.DepthBlock;
         int p = _g.Positions, n = samples * p;
         int sampleIn = _g.InChannels * _planeStride, sampleOut = _g.OutChannels * p;
-        int stripLength = nr * Math.Min(k, kcMax) + 64 / sizeof(T);
-        if (t_strip is null || t_strip.Length < stripLength)
-        {
-            t_strip = GC.AllocateUninitializedArray<T>(stripLength, pinned: true);
-        }
         T* tile = stackalloc T[mr * nr];
-        T* strip = Aligned(t_strip);
+        T* strip = GemmBuffers<T>.PackB(nr * Math.Min(k, kcMax));
         fixed (T* planes = padded, masks = _masks, yp = y, biasStart = bias)
         fixed (int* rowOffsets = _rowOffsets, rowMasks = _rowMasks)
         {
@@ -307,11 +290,5 @@ internal sealed unsafe class ConvBatchedForward<T>
         T ones = default;
         new Span<byte>(&ones, sizeof(T)).Fill(0xFF);
         return ones;
-    }
-
-    private static T* Aligned(T[] buffer)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (T*)((address + 63) & ~(nuint)63);
     }
 }

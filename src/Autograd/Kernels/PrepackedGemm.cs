@@ -108,7 +108,7 @@ internal sealed unsafe class PrepackedGemm<T>
     internal T* Strip(int pc, int row) => Aligned(_packA) + pc * _mRounded + row * Math.Min(_kcMax, _k - pc);
 
     /// <summary>The vector width (512, 256 or 128 bits) the GEMM uses on this machine now.</summary>
-    internal static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+    private static int Width => Gemm.TileRows == GemmMicroKernel12.MR ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 
     private void PackAll<TVec, TSimd>(int m, int k, StridedMatrix<T> a)
         where TVec : struct

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using MiniTorch.Kernels;
 
 namespace MiniTorch.Tests.Kernels;
@@ -87,7 +86,7 @@ public class ConvBatchedForwardTests
     private static void Check<T>(ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int vector = PrepackedGemm<T>.Width switch { 512 => Vector512<T>.Count, 256 => Vector256<T>.Count, _ => Vector128<T>.Count };
+        int vector = Gemm.VectorCount<T>();
         if (g.Groups == 1 && g.Window.StrideH == 1 && g.Window.KernelW > 1 && g.Positions % vector == 0 && g.GroupOutChannels > 1 && g.GroupK > 0)
         {
             // The test is about the batched path: it must be the one taken.
