@@ -198,19 +198,27 @@ internal static class Float32Math
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TV Shifted, TV Q, TV ExpM1) ExpReduced<TS, TV>(TV x) where TS : IFloat32Simd<TV> where TV : struct
     {
-        var shifter = TS.Create(12582912f); // 1.5·2²³: adding it rounds to an integer, and keeps q in the low bits
-        var shifted = TS.MultiplyAdd(x, TS.Create(1.442695040888963407f), shifter);
+        var shifter = TS.Create(Shifter);
+        var shifted = TS.MultiplyAdd(x, TS.Create(Log2E), shifter);
         var q = TS.Subtract(shifted, shifter);
-        var s = TS.MultiplyAdd(q, TS.Create(-0.693145751953125f), x);
-        s = TS.MultiplyAdd(q, TS.Create(-1.428606765330187045e-06f), s);
-        var u = TS.Create(0.000198527617612853646278381f);
-        u = TS.MultiplyAdd(u, s, TS.Create(0.00139304355252534151077271f));
-        u = TS.MultiplyAdd(u, s, TS.Create(0.00833336077630519866943359f));
-        u = TS.MultiplyAdd(u, s, TS.Create(0.0416664853692054748535156f));
-        u = TS.MultiplyAdd(u, s, TS.Create(0.166666671633720397949219f));
+        var s = TS.MultiplyAdd(q, TS.Create(NegLn2Hi), x);
+        s = TS.MultiplyAdd(q, TS.Create(NegLn2Lo), s);
+        var u = TS.Create(E5);
+        u = TS.MultiplyAdd(u, s, TS.Create(E4));
+        u = TS.MultiplyAdd(u, s, TS.Create(E3));
+        u = TS.MultiplyAdd(u, s, TS.Create(E2));
+        u = TS.MultiplyAdd(u, s, TS.Create(E1));
         u = TS.MultiplyAdd(u, s, TS.Create(0.5f));
         return (shifted, q, TS.MultiplyAdd(TS.Multiply(s, s), u, s));
     }
+
+    // ExpReduced's constants, which TanhCore also uses at half scale.
+    private const float Shifter = 12582912f; // 1.5·2²³: adding it rounds to an integer, and keeps q in the low bits
+    private const float Log2E = 1.442695040888963407f;
+    private const float NegLn2Hi = -0.693145751953125f; // −ln 2 = NegLn2Hi + NegLn2Lo, the first exact in q·NegLn2Hi
+    private const float NegLn2Lo = -1.428606765330187045e-06f;
+    private const float E5 = 0.000198527617612853646278381f, E4 = 0.00139304355252534151077271f, E3 = 0.00833336077630519866943359f,
+        E2 = 0.0416664853692054748535156f, E1 = 0.166666671633720397949219f;
 
     /// <summary>
     /// tanh |x| = d / (d + 2) with d = e^{2|x|} − 1, one formula for every |x|: d = 2^q·(e^s − 1) + (2^q − 1) with one
@@ -232,17 +240,17 @@ internal static class Float32Math
     {
         // tanh rounds to 1 in float32 once |x| > 9.01; the clamp keeps d finite.
         var h = TS.Min(TS.Create(20f), TS.Abs(x));
-        var shifter = TS.Create(12582912f); // as in ExpReduced
-        var shifted = TS.MultiplyAdd(h, TS.Create(2 * 1.442695040888963407f), shifter);
+        var shifter = TS.Create(Shifter);
+        var shifted = TS.MultiplyAdd(h, TS.Create(2 * Log2E), shifter);
         var q = TS.Subtract(shifted, shifter);
         // t = s/2 = h − q·ln 2 / 2, exact as in ExpReduced; the coefficients are ExpReduced's times 2^(k+1).
-        var t = TS.MultiplyAdd(q, TS.Create(-0.693145751953125f / 2), h);
-        t = TS.MultiplyAdd(q, TS.Create(-1.428606765330187045e-06f / 2), t);
-        var v = TS.Create(0.000198527617612853646278381f * 64);
-        v = TS.MultiplyAdd(v, t, TS.Create(0.00139304355252534151077271f * 32));
-        v = TS.MultiplyAdd(v, t, TS.Create(0.00833336077630519866943359f * 16));
-        v = TS.MultiplyAdd(v, t, TS.Create(0.0416664853692054748535156f * 8));
-        v = TS.MultiplyAdd(v, t, TS.Create(0.166666671633720397949219f * 4));
+        var t = TS.MultiplyAdd(q, TS.Create(NegLn2Hi / 2), h);
+        t = TS.MultiplyAdd(q, TS.Create(NegLn2Lo / 2), t);
+        var v = TS.Create(E5 * 64);
+        v = TS.MultiplyAdd(v, t, TS.Create(E4 * 32));
+        v = TS.MultiplyAdd(v, t, TS.Create(E3 * 16));
+        v = TS.MultiplyAdd(v, t, TS.Create(E2 * 8));
+        v = TS.MultiplyAdd(v, t, TS.Create(E1 * 4));
         v = TS.MultiplyAdd(v, t, TS.Create(1f));
         var halfEm1 = TS.MultiplyAdd(TS.Multiply(t, t), v, t); // (e^s − 1) / 2
         var pow2 = TS.ScaleByPowerOfTwo(TS.Create(1f), q, shifted);
