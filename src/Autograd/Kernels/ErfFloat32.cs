@@ -122,6 +122,18 @@ internal static class ErfFloat32
         where TS : IDoubleSimd<TV> where TV : struct =>
         TS.MultiplyAdd(Horner<TS, TV>(t, c8, c7, c6, c5, c4, c3, c2, c1), t, TS.Create(c0));
 
+    /// <summary>(float)ErfOp.Erf of 16 lanes, through two float64 halves. <paramref name="scratch"/>: room for 8 doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Erf(Vector512<float> x, ref double scratch) =>
+        Vector512.Narrow(ErfForRounding<DoubleSimd512, Vector512<double>>(Vector512.WidenLower(x), ref scratch),
+            ErfForRounding<DoubleSimd512, Vector512<double>>(Vector512.WidenUpper(x), ref scratch));
+
+    /// <summary>(float)ErfOp.Erf of 8 lanes, through two float64 halves. <paramref name="scratch"/>: room for 4 doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Erf(Vector256<float> x, ref double scratch) =>
+        Vector256.Narrow(ErfForRounding<DoubleSimd256, Vector256<double>>(Vector256.WidenLower(x), ref scratch),
+            ErfForRounding<DoubleSimd256, Vector256<double>>(Vector256.WidenUpper(x), ref scratch));
+
     /// <summary>y[i] = (float)ErfOp.Erf(x[i]).</summary>
     [SkipLocalsInit]
     public static void Erf(ReadOnlySpan<float> x, Span<float> y)
@@ -135,20 +147,14 @@ internal static class ErfFloat32
         {
             for (; i <= x.Length - 16; i += 16)
             {
-                var v = Vector512.LoadUnsafe(ref xRef, (nuint)i);
-                var lo = ErfForRounding<DoubleSimd512, Vector512<double>>(Vector512.WidenLower(v), ref s);
-                var hi = ErfForRounding<DoubleSimd512, Vector512<double>>(Vector512.WidenUpper(v), ref s);
-                Vector512.Narrow(lo, hi).StoreUnsafe(ref yRef, (nuint)i);
+                Erf(Vector512.LoadUnsafe(ref xRef, (nuint)i), ref s).StoreUnsafe(ref yRef, (nuint)i);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
             for (; i <= x.Length - 8; i += 8)
             {
-                var v = Vector256.LoadUnsafe(ref xRef, (nuint)i);
-                var lo = ErfForRounding<DoubleSimd256, Vector256<double>>(Vector256.WidenLower(v), ref s);
-                var hi = ErfForRounding<DoubleSimd256, Vector256<double>>(Vector256.WidenUpper(v), ref s);
-                Vector256.Narrow(lo, hi).StoreUnsafe(ref yRef, (nuint)i);
+                Erf(Vector256.LoadUnsafe(ref xRef, (nuint)i), ref s).StoreUnsafe(ref yRef, (nuint)i);
             }
         }
         for (; i < x.Length; i++)

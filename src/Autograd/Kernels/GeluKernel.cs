@@ -79,10 +79,7 @@ internal static class GeluKernel
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.LoadUnsafe(ref xRef, (nuint)i);
-                var u = v * Vector512.Create(c);
-                var lo = ErfFloat32.ErfForRounding<DoubleSimd512, Vector512<double>>(Vector512.WidenLower(u), ref s);
-                var hi = ErfFloat32.ErfForRounding<DoubleSimd512, Vector512<double>>(Vector512.WidenUpper(u), ref s);
-                var sum = Vector512.Narrow(lo, hi) + Vector512<float>.One;
+                var sum = ErfFloat32.Erf(v * Vector512.Create(c), ref s) + Vector512<float>.One;
                 if (keep)
                 {
                     sum.StoreUnsafe(ref termRef, (nuint)i);
@@ -95,10 +92,7 @@ internal static class GeluKernel
             for (; i <= x.Length - 8; i += 8)
             {
                 var v = Vector256.LoadUnsafe(ref xRef, (nuint)i);
-                var u = v * Vector256.Create(c);
-                var lo = ErfFloat32.ErfForRounding<DoubleSimd256, Vector256<double>>(Vector256.WidenLower(u), ref s);
-                var hi = ErfFloat32.ErfForRounding<DoubleSimd256, Vector256<double>>(Vector256.WidenUpper(u), ref s);
-                var sum = Vector256.Narrow(lo, hi) + Vector256<float>.One;
+                var sum = ErfFloat32.Erf(v * Vector256.Create(c), ref s) + Vector256<float>.One;
                 if (keep)
                 {
                     sum.StoreUnsafe(ref termRef, (nuint)i);
