@@ -19,8 +19,8 @@ internal sealed record Stats(double Med, double Min, double Max, int Reps, int I
 /// until the JIT has compiled nothing for <see cref="JitQuietSeconds"/>, so that both sides are timed in their steady
 /// state. Without it a case timed in the first seconds of its code paths shares the second core with the runtime's
 /// tier-1 compiler thread (1–2 s of CPU for the transformer step's methods in a fresh process) and runs its parallel
-/// kernels on one core: the transformer step alone measured 32–40 ms median that way, 16–17 ms settled (libtorch
-/// 18 ms); docs/benchmarks.md has the figures.
+/// kernels on one core: the transformer step alone measured 32–40 ms median that way, 17.5–19 ms settled (16–17 ms
+/// with TieredCompilation=0, libtorch 18 ms); docs/benchmarks.md has the figures.
 /// </summary>
 internal static class Timing
 {
