@@ -22,6 +22,15 @@ public static partial class Functional
         CheckChannelVector(nameof(runningVar), runningVar, c);
         CheckChannelVector("weight", weight, c);
         CheckChannelVector("bias", bias, c);
+        if (!training)
+        {
+            if (runningMean is null || runningVar is null)
+            {
+                throw new ArgumentException("BatchNorm: runningMean and runningVar are needed when training is false; pass training: true to normalise with batch statistics.");
+            }
+            // Normalising with fixed statistics is one core op: a single pass when nothing records it, traced as one op.
+            return input.BatchNormInference(runningMean, runningVar, weight, bias, eps);
+        }
         var view = new int[input.Rank];
         Array.Fill(view, 1);
         view[1] = c;
@@ -31,53 +40,32 @@ public static partial class Functional
         {
             dims[d - 1] = d;
         }
-        Tensor normalized;
-        if (training)
+        int count = input.Numel / Math.Max(c, 1);
+        if (count <= 1)
         {
-            int count = input.Numel / Math.Max(c, 1);
-            if (count <= 1)
-            {
-                throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training, got input size {Format(input.Shape)}.");
-            }
-            var mean = input.Mean(dims, keepDim: true);
-            var centered = input - mean;
-            var variance = (centered * centered).Mean(dims, keepDim: true);
-            normalized = centered / (variance + eps).Sqrt();
-            using (Autograd.NoGrad())
-            {
-                if (runningMean is not null)
-                {
-                    runningMean.MulInPlace(1 - momentum).AddInPlace(mean.Reshape(c).To(runningMean.DType) * momentum);
-                }
-                if (runningVar is not null)
-                {
-                    runningVar.MulInPlace(1 - momentum).AddInPlace(variance.Reshape(c).To(runningVar.DType) * (momentum * count / (count - 1)));
-                }
-            }
+            throw new ArgumentException($"BatchNorm: expected more than 1 value per channel when training, got input size {Format(input.Shape)}.");
         }
-        else
+        var mean = input.Mean(dims, keepDim: true);
+        var centered = input - mean;
+        var variance = (centered * centered).Mean(dims, keepDim: true);
+        var normalized = centered / (variance + eps).Sqrt();
+        using (Autograd.NoGrad())
         {
-            if (runningMean is null || runningVar is null)
+            if (runningMean is not null)
             {
-                throw new ArgumentException("BatchNorm: runningMean and runningVar are needed when training is false; pass training: true to normalise with batch statistics.");
+                runningMean.MulInPlace(1 - momentum).AddInPlace(mean.Reshape(c).To(runningMean.DType) * momentum);
             }
-            if (BatchNormInference.Applies(input, runningMean, runningVar, weight, bias))
+            if (runningVar is not null)
             {
-                // Inference: one fused pass, bit-identical to the composite below, which builds the graph when one is needed.
-                return BatchNormInference.Run(input, runningMean, runningVar, weight, bias, eps);
+                runningVar.MulInPlace(1 - momentum).AddInPlace(variance.Reshape(c).To(runningVar.DType) * (momentum * count / (count - 1)));
             }
-            normalized = (input - runningMean.Reshape(view)) / (runningVar.Reshape(view) + eps).Sqrt();
         }
         if (weight is not null)
         {
             normalized = normalized * weight.Reshape(view);
         }
         normalized = bias is null ? normalized : normalized + bias.Reshape(view);
-        if (!training && Tracing.IsActive)
-        {
-            // Only evaluation-mode batch norm is one op (normalising with fixed statistics); in training the parts are traced.
-            Tracing.Record("BatchNorm", [normalized], [input, runningMean, runningVar, weight, bias], new OpAttributes { { "eps", eps } });
-        }
+        // In training the parts are traced: only evaluation-mode batch norm is one op.
         return normalized;
     }
 

@@ -51,6 +51,9 @@ public class BatchNormTests
     [InlineData(DType.Float32, new[] { 2, 3, 13 }, true)]
     [InlineData(DType.Float64, new[] { 4, 3, 5, 6 }, true)]
     [InlineData(DType.Float64, new[] { 2, 3, 2, 3, 5 }, false)]
+    // Past the parallel threshold, with planes of 37·29 elements, so chunks of the split begin and end inside planes.
+    [InlineData(DType.Float32, new[] { 64, 3, 37, 29 }, true)]
+    [InlineData(DType.Float64, new[] { 40, 5, 31, 17 }, false)]
     public void InferenceIsBitIdenticalToTheComposite(DType dtype, int[] shape, bool affine)
     {
         // Under NoGrad nothing records, so eval batch norm runs one fused pass; with grad wanted it runs the
@@ -77,6 +80,33 @@ public class BatchNormTests
         {
             Assert.True(BitConverter.DoubleToInt64Bits(a[i]) == BitConverter.DoubleToInt64Bits(b[i]), $"element {i}: {b[i]:R} against {a[i]:R}");
         }
+    }
+
+    [Fact]
+    public void InferenceOfAContiguousViewReadsFromItsOffset()
+    {
+        // Narrowing dim 0 keeps the view contiguous but starts it inside its storage: the one-pass kernel must read
+        // from there, and give what the same values in a tensor of their own give.
+        var g = new Generator(11);
+        var whole = Tensor.Randn([5, 3, 4, 4], generator: g);
+        var view = whole.Narrow(0, 2, 3);
+        Assert.True(view.IsContiguous);
+        var (mean, variance) = (Tensor.Randn([3], generator: g), Tensor.Rand([3], generator: g) + 0.5);
+        var (weight, bias) = (Tensor.Randn([3], generator: g), Tensor.Randn([3], generator: g));
+        using (Autograd.NoGrad())
+        {
+            Check.Close(view.Clone().BatchNormInference(mean, variance, weight, bias), view.BatchNormInference(mean, variance, weight, bias), 0, 0);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 4 }, 4, "expected an input of shape (N, C, *), got [4]")]
+    [InlineData(new[] { 2, 3, 5 }, 4, "expected runningMean of shape [3] (one value per channel of the input [2, 3, 5]), got [4]")]
+    public void InferenceNamesTheOffendingShape(int[] shape, int statistics, string message)
+    {
+        var x = Tensor.Zeros(shape);
+        var ex = Assert.Throws<ArgumentException>(() => x.BatchNormInference(Tensor.Zeros([statistics]), Tensor.Ones([statistics])));
+        Assert.Contains(message, ex.Message);
     }
 
     [Fact]

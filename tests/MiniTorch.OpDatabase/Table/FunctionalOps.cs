@@ -74,7 +74,7 @@ internal static class FunctionalOps
         },
         new()
         {
-            Name = "Functional.BatchNorm", Api = ["Functional.BatchNorm"], Onnx = OnnxSupport.Export("BatchNorm", "BatchNormalization"),
+            Name = "Functional.BatchNorm", Api = ["Functional.BatchNorm", "Tensor.BatchNormInference"], Onnx = OnnxSupport.Export("BatchNorm", "BatchNormalization"),
             // Running statistics are constants (evaluation) or absent (training: batch statistics, nothing updated).
             Call = One((x, a) => a.Bool("training")
                 ? F.BatchNorm(x[0], null, null, x[1], x[2], training: true)
@@ -84,6 +84,7 @@ internal static class FunctionalOps
                 Sample(U(4, 3), U(3), U(3)).With(Args(("training", true))),
                 Sample(U(2, 3, 2, 2), U(3), U(3)).With(Args(("training", true))),
                 Sample(U(4, 3), U(3), U(3)).With(Args(("training", false), ("running_mean", TensorArg([0.1, -0.2, 0.3], 3)), ("running_var", TensorArg([0.5, 1.5, 2.0], 3)))),
+                Sample(Transposed(4, 3), U(3), U(3)).With(Args(("training", false), ("running_mean", TensorArg([0.1, -0.2, 0.3], 3)), ("running_var", TensorArg([0.5, 1.5, 2.0], 3)))),
                 Sample(Randn(3, 3), Randn(3), Randn(3)).With(Args(("training", false), ("running_mean", TensorArg([0.1, -0.2, 0.3], 3)), ("running_var", TensorArg([0.5, 1.5, 2.0], 3)))).Onnx(),
             ],
         },
