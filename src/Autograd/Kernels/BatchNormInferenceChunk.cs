@@ -32,42 +32,48 @@ internal readonly struct BatchNormInferenceChunk<T> : IChunkBody
     /// <summary>Elements [start, start + length), which may begin and end inside a plane of one sample's channel.</summary>
     public void Run(int start, int length)
     {
-        int end = start + length;
+        // Bounds checked once here (an array given back to the pool is empty, so a stale call fails instead of reading
+        // another tensor's values); the loops below index within these spans.
+        var x = _x.AsSpan(_xOffset + start, length);
+        var y = _y.AsSpan(start, length);
         int plane = start / _inner;
-        for (int i = start; i < end; plane++)
+        for (int i = 0; i < length; plane++)
         {
-            int planeEnd = Math.Min(end, (plane + 1) * _inner);
+            int planeEnd = Math.Min(length, (plane + 1) * _inner - start);
             int c = plane % _channels;
             T m = _mean[c], s = _denominator[c];
             T w = _weight is null ? T.One : _weight[c], b = _bias is null ? T.Zero : _bias[c];
+            ReadOnlySpan<T> xs = x[i..planeEnd];
+            Span<T> ys = y[i..planeEnd];
             if (_weight is null)
             {
                 if (_bias is null)
                 {
-                    Normalize<Affine.None>(i, planeEnd, m, s, w, b);
+                    Normalize<Affine.None>(xs, ys, m, s, w, b);
                 }
                 else
                 {
-                    Normalize<Affine.Bias>(i, planeEnd, m, s, w, b);
+                    Normalize<Affine.Bias>(xs, ys, m, s, w, b);
                 }
             }
             else if (_bias is null)
             {
-                Normalize<Affine.Weight>(i, planeEnd, m, s, w, b);
+                Normalize<Affine.Weight>(xs, ys, m, s, w, b);
             }
             else
             {
-                Normalize<Affine.Both>(i, planeEnd, m, s, w, b);
+                Normalize<Affine.Both>(xs, ys, m, s, w, b);
             }
             i = planeEnd;
         }
     }
 
-    private void Normalize<TAffine>(int i, int end, T m, T s, T w, T b)
+    private static void Normalize<TAffine>(ReadOnlySpan<T> xs, Span<T> ys, T m, T s, T w, T b)
         where TAffine : struct, Affine.IKind
     {
-        ref T x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), _xOffset);
-        ref T y = ref MemoryMarshal.GetArrayDataReference(_y);
+        ref T x = ref MemoryMarshal.GetReference(xs);
+        ref T y = ref MemoryMarshal.GetReference(ys);
+        int i = 0, end = xs.Length;
         if (Vector512.IsHardwareAccelerated)
         {
             var (vm, vs, vw, vb) = (Vector512.Create(m), Vector512.Create(s), Vector512.Create(w), Vector512.Create(b));
@@ -85,6 +91,17 @@ internal readonly struct BatchNormInferenceChunk<T> : IChunkBody
             for (; i <= end - Vector256<T>.Count; i += Vector256<T>.Count)
             {
                 var v = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) / vs;
+                v = TAffine.HasWeight ? v * vw : v;
+                v = TAffine.HasBias ? v + vb : v;
+                v.StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var (vm, vs, vw, vb) = (Vector128.Create(m), Vector128.Create(s), Vector128.Create(w), Vector128.Create(b));
+            for (; i <= end - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                var v = (Vector128.LoadUnsafe(ref x, (nuint)i) - vm) / vs;
                 v = TAffine.HasWeight ? v * vw : v;
                 v = TAffine.HasBias ? v + vb : v;
                 v.StoreUnsafe(ref y, (nuint)i);

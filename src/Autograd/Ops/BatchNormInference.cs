@@ -9,10 +9,18 @@ public partial class Tensor
     /// Evaluation-mode batch normalisation over dim 1 with fixed statistics (PyTorch's
     /// <c>F.batch_norm(..., training=False)</c>): ((x − mean) / √(var + ε)) · weight + bias, each channel vector
     /// broadcast over the input's (N, C, *) shape. When nothing records it (no gradient wanted, no forward-mode tangent,
-    /// no trace) and every operand has the input's floating dtype, it runs as one pass over the input split across the
-    /// cores; otherwise as the composite of broadcast ops, which records gradients, tangents and type promotion. The
-    /// two are bit-identical. Traced as one <c>BatchNorm</c> op.
+    /// no trace), the input and the channel vectors are contiguous and every operand has the input's floating dtype, it
+    /// runs as one pass over the input split across the cores; otherwise as the composite of broadcast ops, which
+    /// records gradients and tangents and promotes dtypes as they do. The two are bit-identical. Traced as one
+    /// <c>BatchNorm</c> op.
     /// </summary>
+    /// <param name="runningMean">The per-channel mean, shape [C].</param>
+    /// <param name="runningVar">The per-channel variance, shape [C].</param>
+    /// <param name="weight">The per-channel scale, shape [C]; none if null.</param>
+    /// <param name="bias">The per-channel shift, shape [C]; none if null.</param>
+    /// <param name="eps">Added to the variance before the square root.</param>
+    /// <returns>A new tensor of the input's shape.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="runningMean"/> or <paramref name="runningVar"/> is null.</exception>
     /// <exception cref="ArgumentException">The input has fewer than two dims, or a channel vector is not one-dimensional with C elements.</exception>
     public Tensor BatchNormInference(Tensor runningMean, Tensor runningVar, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
