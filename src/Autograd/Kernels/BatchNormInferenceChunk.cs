@@ -85,23 +85,13 @@ internal readonly struct BatchNormInferenceChunk<T> : IChunkBody
                 v.StoreUnsafe(ref y, (nuint)i);
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Vector.IsHardwareAccelerated)
         {
-            var (vm, vs, vw, vb) = (Vector256.Create(m), Vector256.Create(s), Vector256.Create(w), Vector256.Create(b));
-            for (; i <= end - Vector256<T>.Count; i += Vector256<T>.Count)
+            // Vector<T>: 256 bits with AVX2, 128 with SSE or Arm's AdvSIMD.
+            var (vm, vs, vw, vb) = (new Vector<T>(m), new Vector<T>(s), new Vector<T>(w), new Vector<T>(b));
+            for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var v = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) / vs;
-                v = TAffine.HasWeight ? v * vw : v;
-                v = TAffine.HasBias ? v + vb : v;
-                v.StoreUnsafe(ref y, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            var (vm, vs, vw, vb) = (Vector128.Create(m), Vector128.Create(s), Vector128.Create(w), Vector128.Create(b));
-            for (; i <= end - Vector128<T>.Count; i += Vector128<T>.Count)
-            {
-                var v = (Vector128.LoadUnsafe(ref x, (nuint)i) - vm) / vs;
+                var v = (Vector.LoadUnsafe(ref x, (nuint)i) - vm) / vs;
                 v = TAffine.HasWeight ? v * vw : v;
                 v = TAffine.HasBias ? v + vb : v;
                 v.StoreUnsafe(ref y, (nuint)i);
