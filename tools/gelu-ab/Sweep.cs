@@ -4,7 +4,7 @@ using MiniTorch.Kernels;
 namespace MiniTorch.GeluAb;
 
 /// <summary>
-/// Every non-negative float up to +∞ (the polynomial's range, the vector erfc form's and the saturated ±1) through <see cref="ErfFloat32.ErfForRounding"/>
+/// Every non-negative float up to +∞ (the two polynomials' ranges and the saturated ±1) through <see cref="ErfFloat32.ErfForRounding"/>
 /// against <c>(float)ErfOp.Erf</c>: mismatching results (must be 0), how many lanes fell back to the exact form, and
 /// the polynomial's own float64 error in ulps of fdlibm's result (the margin the midpoint test relies on). erf is odd
 /// in both, so the negative half mirrors this one (checked on a sample).
@@ -15,13 +15,13 @@ internal static class Sweep
     {
         int end = BitConverter.SingleToInt32Bits(float.PositiveInfinity) + 1;
         int threads = Environment.ProcessorCount;
-        long mismatches = 0, fallbacks = 0, worstUlp = 0;
-        float worstAt = 0;
+        long mismatches = 0, fallbacks = 0, worstUlp = 0, middleFallbacks = 0, middleWorstUlp = 0;
+        float worstAt = 0, middleWorstAt = 0;
         var gate = new object();
         Parallel.For(0, threads, t =>
         {
-            long mm = 0, fb = 0, wu = 0;
-            float wa = 0;
+            long mm = 0, fb = 0, wu = 0, mfb = 0, mwu = 0;
+            float wa = 0, mwa = 0;
             var x = new float[4096];
             var y = new float[4096];
             for (long start = t * 4096L; start < end; start += threads * 4096L)
@@ -51,12 +51,30 @@ internal static class Sweep
                         long low = BitConverter.DoubleToInt64Bits(e) & ((1L << 29) - 1);
                         fb += Math.Abs(low - (1L << 28)) < ErfFloat32.MidpointMargin ? 1 : 0;
                     }
+                    else if (Math.Abs(x[i]) >= ErfFloat32.PolynomialLimit && Math.Abs(x[i]) < ErfFloat32.SaturationLimit)
+                    {
+                        double e = Math.CopySign(Middle(Math.Abs(x[i])), x[i]);
+                        long d = Math.Abs(BitConverter.DoubleToInt64Bits(e) - BitConverter.DoubleToInt64Bits(f));
+                        if (d > mwu)
+                        {
+                            mwu = d;
+                            mwa = x[i];
+                        }
+                        long low = BitConverter.DoubleToInt64Bits(e) & ((1L << 29) - 1);
+                        mfb += Math.Abs(low - (1L << 28)) < ErfFloat32.MidpointMargin ? 1 : 0;
+                    }
                 }
             }
             lock (gate)
             {
                 mismatches += mm;
                 fallbacks += fb;
+                middleFallbacks += mfb;
+                if (mwu > middleWorstUlp)
+                {
+                    middleWorstUlp = mwu;
+                    middleWorstAt = mwa;
+                }
                 if (wu > worstUlp)
                 {
                     worstUlp = wu;
@@ -66,7 +84,20 @@ internal static class Sweep
         });
         Console.WriteLine($"Vector512={Vector512.IsHardwareAccelerated}: {end} floats of |x| ≤ ∞ (sign alternating in runs of 64): " +
             $"{mismatches} differ from (float)ErfOp.Erf; polynomial lanes near a midpoint (redone exactly): {fallbacks}; " +
-            $"polynomial error ≤ {worstUlp} float64 ulps of fdlibm's (at x = {worstAt:R}), margin {ErfFloat32.MidpointMargin}");
+            $"polynomial error ≤ {worstUlp} float64 ulps of fdlibm's (at x = {worstAt:R}); middle polynomial ({ErfFloat32.PolynomialLimit} ≤ |x| < " +
+            $"{ErfFloat32.SaturationLimit}): {middleFallbacks} lanes redone, error ≤ {middleWorstUlp} ulps (at x = {middleWorstAt:R}); margin {ErfFloat32.MidpointMargin}");
+    }
+
+    /// <summary>The middle interval's polynomial in |x| as the vector code evaluates it (fused multiply-adds), one lane.</summary>
+    private static double Middle(double ax)
+    {
+        double t = Math.FusedMultiplyAdd(ax, 1 / ErfFloat32.MiddleHalfWidth, -ErfFloat32.MiddleCenter / ErfFloat32.MiddleHalfWidth);
+        double p = ErfFloat32.Middle[0];
+        for (int i = 1; i < ErfFloat32.Middle.Length; i++)
+        {
+            p = Math.FusedMultiplyAdd(p, t, ErfFloat32.Middle[i]);
+        }
+        return p;
     }
 
     /// <summary>The polynomial as the vector code evaluates it (fused multiply-adds), one lane.</summary>

@@ -199,12 +199,6 @@ internal interface IDoubleSimd<TV> where TV : struct
 
     static abstract TV Abs(TV a);
 
-    /// <summary>e^a per lane, by the runtime's vector exp (within a few float64 ulps of <see cref="Math.Exp"/>).</summary>
-    static abstract TV Exp(TV a);
-
-    /// <summary>The lanes with the low 32 bits of their representation cleared (fdlibm's split of x for an exact x²).</summary>
-    static abstract TV ClearLow32(TV a);
-
     static abstract double GetElement(TV v, int lane);
 
     /// <summary>All-ones lanes where a &lt; b (false for NaN).</summary>
@@ -255,12 +249,6 @@ internal readonly struct DoubleSimd512 : IDoubleSimd<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Abs(Vector512<double> a) => Vector512.Abs(a);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Exp(Vector512<double> a) => Vector512.Exp(a);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> ClearLow32(Vector512<double> a) => (a.AsUInt64() & Vector512.Create(0xFFFFFFFF00000000UL)).AsDouble();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double GetElement(Vector512<double> v, int lane) => v.GetElement(lane);
@@ -314,12 +302,6 @@ internal readonly struct DoubleSimd256 : IDoubleSimd<Vector256<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Abs(Vector256<double> a) => Vector256.Abs(a);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Exp(Vector256<double> a) => Vector256.Exp(a);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> ClearLow32(Vector256<double> a) => (a.AsUInt64() & Vector256.Create(0xFFFFFFFF00000000UL)).AsDouble();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double GetElement(Vector256<double> v, int lane) => v.GetElement(lane);
