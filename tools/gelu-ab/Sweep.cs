@@ -88,17 +88,9 @@ internal static class Sweep
             $"{ErfFloat32.SaturationLimit}): {middleFallbacks} lanes redone, error ≤ {middleWorstUlp} ulps (at x = {middleWorstAt:R}); margin {ErfFloat32.MidpointMargin}");
     }
 
-    /// <summary>The middle interval's polynomial in |x| as the vector code evaluates it (fused multiply-adds), one lane.</summary>
-    private static double Middle(double ax)
-    {
-        double t = Math.FusedMultiplyAdd(ax, 1 / ErfFloat32.MiddleHalfWidth, -ErfFloat32.MiddleCenter / ErfFloat32.MiddleHalfWidth);
-        double p = ErfFloat32.Middle[0];
-        for (int i = 1; i < ErfFloat32.Middle.Length; i++)
-        {
-            p = Math.FusedMultiplyAdd(p, t, ErfFloat32.Middle[i]);
-        }
-        return p;
-    }
+    /// <summary>The middle interval's polynomial in |x|, one lane of the vector code's own evaluation.</summary>
+    private static double Middle(double ax) =>
+        ErfFloat32.MiddlePolynomial<DoubleSimd256, Vector256<double>>(Vector256.Create(ax)).GetElement(0);
 
     /// <summary>The polynomial as the vector code evaluates it (fused multiply-adds), one lane.</summary>
     private static double Polynomial(double x)

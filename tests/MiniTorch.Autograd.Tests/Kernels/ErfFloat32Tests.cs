@@ -154,12 +154,7 @@ public class ErfFloat32Tests
         for (int bits = BitConverter.SingleToInt32Bits(1.25f); bits < BitConverter.SingleToInt32Bits(4f); bits += 61)
         {
             float x = BitConverter.Int32BitsToSingle(bits);
-            double t = Math.FusedMultiplyAdd(x, 1 / ErfFloat32.MiddleHalfWidth, -ErfFloat32.MiddleCenter / ErfFloat32.MiddleHalfWidth);
-            double p = ErfFloat32.Middle[0];
-            for (int i = 1; i < ErfFloat32.Middle.Length; i++)
-            {
-                p = Math.FusedMultiplyAdd(p, t, ErfFloat32.Middle[i]);
-            }
+            double p = ErfFloat32.MiddlePolynomial<DoubleSimd256, Vector256<double>>(Vector256.Create((double)x)).GetElement(0);
             long ulps = Math.Abs(BitConverter.DoubleToInt64Bits(p) - BitConverter.DoubleToInt64Bits(ErfOp.Erf(x)));
             if (ulps > worst)
             {
