@@ -41,27 +41,11 @@ internal static class Sweep
                     }
                     if (Math.Abs(x[i]) < ErfFloat32.PolynomialLimit && Math.Abs(x[i]) >= 3.7252902984e-09)
                     {
-                        double e = Polynomial(x[i]);
-                        long d = Math.Abs(BitConverter.DoubleToInt64Bits(e) - BitConverter.DoubleToInt64Bits(f));
-                        if (d > wu)
-                        {
-                            wu = d;
-                            wa = x[i];
-                        }
-                        long low = BitConverter.DoubleToInt64Bits(e) & ((1L << 29) - 1);
-                        fb += Math.Abs(low - (1L << 28)) < ErfFloat32.MidpointMargin ? 1 : 0;
+                        Track(Polynomial(x[i]), f, x[i], ref wu, ref wa, ref fb);
                     }
                     else if (Math.Abs(x[i]) >= ErfFloat32.PolynomialLimit && Math.Abs(x[i]) < ErfFloat32.SaturationLimit)
                     {
-                        double e = Math.CopySign(Middle(Math.Abs(x[i])), x[i]);
-                        long d = Math.Abs(BitConverter.DoubleToInt64Bits(e) - BitConverter.DoubleToInt64Bits(f));
-                        if (d > mwu)
-                        {
-                            mwu = d;
-                            mwa = x[i];
-                        }
-                        long low = BitConverter.DoubleToInt64Bits(e) & ((1L << 29) - 1);
-                        mfb += Math.Abs(low - (1L << 28)) < ErfFloat32.MidpointMargin ? 1 : 0;
+                        Track(Math.CopySign(Middle(Math.Abs(x[i])), x[i]), f, x[i], ref mwu, ref mwa, ref mfb);
                     }
                 }
             }
@@ -86,6 +70,19 @@ internal static class Sweep
             $"{mismatches} differ from (float)ErfOp.Erf; polynomial lanes near a midpoint (redone exactly): {fallbacks}; " +
             $"polynomial error ≤ {worstUlp} float64 ulps of fdlibm's (at x = {worstAt:R}); middle polynomial ({ErfFloat32.PolynomialLimit} ≤ |x| < " +
             $"{ErfFloat32.SaturationLimit}): {middleFallbacks} lanes redone, error ≤ {middleWorstUlp} ulps (at x = {middleWorstAt:R}); margin {ErfFloat32.MidpointMargin}");
+    }
+
+    /// <summary>A polynomial's value <paramref name="e"/> at <paramref name="x"/> against fdlibm's <paramref name="f"/>: the worst distance in float64 ulps so far and where, and whether the midpoint test redoes it.</summary>
+    private static void Track(double e, double f, float x, ref long worst, ref float worstAt, ref long redone)
+    {
+        long d = Math.Abs(BitConverter.DoubleToInt64Bits(e) - BitConverter.DoubleToInt64Bits(f));
+        if (d > worst)
+        {
+            worst = d;
+            worstAt = x;
+        }
+        long low = BitConverter.DoubleToInt64Bits(e) & ((1L << 29) - 1);
+        redone += Math.Abs(low - (1L << 28)) < ErfFloat32.MidpointMargin ? 1 : 0;
     }
 
     /// <summary>The middle interval's polynomial in |x|, one lane of the vector code's own evaluation.</summary>
