@@ -4,10 +4,10 @@ using MiniTorch.Kernels;
 namespace MiniTorch.GeluAb;
 
 /// <summary>
-/// Every non-negative float up to +∞ (the two polynomials' ranges and the saturated ±1) through <see cref="ErfFloat32.ErfForRounding"/>
-/// against <c>(float)ErfOp.Erf</c>: mismatching results (must be 0), how many lanes fell back to the exact form, and
-/// the polynomial's own float64 error in ulps of fdlibm's result (the margin the midpoint test relies on). erf is odd
-/// in both, so the negative half mirrors this one (checked on a sample).
+/// Every float magnitude up to +∞ (the two polynomials' ranges and the saturated ±1), with the sign alternating in runs
+/// of 64, through <see cref="ErfFloat32.ErfForRounding"/> against <c>(float)ErfOp.Erf</c>: mismatching results (must
+/// be 0), how many lanes fell back to the exact form, and each polynomial's own float64 error in ulps of fdlibm's
+/// result (what the midpoint test's margin must exceed).
 /// </summary>
 internal static class Sweep
 {

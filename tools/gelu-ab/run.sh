@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A/B of the float32 GELU forward and erf in one process: ./run.sh [old-ref] [rounds] [filter]
 # "ulp" as rounds: every float (sign alternating in runs of 64) through ErfFloat32 against (float)ErfOp.Erf, with
-# the polynomial's float64 error in ulps and how many lanes fell back to the exact path.
+# each polynomial's float64 error in ulps and how many lanes fell back to the exact path.
 # Copies GeluKernel.cs, ErfVector.cs, ErfFloat32.cs, ErfOp.cs and LayerNormKernel.cs from old-ref (default main) into obj/old/ under namespace
 # MiniTorch.Kernels.Old. Prefix with DOTNET_EnableAVX512=0 to compare the AVX2 paths on an AVX-512 machine.
 set -euo pipefail
