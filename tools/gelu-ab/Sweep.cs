@@ -81,8 +81,8 @@ internal static class Sweep
             worst = d;
             worstAt = x;
         }
-        long low = BitConverter.DoubleToInt64Bits(e) & ((1L << 29) - 1);
-        redone += Math.Abs(low - (1L << 28)) < ErfFloat32.MidpointMargin ? 1 : 0;
+        // The kernel's own midpoint test, on a vector holding e.
+        redone += DoubleSimd256.NearFloat32MidpointMask(Vector256.Create(e), ErfFloat32.MidpointMargin) != 0 ? 1 : 0;
     }
 
     /// <summary>The middle interval's polynomial in |x|, one lane of the vector code's own evaluation.</summary>
