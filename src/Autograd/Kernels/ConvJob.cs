@@ -27,6 +27,7 @@ internal sealed class ConvJob<T> : IParallelWork
     private int _aOffset, _bOffset, _biasOffset, _chunk;
     private PrepackedGemm<T>? _packed;
     private ConvBatchedForward<T>? _batched;
+    private ConvEpilogue<T> _epilogue;
 
     /// <summary>The calling thread's job.</summary>
     public static ConvJob<T> ForThisThread => t_instance ??= new ConvJob<T>();
@@ -39,6 +40,9 @@ internal sealed class ConvJob<T> : IParallelWork
     {
         (_mode, _g, _a, _aOffset, _b, _bOffset, _bias, _biasOffset, _output, _biasGrad) = (mode, g, a, aOffset, b, bOffset, bias, biasOffset, output, biasGrad);
     }
+
+    /// <summary>What the forward applies to each part's output after its product (<see cref="Run"/> clears it).</summary>
+    public void SetEpilogue(ConvEpilogue<T> epilogue) => _epilogue = epilogue;
 
     /// <summary>Runs the product over the whole batch and clears the job.</summary>
     public void Run()
@@ -104,6 +108,7 @@ internal sealed class ConvJob<T> : IParallelWork
             _packed?.Clear();
             _packed = null;
             _batched = null;
+            _epilogue = default;
         }
     }
 
@@ -124,7 +129,9 @@ internal sealed class ConvJob<T> : IParallelWork
     {
         if (_batched is not null)
         {
-            _batched.Run(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), _a!, _aOffset, _bias, _biasOffset, _output!, _packed!);
+            int first = index * _chunk, end = Math.Min(_g.N, (index + 1) * _chunk);
+            _batched.Run(first, end, _a!, _aOffset, _bias, _biasOffset, _output!, _packed!);
+            ApplyEpilogue(first, end);
             return;
         }
         RunSamples(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), index, gemmThreads: 1);
@@ -136,6 +143,7 @@ internal sealed class ConvJob<T> : IParallelWork
         {
             case ConvMode.Forward:
                 ConvKernel.ForwardSamples(first, end, _a!, _aOffset, _b!, _bOffset, _bias, _biasOffset, _output!, _g, gemmThreads, _packed);
+                ApplyEpilogue(first, end);
                 break;
             case ConvMode.InputGrad:
                 ConvKernel.InputGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _output!, _g, gemmThreads, _packed);
@@ -152,5 +160,12 @@ internal sealed class ConvJob<T> : IParallelWork
                 ConvKernel.WeightGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _partials!, part * weightLength, _biasPartials, part * _g.OutChannels, _g, gemmThreads);
                 break;
         }
+    }
+
+    /// <summary>The forward's epilogue on the output of samples [first, end), just written by this thread.</summary>
+    private void ApplyEpilogue(int first, int end)
+    {
+        int sampleOut = _g.OutChannels * _g.Positions;
+        _epilogue.Apply(first * sampleOut, (end - first) * sampleOut);
     }
 }

@@ -23,12 +23,17 @@ internal static class ConvKernel
     // few enough that adding the per-part partial sums (O·C/G·kh·kw each, serially at the end) stays small.
     private const int PartsPerThread = 4;
 
-    /// <summary>y (N, O, OutH, OutW), contiguous from 0, = conv(x, w) + bias; <paramref name="bias"/> null for none.</summary>
-    public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, T[] y, ConvGeometry g)
+    /// <summary>
+    /// y (N, O, OutH, OutW), contiguous from 0, = conv(x, w) + bias; <paramref name="bias"/> null for none; then
+    /// <paramref name="epilogue"/> applied to y part by part.
+    /// </summary>
+    public static void Forward<T>(T[] x, int xOffset, T[] w, int wOffset, T[]? bias, int biasOffset, T[] y, ConvGeometry g,
+        ConvEpilogue<T> epilogue = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var job = ConvJob<T>.ForThisThread;
         job.Set(ConvMode.Forward, g, x, xOffset, w, wOffset, bias, biasOffset, y);
+        job.SetEpilogue(epilogue);
         job.Run();
     }
 

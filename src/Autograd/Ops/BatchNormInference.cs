@@ -24,22 +24,7 @@ public partial class Tensor
     /// <exception cref="ArgumentException">The input has fewer than two dims, or a channel vector is not one-dimensional with C elements.</exception>
     public Tensor BatchNormInference(Tensor runningMean, Tensor runningVar, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
-        ArgumentNullException.ThrowIfNull(runningMean);
-        ArgumentNullException.ThrowIfNull(runningVar);
-        if (Rank < 2)
-        {
-            throw new ArgumentException($"BatchNorm: expected an input of shape (N, C, *), got {Shapes.Format(_shape)}.");
-        }
-        int c = _shape[1];
-        foreach (var (name, t) in (ReadOnlySpan<(string, Tensor?)>)[("runningMean", runningMean), ("runningVar", runningVar), ("weight", weight), ("bias", bias)])
-        {
-            if (t is not null && (t.Rank != 1 || t.Numel != c))
-            {
-                throw new ArgumentException($"BatchNorm: expected {name} of shape [{c}] (one value per channel of the input {Shapes.Format(_shape)}), got {Shapes.Format(t.ShapeSpan)}.");
-            }
-        }
-        // The composite's denominator, by the same ops on the same values in both paths.
-        var denominator = (runningVar + eps).Sqrt();
+        var denominator = BatchNormDenominator(_shape, runningMean, runningVar, weight, bias, eps);
         Tensor normalized;
         if (FusesBatchNormInference(runningMean, denominator, weight, bias))
         {
@@ -57,7 +42,7 @@ public partial class Tensor
         {
             var view = new int[Rank];
             Array.Fill(view, 1);
-            view[1] = c;
+            view[1] = _shape[1];
             normalized = (this - runningMean.Reshape(view)) / denominator.Reshape(view);
             if (weight is not null)
             {
@@ -76,23 +61,69 @@ public partial class Tensor
     }
 
     /// <summary>
+    /// Checks batch norm's operands against an input of shape <paramref name="inputShape"/> and gives the composite's
+    /// denominator √(var + ε), by the same ops on the same values in every path.
+    /// </summary>
+    private static Tensor BatchNormDenominator(int[] inputShape, Tensor runningMean, Tensor runningVar, Tensor? weight, Tensor? bias, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(runningMean);
+        ArgumentNullException.ThrowIfNull(runningVar);
+        if (inputShape.Length < 2)
+        {
+            throw new ArgumentException($"BatchNorm: expected an input of shape (N, C, *), got {Shapes.Format(inputShape)}.");
+        }
+        int c = inputShape[1];
+        foreach (var (name, t) in (ReadOnlySpan<(string, Tensor?)>)[("runningMean", runningMean), ("runningVar", runningVar), ("weight", weight), ("bias", bias)])
+        {
+            if (t is not null && (t.Rank != 1 || t.Numel != c))
+            {
+                throw new ArgumentException($"BatchNorm: expected {name} of shape [{c}] (one value per channel of the input {Shapes.Format(inputShape)}), got {Shapes.Format(t.ShapeSpan)}.");
+            }
+        }
+        return (runningVar + eps).Sqrt();
+    }
+
+    /// <summary>
     /// Whether the one-pass kernel may replace the composite: nothing would record it, every operand has the input's
     /// floating dtype (no promotion) and is contiguous.
     /// </summary>
-    private bool FusesBatchNormInference(Tensor mean, Tensor denominator, Tensor? weight, Tensor? bias)
+    private bool FusesBatchNormInference(Tensor mean, Tensor denominator, Tensor? weight, Tensor? bias) =>
+        IsContiguous && NothingRecords(this, mean, denominator, weight, bias) && ChannelVectorsFit(DType, mean, denominator, weight, bias);
+
+    /// <summary>
+    /// Whether a fused kernel over <paramref name="input"/> (and <paramref name="operands"/>) leaves nothing unrecorded:
+    /// no trace, no forward-mode tangent, no gradient wanted of any of them, and a float32 or float64 input.
+    /// </summary>
+    private static bool NothingRecords(Tensor input, params ReadOnlySpan<Tensor?> operands)
     {
-        if (Tracing.IsActive || ForwardAD.IsActive || DType is not (DType.Float32 or DType.Float64) || !IsContiguous)
+        if (Tracing.IsActive || ForwardAD.IsActive || input.DType is not (DType.Float32 or DType.Float64))
         {
             return false;
         }
-        if (Autograd.IsGradEnabled && (RequiresGrad || mean.RequiresGrad || denominator.RequiresGrad
-            || weight?.RequiresGrad == true || bias?.RequiresGrad == true))
+        if (!Autograd.IsGradEnabled)
+        {
+            return true;
+        }
+        if (input.RequiresGrad)
         {
             return false;
         }
+        foreach (var t in operands)
+        {
+            if (t?.RequiresGrad == true)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether batch norm's channel vectors all have <paramref name="dtype"/> (no promotion) and are contiguous.</summary>
+    private static bool ChannelVectorsFit(DType dtype, Tensor mean, Tensor denominator, Tensor? weight, Tensor? bias)
+    {
         return Fits(mean) && Fits(denominator) && (weight is null || Fits(weight)) && (bias is null || Fits(bias));
 
-        bool Fits(Tensor t) => t.DType == DType && t.IsContiguous;
+        bool Fits(Tensor t) => t.DType == dtype && t.IsContiguous;
     }
 
     private void RunBatchNormInference<T>(Tensor output, Tensor mean, Tensor denominator, Tensor? weight, Tensor? bias)
@@ -103,10 +134,21 @@ public partial class Tensor
         {
             return;
         }
-        int channels = _shape[1];
-        int inner = n / _shape[0] / channels;
-        ParallelElementwise.For(n, new BatchNormInferenceChunk<T>(Data<T>(), Offset, output.Data<T>(), Dense(mean), Dense(denominator),
-            weight is null ? null : Dense(weight), bias is null ? null : Dense(bias), channels, inner));
+        ParallelElementwise.For(n, BatchNormChunk<T>(Data<T>(), Offset, output.Data<T>(), _shape, mean, denominator, weight, bias));
+    }
+
+    /// <summary>
+    /// The one-pass kernel from <paramref name="x"/> (from <paramref name="xOffset"/>) into <paramref name="y"/> (from 0;
+    /// may be <paramref name="x"/> itself) for an input of <paramref name="shape"/> with at least one element.
+    /// </summary>
+    private static BatchNormInferenceChunk<T> BatchNormChunk<T>(T[] x, int xOffset, T[] y, int[] shape, Tensor mean, Tensor denominator,
+        Tensor? weight, Tensor? bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int channels = shape[1];
+        int inner = Shapes.Numel(shape) / shape[0] / channels;
+        return new BatchNormInferenceChunk<T>(x, xOffset, y, Dense(mean), Dense(denominator),
+            weight is null ? null : Dense(weight), bias is null ? null : Dense(bias), channels, inner);
 
         // A channel vector's values from index 0 (a contiguous view may start later in its storage).
         static T[] Dense(Tensor t) => t.Offset == 0 ? t.Data<T>() : t.ContiguousSpan<T>().ToArray();

@@ -34,6 +34,21 @@ internal static class ConvolutionOps
         },
         new()
         {
+            Name = "Conv2dInference", Api = ["Tensor.Conv2dInference"], Onnx = OnnxSupport.Export(null, "Conv"),
+            // A convolution, then an evaluation batch norm with the args' constant statistics and affine values (when the
+            // args have them), then ReLU (when "relu"); it records and traces as those ops.
+            Call = One((x, a) => Tensor.Conv2dInference(x[0], x[1], x.Length > 2 ? x[2] : null, P(a, "stride"), P(a, "padding"), P(a, "dilation"),
+                a.Int("groups"), FrozenBatchNormOf(a, x[0].DType), a.Bool("relu"))),
+            Samples =
+            [
+                Sample(Randn(2, 1, 6, 6), Randn(4, 1, 3, 3), Randn(4)).With(InferenceArgs([1, 1], [1, 1], [1, 1], 1, 4, batchNorm: true, relu: true)),
+                Sample(U(3, 4, 7, 5), U(6, 2, 3, 3)).With(InferenceArgs([2, 1], [1, 0], [1, 1], 2, 6, batchNorm: true, relu: false)),
+                Sample(new TransposedLastTwo([1, 2, 5, 4]), U(3, 2, 2, 2), U(3)).With(InferenceArgs([1, 1], [0, 1], [2, 1], 1, 3, batchNorm: false, relu: true)),
+                Sample(Randn(2, 2, 5, 5), Randn(3, 2, 3, 3), Randn(3)).With(InferenceArgs([1, 1], [1, 1], [1, 1], 1, 3, batchNorm: true, relu: true)).Onnx(),
+            ],
+        },
+        new()
+        {
             Name = "MaxPool2d", Api = ["Tensor.MaxPool2d"], GoldenKey = "max_pool2d", Onnx = OnnxSupport.Export("MaxPool2d", "MaxPool"),
             Call = One((x, a) => x[0].MaxPool2d(P(a, "kernel"), P(a, "stride"), P(a, "padding"), P(a, "dilation"), a.Bool("ceil_mode"))),
             Samples =
@@ -85,6 +100,26 @@ internal static class ConvolutionOps
 
     private static OpArgs ConvArgs(int[] stride, int[] padding, int[] dilation, int groups) =>
         Args(("stride", stride), ("padding", padding), ("dilation", dilation), ("groups", groups));
+
+    /// <summary>Convolution args, "relu", and with <paramref name="batchNorm"/> statistics and affine values for <paramref name="channels"/> channels.</summary>
+    private static OpArgs InferenceArgs(int[] stride, int[] padding, int[] dilation, int groups, int channels, bool batchNorm, bool relu)
+    {
+        var args = ConvArgs(stride, padding, dilation, groups);
+        args.Add("relu", relu);
+        if (batchNorm)
+        {
+            var c = Enumerable.Range(0, channels).Select(i => (double)i).ToArray();
+            args.Add("running_mean", TensorArg(c.Select(i => 0.3 * (i % 2 == 0 ? i : -i) - 0.1).ToArray(), channels));
+            args.Add("running_var", TensorArg(c.Select(i => 0.5 + 0.25 * i).ToArray(), channels));
+            args.Add("bn_weight", TensorArg(c.Select(i => 1.5 - 0.4 * i).ToArray(), channels));
+            args.Add("bn_bias", TensorArg(c.Select(i => 0.2 * i - 0.3).ToArray(), channels));
+        }
+        return args;
+    }
+
+    private static FrozenBatchNorm? FrozenBatchNormOf(OpArgs a, DType dtype) => a.Contains("running_mean")
+        ? new FrozenBatchNorm(a.Tensor("running_mean").To(dtype), a.Tensor("running_var").To(dtype), a.Tensor("bn_weight").To(dtype), a.Tensor("bn_bias").To(dtype), 1e-3)
+        : null;
 
     private static OpArgs MaxPool(int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceil) =>
         Args(("kernel", kernel), ("stride", stride), ("padding", padding), ("dilation", dilation), ("ceil_mode", ceil));
