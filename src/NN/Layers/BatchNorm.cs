@@ -84,6 +84,13 @@ public abstract class BatchNorm : Module
         return value;
     }
 
+    /// <summary>
+    /// The running statistics and affine parameters when this layer normalises with them (evaluation mode, or frozen,
+    /// with running statistics tracked), so that it is a fixed per-channel map; null when it uses batch statistics.
+    /// </summary>
+    internal FrozenBatchNorm? Frozen =>
+        (IsTraining && !IsFrozen) || RunningMean is not { } mean || RunningVar is not { } variance ? null : new FrozenBatchNorm(mean, variance, Weight, Bias, Eps);
+
     /// <summary>Checks the rank of the input; the message names the layouts the layer accepts.</summary>
     protected abstract void CheckRank(Tensor input);
 

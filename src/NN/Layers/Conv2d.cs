@@ -90,12 +90,37 @@ public sealed class Conv2d : Module
     /// <inheritdoc />
     protected override Tensor Forward(Tensor input)
     {
-        var weight = Weight;
-        CheckDType(input, weight.DType);
-        var x = SpatialInput.Batched(this, input, InChannels, out bool unbatched);
-        SpatialInput.CheckWindowFits(this, input, x, KernelSize, Padding, Dilation);
-        var y = Functional.Conv2d(x, weight, Bias, Stride, Padding, Dilation, Groups);
+        var x = CheckedBatch(input, out bool unbatched);
+        var y = Functional.Conv2d(x, Weight, Bias, Stride, Padding, Dilation, Groups);
         return unbatched ? y.Squeeze(0) : y;
+    }
+
+    /// <summary>The input as a batch, (N, C, H, W), after the checks whose messages name this layer.</summary>
+    private Tensor CheckedBatch(Tensor input, out bool unbatched)
+    {
+        CheckDType(input, Weight.DType);
+        var x = SpatialInput.Batched(this, input, InChannels, out unbatched);
+        SpatialInput.CheckWindowFits(this, input, x, KernelSize, Padding, Dilation);
+        return x;
+    }
+
+    /// <summary>
+    /// This layer's call on a batched input, followed by the frozen batch norm <paramref name="batchNorm"/> (if given)
+    /// and ReLU (if <paramref name="relu"/>) in one <see cref="Tensor.Conv2dInference"/>: what <see cref="Sequential"/>
+    /// runs for such a block, when nothing traces it. Its result is bit for bit the three modules' one after the other.
+    /// </summary>
+    internal Tensor CallFused(Tensor input, FrozenBatchNorm? batchNorm, bool relu)
+    {
+        ModuleCallStack.Push(this);
+        try
+        {
+            var x = CheckedBatch(input, out _);
+            return Tensor.Conv2dInference(x, Weight, Bias, Stride.ToTuple(), Padding.ToTuple(), Dilation.ToTuple(), Groups, batchNorm, relu);
+        }
+        finally
+        {
+            ModuleCallStack.Pop();
+        }
     }
 
     /// <inheritdoc />

@@ -8,6 +8,12 @@ namespace MiniTorch.NN;
 /// Children are named "0", "1", … in order (or given names), so parameters are named like <c>0.weight</c>; a module
 /// added twice runs twice, as in PyTorch.
 /// </summary>
+/// <remarks>
+/// A Conv2d followed by a BatchNorm2d that normalises with its running statistics (evaluation mode, or frozen), by a
+/// ReLU, or by both, runs as one <see cref="Tensor.Conv2dInference"/> unless the call is traced: the same values bit for
+/// bit, with the batch norm and the ReLU applied to the convolution's output while it is in cache when nothing records
+/// gradients (see <see cref="ConvBlockFusion"/>).
+/// </remarks>
 public sealed class Sequential : Module, IEnumerable<Module>
 {
     /// <summary>Creates a sequence of the given modules, named by position.</summary>
@@ -57,9 +63,16 @@ public sealed class Sequential : Module, IEnumerable<Module>
     protected override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var m in RegisteredChildren())
+        var children = RegisteredChildren();
+        for (int i = 0; i < children.Count; i++)
         {
-            x = m.Call(x);
+            if (children[i] is Conv2d conv && ConvBlockFusion.Match(children, i, x) is { Length: > 1 } block)
+            {
+                x = conv.CallFused(x, block.BatchNorm, block.Relu);
+                i += block.Length - 1;
+                continue;
+            }
+            x = children[i].Call(x);
         }
         return x;
     }
