@@ -36,13 +36,13 @@ internal sealed class ConvJob<T> : IParallelWork
     /// Sets the operands: for Forward a = x, b = w; for InputGrad a = gy, b = w; for WeightGrad a = x, b = gy, and
     /// <paramref name="biasGrad"/> (O elements from 0, or null) receives the bias gradient. The output is contiguous from index 0.
     /// </summary>
-    public void Set(ConvMode mode, ConvGeometry g, T[] a, int aOffset, T[] b, int bOffset, T[]? bias, int biasOffset, T[] output, T[]? biasGrad = null)
+    /// <remarks><paramref name="epilogue"/> is what the forward applies to each part's output after its product.</remarks>
+    public void Set(ConvMode mode, ConvGeometry g, T[] a, int aOffset, T[] b, int bOffset, T[]? bias, int biasOffset, T[] output, T[]? biasGrad = null,
+        ConvEpilogue<T> epilogue = default)
     {
         (_mode, _g, _a, _aOffset, _b, _bOffset, _bias, _biasOffset, _output, _biasGrad) = (mode, g, a, aOffset, b, bOffset, bias, biasOffset, output, biasGrad);
+        _epilogue = epilogue;
     }
-
-    /// <summary>What the forward applies to each part's output after its product (<see cref="Run"/> clears it).</summary>
-    public void SetEpilogue(ConvEpilogue<T> epilogue) => _epilogue = epilogue;
 
     /// <summary>Runs the product over the whole batch and clears the job.</summary>
     public void Run()

@@ -32,8 +32,7 @@ internal static class ConvKernel
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var job = ConvJob<T>.ForThisThread;
-        job.Set(ConvMode.Forward, g, x, xOffset, w, wOffset, bias, biasOffset, y);
-        job.SetEpilogue(epilogue);
+        job.Set(ConvMode.Forward, g, x, xOffset, w, wOffset, bias, biasOffset, y, epilogue: epilogue);
         job.Run();
     }
 

@@ -85,10 +85,11 @@ public abstract class BatchNorm : Module
     }
 
     /// <summary>
-    /// The running statistics and affine parameters when this layer normalises with them (evaluation mode, or frozen,
-    /// with running statistics tracked), so that it is a fixed per-channel map; null when it uses batch statistics.
+    /// This layer as a fixed per-channel map, its running statistics and affine parameters, when it normalises with
+    /// them and updates nothing (evaluation mode, or frozen, with running statistics tracked); null when it would use
+    /// batch statistics. Not the same as <see cref="Module.IsFrozen"/>: a layer in evaluation mode has one too.
     /// </summary>
-    internal FrozenBatchNorm? Frozen =>
+    internal FrozenBatchNorm? FixedNormalization =>
         (IsTraining && !IsFrozen) || RunningMean is not { } mean || RunningVar is not { } variance ? null : new FrozenBatchNorm(mean, variance, Weight, Bias, Eps);
 
     /// <summary>Checks the rank of the input; the message names the layouts the layer accepts.</summary>

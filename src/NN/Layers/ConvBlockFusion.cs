@@ -3,10 +3,11 @@ namespace MiniTorch.NN;
 /// <summary>
 /// Which children of a <see cref="Sequential"/> from a <see cref="Conv2d"/> on run as one
 /// <see cref="Tensor.Conv2dInference"/>: the convolution, then a <see cref="BatchNorm2d"/> that normalises with its
-/// running statistics, then a <see cref="Relu"/>, each of the last two optional. What the fused call computes is, bit
-/// for bit, what the modules compute one after the other, so the match only has to make sure that the modules would
-/// run those ops and nothing else: the batch norm accepts the convolution's output (a 4-D input, its channel count and
-/// dtype) and does not update statistics, and nothing traces the call (a trace names each module's ops by its path).
+/// running statistics, then a <see cref="Relu"/>, each of the last two optional. The fused call computes, bit for bit,
+/// what the modules compute one after the other, but it skips the modules' own calls (their checks, their place on the
+/// call stack that error messages and anomaly traces name), so a block is matched only when those calls could not have
+/// done anything else: the batch norm would accept the convolution's output (4-D, its channel count and dtype, vectors
+/// of its width) and update nothing, and nothing records, so the call is the single kernel and never the three ops.
 /// </summary>
 internal static class ConvBlockFusion
 {
@@ -17,19 +18,34 @@ internal static class ConvBlockFusion
     public static Block Match(List<Module> children, int start, Tensor x)
     {
         var conv = (Conv2d)children[start];
-        if (Tracing.IsActive || x.Rank != 4)
+        var weight = conv.Weight;
+        if (x.Rank != 4 || x.DType is not (DType.Float32 or DType.Float64) || x.DType != weight.DType || weight.Rank != 4
+            || Records(x, weight, conv.Bias))
         {
             return new Block(1, null, false);
         }
         int next = start + 1;
         FrozenBatchNorm? batchNorm = null;
-        if (next < children.Count && children[next] is BatchNorm2d bn && bn.NumFeatures == conv.OutChannels
-            && bn.Frozen is { } frozen && frozen.RunningMean.DType == conv.Weight.DType && (frozen.Weight?.DType ?? conv.Weight.DType) == conv.Weight.DType)
+        if (next < children.Count && children[next] is BatchNorm2d bn && bn.FixedNormalization is { } fixedNormalization
+            && bn.NumFeatures == weight.Size(0) && Fits(fixedNormalization, bn.NumFeatures, weight.DType))
         {
-            batchNorm = frozen;
+            batchNorm = fixedNormalization;
             next++;
         }
         bool relu = next < children.Count && children[next] is Relu;
         return new Block(next - start + (relu ? 1 : 0), batchNorm, relu);
+    }
+
+    /// <summary>Whether a call on these tensors would be recorded: a trace, a forward-mode tangent, or a gradient wanted.</summary>
+    private static bool Records(Tensor x, Tensor weight, Tensor? bias) =>
+        Tracing.IsActive || ForwardAD.IsActive
+        || (Autograd.IsGradEnabled && (x.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true));
+
+    /// <summary>Whether every vector of the batch norm is [channels] of <paramref name="dtype"/>, contiguous, and needs no gradient.</summary>
+    private static bool Fits(FrozenBatchNorm bn, int channels, DType dtype)
+    {
+        return Fits(bn.RunningMean) && Fits(bn.RunningVar) && (bn.Weight is null || Fits(bn.Weight)) && (bn.Bias is null || Fits(bn.Bias));
+
+        bool Fits(Tensor t) => t.Rank == 1 && t.Size(0) == channels && t.DType == dtype && t.IsContiguous && !(Autograd.IsGradEnabled && t.RequiresGrad);
     }
 }

@@ -9,10 +9,10 @@ namespace MiniTorch.NN;
 /// added twice runs twice, as in PyTorch.
 /// </summary>
 /// <remarks>
-/// A Conv2d followed by a BatchNorm2d that normalises with its running statistics (evaluation mode, or frozen), by a
-/// ReLU, or by both, runs as one <see cref="Tensor.Conv2dInference"/> unless the call is traced: the same values bit for
-/// bit, with the batch norm and the ReLU applied to the convolution's output while it is in cache when nothing records
-/// gradients (see <see cref="ConvBlockFusion"/>).
+/// When nothing records (no gradient wanted, no forward-mode tangent, no trace), a Conv2d followed by a BatchNorm2d
+/// that normalises with its running statistics (evaluation mode, or frozen), by a ReLU, or by both, runs as one
+/// <see cref="Tensor.Conv2dInference"/>: the same values bit for bit, with the batch norm and the ReLU applied to the
+/// convolution's output while it is in cache.
 /// </remarks>
 public sealed class Sequential : Module, IEnumerable<Module>
 {

@@ -23,7 +23,7 @@ public class ConvInferenceTests
         { 5, 4, 8, 8, 6, 3, 1, 2 },      // two groups
         { 4, 6, 6, 6, 6, 3, 1, 6 },      // depthwise
         { 5, 4, 8, 8, 6, 1, 1, 1 },      // 1×1: the input is the column matrix
-        { 40, 3, 7, 7, 5, 3, 1, 1 },     // 49 positions, split by sample over threads
+        { 41, 8, 7, 7, 16, 3, 1, 1 },    // 49 positions: the per-sample products, split by sample over threads
         { 1, 2, 8, 8, 3, 3, 1, 1 },      // one sample
     };
 
@@ -54,6 +54,9 @@ public class ConvInferenceTests
                             Tensor fused, composite;
                             using (Autograd.NoGrad())
                             {
+                                // Every variant takes the one kernel but the promoted statistics of a float32 input.
+                                bool promoted = batchNorm is not null && batchNorm.RunningMean.DType != dtype;
+                                Assert.Equal(!promoted, Tensor.FusesConvEpilogue(x, weight, convBias, batchNorm));
                                 fused = Tensor.Conv2dInference(x, weight, convBias, padding: (kernel / 2, kernel / 2), stride: (stride, stride), groups: groups,
                                     batchNorm: batchNorm, relu: relu);
                             }
@@ -133,14 +136,86 @@ public class ConvInferenceTests
     }
 
     [Theory]
-    [InlineData(4, 5, "BatchNorm: expected runningMean of shape [3] (one value per channel of the input [2, 3, 6, 6]), got [4]")]
+    [InlineData(4, 3, "BatchNorm: expected runningMean of shape [3] (one value per channel of the input [2, 3, 6, 6]), got [4]")]
     [InlineData(3, 2, "BatchNorm: expected runningVar of shape [3] (one value per channel of the input [2, 3, 6, 6]), got [2]")]
     public void BatchNormVectorsOfAnotherSizeAreRefusedAsBatchNormRefusesThem(int meanSize, int varSize, string message)
     {
         var x = Tensor.Zeros([2, 2, 6, 6]);
-        var bn = new FrozenBatchNorm(Tensor.Zeros([meanSize]), Tensor.Ones([varSize == 5 ? 3 : varSize]));
-        var ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2dInference(x, Tensor.Zeros([3, 2, 3, 3]), padding: (1, 1), batchNorm: bn));
-        Assert.Contains(message, ex.Message);
+        var bn = new FrozenBatchNorm(Tensor.Zeros([meanSize]), Tensor.Ones([varSize]));
+        foreach (bool noGrad in new[] { true, false })
+        {
+            using (Autograd.SetGradEnabled(!noGrad))
+            {
+                var ex = Assert.Throws<ArgumentException>(() => Tensor.Conv2dInference(x, Tensor.Zeros([3, 2, 3, 3]).SetRequiresGrad(!noGrad), padding: (1, 1), batchNorm: bn));
+                Assert.Contains(message, ex.Message);
+            }
+        }
+    }
+
+    [Fact]
+    public void NothingFusesWhileSomethingRecords()
+    {
+        var x = Tensor.Randn([2, 2, 4, 4], generator: new Generator(6));
+        var w = Tensor.Randn([3, 2, 3, 3], generator: new Generator(7));
+        var bn = new FrozenBatchNorm(Tensor.Zeros([3]), Tensor.Ones([3]));
+        Assert.True(Tensor.FusesConvEpilogue(x, w, null, bn));
+        Assert.False(Tensor.FusesConvEpilogue(x, w.Detach().SetRequiresGrad(), null, bn));
+        Assert.False(Tensor.FusesConvEpilogue(x, w, null, new FrozenBatchNorm(Tensor.Zeros([3]), Tensor.Ones([3]).SetRequiresGrad())));
+        Assert.False(Tensor.FusesConvEpilogue(x.Transpose(2, 3).Unsqueeze(0), w, null, bn)); // not batched 4-D
+        Assert.False(Tensor.FusesConvEpilogue(x, w, null, new FrozenBatchNorm(Tensor.Zeros([3, 2]).Select(1, 0), Tensor.Ones([3]))));
+        using (Autograd.NoGrad())
+        {
+            Assert.True(Tensor.FusesConvEpilogue(x, w.Detach().SetRequiresGrad(), null, bn));
+            using (var trace = Tracing.Start([x]))
+            {
+                Assert.False(Tensor.FusesConvEpilogue(x, w, null, bn));
+            }
+            using (ForwardAD.Enter())
+            {
+                Assert.False(Tensor.FusesConvEpilogue(x, w, null, bn));
+            }
+        }
+    }
+
+    [Fact]
+    public void ANegativeZeroFromTheBatchNormIsWhatReluMakesOfIt()
+    {
+        // A zero convolution gives +0; a batch norm of weight −1 and no bias turns it into −0, which ReLU maps to +0.
+        var x = Tensor.Randn([3, 2, 4, 4], generator: new Generator(8));
+        var w = Tensor.Zeros([4, 2, 3, 3]);
+        var bn = new FrozenBatchNorm(Tensor.Zeros([4]), Tensor.Ones([4]), Tensor.Full([4], -1.0));
+        foreach (bool relu in new[] { false, true })
+        {
+            Tensor fused;
+            using (Autograd.NoGrad())
+            {
+                fused = Tensor.Conv2dInference(x, w, null, padding: (1, 1), batchNorm: bn, relu: relu);
+            }
+            var composite = Composite(x.Detach().SetRequiresGrad(), w, null, 3, 1, 1, bn, relu);
+            AssertSameBits(composite, fused, $"relu {relu}");
+            Assert.Equal(!relu, double.IsNegative(fused.ToDoubleArray()[0]));
+        }
+    }
+
+    [Fact]
+    public void UnbatchedEmptyAndNonContiguousInputsAreThoseOfTheThreeOps()
+    {
+        var gen = new Generator(9);
+        var w = Tensor.Randn([3, 2, 3, 3], generator: gen);
+        var bn = Statistics(gen, 3, DType.Float32, affineWeight: true, affineBias: true);
+        // (C, H, W) is a batch of one: the batch norm normalises the output channels, not its rows.
+        var unbatched = Tensor.Randn([2, 3, 3], generator: gen);
+        var expected = Composite(unbatched.Unsqueeze(0).SetRequiresGrad(), w, null, 3, 1, 1, bn, relu: true).Squeeze(0);
+        using (Autograd.NoGrad())
+        {
+            AssertSameBits(expected, Tensor.Conv2dInference(unbatched, w, padding: (1, 1), batchNorm: bn, relu: true), "unbatched");
+            var empty = Tensor.Conv2dInference(Tensor.Zeros([0, 2, 5, 5]), w, padding: (1, 1), batchNorm: bn, relu: true);
+            Assert.Equal([0, 3, 5, 5], empty.Shape.ToArray());
+            var strided = Tensor.Randn([2, 2, 7, 6], generator: gen).Transpose(2, 3);
+            Assert.False(strided.IsContiguous);
+            AssertSameBits(Composite(strided.Detach().SetRequiresGrad(), w, null, 3, 1, 1, bn, relu: true),
+                Tensor.Conv2dInference(strided, w, padding: (1, 1), batchNorm: bn, relu: true), "transposed input");
+        }
     }
 
     [Fact]
@@ -163,7 +238,8 @@ public class ConvInferenceTests
         yield return (bias, Statistics(gen, o, dtype, affineWeight: true, affineBias: false), true);
         yield return (null, Statistics(gen, o, dtype, affineWeight: false, affineBias: true), true);
         yield return (bias, Statistics(gen, o, dtype, affineWeight: false, affineBias: false), false);
-        // Statistics of another dtype: promoted by the composite, so the three ops run (and agree with themselves).
+        // A float64 mean: with a float32 input the composite promotes, so the three ops run (and agree with themselves);
+        // with a float64 input nothing promotes and the one kernel runs.
         yield return (bias, new FrozenBatchNorm(bn.RunningMean.To(DType.Float64), bn.RunningVar, bn.Weight, bn.Bias, 1e-3), true);
     }
 

@@ -117,6 +117,69 @@ public class SequentialConvFusionTests
         Assert.Contains("The input has 3 channels; NumFeatures is 4.", ex.Message);
     }
 
+    [Fact]
+    public void TheBlocksAreMatchedOnlyWhenTheOneKernelRuns()
+    {
+        var (model, x) = DigitsCnn(6);
+        var children = model.ToList();
+        var h = Tensor.Randn([37, 16, 4, 4], generator: new Generator(7));
+        var z = Tensor.Randn([37, 32, 2, 2], generator: new Generator(8));
+        model.Eval();
+        using (Autograd.NoGrad())
+        {
+            Assert.Equal(3, ConvBlockFusion.Match(children, 0, x).Length);   // Conv2d, BatchNorm2d, ReLU
+            Assert.Equal(2, ConvBlockFusion.Match(children, 4, h).Length);   // Conv2d, ReLU
+            Assert.Equal(2, ConvBlockFusion.Match(children, 7, z).Length);   // Conv2d, BatchNorm2d (then a Sigmoid)
+            Assert.Equal(1, ConvBlockFusion.Match(children, 0, x.Squeeze(1)).Length); // unbatched (C, H, W)
+            Assert.Equal(1, ConvBlockFusion.Match(children, 0, x.To(DType.Float64)).Length);
+        }
+        // The parameters require grad: with grad enabled the modules run, and record, one by one.
+        Assert.Equal(1, ConvBlockFusion.Match(children, 0, x).Length);
+        model.Train();
+        using (Autograd.NoGrad())
+        {
+            // Batch statistics: the batch norm runs as itself, so the convolution has no ReLU after it either.
+            Assert.Equal(1, ConvBlockFusion.Match(children, 0, x).Length);
+            model[1].Freeze();
+            Assert.Equal(3, ConvBlockFusion.Match(children, 0, x).Length);
+        }
+    }
+
+    [Fact]
+    public void AConvolutionWhoseWeightHasOtherChannelsFailsInTheBatchNorm()
+    {
+        // The weight's out channels, not the layer's recorded OutChannels, decide what the batch norm receives.
+        var g = new Generator(9);
+        var conv = new Conv2d(2, 3, 3, padding: 1, bias: false, generator: g);
+        conv.SetParameter("weight", new Parameter(Tensor.Randn([4, 2, 3, 3], generator: g)));
+        var model = new Sequential(conv, new BatchNorm2d(3), new Relu());
+        model.Eval();
+        using (Autograd.NoGrad())
+        {
+            var ex = Assert.Throws<ModuleInputException>(() => model.Call(Tensor.Randn([2, 2, 5, 5], generator: g)));
+            Assert.Contains("The input has 4 channels; NumFeatures is 3.", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void ABatchNormVectorOfAnotherWidthFailsAsItWouldAlone()
+    {
+        var g = new Generator(10);
+        var bn = new BatchNorm2d(3);
+        bn.SetBuffer("running_mean", Tensor.Zeros([5]));
+        var model = new Sequential(new Conv2d(2, 3, 3, padding: 1, generator: g), bn, new Relu());
+        model.Eval();
+        var x = Tensor.Randn([2, 2, 5, 5], generator: g);
+        using (Autograd.NoGrad())
+        {
+            var expected = Assert.ThrowsAny<Exception>(() => bn.Call(model[0].Call(x)));
+            var actual = Assert.ThrowsAny<Exception>(() => model.Call(x));
+            Assert.Equal(expected.GetType(), actual.GetType());
+            Assert.Equal(expected.Message, actual.Message);
+            Assert.Contains("expected runningMean of shape [3] for an input with 3 channels, got [5]", actual.Message);
+        }
+    }
+
     private static void AssertSameBits(Tensor expected, Tensor actual)
     {
         Assert.Equal(expected.Shape.ToArray(), actual.Shape.ToArray());
