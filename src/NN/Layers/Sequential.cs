@@ -12,7 +12,9 @@ namespace MiniTorch.NN;
 /// When nothing records (no gradient wanted, no forward-mode tangent, no trace), a Conv2d followed by a BatchNorm2d
 /// that normalises with its running statistics (evaluation mode, or frozen), by a ReLU, or by both, runs as one
 /// <see cref="Tensor.Conv2dInference"/>: the same values bit for bit, with the batch norm and the ReLU applied to the
-/// convolution's output while it is in cache.
+/// convolution's output while it is in cache. And under <see cref="Autograd.NoGrad"/>, an activation passed from one
+/// built-in layer to another is given back to the buffer pool as soon as the second has run, as PyTorch's reference
+/// counting frees it, so an inference loop reuses warm memory without a <see cref="TensorScope"/>.
 /// </remarks>
 public sealed class Sequential : Module, IEnumerable<Module>
 {
@@ -63,16 +65,27 @@ public sealed class Sequential : Module, IEnumerable<Module>
     protected override Tensor Forward(Tensor input)
     {
         var x = input;
+        Module? producer = null; // the child that made x; null while x is the input
         var children = RegisteredChildren();
         for (int i = 0; i < children.Count; i++)
         {
-            if (children[i] is Conv2d conv && ConvBlockFusion.Match(children, i, x) is { Length: > 1 } block)
+            var consumer = children[i];
+            Tensor y;
+            if (consumer is Conv2d conv && ConvBlockFusion.Match(children, i, x) is { Length: > 1 } block)
             {
-                x = conv.CallFused(x, block.BatchNorm, block.Relu);
+                y = conv.CallFused(x, block.BatchNorm, block.Relu);
                 i += block.Length - 1;
-                continue;
             }
-            x = children[i].Call(x);
+            else
+            {
+                y = consumer.Call(x);
+            }
+            if (producer is not null)
+            {
+                ActivationRelease.AfterConsumed(x, y, input, producer, consumer);
+            }
+            producer = children[i];
+            x = y;
         }
         return x;
     }

@@ -1,0 +1,125 @@
+namespace MiniTorch.NN.Tests.Layers;
+
+/// <summary>
+/// <see cref="Sequential"/> gives an activation passed between two built-in layers back to the pool once consumed,
+/// under no-grad only, and never one that user code could still read: the Sequential's input, what a user module made
+/// or was given, anything a graph, trace or tangent holds.
+/// </summary>
+public class ActivationReleaseTests
+{
+    /// <summary>A user module that keeps what it is given, as user code may.</summary>
+    private sealed class Keep : Module
+    {
+        public Tensor? Seen { get; private set; }
+
+        protected override Tensor Forward(Tensor input)
+        {
+            Seen = input;
+            return input * 2;
+        }
+    }
+
+    private static Sequential Mlp(int seed) => new(
+        new Linear(6, 8, generator: new Generator(seed)), new Relu(), new Linear(8, 8, generator: new Generator(seed + 1)), new Tanh(),
+        new Dropout(0.5), new Flatten(), new Linear(8, 3, generator: new Generator(seed + 2)));
+
+    [Fact]
+    public void UnderNoGradTheIntermediatesAreGivenBackAndTheOutputIsTheModulesOne()
+    {
+        var model = Mlp(1);
+        model.Eval();
+        var x = Tensor.Randn([5, 6], generator: new Generator(4));
+        int chainOwned, sequentialOwned;
+        Tensor expected, actual;
+        using (Autograd.NoGrad())
+        {
+            using (var scope = TensorScope.Enter())
+            {
+                expected = model.Aggregate(x, (t, m) => m.Call(t)).MoveToOuterScope();
+                chainOwned = scope.OwnedCount;
+            }
+            using (var scope = TensorScope.Enter())
+            {
+                actual = model.Call(x).MoveToOuterScope();
+                sequentialOwned = scope.OwnedCount;
+            }
+        }
+        Check.Close(expected, actual, 0, 0);
+        Assert.False(x.IsDisposed);
+        // Seven children make six activations between them; Dropout in eval returns its input itself, so five
+        // distinct tensors, each released once its consumer has run.
+        Assert.Equal(5, chainOwned - sequentialOwned);
+    }
+
+    [Fact]
+    public void WithGradientsNothingIsReleased()
+    {
+        var model = Mlp(2);
+        var x = Tensor.Randn([5, 6], generator: new Generator(5));
+        int chainOwned, sequentialOwned;
+        using (var scope = TensorScope.Enter())
+        {
+            model.Aggregate(x, (t, m) => m.Call(t));
+            chainOwned = scope.OwnedCount;
+        }
+        using (var scope = TensorScope.Enter())
+        {
+            var y = model.Call(x);
+            sequentialOwned = scope.OwnedCount;
+            y.Sum().Backward(); // the graph's saved activations are all still readable
+        }
+        Assert.Equal(chainOwned, sequentialOwned);
+        Assert.NotNull(((Linear)model[0]).Weight.Grad);
+    }
+
+    [Fact]
+    public void WhatAUserModuleIsGivenOrMakesIsKept()
+    {
+        var first = new Keep();
+        var last = new Keep();
+        var model = new Sequential(first, new Relu(), new Linear(4, 4, generator: new Generator(3)), last);
+        var x = Tensor.Randn([2, 4], generator: new Generator(6));
+        using (Autograd.NoGrad())
+        {
+            var y = model.Call(x);
+            Check.Close(last.Seen! * 2, y, 0, 0); // the Linear's output, given to a user module, is readable
+            Assert.False(first.Seen!.IsDisposed);
+        }
+    }
+
+    [Fact]
+    public void TheRuleReleasesOnlyBetweenBuiltInLayersWithNothingRecording()
+    {
+        var (relu, linear, keep) = (new Relu(), new Linear(2, 2), new Keep());
+        var input = Tensor.Randn([2, 2], generator: new Generator(7));
+        using (Autograd.NoGrad())
+        {
+            Assert.True(Release(relu, linear));
+            Assert.False(Release(keep, linear));
+            Assert.False(Release(relu, keep));
+            Assert.False(Release(new Sequential(relu, keep), linear));
+            Assert.True(Release(new Sequential(relu, new Sequential(linear)), linear));
+            var t = input.Relu();
+            Assert.False(ActivationRelease.AfterConsumed(input, t, input, relu, linear)); // the Sequential's input
+            Assert.False(ActivationRelease.AfterConsumed(t, t, input, relu, linear));     // returned as it was
+            Assert.False(t.IsDisposed);
+            using (Tracing.Start([input]))
+            {
+                Assert.False(Release(relu, linear));
+            }
+            using (ForwardAD.Enter())
+            {
+                Assert.False(Release(relu, linear));
+            }
+        }
+        Assert.False(Release(relu, linear)); // gradients on
+
+        bool Release(Module producer, Module consumer)
+        {
+            var consumed = input.Relu();
+            bool released = ActivationRelease.AfterConsumed(consumed, consumed + 1, input, producer, consumer);
+            Assert.Equal(released, consumed.IsDisposed);
+            return released;
+        }
+    }
+}
