@@ -19,7 +19,12 @@ public static partial class Functional
             throw new ArgumentException($"Linear: expected bias of shape [{weight.Size(0)}] for a weight of shape {Format(weight.Shape)}, got {Format(bias.Shape)}.");
         }
         var output = Tensor.Matmul(input, weight.T);
-        output = bias is null ? output : output + bias;
+        if (bias is not null)
+        {
+            // With nothing to record, the product is this call's own tensor: adding the bias into it is the same sum
+            // bit for bit, without a second output (an inference loop's allocations and a pass's worth of writes).
+            output = AddsBiasInPlace(output, input, weight, bias) ? output.AddInPlace(bias) : output + bias;
+        }
         if (Tracing.IsActive)
         {
             // One op, so an exporter can emit Gemm (with the weight transposed in the op, not as a separate node).
@@ -27,4 +32,8 @@ public static partial class Functional
         }
         return output;
     }
+
+    private static bool AddsBiasInPlace(Tensor product, Tensor input, Tensor weight, Tensor bias) =>
+        !Tracing.IsActive && !ForwardAD.IsActive && product.IsContiguous && product.DType == bias.DType
+        && !(Autograd.IsGradEnabled && (input.RequiresGrad || weight.RequiresGrad || bias.RequiresGrad));
 }

@@ -75,4 +75,33 @@ public class LinearTests
         Assert.StartsWith("Linear: expected input of shape [*, 3], got [2]", alone.Message);
         Assert.Equal("Linear(in_features=784, out_features=128, bias=True)", model.GetSubmodule("backbone.0").ToString());
     }
+
+    [Theory]
+    [InlineData(new[] { 7, 5 }, DType.Float32)]
+    [InlineData(new[] { 2, 3, 5 }, DType.Float64)]
+    [InlineData(new[] { 5 }, DType.Float32)]
+    [InlineData(new[] { 7, 5 }, null)] // a float64 bias on float32 data: promoted, never added in place
+    public void WithNothingToRecordTheBiasIsAddedInPlaceToTheSameBits(int[] shape, DType? biasDType)
+    {
+        var g = new Generator(12);
+        var dtype = biasDType ?? DType.Float32;
+        var x = Tensor.Randn(shape, generator: g).To(dtype);
+        var w = Tensor.Randn([4, 5], generator: g).To(dtype);
+        var b = Tensor.Randn([4], generator: g).To(biasDType ?? DType.Float64);
+        var recorded = Functional.Linear(x, w.Detach().SetRequiresGrad(), b);
+        Assert.NotNull(recorded.GradFn);
+        Tensor inPlace;
+        using (Autograd.NoGrad())
+        {
+            inPlace = Functional.Linear(x, w, b);
+        }
+        Assert.Equal(recorded.DType, inPlace.DType);
+        Assert.Equal(recorded.Shape.ToArray(), inPlace.Shape.ToArray());
+        var (expected, actual) = (recorded.ToDoubleArray(), inPlace.ToDoubleArray());
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(actual[i]));
+        }
+        Assert.Equal(0, b.Version); // the bias itself is never written
+    }
 }
