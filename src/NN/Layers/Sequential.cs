@@ -84,7 +84,12 @@ public sealed class Sequential : Module, IEnumerable<Module>
             {
                 ActivationRelease.AfterConsumed(x, y, input, producer, consumer);
             }
-            producer = children[i];
+            // A built-in layer that passed its input through (Identity, Dropout in eval) made nothing: the tensor is
+            // still the earlier producer's, which may be a user module that keeps it, or the Sequential's input.
+            if (!ReferenceEquals(y, x) || !ActivationRelease.KeepsNoTensors(children[i]))
+            {
+                producer = children[i];
+            }
             x = y;
         }
         return x;

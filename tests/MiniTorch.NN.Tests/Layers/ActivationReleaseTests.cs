@@ -87,6 +87,44 @@ public class ActivationReleaseTests
         }
     }
 
+    /// <summary>A user module that returns one of its parameters.</summary>
+    private sealed class Constant : Module
+    {
+        public Constant() => RegisterParameter("value", new Parameter(Tensor.Ones([2, 4])));
+
+        public Tensor Value => GetParameter("value")!;
+
+        protected override Tensor Forward(Tensor input) => Value;
+    }
+
+    [Fact]
+    public void APassThroughLayerDoesNotMakeAUserModulesTensorReleasable()
+    {
+        // Identity, Dropout in eval and an empty Sequential return their input: the tensor still belongs to the user
+        // module before them, which may keep it (a parameter, a captured feature map).
+        var x = Tensor.Randn([2, 4], generator: new Generator(9));
+        foreach (var passThrough in new Module[] { new Identity(), new Dropout(0.3), new Sequential() })
+        {
+            passThrough.Eval();
+            var constant = new Constant();
+            var model = new Sequential(constant, passThrough, new Linear(4, 3, generator: new Generator(10)));
+            using (Autograd.NoGrad())
+            {
+                var first = model.Call(x);
+                Check.Close(first, model.Call(x), 0, 0); // the parameter is still readable on the second call
+            }
+            Assert.False(constant.Value.IsDisposed);
+
+            var keep = new Keep();
+            var captured = new Sequential(new Linear(4, 4, generator: new Generator(11)), keep, passThrough, new Relu());
+            using (Autograd.NoGrad())
+            {
+                var y = captured.Call(x);
+                Check.Close(keep.Seen!.Relu() * 2, y, 0, 0);
+            }
+        }
+    }
+
     [Fact]
     public void TheRuleReleasesOnlyBetweenBuiltInLayersWithNothingRecording()
     {

@@ -103,5 +103,6 @@ public class LinearTests
             Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(actual[i]));
         }
         Assert.Equal(0, b.Version); // the bias itself is never written
+        Assert.Equal(biasDType is null ? 0 : 1, inPlace.Version); // added into the product, unless promoted
     }
 }
