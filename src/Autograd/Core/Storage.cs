@@ -132,10 +132,7 @@ internal sealed class Storage<T> : Storage where T : unmanaged
     protected override void ReturnArray()
     {
         // Revoke the tracker's lease first: the array goes back once, here, never again when the storage dies.
-        if (Lease?.Take() is not null)
-        {
-            StorageReclaimer.ReturnedEarly(ByteLength);
-        }
+        Lease?.ReturnEarly();
         var data = Data;
         Data = [];
         BufferPool.Return(data);

@@ -3,12 +3,26 @@ using System.Runtime.InteropServices;
 namespace MiniTorch;
 
 /// <summary>The tracker's claim on a pooled array: taken once, either by the storage's own release or by the tracker.</summary>
-internal sealed class ReuseLease(Array array)
+internal sealed class ReuseLease(Array array, StorageReclaimer.Tracker owner, long bytes)
 {
     private Array? _array = array;
 
     /// <summary>The array, the first time only; null once taken.</summary>
     public Array? Take() => Interlocked.Exchange(ref _array, null);
+
+    /// <summary>
+    /// The storage gives its array back itself (its last view disposed): the tracker that leased it, on whichever thread
+    /// it lives, no longer counts its bytes. Returns whether the lease was still held.
+    /// </summary>
+    public bool ReturnEarly()
+    {
+        if (Take() is null)
+        {
+            return false;
+        }
+        owner.ReturnedEarly(bytes);
+        return true;
+    }
 }
 
 /// <summary>
@@ -36,12 +50,8 @@ internal static class StorageReclaimer
         }
     }
 
-    /// <summary>
-    /// A tracked array went back to the pool without a collection (released by the backward pass or at ZeroGrad, or
-    /// its last view disposed): it no longer counts toward this thread's next forced collection, which exists only
-    /// to find arrays nothing gives back.
-    /// </summary>
-    public static void ReturnedEarly(long bytes) => t_tracker?.ReturnedEarly(bytes);
+    /// <summary>The bytes this thread's tracker counts toward its cap: tracked arrays not yet given back (for tests).</summary>
+    internal static long TrackedBytesOnThisThread => t_tracker?.TrackedBytes ?? 0;
 
     /// <summary>Marks the start of a backward pass on this thread (passes may nest).</summary>
     public static void EnterBackward() => t_backwardDepth++;
@@ -78,35 +88,51 @@ internal static class StorageReclaimer
 
     private readonly record struct Entry(GCHandle Storage, ReuseLease Lease, long Bytes);
 
-    private sealed class Tracker
+    /// <summary>One thread's tracked arrays. Its byte counts also fall from other threads, when a storage it leased gives its array back there.</summary>
+    internal sealed class Tracker
     {
         private readonly List<Entry> _entries = [];
         private long _trackedBytes;
         private long _bytesSinceCollect;
         private int _collectionsSeen = -1;
 
+        public long TrackedBytes => Interlocked.Read(ref _trackedBytes);
+
         public void Add(Storage storage, Array array, long bytes)
         {
-            if (_trackedBytes + bytes > MaxTrackedBytes)
+            if (Interlocked.Read(ref _trackedBytes) + bytes > MaxTrackedBytes)
             {
                 return;
             }
-            var lease = new ReuseLease(array);
+            var lease = new ReuseLease(array, this, bytes);
             storage.Lease = lease;
             _entries.Add(new Entry(GCHandle.Alloc(storage, GCHandleType.Weak), lease, bytes));
-            _trackedBytes += bytes;
-            _bytesSinceCollect += bytes;
+            Interlocked.Add(ref _trackedBytes, bytes);
+            Interlocked.Add(ref _bytesSinceCollect, bytes);
         }
 
-        public void ReturnedEarly(long bytes) => _bytesSinceCollect = Math.Max(0, _bytesSinceCollect - bytes);
+        /// <summary>
+        /// A tracked array went back to the pool without a collection (released by the backward pass or at ZeroGrad, or
+        /// its last view disposed): it no longer counts toward the cap on tracked bytes, nor toward the next forced
+        /// collection, which exists only to find arrays nothing gives back. Its entry stays until its storage dies.
+        /// </summary>
+        public void ReturnedEarly(long bytes)
+        {
+            Interlocked.Add(ref _trackedBytes, -bytes);
+            long seen = Interlocked.Read(ref _bytesSinceCollect);
+            while (Interlocked.CompareExchange(ref _bytesSinceCollect, Math.Max(0, seen - bytes), seen) is var found && found != seen)
+            {
+                seen = found;
+            }
+        }
 
         public void Reclaim()
         {
-            if (_bytesSinceCollect >= MemoryReuse.CollectThresholdBytes && _entries.Count > 0)
+            if (Interlocked.Read(ref _bytesSinceCollect) >= MemoryReuse.CollectThresholdBytes && _entries.Count > 0)
             {
                 // Young generations only: the step's storages are there, and a gen-2 collection is what this avoids.
                 GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
-                _bytesSinceCollect = 0;
+                Interlocked.Exchange(ref _bytesSinceCollect, 0);
             }
             int collections = GC.CollectionCount(0);
             if (collections == _collectionsSeen)
@@ -125,9 +151,14 @@ internal static class StorageReclaimer
                     continue;
                 }
                 e.Storage.Free();
-                _trackedBytes -= e.Bytes;
-                // Null when the storage gave its array back itself (the last view disposed, e.g. by a TensorScope).
-                switch (e.Lease.Take())
+                // Null when the storage gave its array back itself (the last view disposed, e.g. by a TensorScope),
+                // which took its bytes off the count then.
+                var array = e.Lease.Take();
+                if (array is not null)
+                {
+                    Interlocked.Add(ref _trackedBytes, -e.Bytes);
+                }
+                switch (array)
                 {
                     case float[] f:
                         BufferPool.Return(f);

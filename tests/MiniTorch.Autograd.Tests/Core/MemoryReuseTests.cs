@@ -31,6 +31,38 @@ public partial class MemoryReuseTests
     }
 
     [Fact]
+    public void AnArrayGivenBackByItsStorage_NoLongerCountsTowardTheTrackerCap_OnWhicheverThreadItIsDisposed()
+    {
+        // Without collections (an inference loop whose activations are disposed as they are consumed), the cap on
+        // tracked bytes must see only the arrays still out: each early return takes its bytes off the tracker that
+        // leased it, also from another thread.
+        using var settings = new Settings(reuse: true, thresholdBytes: long.MaxValue);
+        using (Autograd.NoGrad())
+        {
+            // The end of an outermost no-grad region is a safe point: this thread tracks from here on.
+        }
+        const long bytes = 64 * 64 * sizeof(float);
+        var x = Tensor.Randn([64, 64], generator: new Generator(1));
+        long before = StorageReclaimer.TrackedBytesOnThisThread;
+        var tensors = Enumerable.Range(0, 8).Select(i => x + i).ToList(); // one new 16 KiB array each
+        Assert.Equal(before + 8 * bytes, StorageReclaimer.TrackedBytesOnThisThread);
+        for (int i = 0; i < 4; i++)
+        {
+            tensors[i].Dispose();
+        }
+        var other = new Thread(() =>
+        {
+            for (int i = 4; i < 8; i++)
+            {
+                tensors[i].Dispose();
+            }
+        });
+        other.Start();
+        other.Join();
+        Assert.Equal(before, StorageReclaimer.TrackedBytesOnThisThread);
+    }
+
+    [Fact]
     public void ViewOfADroppedBase_SurvivesCollectionsAndReuse()
     {
         using var settings = new Settings(reuse: true, thresholdBytes: 0);
