@@ -18,13 +18,12 @@ public static partial class Functional
         {
             throw new ArgumentException($"Linear: expected bias of shape [{weight.Size(0)}] for a weight of shape {Format(weight.Shape)}, got {Format(bias.Shape)}.");
         }
-        var output = Tensor.Matmul(input, weight.T);
-        if (bias is not null)
+        if (NothingRecords(input, weight, bias))
         {
-            // With nothing to record, the product is this call's own tensor: adding the bias into it is the same sum
-            // bit for bit, without a second output (an inference loop's allocations and a pass's worth of writes).
-            output = AddsBiasInPlace(output, input, weight, bias) ? output.AddInPlace(bias) : output + bias;
+            return LinearUnrecorded(input, weight, bias);
         }
+        var output = Tensor.Matmul(input, weight.T);
+        output = bias is null ? output : output + bias;
         if (Tracing.IsActive)
         {
             // One op, so an exporter can emit Gemm (with the weight transposed in the op, not as a separate node).
@@ -33,7 +32,52 @@ public static partial class Functional
         return output;
     }
 
-    private static bool AddsBiasInPlace(Tensor product, Tensor input, Tensor weight, Tensor bias) =>
-        !Tracing.IsActive && !ForwardAD.IsActive && product.IsContiguous && product.DType == bias.DType
-        && !(Autograd.IsGradEnabled && (input.RequiresGrad || weight.RequiresGrad || bias.RequiresGrad));
+    /// <summary>Whether nothing would record a Linear of these operands: no trace, no tangent, no gradient wanted, one dtype.</summary>
+    private static bool NothingRecords(Tensor input, Tensor weight, Tensor? bias) =>
+        !Tracing.IsActive && !ForwardAD.IsActive && input.DType == weight.DType
+        && !(Autograd.IsGradEnabled && (input.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true));
+
+    /// <summary>
+    /// The Linear that nothing records, bit for bit Matmul's product plus the bias: the input's leading dims folded into
+    /// the rows of one product (as Matmul folds them), the bias added into that fresh product in place (the same
+    /// rounded sums, without a second output), and the views made on the way (the input's rows, the weight's transpose,
+    /// the product before its reshape) disposed here, as this call's own: the output is then the only view of its array,
+    /// so disposing it (a Sequential releasing an activation) gives the array back to the pool at once.
+    /// </summary>
+    private static Tensor LinearUnrecorded(Tensor input, Tensor weight, Tensor? bias)
+    {
+        var rows = input.Rank == 2 ? input : input.Reshape(-1, input.Size(-1));
+        var weightT = weight.T;
+        var product = Tensor.Matmul(rows, weightT);
+        weightT.Dispose();
+        if (bias is not null)
+        {
+            if (product.DType == bias.DType && product.IsContiguous)
+            {
+                product.AddInPlace(bias);
+            }
+            else
+            {
+                // A promoted sum is a new tensor; the product is then this call's own temporary.
+                var sum = product + bias;
+                product.Dispose();
+                product = sum;
+            }
+        }
+        if (!ReferenceEquals(rows, input))
+        {
+            rows.Dispose();
+        }
+        if (input.Rank == 2)
+        {
+            return product;
+        }
+        int[] shape = [.. input.Shape[..^1], weight.Size(0)];
+        var output = product.Reshape(shape);
+        if (!ReferenceEquals(output, product))
+        {
+            product.Dispose();
+        }
+        return output;
+    }
 }

@@ -52,6 +52,22 @@ public class ActivationReleaseTests
     }
 
     [Fact]
+    public void ATokenWiseMlpLeavesOnlyItsOutput()
+    {
+        // Linear on a 3-D input folds it into rows and reshapes the product back: those views are the call's own and
+        // disposed, so each activation is its array's only view and goes back to the pool when released.
+        var model = new Sequential(new Linear(16, 32, generator: new Generator(12)), new Gelu(), new Linear(32, 16, generator: new Generator(13)));
+        var x = Tensor.Randn([2, 5, 16], generator: new Generator(14));
+        using (Autograd.NoGrad())
+        using (var scope = TensorScope.Enter())
+        {
+            var y = model.Call(x);
+            Assert.Equal(1, scope.OwnedCount);
+            Check.Close(model[2].Call(model[1].Call(model[0].Call(x))), y, 0, 0);
+        }
+    }
+
+    [Fact]
     public void WithGradientsNothingIsReleased()
     {
         var model = Mlp(2);
