@@ -7,21 +7,22 @@ internal sealed class ReuseLease(Array array, StorageReclaimer.Tracker owner, lo
 {
     private Array? _array = array;
 
+    /// <summary>The bytes the tracker counts for the array.</summary>
+    public long Bytes => bytes;
+
     /// <summary>The array, the first time only; null once taken.</summary>
     public Array? Take() => Interlocked.Exchange(ref _array, null);
 
     /// <summary>
-    /// The storage gives its array back itself (its last view disposed): the tracker that leased it, on whichever thread
-    /// it lives, no longer counts its bytes. Returns whether the lease was still held.
+    /// The storage gives its array back itself (its last view disposed): if the lease was still held, the tracker that
+    /// leased it, on whichever thread it lives, no longer counts its bytes.
     /// </summary>
-    public bool ReturnEarly()
+    public void ReturnEarly()
     {
-        if (Take() is null)
+        if (Take() is not null)
         {
-            return false;
+            owner.ReturnedEarly(bytes);
         }
-        owner.ReturnedEarly(bytes);
-        return true;
     }
 }
 
@@ -86,7 +87,7 @@ internal static class StorageReclaimer
         }
     }
 
-    private readonly record struct Entry(GCHandle Storage, ReuseLease Lease, long Bytes);
+    private readonly record struct Entry(GCHandle Storage, ReuseLease Lease);
 
     /// <summary>One thread's tracked arrays. Its byte counts also fall from other threads, when a storage it leased gives its array back there.</summary>
     internal sealed class Tracker
@@ -106,7 +107,7 @@ internal static class StorageReclaimer
             }
             var lease = new ReuseLease(array, this, bytes);
             storage.Lease = lease;
-            _entries.Add(new Entry(GCHandle.Alloc(storage, GCHandleType.Weak), lease, bytes));
+            _entries.Add(new Entry(GCHandle.Alloc(storage, GCHandleType.Weak), lease));
             Interlocked.Add(ref _trackedBytes, bytes);
             Interlocked.Add(ref _bytesSinceCollect, bytes);
         }
@@ -156,21 +157,21 @@ internal static class StorageReclaimer
                 var array = e.Lease.Take();
                 if (array is not null)
                 {
-                    Interlocked.Add(ref _trackedBytes, -e.Bytes);
+                    Interlocked.Add(ref _trackedBytes, -e.Lease.Bytes);
                 }
                 switch (array)
                 {
                     case float[] f:
                         BufferPool.Return(f);
-                        reclaimed += e.Bytes;
+                        reclaimed += e.Lease.Bytes;
                         break;
                     case double[] d:
                         BufferPool.Return(d);
-                        reclaimed += e.Bytes;
+                        reclaimed += e.Lease.Bytes;
                         break;
                     case int[] n:
                         BufferPool.Return(n);
-                        reclaimed += e.Bytes;
+                        reclaimed += e.Lease.Bytes;
                         break;
                 }
             }

@@ -23,13 +23,10 @@ internal readonly struct ConvEpilogue<T>
     /// </summary>
     public ConvEpilogue(T[] y, BatchNormInferenceChunk<T>? batchNorm, bool relu) => (_y, _batchNorm, _relu) = (y, batchNorm, relu);
 
-    /// <summary>Whether there is nothing to apply.</summary>
-    public bool IsEmpty => _y is null || (_batchNorm is null && !_relu);
-
     /// <summary>Applies the epilogue to output elements [start, start + length) (whole samples of the batch).</summary>
     public void Apply(int start, int length)
     {
-        if (IsEmpty || length <= 0)
+        if (length <= 0)
         {
             return;
         }
