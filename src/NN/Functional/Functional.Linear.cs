@@ -18,7 +18,7 @@ public static partial class Functional
         {
             throw new ArgumentException($"Linear: expected bias of shape [{weight.Size(0)}] for a weight of shape {Format(weight.Shape)}, got {Format(bias.Shape)}.");
         }
-        if (NothingRecords(input, weight, bias))
+        if (input.DType == weight.DType && Recording.Nothing(input, weight, bias))
         {
             return LinearUnrecorded(input, weight, bias);
         }
@@ -31,11 +31,6 @@ public static partial class Functional
         }
         return output;
     }
-
-    /// <summary>Whether nothing would record a Linear of these operands: no trace, no tangent, no gradient wanted, one dtype.</summary>
-    private static bool NothingRecords(Tensor input, Tensor weight, Tensor? bias) =>
-        !Tracing.IsActive && !ForwardAD.IsActive && input.DType == weight.DType
-        && !(Autograd.IsGradEnabled && (input.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true));
 
     /// <summary>
     /// The Linear that nothing records, bit for bit Matmul's product plus the bias: the input's leading dims folded into

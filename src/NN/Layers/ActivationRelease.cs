@@ -45,8 +45,11 @@ internal static class ActivationRelease
         return true;
     }
 
-    /// <summary>Whether a forward run now records nothing that could refer to its activations.</summary>
-    public static bool NothingRecords => !Autograd.IsGradEnabled && !Tracing.IsActive && !ForwardAD.IsActive;
+    /// <summary>
+    /// Whether a forward run now records nothing that could refer to its activations: gradients off altogether (not
+    /// only for the tensors at hand, since a layer's parameters may want them) and nothing else recording.
+    /// </summary>
+    private static bool NothingRecords => !Autograd.IsGradEnabled && Recording.Nothing();
 
     /// <summary>
     /// Releases <paramref name="consumed"/>, made by <paramref name="producer"/> and just turned into

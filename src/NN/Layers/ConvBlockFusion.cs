@@ -20,7 +20,7 @@ internal static class ConvBlockFusion
         var conv = (Conv2d)children[start];
         var weight = conv.Weight;
         if (x.Rank != 4 || x.DType is not (DType.Float32 or DType.Float64) || x.DType != weight.DType || weight.Rank != 4
-            || Records(x, weight, conv.Bias))
+            || !Recording.Nothing(x, weight, conv.Bias))
         {
             return new Block(1, null, false);
         }
@@ -36,16 +36,12 @@ internal static class ConvBlockFusion
         return new Block(next - start + (relu ? 1 : 0), batchNorm, relu);
     }
 
-    /// <summary>Whether a call on these tensors would be recorded: a trace, a forward-mode tangent, or a gradient wanted.</summary>
-    private static bool Records(Tensor x, Tensor weight, Tensor? bias) =>
-        Tracing.IsActive || ForwardAD.IsActive
-        || (Autograd.IsGradEnabled && (x.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true));
-
     /// <summary>Whether every vector of the batch norm is [channels] of <paramref name="dtype"/>, contiguous, and needs no gradient.</summary>
     private static bool Fits(FrozenBatchNorm bn, int channels, DType dtype)
     {
-        return Fits(bn.RunningMean) && Fits(bn.RunningVar) && (bn.Weight is null || Fits(bn.Weight)) && (bn.Bias is null || Fits(bn.Bias));
+        return Fits(bn.RunningMean) && Fits(bn.RunningVar) && (bn.Weight is null || Fits(bn.Weight)) && (bn.Bias is null || Fits(bn.Bias))
+            && Recording.Nothing(bn.RunningMean, bn.RunningVar, bn.Weight, bn.Bias);
 
-        bool Fits(Tensor t) => t.Rank == 1 && t.Size(0) == channels && t.DType == dtype && t.IsContiguous && !(Autograd.IsGradEnabled && t.RequiresGrad);
+        bool Fits(Tensor t) => t.Rank == 1 && t.Size(0) == channels && t.DType == dtype && t.IsContiguous;
     }
 }
