@@ -37,24 +37,13 @@ public class ConvBatchedForwardTests
         {
             foreach (int threads in new[] { 1, 2 })
             {
-                bool saved512 = Gemm.AllowVector512;
-                int savedThreads = Parallelism.MaxThreads;
-                try
+                using var settings = new KernelSettings(allow512, threads);
+                foreach (int n in new[] { 1, 7, 33 })
                 {
-                    Gemm.AllowVector512 = allow512;
-                    Parallelism.MaxThreads = threads;
-                    foreach (int n in new[] { 1, 7, 33 })
-                    {
-                        var window = new WindowGeometry(1, c, h, w, kh, kw, 1, 1, ph, pw, dh, dw);
-                        var g = new ConvGeometry(window, n, o, 1);
-                        Check<float>(g);
-                        Check<double>(g);
-                    }
-                }
-                finally
-                {
-                    Gemm.AllowVector512 = saved512;
-                    Parallelism.MaxThreads = savedThreads;
+                    var window = new WindowGeometry(1, c, h, w, kh, kw, 1, 1, ph, pw, dh, dw);
+                    var g = new ConvGeometry(window, n, o, 1);
+                    Check<float>(g);
+                    Check<double>(g);
                 }
             }
         }

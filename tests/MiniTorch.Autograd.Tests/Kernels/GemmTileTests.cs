@@ -153,16 +153,8 @@ public class GemmTileTests
 
     private static void WithWidth(bool allowVector512, Action test)
     {
-        bool saved = Gemm.AllowVector512;
-        try
-        {
-            Gemm.AllowVector512 = allowVector512;
-            test();
-        }
-        finally
-        {
-            Gemm.AllowVector512 = saved;
-        }
+        using var settings = new KernelSettings(allowVector512);
+        test();
     }
 
     private sealed class NestedGemms(Action<float[]> multiply, int length) : IParallelWork

@@ -28,17 +28,9 @@ public class PrepackedGemmTests
     {
         foreach (bool allow512 in new[] { true, false })
         {
-            bool saved = Gemm.AllowVector512;
-            try
-            {
-                Gemm.AllowVector512 = allow512;
-                Check<float>(m, k, n);
-                Check<double>(m, k, n);
-            }
-            finally
-            {
-                Gemm.AllowVector512 = saved;
-            }
+            using var settings = new KernelSettings(allow512);
+            Check<float>(m, k, n);
+            Check<double>(m, k, n);
         }
     }
 
@@ -59,18 +51,10 @@ public class PrepackedGemmTests
     {
         foreach (bool allow512 in new[] { true, false })
         {
-            bool saved = Gemm.AllowVector512;
-            try
-            {
-                Gemm.AllowVector512 = allow512;
-                var window = new WindowGeometry(1, channels, h, w, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
-                CheckColumns<float>(window, 7);
-                CheckColumns<double>(window, 13);
-            }
-            finally
-            {
-                Gemm.AllowVector512 = saved;
-            }
+            using var settings = new KernelSettings(allow512);
+            var window = new WindowGeometry(1, channels, h, w, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+            CheckColumns<float>(window, 7);
+            CheckColumns<double>(window, 13);
         }
     }
 

@@ -1,4 +1,3 @@
-using MiniTorch.Kernels;
 using MiniTorch.Tests.Kernels;
 
 namespace MiniTorch.Tests.Ops;
@@ -35,42 +34,31 @@ public class ConvInferenceTests
         {
             foreach (int threads in new[] { 1, 4 })
             {
-                bool saved512 = Gemm.AllowVector512;
-                int savedThreads = Parallelism.MaxThreads;
-                try
+                using var settings = new KernelSettings(allow512, threads);
+                foreach (var dtype in new[] { DType.Float32, DType.Float64 })
                 {
-                    Gemm.AllowVector512 = allow512;
-                    Parallelism.MaxThreads = threads;
-                    foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+                    var gen = new Generator(n * 31 + c * 7 + o + kernel);
+                    var x = Input(gen, [n, c, h, w], dtype);
+                    var weight = Tensor.Randn([o, c / groups, kernel, kernel], generator: gen).To(dtype);
+                    var bias = Tensor.Randn([o], generator: gen).To(dtype);
+                    var bn = Statistics(gen, o, dtype, affineWeight: true, affineBias: true);
+                    foreach (var (convBias, batchNorm, relu) in Variants(bias, bn, gen, o, dtype))
                     {
-                        var gen = new Generator(n * 31 + c * 7 + o + kernel);
-                        var x = Input(gen, [n, c, h, w], dtype);
-                        var weight = Tensor.Randn([o, c / groups, kernel, kernel], generator: gen).To(dtype);
-                        var bias = Tensor.Randn([o], generator: gen).To(dtype);
-                        var bn = Statistics(gen, o, dtype, affineWeight: true, affineBias: true);
-                        foreach (var (convBias, batchNorm, relu) in Variants(bias, bn, gen, o, dtype))
+                        string what = $"{dtype} threads {threads} AVX-512 {allow512} bias {convBias is not null} bn {batchNorm is not null} relu {relu}";
+                        Tensor fused, composite;
+                        using (Autograd.NoGrad())
                         {
-                            string what = $"{dtype} threads {threads} AVX-512 {allow512} bias {convBias is not null} bn {batchNorm is not null} relu {relu}";
-                            Tensor fused, composite;
-                            using (Autograd.NoGrad())
-                            {
-                                // Every variant takes the one kernel but the promoted statistics of a float32 input.
-                                bool promoted = batchNorm is not null && batchNorm.RunningMean.DType != dtype;
-                                Assert.Equal(!promoted, Tensor.FusesConvEpilogue(x, weight, convBias, batchNorm));
-                                fused = Tensor.Conv2dInference(x, weight, convBias, padding: (kernel / 2, kernel / 2), stride: (stride, stride), groups: groups,
-                                    batchNorm: batchNorm, relu: relu);
-                            }
-                            composite = Composite(x.Detach().SetRequiresGrad(), weight, convBias, kernel, stride, groups, batchNorm, relu);
-                            Assert.NotNull(composite.GradFn);
-                            Assert.Null(fused.GradFn);
-                            AssertSameBits(composite, fused, what);
+                            // Every variant takes the one kernel but the promoted statistics of a float32 input.
+                            bool promoted = batchNorm is not null && batchNorm.RunningMean.DType != dtype;
+                            Assert.Equal(!promoted, Tensor.FusesConvEpilogue(x, weight, convBias, batchNorm));
+                            fused = Tensor.Conv2dInference(x, weight, convBias, padding: (kernel / 2, kernel / 2), stride: (stride, stride), groups: groups,
+                                batchNorm: batchNorm, relu: relu);
                         }
+                        composite = Composite(x.Detach().SetRequiresGrad(), weight, convBias, kernel, stride, groups, batchNorm, relu);
+                        Assert.NotNull(composite.GradFn);
+                        Assert.Null(fused.GradFn);
+                        AssertSameBits(composite, fused, what);
                     }
-                }
-                finally
-                {
-                    Gemm.AllowVector512 = saved512;
-                    Parallelism.MaxThreads = savedThreads;
                 }
             }
         }
