@@ -138,54 +138,34 @@ internal static class Elementwise
         var (shape, sa, sb) = Coalesce(result.ShapeArray,
             Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, result.ShapeArray),
             Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, result.ShapeArray));
-        int rank = shape.Length;
-        T[] da = a.Data<T>();
-        T[] db = b.Data<T>();
-        Span<T> dst = result.ContiguousSpan<T>();
-        int inner = shape[rank - 1];
-        int ia = sa[rank - 1];
-        int ib = sb[rank - 1];
-        T[]? rowA = ia > 1 || ia < 0 ? new T[inner] : null;
-        T[]? rowB = ib > 1 || ib < 0 ? new T[inner] : null;
-        var counter = new int[rank];
-        int oa = a.Offset;
-        int ob = b.Offset;
-        int outer = result.Numel / inner;
-        for (int o = 0; o < outer; o++)
+        int inner = shape[^1];
+        int rows = result.Numel / inner;
+        var body = new BroadcastRows<T, TOp>(shape, a.Data<T>(), a.Offset, sa, b.Data<T>(), b.Offset, sb, result.Data<T>(), result.Offset, op);
+        if (rows > 1 && ParallelElementwise.ChunkCount(result.Numel) > 1 && RowsIndependent<T>(a, b, result))
         {
-            var d = dst.Slice(o * inner, inner);
-            if (ia == 0 && ib == 0)
-            {
-                op.Apply<T>(da[oa], db.AsSpan(ob, 1), d.Slice(0, 1));
-                d.Slice(1).Fill(d[0]);
-            }
-            else if (ia == 0)
-            {
-                op.Apply(da[oa], Row(db, ob, ib, inner, rowB), d);
-            }
-            else if (ib == 0)
-            {
-                op.Apply(Row(da, oa, ia, inner, rowA), db[ob], d);
-            }
-            else
-            {
-                op.Apply<T>(Row(da, oa, ia, inner, rowA), Row(db, ob, ib, inner, rowB), d);
-            }
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                counter[k]++;
-                oa += sa[k];
-                ob += sb[k];
-                if (counter[k] < shape[k])
-                {
-                    break;
-                }
-                oa -= sa[k] * shape[k];
-                ob -= sb[k] * shape[k];
-                counter[k] = 0;
-            }
+            // A bias added to a batch of rows ([1024, 384] + [384] after a Linear's product): the rows split over the
+            // cores, each computed by the same call on the same elements as in the serial loop.
+            ParallelElementwise.ForRows(rows, inner, body);
+            return;
         }
+        body.Run(0, rows);
     }
+
+    /// <summary>
+    /// Whether rows of the result may be written in any order: no operand shares the result's array, except an
+    /// in-place operand that is the result itself (each row then reads only the row it writes).
+    /// </summary>
+    private static bool RowsIndependent<T>(Tensor a, Tensor b, Tensor result)
+        where T : unmanaged
+    {
+        T[] storage = result.Data<T>();
+        return IsResultOrApart<T>(a, result, storage) && IsResultOrApart<T>(b, result, storage);
+    }
+
+    private static bool IsResultOrApart<T>(Tensor operand, Tensor result, T[] storage)
+        where T : unmanaged =>
+        !ReferenceEquals(operand.Data<T>(), storage)
+        || (operand.Offset == result.Offset && operand.IsContiguous && Shapes.SameShape(operand.ShapeSpan, result.ShapeSpan));
 
     /// <summary>
     /// Merges each pair of adjacent dims that both operands step through as one (the outer stride is the inner one
@@ -228,18 +208,4 @@ internal static class Elementwise
     // Whether dim k folds into dim k + 1; the strides of k + 1 are unchanged by earlier merges (a merged dim keeps its inner stride).
     private static bool Mergeable(int[] shape, int[] sa, int[] sb, int k) =>
         (long)sa[k] == (long)sa[k + 1] * shape[k + 1] && (long)sb[k] == (long)sb[k + 1] * shape[k + 1];
-
-    /// <summary>A row of <paramref name="inner"/> elements: the storage itself when unit-stride, else gathered into <paramref name="buffer"/>.</summary>
-    private static ReadOnlySpan<T> Row<T>(T[] data, int offset, int stride, int inner, T[]? buffer)
-    {
-        if (stride == 1)
-        {
-            return data.AsSpan(offset, inner);
-        }
-        for (int j = 0; j < inner; j++)
-        {
-            buffer![j] = data[offset + j * stride];
-        }
-        return buffer;
-    }
 }

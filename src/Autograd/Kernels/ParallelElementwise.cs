@@ -61,6 +61,29 @@ internal static class ParallelElementwise
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> over rows [0, <paramref name="rows"/>) of <paramref name="rowLength"/> elements each,
+    /// split into whole rows as <see cref="For"/> splits elements (a body's Run gets a row range).
+    /// </summary>
+    public static void ForRows<TBody>(int rows, int rowLength, TBody body) where TBody : struct, IChunkBody
+    {
+        int chunks = Math.Min(ChunkCount(rows * rowLength), rows);
+        if (chunks <= 1)
+        {
+            body.Run(0, rows);
+            return;
+        }
+        var job = ChunkJob<TBody>.Rent(body, rows, (rows + chunks - 1) / chunks);
+        try
+        {
+            ParallelRunner.Run(job, chunks, MaxThreads);
+        }
+        finally
+        {
+            job.Return();
+        }
+    }
+
     /// <summary>One split kernel call as numbered chunks; one cached instance per thread and body type, so a call allocates nothing.</summary>
     private sealed class ChunkJob<TBody> : IParallelWork where TBody : struct, IChunkBody
     {
