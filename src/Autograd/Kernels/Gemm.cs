@@ -13,7 +13,8 @@ namespace MiniTorch.Kernels;
 /// on AVX-512, whose 32 registers hold twice the accumulators. Products with one row or one column go to
 /// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
 /// <see cref="Parallelism.MaxThreads"/> threads by rows of C (with a large B, the threads packing each B panel together
-/// and sharing it, <see cref="GemmSharedPanelJob{T}"/>) or by columns (<see cref="GemmJob{T}"/>). Either way each
+/// and sharing it, <see cref="GemmSharedPanelJob{T}"/>; with B in one column panel, in up to four row blocks per thread,
+/// each thread packing B once for the blocks it takes) or by columns (<see cref="GemmJob{T}"/>). Either way each
 /// element of C is computed by the same operations in the same order as on one thread: the result does not depend on
 /// the thread count.
 /// </summary>
@@ -29,6 +30,10 @@ internal static unsafe class Gemm
     // awake, two threads start to win from about 80³ (and clearly at 96³: 18 µs against 23 µs); a worker that is
     // asleep costs little, as the caller takes its task if it has not started.
     private const long ParallelWorkPerThread = 1L << 18;
+
+    // Row blocks per thread when B is one panel, and the fewest tiles in one: see Multiply.
+    private const int RowBlocksPerThread = 4;
+    private const int MinTilesPerRowBlock = 4;
 
     /// <summary>
     /// Whether the GEMM may use AVX-512 where the machine has it; tests turn it off to run the AVX2 kernels (6 × 2
@@ -104,7 +109,19 @@ internal static unsafe class Gemm
                 return;
             }
             job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
-            job.SplitRows(Math.Min(threads, (m + mr - 1) / mr), mr);
+            BlockSizes<T>(mr, nr, out _, out _, out int ncMax);
+            int tiles = (m + mr - 1) / mr;
+            if (n <= ncMax)
+            {
+                // B in one column panel (k · n below SharedPanelMinimum here), which each thread packs once for all the
+                // row blocks it takes: smaller blocks then cost only their loops, and a thread that starts late or runs
+                // slower (its vCPU taken by the host, its operands in the other core's cache) leaves more of them to the others.
+                job.SplitRows(Math.Min(threads * RowBlocksPerThread, Math.Max(threads, tiles / MinTilesPerRowBlock)), mr, wholeB: true);
+            }
+            else
+            {
+                job.SplitRows(Math.Min(threads, tiles), mr);
+            }
         }
         else
         {
@@ -148,7 +165,7 @@ internal static unsafe class Gemm
 
     /// <summary>C[rows, cols] = (or +=) A[rows, :]·B[:, cols] on the calling thread.</summary>
     internal static void MultiplyBlock<T>(int m0, int m1, int n0, int n1, int k, StridedMatrix<T> a, StridedMatrix<T> b,
-        T[] c, int cOffset, int ldc, bool accumulate)
+        T[] c, int cOffset, int ldc, bool accumulate, long panel = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* ap = a.Data, bp = b.Data, cp = c)
@@ -158,22 +175,22 @@ internal static unsafe class Gemm
             T* cOrigin = cp + cOffset + (nint)m0 * ldc + n0;
             if (UseVector512)
             {
-                Blocked<T, Vector512<T>, GemmSimd512<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+                Blocked<T, Vector512<T>, GemmSimd512<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panel);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Blocked<T, Vector256<T>, GemmSimd256<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+                Blocked<T, Vector256<T>, GemmSimd256<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panel);
             }
             else
             {
-                Blocked<T, Vector128<T>, GemmSimd128<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate);
+                Blocked<T, Vector128<T>, GemmSimd128<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panel);
             }
         }
     }
 
     [SkipLocalsInit]
     private static void Blocked<T, TVec, TSimd>(int m, int n, int k, T* a, nint ars, nint acs, T* b, nint brs, nint bcs,
-        T* c, nint ldc, bool accumulate)
+        T* c, nint ldc, bool accumulate, long panel = 0)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -185,7 +202,15 @@ internal static unsafe class Gemm
         int mcBlock = Math.Min(RoundUp(m, mr), mcMax);
         int ncBlock = Math.Min(RoundUp(n, nr), ncMax);
         T* packA = GemmBuffers<T>.PackA(mcBlock * kcBlock);
-        T* packB = GemmBuffers<T>.PackB(ncBlock * kcBlock);
+        // B in one column panel (all of its K blocks side by side), numbered by the caller: a thread that runs several
+        // row blocks of one product packs it for the first and reuses it for the others.
+        bool wholeB = panel != 0 && n <= ncMax;
+        T* packB = null;
+        bool packed = wholeB && GemmBuffers<T>.PackedB(panel, ncBlock * k, out packB);
+        if (!wholeB)
+        {
+            packB = GemmBuffers<T>.PackB(ncBlock * kcBlock);
+        }
         T* tile = stackalloc T[mr * nr];
         for (int jc = 0; jc < n; jc += ncMax)
         {
@@ -194,12 +219,16 @@ internal static unsafe class Gemm
             {
                 int kc = Math.Min(kcMax, k - pc);
                 bool add = accumulate || pc > 0;
-                GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, packB);
+                T* panelB = wholeB ? packB + (nint)pc * ncBlock : packB;
+                if (!packed)
+                {
+                    GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, panelB);
+                }
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
                     GemmPacking.PackA<T, TVec, TSimd>(mc, kc, a + ic * ars + pc * acs, ars, acs, packA);
-                    MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, packB, c + ic * ldc + jc, ldc, add, tile);
+                    MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, panelB, c + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }

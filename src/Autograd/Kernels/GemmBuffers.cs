@@ -20,6 +20,9 @@ internal static unsafe class GemmBuffers<T>
     private static T[]? t_packB;
 
     [ThreadStatic]
+    private static long t_packBPanel;
+
+    [ThreadStatic]
     private static T[]? t_vector;
 
     [ThreadStatic]
@@ -28,8 +31,24 @@ internal static unsafe class GemmBuffers<T>
     /// <summary>A buffer of at least <paramref name="length"/> elements for packed A.</summary>
     public static T* PackA(int length) => Aligned(ref t_packA, length);
 
-    /// <summary>A buffer of at least <paramref name="length"/> elements for packed B.</summary>
-    public static T* PackB(int length) => Aligned(ref t_packB, length);
+    /// <summary>A buffer of at least <paramref name="length"/> elements for packed B; what it held before is gone.</summary>
+    public static T* PackB(int length)
+    {
+        t_packBPanel = 0;
+        return Aligned(ref t_packB, length);
+    }
+
+    /// <summary>
+    /// The packed-B buffer for the panel that <paramref name="panel"/> names (a number no other panel of the process
+    /// has): true when this thread's buffer already holds it, else false, and the caller packs it.
+    /// </summary>
+    public static bool PackedB(long panel, int length, out T* buffer)
+    {
+        bool held = panel != 0 && t_packBPanel == panel && t_packB is not null && t_packB.Length >= length + Alignment / sizeof(T);
+        buffer = Aligned(ref t_packB, length);
+        t_packBPanel = panel;
+        return held;
+    }
 
     /// <summary>A buffer of at least <paramref name="length"/> elements for an edge strip padded with zero rows before packing.</summary>
     public static T* Edge(int length) => Aligned(ref t_edge, length);

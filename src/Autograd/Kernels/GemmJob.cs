@@ -18,6 +18,10 @@ internal sealed class GemmJob<T> : IParallelWork
     private bool _accumulate;
     private bool _byColumns;
     private int _chunk;
+    private long _panel;
+
+    // Numbers the one-panel B operands of row splits, so a thread's packed copy is never mistaken for another's.
+    private static long s_panels;
 
     /// <summary>The calling thread's job.</summary>
     public static GemmJob<T> ForThisThread => t_instance ??= new GemmJob<T>();
@@ -30,6 +34,7 @@ internal sealed class GemmJob<T> : IParallelWork
         (_m, _n, _k, _a, _b, _c, _cOffset, _ldc, _accumulate) = (m, n, k, a, b, c, cOffset, ldc, accumulate);
         _byColumns = false;
         _chunk = m;
+        _panel = 0;
         Parts = 1;
     }
 
@@ -37,7 +42,13 @@ internal sealed class GemmJob<T> : IParallelWork
     public void SplitColumns(int parts, int unit) => Split(parts, unit, _n, byColumns: true);
 
     /// <summary>Splits the rows into <paramref name="parts"/> nearly equal ranges of whole <paramref name="unit"/>s.</summary>
-    public void SplitRows(int parts, int unit) => Split(parts, unit, _m, byColumns: false);
+    /// <remarks>When <paramref name="wholeB"/>, B is packed in one panel, which each thread packs for the first row
+    /// range it takes and reuses for the others.</remarks>
+    public void SplitRows(int parts, int unit, bool wholeB = false)
+    {
+        Split(parts, unit, _m, byColumns: false);
+        _panel = wholeB ? Interlocked.Increment(ref s_panels) : 0;
+    }
 
     private void Split(int parts, int unit, int length, bool byColumns)
     {
@@ -56,7 +67,7 @@ internal sealed class GemmJob<T> : IParallelWork
         }
         else
         {
-            Gemm.MultiplyBlock(start, Math.Min(_m, start + _chunk), 0, _n, _k, _a, _b, _c!, _cOffset, _ldc, _accumulate);
+            Gemm.MultiplyBlock(start, Math.Min(_m, start + _chunk), 0, _n, _k, _a, _b, _c!, _cOffset, _ldc, _accumulate, _panel);
         }
     }
 
