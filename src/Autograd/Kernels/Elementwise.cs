@@ -168,44 +168,52 @@ internal static class Elementwise
         || (operand.Offset == result.Offset && operand.IsContiguous && Shapes.SameShape(operand.ShapeSpan, result.ShapeSpan));
 
     /// <summary>
-    /// Merges each pair of adjacent dims that both operands step through as one (the outer stride is the inner one
-    /// times the inner size, as for a contiguous run or a broadcast 0): the same elements in the same order, in longer
-    /// rows. A per-channel operand [1, C, 1, 1] against [N, C, H, W] then runs rows of H·W instead of W.
+    /// Merges adjacent dims that both operands step through as one (the outer stride is the inner one times the inner
+    /// size, as for a contiguous run or a broadcast 0) and drops dims of size 1, whose strides step nowhere: the same
+    /// elements in the same order, in longer rows. A per-channel operand [1, C, 1, 1] against [N, C, H, W] then runs
+    /// rows of H·W instead of W, and a [N, 1] gradient expanded from a scalar (strides [0, 1]) one row of N instead of
+    /// N rows of one element.
     /// </summary>
-    private static (int[] Shape, int[] StridesA, int[] StridesB) Coalesce(int[] shape, int[] sa, int[] sb)
+    internal static (int[] Shape, int[] StridesA, int[] StridesB) Coalesce(int[] shape, int[] sa, int[] sb)
     {
         int rank = shape.Length;
-        int merged = 0;
+        Span<int> size = stackalloc int[rank];
+        Span<int> strideA = stackalloc int[rank];
+        Span<int> strideB = stackalloc int[rank];
+        // Built from the innermost dim outwards: entry d is the current outermost merged dim.
+        int d = 0;
+        (size[0], strideA[0], strideB[0]) = (shape[rank - 1], sa[rank - 1], sb[rank - 1]);
         for (int k = rank - 2; k >= 0; k--)
         {
-            if (Mergeable(shape, sa, sb, k))
+            if (shape[k] == 1)
             {
-                merged++;
+                continue;
+            }
+            if (size[d] == 1)
+            {
+                (size[d], strideA[d], strideB[d]) = (shape[k], sa[k], sb[k]);
+            }
+            else if ((long)sa[k] == (long)strideA[d] * size[d] && (long)sb[k] == (long)strideB[d] * size[d])
+            {
+                size[d] *= shape[k];
+            }
+            else
+            {
+                d++;
+                (size[d], strideA[d], strideB[d]) = (shape[k], sa[k], sb[k]);
             }
         }
-        if (merged == 0)
+        if (d == rank - 1)
         {
             return (shape, sa, sb);
         }
-        var newShape = new int[rank - merged];
-        var newA = new int[rank - merged];
-        var newB = new int[rank - merged];
-        int d = newShape.Length - 1;
-        (newShape[d], newA[d], newB[d]) = (shape[rank - 1], sa[rank - 1], sb[rank - 1]);
-        for (int k = rank - 2; k >= 0; k--)
+        var newShape = new int[d + 1];
+        var newA = new int[d + 1];
+        var newB = new int[d + 1];
+        for (int i = 0; i <= d; i++)
         {
-            if (Mergeable(shape, sa, sb, k))
-            {
-                newShape[d] *= shape[k];
-                continue;
-            }
-            d--;
-            (newShape[d], newA[d], newB[d]) = (shape[k], sa[k], sb[k]);
+            (newShape[d - i], newA[d - i], newB[d - i]) = (size[i], strideA[i], strideB[i]);
         }
         return (newShape, newA, newB);
     }
-
-    // Whether dim k folds into dim k + 1; the strides of k + 1 are unchanged by earlier merges (a merged dim keeps its inner stride).
-    private static bool Mergeable(int[] shape, int[] sa, int[] sb, int k) =>
-        (long)sa[k] == (long)sa[k + 1] * shape[k + 1] && (long)sb[k] == (long)sb[k + 1] * shape[k + 1];
 }

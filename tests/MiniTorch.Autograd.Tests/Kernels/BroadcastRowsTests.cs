@@ -112,6 +112,37 @@ public class BroadcastRowsTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { 10000, 1 }, new[] { 0, 1 }, new[] { 1, 1 }, new[] { 10000 }, new[] { 0 }, new[] { 1 })] // a scalar's gradient expanded to [N, 1]
+    [InlineData(new[] { 8, 1, 5 }, new[] { 5, 7, 1 }, new[] { 1, 3, 0 }, new[] { 8, 5 }, new[] { 5, 1 }, new[] { 1, 0 })] // a size-1 middle dim
+    [InlineData(new[] { 8, 1, 5 }, new[] { 5, 7, 1 }, new[] { 0, 3, 0 }, new[] { 40 }, new[] { 1 }, new[] { 0 })] // the same, then one run
+    [InlineData(new[] { 4, 3, 1, 1 }, new[] { 3, 1, 1, 1 }, new[] { 0, 1, 9, 9 }, new[] { 4, 3 }, new[] { 3, 1 }, new[] { 0, 1 })] // [N, C, 1, 1]
+    [InlineData(new[] { 2, 3, 4 }, new[] { 12, 4, 1 }, new[] { 0, 4, 1 }, new[] { 2, 12 }, new[] { 12, 1 }, new[] { 0, 1 })] // plain merge
+    [InlineData(new[] { 2, 3 }, new[] { 1, 2 }, new[] { 3, 1 }, new[] { 2, 3 }, new[] { 1, 2 }, new[] { 3, 1 })] // nothing to merge
+    [InlineData(new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1 }, new[] { 1 }, new[] { 0 })] // one element
+    public void CoalescingDropsSizeOneDimsAndMergesRuns(int[] shape, int[] sa, int[] sb, int[] expectedShape, int[] expectedA, int[] expectedB)
+    {
+        var (merged, a, b) = Elementwise.Coalesce(shape, sa, sb);
+        Assert.Equal(expectedShape, merged);
+        Assert.Equal(expectedA, a);
+        Assert.Equal(expectedB, b);
+    }
+
+    [Theory]
+    [MemberData(nameof(Threads))]
+    public void GradientOfAColumnExpandedFromAScalarIsExact(int threads)
+    {
+        using var settings = new KernelSettings(Gemm.AllowVector512, threads);
+        // The linear-regression case: d(sum)/d(pred) is a scalar expanded to [N, 1], multiplied by a [N, 1] column.
+        var x = Data(70000, 10);
+        var expanded = Tensor.FromArray(new[] { 2.5f }).Reshape(1, 1).Expand(70000, 1);
+        var product = (expanded * Tensor.FromArray(x).Reshape(70000, 1)).ToFloatArray();
+        for (int i = 0; i < x.Length; i++)
+        {
+            AssertBits(2.5f * x[i], product[i], i, 0);
+        }
+    }
+
     private static float[] Data(int n, int seed)
     {
         var g = new Generator(seed);
