@@ -31,7 +31,8 @@ internal static unsafe class Gemm
     // asleep costs little, as the caller takes its task if it has not started.
     private const long ParallelWorkPerThread = 1L << 18;
 
-    // Row blocks per thread when B is one panel, and the fewest tiles in one: see Multiply.
+    // Row blocks per thread when B is one panel (and ranges of a batch of small products per thread), and the fewest
+    // tiles in a row block: see Multiply and MultiplyBatched.
     private const int RowBlocksPerThread = 4;
     private const int MinTilesPerRowBlock = 4;
 
@@ -145,9 +146,10 @@ internal static unsafe class Gemm
         int threads = (int)Math.Clamp(work * batch / ParallelWorkPerThread, 1, Math.Min(batch, Parallelism.MaxThreads));
         if (threads > 1 && work < 2 * ParallelWorkPerThread)
         {
+            // A few ranges per thread, claimed as threads come free, so a worker that starts late leaves its share.
             var job = GemmBatchJob<T>.ForThisThread;
-            job.Set(batch, m, n, k, a, aBatchStride, b, bBatchStride, c, cOffset, cBatchStride, ldc, threads);
-            ParallelRunner.Run(job, threads, threads);
+            job.Set(batch, m, n, k, a, aBatchStride, b, bBatchStride, c, cOffset, cBatchStride, ldc, Math.Min(batch, threads * RowBlocksPerThread));
+            ParallelRunner.Run(job, job.Parts, threads);
             job.Clear();
             return;
         }

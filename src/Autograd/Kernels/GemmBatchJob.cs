@@ -22,7 +22,11 @@ internal sealed class GemmBatchJob<T> : IParallelWork
         (_batch, _m, _n, _k, _a, _aBatchStride, _b, _bBatchStride) = (batch, m, n, k, a, aBatchStride, b, bBatchStride);
         (_c, _cOffset, _cBatchStride, _ldc) = (c, cOffset, cBatchStride, ldc);
         _chunk = (batch + parts - 1) / parts;
+        Parts = (batch + _chunk - 1) / _chunk;
     }
+
+    /// <summary>How many ranges the last <see cref="Set"/> made (at most the parts asked for).</summary>
+    public int Parts { get; private set; }
 
     public void Execute(int index)
     {

@@ -4,9 +4,9 @@ namespace MiniTorch.Tests.Kernels;
 
 /// <summary>
 /// A row split whose B is one column panel runs up to four row blocks per thread, each thread packing B once and
-/// reusing it for the blocks it takes. The product must not depend on the thread count or on which thread took
-/// which block (bit for bit), must stay within the GEMM's error bound, and a thread's packed B must never leak into
-/// another product.
+/// reusing it for the blocks it takes, and batches of small products run in up to four ranges of items per thread.
+/// The products must not depend on the thread count or on which thread took which part (bit for bit), must stay
+/// within the GEMM's error bound, and a thread's packed B must never leak into another product.
 /// </summary>
 [Collection(GemmWidthCollection.Name)]
 public class GemmRowBlockTests
@@ -63,6 +63,30 @@ public class GemmRowBlockTests
             AssertBits(expected1, Product(a, b1, m, k, n, 2, null), "first product");
             AssertBits(expected2, Product(a, b2, m, k, n, 2, null), "second product");
             AssertBits(expected1, Product(a, b1, m, k, n, 1, null), "single-thread product in between");
+        }
+    }
+
+    [Fact]
+    public void BatchesOfSmallProductsDoNotDependOnTheThreadCount()
+    {
+        // Small products are spread over the threads in a few ranges of items per thread: 37 items (no multiple of
+        // any range count) through MultiplyBatched, and the attention's q·kᵀ on permuted heads through the grid batch.
+        const int batch = 37, m = 40, k = 24, n = 48;
+        var a = new StridedMatrix<float>(Values(batch * m * k, 11), 0, k, 1);
+        var b = new StridedMatrix<float>(Values(batch * n * k, 12), 0, 1, k);
+        var qkv = Tensor.FromArray(Values(16 * 64 * 3 * 4 * 32, 13)).Reshape(16, 64, 3, 4, 32).Permute(2, 0, 3, 1, 4);
+        var (q, key) = (qkv.Select(0, 0), qkv.Select(0, 1));
+        float[]? batched = null, scores = null;
+        foreach (int threads in new[] { 1, 2, 3, 4 })
+        {
+            using var settings = new KernelSettings(Gemm.AllowVector512, threads);
+            var c = new float[batch * m * n];
+            Gemm.MultiplyBatched(batch, m, n, k, a, m * k, b, n * k, c, 0, m * n, n);
+            var s = q.Matmul(key.Transpose(-2, -1)).ToFloatArray();
+            batched ??= c;
+            scores ??= s;
+            AssertBits(batched, c, $"MultiplyBatched on {threads} threads");
+            AssertBits(scores, s, $"attention scores on {threads} threads");
         }
     }
 
