@@ -14,7 +14,8 @@ namespace MiniTorch.Kernels;
 /// <see cref="Gemv"/> instead, where packing would only add traffic. Large products are split over
 /// <see cref="Parallelism.MaxThreads"/> threads by rows of C (with a large B, the threads packing each B panel together
 /// and sharing it, <see cref="GemmSharedPanelJob{T}"/>; with B in one column panel, in up to four row blocks per thread,
-/// each thread packing B once for the blocks it takes) or by columns (<see cref="GemmJob{T}"/>). Either way each
+/// each thread packing B once for the blocks it takes) or by columns (<see cref="GemmJob{T}"/>; with A in one row block,
+/// in up to four column blocks per thread, each thread packing A once). Either way each
 /// element of C is computed by the same operations in the same order as on one thread: the result does not depend on
 /// the thread count.
 /// </summary>
@@ -127,7 +128,18 @@ internal static unsafe class Gemm
         else
         {
             job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
-            job.SplitColumns(threads, nr);
+            BlockSizes<T>(mr, nr, out _, out int mcMax, out _);
+            int strips = (n + nr - 1) / nr;
+            if (m <= mcMax)
+            {
+                // A in one row block (all of its K blocks side by side), packed once per thread for all the column
+                // blocks it takes, as B is for a row split.
+                job.SplitColumns(Math.Min(threads * RowBlocksPerThread, Math.Max(threads, strips / MinTilesPerRowBlock)), nr, wholeA: true);
+            }
+            else
+            {
+                job.SplitColumns(threads, nr);
+            }
         }
         ParallelRunner.Run(job, job.Parts, threads);
         job.Clear();
@@ -167,7 +179,7 @@ internal static unsafe class Gemm
 
     /// <summary>C[rows, cols] = (or +=) A[rows, :]·B[:, cols] on the calling thread.</summary>
     internal static void MultiplyBlock<T>(int m0, int m1, int n0, int n1, int k, StridedMatrix<T> a, StridedMatrix<T> b,
-        T[] c, int cOffset, int ldc, bool accumulate, long panel = 0)
+        T[] c, int cOffset, int ldc, bool accumulate, long panelB = 0, long panelA = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* ap = a.Data, bp = b.Data, cp = c)
@@ -177,22 +189,22 @@ internal static unsafe class Gemm
             T* cOrigin = cp + cOffset + (nint)m0 * ldc + n0;
             if (UseVector512)
             {
-                Blocked<T, Vector512<T>, GemmSimd512<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panel);
+                Blocked<T, Vector512<T>, GemmSimd512<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panelB, panelA);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Blocked<T, Vector256<T>, GemmSimd256<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panel);
+                Blocked<T, Vector256<T>, GemmSimd256<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panelB, panelA);
             }
             else
             {
-                Blocked<T, Vector128<T>, GemmSimd128<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panel);
+                Blocked<T, Vector128<T>, GemmSimd128<T>>(m1 - m0, n1 - n0, k, aOrigin, a.RowStride, a.ColStride, bOrigin, b.RowStride, b.ColStride, cOrigin, ldc, accumulate, panelB, panelA);
             }
         }
     }
 
     [SkipLocalsInit]
     private static void Blocked<T, TVec, TSimd>(int m, int n, int k, T* a, nint ars, nint acs, T* b, nint brs, nint bcs,
-        T* c, nint ldc, bool accumulate, long panel = 0)
+        T* c, nint ldc, bool accumulate, long panelB, long panelA)
         where T : unmanaged
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
@@ -203,15 +215,21 @@ internal static unsafe class Gemm
         int kcBlock = Math.Min(k, kcMax);
         int mcBlock = Math.Min(RoundUp(m, mr), mcMax);
         int ncBlock = Math.Min(RoundUp(n, nr), ncMax);
-        T* packA = GemmBuffers<T>.PackA(mcBlock * kcBlock);
-        // B in one column panel (all of its K blocks side by side), numbered by the caller: a thread that runs several
-        // row blocks of one product packs it for the first and reuses it for the others.
-        bool wholeB = panel != 0 && n <= ncMax;
+        // B in one column panel (A in one row block), all of its K blocks side by side, numbered by the caller: a thread
+        // that runs several row (column) blocks of one product packs it for the first and reuses it for the others.
+        bool wholeB = panelB != 0 && n <= ncMax;
         T* packB = null;
-        bool packed = wholeB && GemmBuffers<T>.PackedB(panel, ncBlock * k, out packB);
+        bool packed = wholeB && GemmBuffers<T>.PackedB(panelB, ncBlock * k, out packB);
         if (!wholeB)
         {
             packB = GemmBuffers<T>.PackB(ncBlock * kcBlock);
+        }
+        bool wholeA = panelA != 0 && m <= mcMax;
+        T* packA = null;
+        bool packedA = wholeA && GemmBuffers<T>.PackedA(panelA, mcBlock * k, out packA);
+        if (!wholeA)
+        {
+            packA = GemmBuffers<T>.PackA(mcBlock * kcBlock);
         }
         T* tile = stackalloc T[mr * nr];
         for (int jc = 0; jc < n; jc += ncMax)
@@ -221,16 +239,20 @@ internal static unsafe class Gemm
             {
                 int kc = Math.Min(kcMax, k - pc);
                 bool add = accumulate || pc > 0;
-                T* panelB = wholeB ? packB + (nint)pc * ncBlock : packB;
+                T* blockB = wholeB ? packB + (nint)pc * ncBlock : packB;
                 if (!packed)
                 {
-                    GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, panelB);
+                    GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, blockB);
                 }
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
-                    GemmPacking.PackA<T, TVec, TSimd>(mc, kc, a + ic * ars + pc * acs, ars, acs, packA);
-                    MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, panelB, c + ic * ldc + jc, ldc, add, tile);
+                    T* blockA = wholeA ? packA + (nint)pc * mcBlock : packA;
+                    if (!packedA)
+                    {
+                        GemmPacking.PackA<T, TVec, TSimd>(mc, kc, a + ic * ars + pc * acs, ars, acs, blockA);
+                    }
+                    MacroKernel<T, TVec, TSimd>(mc, nc, kc, blockA, blockB, c + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }

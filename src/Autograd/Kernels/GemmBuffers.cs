@@ -17,6 +17,9 @@ internal static unsafe class GemmBuffers<T>
     private static T[]? t_packA;
 
     [ThreadStatic]
+    private static long t_packAPanel;
+
+    [ThreadStatic]
     private static T[]? t_packB;
 
     [ThreadStatic]
@@ -28,8 +31,18 @@ internal static unsafe class GemmBuffers<T>
     [ThreadStatic]
     private static T[]? t_edge;
 
-    /// <summary>A buffer of at least <paramref name="length"/> elements for packed A.</summary>
-    public static T* PackA(int length) => Aligned(ref t_packA, length);
+    /// <summary>A buffer of at least <paramref name="length"/> elements for packed A; what it held before is gone.</summary>
+    public static T* PackA(int length)
+    {
+        t_packAPanel = 0;
+        return Aligned(ref t_packA, length);
+    }
+
+    /// <summary>
+    /// The packed-A buffer for the panel that <paramref name="panel"/> names (a number no other panel of the process
+    /// has): true when this thread's buffer already holds it, else false, and the caller packs it.
+    /// </summary>
+    public static bool PackedA(long panel, int length, out T* buffer) => Held(ref t_packA, ref t_packAPanel, panel, length, out buffer);
 
     /// <summary>A buffer of at least <paramref name="length"/> elements for packed B; what it held before is gone.</summary>
     public static T* PackB(int length)
@@ -42,11 +55,13 @@ internal static unsafe class GemmBuffers<T>
     /// The packed-B buffer for the panel that <paramref name="panel"/> names (a number no other panel of the process
     /// has): true when this thread's buffer already holds it, else false, and the caller packs it.
     /// </summary>
-    public static bool PackedB(long panel, int length, out T* buffer)
+    public static bool PackedB(long panel, int length, out T* buffer) => Held(ref t_packB, ref t_packBPanel, panel, length, out buffer);
+
+    private static bool Held(ref T[]? array, ref long heldPanel, long panel, int length, out T* buffer)
     {
-        bool held = panel != 0 && t_packBPanel == panel && t_packB is not null && t_packB.Length >= length + Alignment / sizeof(T);
-        buffer = Aligned(ref t_packB, length);
-        t_packBPanel = panel;
+        bool held = panel != 0 && heldPanel == panel && array is not null && array.Length >= length + Alignment / sizeof(T);
+        buffer = Aligned(ref array, length);
+        heldPanel = panel;
         return held;
     }
 

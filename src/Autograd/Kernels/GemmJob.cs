@@ -20,7 +20,7 @@ internal sealed class GemmJob<T> : IParallelWork
     private int _chunk;
     private long _panel;
 
-    // Numbers the one-panel B operands of row splits, so a thread's packed copy is never mistaken for another's.
+    // Numbers the one-panel B of a row split (one-block A of a column split), so no thread mistakes its packed copy for another's.
     private static long s_panels;
 
     /// <summary>The calling thread's job.</summary>
@@ -39,7 +39,13 @@ internal sealed class GemmJob<T> : IParallelWork
     }
 
     /// <summary>Splits the columns into <paramref name="parts"/> nearly equal ranges of whole <paramref name="unit"/>s.</summary>
-    public void SplitColumns(int parts, int unit) => Split(parts, unit, _n, byColumns: true);
+    /// <remarks>When <paramref name="wholeA"/>, A is packed in one row block, which each thread packs for the first column
+    /// range it takes and reuses for the others.</remarks>
+    public void SplitColumns(int parts, int unit, bool wholeA = false)
+    {
+        Split(parts, unit, _n, byColumns: true);
+        _panel = wholeA ? Interlocked.Increment(ref s_panels) : 0;
+    }
 
     /// <summary>Splits the rows into <paramref name="parts"/> nearly equal ranges of whole <paramref name="unit"/>s.</summary>
     /// <remarks>When <paramref name="wholeB"/>, B is packed in one panel, which each thread packs for the first row
@@ -63,11 +69,11 @@ internal sealed class GemmJob<T> : IParallelWork
         int start = index * _chunk;
         if (_byColumns)
         {
-            Gemm.MultiplyBlock(0, _m, start, Math.Min(_n, start + _chunk), _k, _a, _b, _c!, _cOffset, _ldc, _accumulate);
+            Gemm.MultiplyBlock(0, _m, start, Math.Min(_n, start + _chunk), _k, _a, _b, _c!, _cOffset, _ldc, _accumulate, panelA: _panel);
         }
         else
         {
-            Gemm.MultiplyBlock(start, Math.Min(_m, start + _chunk), 0, _n, _k, _a, _b, _c!, _cOffset, _ldc, _accumulate, _panel);
+            Gemm.MultiplyBlock(start, Math.Min(_m, start + _chunk), 0, _n, _k, _a, _b, _c!, _cOffset, _ldc, _accumulate, panelB: _panel);
         }
     }
 

@@ -4,19 +4,21 @@ namespace MiniTorch.Tests.Kernels;
 
 /// <summary>
 /// A row split whose B is one column panel runs up to four row blocks per thread, each thread packing B once and
-/// reusing it for the blocks it takes, and batches of small products run in up to four ranges of items per thread.
+/// reusing it for the blocks it takes (and a column split whose A is one row block, column blocks), and batches of small products run in up to four ranges of items per thread.
 /// The products must not depend on the thread count or on which thread took which part (bit for bit), must stay
-/// within the GEMM's error bound, and a thread's packed B must never leak into another product.
+/// within the GEMM's error bound, and a thread's packed A or B must never leak into another product.
 /// </summary>
 [Collection(GemmWidthCollection.Name)]
 public class GemmRowBlockTests
 {
     public static TheoryData<int, int, int, bool> Shapes => new()
     {
-        { 600, 130, 70, false },  // B in one K block
+        { 600, 130, 70, false },  // row split, B in one K block
         { 700, 450, 100, true },  // B in three K blocks (KC = 192 or 128), all kept
         { 1024, 128, 384, true }, // the transformer's x·Wᵀ
         { 500, 64, 33, false },   // a narrow last strip
+        { 64, 784, 256, true },   // column split, A in one row block: the batch-64 MLP's x·Wᵀ
+        { 100, 300, 520, false }, // column split, an edge row strip and a narrow last column strip
     };
 
     [Theory]
@@ -44,6 +46,23 @@ public class GemmRowBlockTests
         {
             GemmTests.Check<float>(700, 450, 100, GemmTests.Layout.RowMajor, GemmTests.Layout.ColumnMajor, threads, accumulate: false);
             GemmTests.Check<double>(600, 130, 70, GemmTests.Layout.ColumnMajor, GemmTests.Layout.RowMajor, threads, accumulate: true);
+            GemmTests.Check<float>(90, 333, 700, GemmTests.Layout.ColumnMajor, GemmTests.Layout.RowMajor, threads, accumulate: true);
+            GemmTests.Check<double>(50, 260, 400, GemmTests.Layout.Strided, GemmTests.Layout.ColumnMajor, threads, accumulate: false);
+        }
+    }
+
+    [Fact]
+    public void APackedAIsNeverReusedByTheNextProduct()
+    {
+        const int m = 96, k = 500, n = 640;
+        var (a1, b) = Operands(m, k, n, transposedB: false, seed: 3);
+        var (a2, _) = Operands(m, k, n, transposedB: false, seed: 4);
+        var expected1 = Product(a1, b, m, k, n, 1, null);
+        var expected2 = Product(a2, b, m, k, n, 1, null);
+        for (int i = 0; i < 3; i++)
+        {
+            AssertBits(expected1, Product(a1, b, m, k, n, 2, null), "first product");
+            AssertBits(expected2, Product(a2, b, m, k, n, 2, null), "second product");
         }
     }
 
