@@ -146,7 +146,26 @@ internal static unsafe class GemmPacking
         int w = TSimd.Count;
         int nr = 2 * w;
         bool avxFloat = typeof(T) == typeof(float) && System.Runtime.Intrinsics.X86.Avx.IsSupported && w % 4 == 0;
-        for (int j0 = 0; j0 < nc; j0 += nr, destination += kc * nr)
+        int first = 0;
+        if (cs == 1 && nc >= 2 * nr)
+        {
+            // Row-major B, several full strips: copy along B's rows, each row's pieces to their strips, so that B is
+            // read front to back. Strip by strip, each row of a strip is one 64- or 128-byte piece a whole row stride
+            // (often kilobytes) after the last, a pattern the prefetchers barely follow.
+            first = nc / nr * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                T* s = b + p * rs;
+                T* d = destination + p * nr;
+                for (int j = 0; j < first; j += nr, s += nr, d += (nint)kc * nr)
+                {
+                    TSimd.Store(TSimd.Load(s), d);
+                    TSimd.Store(TSimd.Load(s + w), d + w);
+                }
+            }
+            destination += (nint)kc * first;
+        }
+        for (int j0 = first; j0 < nc; j0 += nr, destination += kc * nr)
         {
             int cols = Math.Min(nr, nc - j0);
             // The last strip is one vector wide when that holds its columns: the narrow micro-kernels then do half the
