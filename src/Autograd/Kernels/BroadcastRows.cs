@@ -62,43 +62,17 @@ internal readonly struct BroadcastRows<T, TOp> : IChunkBody
             }
             else if (ia == 0)
             {
-                _op.Apply(_a[oa], Row(_b, ob, ib, inner, rowB), d);
+                _op.Apply(_a[oa], StridedDims.Row(_b, ob, ib, inner, rowB), d);
             }
             else if (ib == 0)
             {
-                _op.Apply(Row(_a, oa, ia, inner, rowA), _b[ob], d);
+                _op.Apply(StridedDims.Row(_a, oa, ia, inner, rowA), _b[ob], d);
             }
             else
             {
-                _op.Apply<T>(Row(_a, oa, ia, inner, rowA), Row(_b, ob, ib, inner, rowB), d);
+                _op.Apply<T>(StridedDims.Row(_a, oa, ia, inner, rowA), StridedDims.Row(_b, ob, ib, inner, rowB), d);
             }
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                counter[k]++;
-                oa += _aStrides[k];
-                ob += _bStrides[k];
-                if (counter[k] < _shape[k])
-                {
-                    break;
-                }
-                oa -= _aStrides[k] * _shape[k];
-                ob -= _bStrides[k] * _shape[k];
-                counter[k] = 0;
-            }
+            StridedDims.NextRow(counter, _shape, _aStrides, _bStrides, ref oa, ref ob);
         }
-    }
-
-    /// <summary>A row of <paramref name="inner"/> elements: the storage itself when unit-stride, else gathered into <paramref name="buffer"/>.</summary>
-    private static ReadOnlySpan<T> Row(T[] data, int offset, int stride, int inner, T[]? buffer)
-    {
-        if (stride == 1)
-        {
-            return data.AsSpan(offset, inner);
-        }
-        for (int j = 0; j < inner; j++)
-        {
-            buffer![j] = data[offset + j * stride];
-        }
-        return buffer;
     }
 }

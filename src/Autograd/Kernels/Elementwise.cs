@@ -135,7 +135,7 @@ internal static class Elementwise
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IBinaryOp
     {
-        var (shape, sa, sb) = Coalesce(result.ShapeArray,
+        var (shape, sa, sb) = StridedDims.Coalesce(result.ShapeArray,
             Shapes.BroadcastStrides(a.ShapeArray, a.StridesArray, result.ShapeArray),
             Shapes.BroadcastStrides(b.ShapeArray, b.StridesArray, result.ShapeArray));
         int inner = shape[^1];
@@ -166,54 +166,4 @@ internal static class Elementwise
         where T : unmanaged =>
         !ReferenceEquals(operand.Data<T>(), storage)
         || (operand.Offset == result.Offset && operand.IsContiguous && Shapes.SameShape(operand.ShapeSpan, result.ShapeSpan));
-
-    /// <summary>
-    /// Merges adjacent dims that both operands step through as one (the outer stride is the inner one times the inner
-    /// size, as for a contiguous run or a broadcast 0) and drops dims of size 1, whose strides step nowhere: the same
-    /// elements in the same order, in longer rows. A per-channel operand [1, C, 1, 1] against [N, C, H, W] then runs
-    /// rows of H·W instead of W, and a [N, 1] gradient expanded from a scalar (strides [0, 1]) one row of N instead of
-    /// N rows of one element.
-    /// </summary>
-    internal static (int[] Shape, int[] StridesA, int[] StridesB) Coalesce(int[] shape, int[] sa, int[] sb)
-    {
-        int rank = shape.Length;
-        Span<int> size = stackalloc int[rank];
-        Span<int> strideA = stackalloc int[rank];
-        Span<int> strideB = stackalloc int[rank];
-        // Built from the innermost dim outwards: entry d is the current outermost merged dim.
-        int d = 0;
-        (size[0], strideA[0], strideB[0]) = (shape[rank - 1], sa[rank - 1], sb[rank - 1]);
-        for (int k = rank - 2; k >= 0; k--)
-        {
-            if (shape[k] == 1)
-            {
-                continue;
-            }
-            if (size[d] == 1)
-            {
-                (size[d], strideA[d], strideB[d]) = (shape[k], sa[k], sb[k]);
-            }
-            else if ((long)sa[k] == (long)strideA[d] * size[d] && (long)sb[k] == (long)strideB[d] * size[d])
-            {
-                size[d] *= shape[k];
-            }
-            else
-            {
-                d++;
-                (size[d], strideA[d], strideB[d]) = (shape[k], sa[k], sb[k]);
-            }
-        }
-        if (d == rank - 1)
-        {
-            return (shape, sa, sb);
-        }
-        var newShape = new int[d + 1];
-        var newA = new int[d + 1];
-        var newB = new int[d + 1];
-        for (int i = 0; i <= d; i++)
-        {
-            (newShape[d - i], newA[d - i], newB[d - i]) = (size[i], strideA[i], strideB[i]);
-        }
-        return (newShape, newA, newB);
-    }
 }

@@ -81,42 +81,17 @@ internal static class ElementwiseGeneric
             }
             else if (ia == 0)
             {
-                op.Apply(da[oa], Row(db, ob, ib, inner, rowB), d);
+                op.Apply(da[oa], StridedDims.Row(db, ob, ib, inner, rowB), d);
             }
             else if (ib == 0)
             {
-                op.Apply(Row(da, oa, ia, inner, rowA), db[ob], d);
+                op.Apply(StridedDims.Row(da, oa, ia, inner, rowA), db[ob], d);
             }
             else
             {
-                op.Apply(Row(da, oa, ia, inner, rowA), Row(db, ob, ib, inner, rowB), d);
+                op.Apply(StridedDims.Row(da, oa, ia, inner, rowA), StridedDims.Row(db, ob, ib, inner, rowB), d);
             }
-            for (int k = rank - 2; k >= 0; k--)
-            {
-                counter[k]++;
-                oa += sa[k];
-                ob += sb[k];
-                if (counter[k] < shape[k])
-                {
-                    break;
-                }
-                oa -= sa[k] * shape[k];
-                ob -= sb[k] * shape[k];
-                counter[k] = 0;
-            }
+            StridedDims.NextRow(counter, shape, sa, sb, ref oa, ref ob);
         }
-    }
-
-    private static ReadOnlySpan<T> Row<T>(T[] data, int offset, int stride, int inner, T[]? buffer)
-    {
-        if (stride == 1)
-        {
-            return data.AsSpan(offset, inner);
-        }
-        for (int j = 0; j < inner; j++)
-        {
-            buffer![j] = data[offset + j * stride];
-        }
-        return buffer;
     }
 }

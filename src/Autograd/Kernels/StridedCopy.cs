@@ -16,7 +16,7 @@ internal static class StridedCopy
             dst[dstOffset] = src[srcOffset];
             return;
         }
-        Coalesce(ref shape, ref srcStrides, ref dstStrides);
+        (shape, srcStrides, dstStrides) = StridedDims.Coalesce(shape, srcStrides, dstStrides);
         rank = shape.Length;
         int p = TiledTranspose.FindContiguousSourceDim(shape, srcStrides, dstStrides);
         if (p >= 0)
@@ -49,19 +49,7 @@ internal static class StridedCopy
                     dst[dof + j * di] = src[so + j * si];
                 }
             }
-            for (int d = rank - 2; d >= 0; d--)
-            {
-                counter[d]++;
-                so += srcStrides[d];
-                dof += dstStrides[d];
-                if (counter[d] < shape[d])
-                {
-                    break;
-                }
-                so -= srcStrides[d] * shape[d];
-                dof -= dstStrides[d] * shape[d];
-                counter[d] = 0;
-            }
+            StridedDims.NextRow(counter, shape, srcStrides, dstStrides, ref so, ref dof);
         }
     }
 
@@ -70,66 +58,6 @@ internal static class StridedCopy
     /// inner stride · inner size, on both sides), so an expanded scalar (every source stride 0, as the gradient of a
     /// Sum) is one fill instead of a row loop over its innermost dim, and a contiguous block is one copy.
     /// </summary>
-    private static void Coalesce(ref int[] shape, ref int[] srcStrides, ref int[] dstStrides)
-    {
-        int rank = shape.Length;
-        int kept = 0;
-        for (int d = 0; d < rank; d++)
-        {
-            kept += shape[d] == 1 ? 0 : 1;
-        }
-        int merges = 0;
-        int prev = -1;
-        for (int d = 0; d < rank; d++)
-        {
-            if (shape[d] == 1)
-            {
-                continue;
-            }
-            if (prev >= 0 && srcStrides[prev] == srcStrides[d] * shape[d] && dstStrides[prev] == dstStrides[d] * shape[d])
-            {
-                merges++;
-            }
-            prev = d;
-        }
-        int newRank = Math.Max(1, kept - merges);
-        if (newRank == rank)
-        {
-            return;
-        }
-        var ns = new int[newRank];
-        var nsrc = new int[newRank];
-        var ndst = new int[newRank];
-        int k = -1;
-        for (int d = 0; d < rank; d++)
-        {
-            if (shape[d] == 1)
-            {
-                continue;
-            }
-            if (k >= 0 && nsrc[k] == srcStrides[d] * shape[d] && ndst[k] == dstStrides[d] * shape[d])
-            {
-                ns[k] *= shape[d];
-                nsrc[k] = srcStrides[d];
-                ndst[k] = dstStrides[d];
-                continue;
-            }
-            k++;
-            ns[k] = shape[d];
-            nsrc[k] = srcStrides[d];
-            ndst[k] = dstStrides[d];
-        }
-        if (k < 0)
-        {
-            // Every dim has size 1: one element.
-            ns[0] = 1;
-            nsrc[0] = 1;
-            ndst[0] = 1;
-        }
-        shape = ns;
-        srcStrides = nsrc;
-        dstStrides = ndst;
-    }
 
     /// <summary>Copies the elements of <paramref name="src"/> into <paramref name="dst"/>'s layout (same shape and dtype, any dtype).</summary>
     public static void Copy(Tensor src, Tensor dst)

@@ -122,7 +122,7 @@ public class BroadcastRowsTests
     [InlineData(new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1 }, new[] { 1 }, new[] { 0 })] // one element
     public void CoalescingDropsSizeOneDimsAndMergesRuns(int[] shape, int[] sa, int[] sb, int[] expectedShape, int[] expectedA, int[] expectedB)
     {
-        var (merged, a, b) = Elementwise.Coalesce(shape, sa, sb);
+        var (merged, a, b) = StridedDims.Coalesce(shape, sa, sb);
         Assert.Equal(expectedShape, merged);
         Assert.Equal(expectedA, a);
         Assert.Equal(expectedB, b);
