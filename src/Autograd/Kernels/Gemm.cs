@@ -130,10 +130,11 @@ internal static unsafe class Gemm
             job.Set(m, n, k, a, b, c, cOffset, ldc, accumulate);
             BlockSizes<T>(mr, nr, out _, out int mcMax, out _);
             int strips = (n + nr - 1) / nr;
-            if (m <= mcMax)
+            if (m <= mcMax && (long)m * k < SharedPanelMinimum)
             {
-                // A in one row block (all of its K blocks side by side), packed once per thread for all the column
-                // blocks it takes, as B is for a row split.
+                // A in one row block (all of its K blocks side by side, at most the size from which a row split shares
+                // B's panels, so the thread's buffer stays small), packed once per thread for all the column blocks it
+                // takes, as B is for a row split.
                 job.SplitColumns(Math.Min(threads * RowBlocksPerThread, Math.Max(threads, strips / MinTilesPerRowBlock)), nr, wholeA: true);
             }
             else

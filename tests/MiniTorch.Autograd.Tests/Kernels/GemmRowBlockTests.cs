@@ -19,6 +19,7 @@ public class GemmRowBlockTests
         { 500, 64, 33, false },   // a narrow last strip
         { 64, 784, 256, true },   // column split, A in one row block: the batch-64 MLP's x·Wᵀ
         { 100, 300, 520, false }, // column split, an edge row strip and a narrow last column strip
+        { 100, 6000, 400, false }, // column split with A too large to keep whole: two halves, A packed per block
     };
 
     [Theory]
