@@ -40,18 +40,10 @@ internal readonly struct BroadcastRows<T, TOp> : IChunkBody
         int ib = _bStrides[rank - 1];
         T[]? rowA = ia > 1 || ia < 0 ? new T[inner] : null;
         T[]? rowB = ib > 1 || ib < 0 ? new T[inner] : null;
-        // The multi-index of row `start` over the outer dims, and the operands' offsets there.
         var counter = new int[rank];
         int oa = _aOffset;
         int ob = _bOffset;
-        int rest = start;
-        for (int k = rank - 2; k >= 0; k--)
-        {
-            counter[k] = rest % _shape[k];
-            rest /= _shape[k];
-            oa += counter[k] * _aStrides[k];
-            ob += counter[k] * _bStrides[k];
-        }
+        StridedDims.StartRow(start, counter, _shape, _aStrides, _bStrides, ref oa, ref ob);
         for (int o = start; o < start + count; o++)
         {
             var d = _d.AsSpan(_dOffset + o * inner, inner);

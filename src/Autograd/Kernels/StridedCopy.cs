@@ -25,39 +25,51 @@ internal static class StridedCopy
             return;
         }
         int inner = shape[rank - 1];
-        int si = srcStrides[rank - 1];
-        int di = dstStrides[rank - 1];
-        int outer = n / inner;
-        Span<int> counter = rank <= 16 ? stackalloc int[rank] : new int[rank];
-        counter.Clear();
-        int so = srcOffset;
-        int dof = dstOffset;
-        for (int o = 0; o < outer; o++)
+        var rows = new CopyRows<T>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, shape);
+        if (n / inner > 1 && !ReferenceEquals(src, dst) && ParallelElementwise.ChunkCount(n) > 1)
         {
-            if (si == 1 && di == 1)
-            {
-                src.AsSpan(so, inner).CopyTo(dst.AsSpan(dof, inner));
-            }
-            else if (si == 0 && di == 1)
-            {
-                dst.AsSpan(dof, inner).Fill(src[so]);
-            }
-            else
-            {
-                for (int j = 0; j < inner; j++)
-                {
-                    dst[dof + j * di] = src[so + j * si];
-                }
-            }
-            StridedDims.NextRow(counter, shape, srcStrides, dstStrides, ref so, ref dof);
+            // A permuted copy ([b, t, h, d] from [b, h, t, d] before a reshape, 1.5% of the transformer step on one
+            // core): rows split over the cores. Source and destination are apart, so the order does not matter.
+            ParallelElementwise.ForRows(n / inner, inner, rows);
+            return;
         }
+        rows.Run(0, n / inner);
     }
 
-    /// <summary>
-    /// Drops size-1 dims and merges each dim into the next where both layouts step over it as one run (outer stride =
-    /// inner stride · inner size, on both sides), so an expanded scalar (every source stride 0, as the gradient of a
-    /// Sum) is one fill instead of a row loop over its innermost dim, and a contiguous block is one copy.
-    /// </summary>
+    /// <summary>Rows [start, start + count) of a strided copy, each found from its own index (any thread may take any range).</summary>
+    private readonly struct CopyRows<T>(T[] src, int srcOffset, int[] srcStrides, T[] dst, int dstOffset, int[] dstStrides, int[] shape) : IChunkBody
+    {
+        public void Run(int start, int count)
+        {
+            int rank = shape.Length;
+            int inner = shape[rank - 1];
+            int si = srcStrides[rank - 1];
+            int di = dstStrides[rank - 1];
+            Span<int> counter = rank <= 16 ? stackalloc int[rank] : new int[rank];
+            int so = srcOffset;
+            int dof = dstOffset;
+            StridedDims.StartRow(start, counter, shape, srcStrides, dstStrides, ref so, ref dof);
+            for (int o = 0; o < count; o++)
+            {
+                if (si == 1 && di == 1)
+                {
+                    src.AsSpan(so, inner).CopyTo(dst.AsSpan(dof, inner));
+                }
+                else if (si == 0 && di == 1)
+                {
+                    dst.AsSpan(dof, inner).Fill(src[so]);
+                }
+                else
+                {
+                    for (int j = 0; j < inner; j++)
+                    {
+                        dst[dof + j * di] = src[so + j * si];
+                    }
+                }
+                StridedDims.NextRow(counter, shape, srcStrides, dstStrides, ref so, ref dof);
+            }
+        }
+    }
 
     /// <summary>Copies the elements of <paramref name="src"/> into <paramref name="dst"/>'s layout (same shape and dtype, any dtype).</summary>
     public static void Copy(Tensor src, Tensor dst)

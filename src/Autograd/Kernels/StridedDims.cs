@@ -58,6 +58,22 @@ internal static class StridedDims
     }
 
     /// <summary>
+    /// Sets <paramref name="counter"/> to the multi-index of row <paramref name="row"/> over the dims before the last
+    /// (last of them fastest, as <see cref="NextRow"/> steps) and moves the operands' offsets there.
+    /// </summary>
+    public static void StartRow(int row, Span<int> counter, int[] shape, int[] sa, int[] sb, ref int oa, ref int ob)
+    {
+        counter.Clear();
+        for (int k = shape.Length - 2; k >= 0; k--)
+        {
+            counter[k] = row % shape[k];
+            row /= shape[k];
+            oa += counter[k] * sa[k];
+            ob += counter[k] * sb[k];
+        }
+    }
+
+    /// <summary>
     /// Steps the multi-index <paramref name="counter"/> over the dims before the last (an odometer, last of them
     /// fastest) and the two operands' offsets with it, to the next row.
     /// </summary>

@@ -1,8 +1,57 @@
+using MiniTorch.Kernels;
+
 namespace MiniTorch.Tests.Kernels;
 
-/// <summary>Strided copies whose dims merge (expanded scalars, size-1 dims, contiguous blocks inside a permutation) keep every element in place.</summary>
+/// <summary>
+/// Strided copies whose dims merge (expanded scalars, size-1 dims, contiguous blocks inside a permutation) keep every
+/// element in place, and large ones, whose rows are split over the cores, put every element where indexing says on
+/// any thread count.
+/// </summary>
+[Collection(GemmWidthCollection.Name)]
 public class StridedCopyCoalesceTests
 {
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void LargePermutedCopiesPutEveryElementInPlace(int threads)
+    {
+        using var settings = new KernelSettings(Gemm.AllowVector512, threads);
+        // The attention's heads back to [b, t, h, d] (rows of 32) and a row broadcast over a batch take the row loop split
+        // over the cores; a transposed-then-permuted copy takes the tiled transposes.
+        var heads = Tensor.Arange(0, 16 * 4 * 64 * 32, 1, dtype: DType.Float32).Reshape(16, 4, 64, 32).Permute(0, 2, 1, 3).Contiguous().ToFloatArray();
+        var strided = Tensor.Arange(0, 300 * 250, 1, dtype: DType.Float64).Reshape(300, 250).Narrow(1, 0, 249).Transpose(0, 1).Reshape(249, 3, 100).Permute(2, 1, 0).Contiguous().ToDoubleArray();
+        var rows = Tensor.Arange(0, 70, 1, dtype: DType.Float32).Reshape(1, 70).Expand(1500, 70).Contiguous().ToFloatArray();
+        for (int b = 0; b < 16; b++)
+        {
+            for (int t = 0; t < 64; t++)
+            {
+                for (int h = 0; h < 4; h++)
+                {
+                    for (int d = 0; d < 32; d++)
+                    {
+                        Assert.Equal(((b * 4 + h) * 64 + t) * 32 + d, heads[((b * 64 + t) * 4 + h) * 32 + d]);
+                    }
+                }
+            }
+        }
+        // Element (i, j, c) is the reshaped transpose's (c, j, i), which is the original's (j·100 + i, c).
+        for (int i = 0; i < 100; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                for (int c = 0; c < 249; c++)
+                {
+                    Assert.Equal((j * 100 + i) * 250 + c, strided[(i * 3 + j) * 249 + c]);
+                }
+            }
+        }
+        for (int k = 0; k < rows.Length; k++)
+        {
+            Assert.Equal(k % 70, rows[k]);
+        }
+    }
+
     [Fact]
     public void ExpandedScalarBecomesAFill()
     {
