@@ -40,7 +40,8 @@ internal static unsafe class GemmBuffers<T>
 
     /// <summary>
     /// The packed-A buffer for the panel that <paramref name="panel"/> names (a number no other panel of the process
-    /// has): true when this thread's buffer already holds it, else false, and the caller packs it.
+    /// has): true when this thread's buffer already holds it, else false, and the caller packs it. Panel 0 names none:
+    /// the buffer is then <see cref="PackA"/>'s.
     /// </summary>
     public static bool PackedA(long panel, int length, out T* buffer) => Held(ref t_packA, ref t_packAPanel, panel, length, out buffer);
 
@@ -53,7 +54,8 @@ internal static unsafe class GemmBuffers<T>
 
     /// <summary>
     /// The packed-B buffer for the panel that <paramref name="panel"/> names (a number no other panel of the process
-    /// has): true when this thread's buffer already holds it, else false, and the caller packs it.
+    /// has): true when this thread's buffer already holds it, else false, and the caller packs it. Panel 0 names none:
+    /// the buffer is then <see cref="PackB"/>'s.
     /// </summary>
     public static bool PackedB(long panel, int length, out T* buffer) => Held(ref t_packB, ref t_packBPanel, panel, length, out buffer);
 

@@ -17,9 +17,6 @@ internal sealed class GridBatchGemm<T> : IParallelWork
     // As Gemm.MultiplyBatched: the multiply-adds below which one more thread does not pay for itself.
     private const long ParallelWorkPerThread = 1L << 18;
 
-    // Groups of items per thread when the items are spread over the cores.
-    private const int GroupsPerThread = 4;
-
     [ThreadStatic]
     private static GridBatchGemm<T>? t_instance;
 
@@ -46,9 +43,9 @@ internal sealed class GridBatchGemm<T> : IParallelWork
             int threads = (int)Math.Clamp(work * job._count / ParallelWorkPerThread, 1, Math.Min(job._count, Parallelism.MaxThreads));
             if (threads > 1 && work < 2 * ParallelWorkPerThread)
             {
-                // Groups of items claimed as threads come free, a few per thread: with one half each, the caller
-                // waited through 29% of the attention's batched products for a worker that started late or ran slower.
-                int tasks = Math.Min(job._count, threads * GroupsPerThread);
+                // Groups of items claimed as threads come free, a few per thread (with one half each, the caller waited
+                // through 29% of the attention's batched products).
+                int tasks = Math.Min(job._count, threads * ParallelRunner.TasksPerThread);
                 job._chunk = (job._count + tasks - 1) / tasks;
                 ParallelRunner.Run(job, (job._count + job._chunk - 1) / job._chunk, threads);
                 return;

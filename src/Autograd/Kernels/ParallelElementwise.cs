@@ -25,9 +25,6 @@ internal static class ParallelElementwise
     /// <summary>The smallest chunk worth handing to another thread.</summary>
     private const int MinChunk = 1 << 14;
 
-    /// <summary>Chunks per thread: more than one, so a thread that the OS delays leaves its share to the others.</summary>
-    private const int ChunksPerThread = 4;
-
     /// <summary>64 elements: a whole number of Vector512 of float64 and of every narrower vector, and of cache lines.</summary>
     private const int Alignment = 64;
 
@@ -36,29 +33,13 @@ internal static class ParallelElementwise
 
     /// <summary>How many chunks <paramref name="n"/> elements are split into; 1 means run serially.</summary>
     public static int ChunkCount(int n) =>
-        n < MinElements || MaxThreads < 2 ? 1 : Math.Min(MaxThreads * ChunksPerThread, n / MinChunk);
+        n < MinElements || MaxThreads < 2 ? 1 : Math.Min(MaxThreads * ParallelRunner.TasksPerThread, n / MinChunk);
 
     /// <summary>Runs <paramref name="body"/> over [0, n): serially below the threshold, else in aligned chunks across threads.</summary>
     public static void For<TBody>(int n, TBody body) where TBody : struct, IChunkBody
     {
         int chunks = ChunkCount(n);
-        if (chunks <= 1)
-        {
-            body.Run(0, n);
-            return;
-        }
-        int per = ChunkLength(n, chunks);
-        // The GEMM's persistent workers (no delegate, task or closure per call): threads take chunks as they come free
-        // and the calling thread takes them too, so on a busy machine the work drifts to whoever runs.
-        var job = ChunkJob<TBody>.Rent(body, n, per);
-        try
-        {
-            ParallelRunner.Run(job, chunks, MaxThreads);
-        }
-        finally
-        {
-            job.Return();
-        }
+        Split(body, n, chunks <= 1 ? n : ChunkLength(n, chunks), chunks);
     }
 
     /// <summary>
@@ -68,12 +49,20 @@ internal static class ParallelElementwise
     public static void ForRows<TBody>(int rows, int rowLength, TBody body) where TBody : struct, IChunkBody
     {
         int chunks = Math.Min(ChunkCount(rows * rowLength), rows);
+        Split(body, rows, (rows + chunks - 1) / chunks, chunks);
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [0, n) in <paramref name="chunks"/> ranges of <paramref name="per"/> (the last shorter), serially when one.</summary>
+    private static void Split<TBody>(TBody body, int n, int per, int chunks) where TBody : struct, IChunkBody
+    {
         if (chunks <= 1)
         {
-            body.Run(0, rows);
+            body.Run(0, n);
             return;
         }
-        var job = ChunkJob<TBody>.Rent(body, rows, (rows + chunks - 1) / chunks);
+        // The GEMM's persistent workers (no delegate, task or closure per call): threads take chunks as they come free
+        // and the calling thread takes them too, so on a busy machine the work drifts to whoever runs.
+        var job = ChunkJob<TBody>.Rent(body, n, per);
         try
         {
             ParallelRunner.Run(job, chunks, MaxThreads);

@@ -21,6 +21,14 @@ internal interface IParallelWork
 /// </summary>
 internal static class ParallelRunner
 {
+    /// <summary>
+    /// Tasks per thread for work that can be cut finely (elementwise chunks, GEMM row or column blocks, ranges of a
+    /// batch of small products): more than one, so a thread that starts late, runs slower or loses its vCPU to the
+    /// host leaves part of its share to the others. With one task each, the caller of the transformer step's two-part
+    /// GEMMs waited through 21–38% of them (docs/benchmarks.md).
+    /// </summary>
+    public const int TasksPerThread = 4;
+
     // A claim counter that can never index a task: set between runs so that a worker waking late claims nothing.
     private const int Idle = int.MaxValue / 2;
     // How long a worker keeps polling for the next run before it sleeps: enough for the back-to-back chunks of one op
