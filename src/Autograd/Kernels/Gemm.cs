@@ -19,7 +19,7 @@ namespace MiniTorch.Kernels;
 /// element of C is computed by the same operations in the same order as on one thread: the result does not depend on
 /// the thread count.
 /// </summary>
-internal static unsafe class Gemm
+internal static unsafe partial class Gemm
 {
     // Elements of B (k × n) from which a row split packs B's panels once for all threads instead of once per thread. In
     // A/B runs on the idle 2-vCPU Xeon, sharing won from 1024² (0.85–0.90 of the time) but lost below: 128³ took 1.45×,
@@ -32,10 +32,8 @@ internal static unsafe class Gemm
     // asleep costs little, as the caller takes its task if it has not started.
     private const long ParallelWorkPerThread = 1L << 18;
 
-    // Row blocks per thread when B is one panel (and ranges of a batch of small products per thread), and the fewest
-    // tiles in a row block: see Multiply and MultiplyBatched.
-    private const int RowBlocksPerThread = 4;
-    private const int MinTilesPerRowBlock = 4;
+    // The fewest tiles (rows of tiles, or strips) in one block of a split whose shared operand each thread packs once.
+    private const int MinTilesPerBlock = 4;
 
     /// <summary>
     /// Whether the GEMM may use AVX-512 where the machine has it; tests turn it off to run the AVX2 kernels (6 × 2
@@ -118,7 +116,7 @@ internal static unsafe class Gemm
                 // B in one column panel (k · n below SharedPanelMinimum here), which each thread packs once for all the
                 // row blocks it takes: smaller blocks then cost only their loops, and a thread that starts late or runs
                 // slower (its vCPU taken by the host, its operands in the other core's cache) leaves more of them to the others.
-                job.SplitRows(Math.Min(threads * RowBlocksPerThread, Math.Max(threads, tiles / MinTilesPerRowBlock)), mr, wholeB: true);
+                job.SplitRows(Blocks(threads, tiles), mr, wholeB: true);
             }
             else
             {
@@ -135,7 +133,7 @@ internal static unsafe class Gemm
                 // A in one row block (all of its K blocks side by side, at most the size from which a row split shares
                 // B's panels, so the thread's buffer stays small), packed once per thread for all the column blocks it
                 // takes, as B is for a row split.
-                job.SplitColumns(Math.Min(threads * RowBlocksPerThread, Math.Max(threads, strips / MinTilesPerRowBlock)), nr, wholeA: true);
+                job.SplitColumns(Blocks(threads, strips), nr, wholeA: true);
             }
             else
             {
@@ -146,32 +144,8 @@ internal static unsafe class Gemm
         job.Clear();
     }
 
-    /// <summary>
-    /// C[i] = A[i]·B[i] for i &lt; <paramref name="batch"/>, matrix i of each operand <c>i · batch stride</c> elements after
-    /// the first (a stride of 0 reuses one matrix for the whole batch). Products too small to split are spread over
-    /// the threads by batch index instead.
-    /// </summary>
-    public static void MultiplyBatched<T>(int batch, int m, int n, int k, StridedMatrix<T> a, int aBatchStride, StridedMatrix<T> b, int bBatchStride,
-        T[] c, int cOffset, int cBatchStride, int ldc)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        long work = (long)m * n * k;
-        int threads = (int)Math.Clamp(work * batch / ParallelWorkPerThread, 1, Math.Min(batch, Parallelism.MaxThreads));
-        if (threads > 1 && work < 2 * ParallelWorkPerThread)
-        {
-            // A few ranges per thread, claimed as threads come free, so a worker that starts late leaves its share.
-            var job = GemmBatchJob<T>.ForThisThread;
-            job.Set(batch, m, n, k, a, aBatchStride, b, bBatchStride, c, cOffset, cBatchStride, ldc, Math.Min(batch, threads * RowBlocksPerThread));
-            ParallelRunner.Run(job, job.Parts, threads);
-            job.Clear();
-            return;
-        }
-        for (int i = 0; i < batch; i++)
-        {
-            Multiply(m, n, k, a with { Offset = a.Offset + i * aBatchStride }, b with { Offset = b.Offset + i * bBatchStride },
-                c, cOffset + i * cBatchStride, ldc);
-        }
-    }
+    /// <summary>How many blocks a split of <paramref name="tiles"/> tiles makes: a few per thread, of at least <see cref="MinTilesPerBlock"/> tiles, one per thread at least.</summary>
+    private static int Blocks(int threads, int tiles) => Math.Min(threads * ParallelRunner.TasksPerThread, Math.Max(threads, tiles / MinTilesPerBlock));
 
     /// <summary>Elements per vector of the width the micro-kernel uses on this machine.</summary>
     internal static int VectorCount<T>()
@@ -219,19 +193,9 @@ internal static unsafe class Gemm
         // B in one column panel (A in one row block), all of its K blocks side by side, numbered by the caller: a thread
         // that runs several row (column) blocks of one product packs it for the first and reuses it for the others.
         bool wholeB = panelB != 0 && n <= ncMax;
-        T* packB = null;
-        bool packed = wholeB && GemmBuffers<T>.PackedB(panelB, ncBlock * k, out packB);
-        if (!wholeB)
-        {
-            packB = GemmBuffers<T>.PackB(ncBlock * kcBlock);
-        }
+        bool packedB = GemmBuffers<T>.PackedB(wholeB ? panelB : 0, ncBlock * (wholeB ? k : kcBlock), out T* packB);
         bool wholeA = panelA != 0 && m <= mcMax;
-        T* packA = null;
-        bool packedA = wholeA && GemmBuffers<T>.PackedA(panelA, mcBlock * k, out packA);
-        if (!wholeA)
-        {
-            packA = GemmBuffers<T>.PackA(mcBlock * kcBlock);
-        }
+        bool packedA = GemmBuffers<T>.PackedA(wholeA ? panelA : 0, mcBlock * (wholeA ? k : kcBlock), out T* packA);
         T* tile = stackalloc T[mr * nr];
         for (int jc = 0; jc < n; jc += ncMax)
         {
@@ -241,7 +205,7 @@ internal static unsafe class Gemm
                 int kc = Math.Min(kcMax, k - pc);
                 bool add = accumulate || pc > 0;
                 T* blockB = wholeB ? packB + (nint)pc * ncBlock : packB;
-                if (!packed)
+                if (!packedB)
                 {
                     GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc * brs + jc * bcs, brs, bcs, blockB);
                 }
