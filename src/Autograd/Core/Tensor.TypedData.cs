@@ -173,8 +173,8 @@ public partial class Tensor
         }
         switch (DType)
         {
-            case DType.Float32: ContiguousSpan<float>().Fill((float)value); break;
-            case DType.Float64: ContiguousSpan<double>().Fill(value); break;
+            case DType.Float32: ParallelFill.Run(Data<float>(), Offset, Numel, (float)value); break;
+            case DType.Float64: ParallelFill.Run(Data<double>(), Offset, Numel, value); break;
             case DType.Int64: ContiguousSpan<long>().Fill(DTypeConvert.FromDouble<long>(value)); break;
             case DType.Int32: ContiguousSpan<int>().Fill(DTypeConvert.FromDouble<int>(value)); break;
             case DType.Bool: ContiguousSpan<bool>().Fill(value != 0); break;

@@ -52,6 +52,59 @@ public class StridedCopyCoalesceTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void LargeOneRowCopiesSplitOverTheCoresPutEveryElementInPlace(int threads)
+    {
+        using var settings = new KernelSettings(Gemm.AllowVector512, threads);
+        // Each coalesces to one row: a broadcast scalar (the gradient of a sum), a strided gather, a contiguous copy
+        // of a view with an offset; each large enough to be split into element ranges.
+        var filled = Tensor.FromArray(new[] { -1.25f }, [1, 1, 1, 1]).Expand([32, 64, 16, 16]).Contiguous().ToFloatArray();
+        var every = Tensor.Arange(0, 2 * 300_001, 1, dtype: DType.Float64).Reshape(300_001, 2).Select(1, 1).Contiguous().ToDoubleArray();
+        var shifted = Tensor.Arange(0, 400_000, 1, dtype: DType.Float32).Narrow(0, 7, 399_990).Reshape(3, 133_330).Contiguous().ToFloatArray();
+        Assert.Equal(32 * 64 * 16 * 16, filled.Length);
+        Assert.All(filled, v => Assert.Equal(-1.25f, v));
+        Assert.Equal(300_001, every.Length);
+        for (int i = 0; i < every.Length; i++)
+        {
+            Assert.Equal(2 * i + 1, every[i]);
+        }
+        Assert.Equal(399_990, shifted.Length);
+        for (int i = 0; i < shifted.Length; i++)
+        {
+            Assert.Equal(i + 7, shifted[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void LargeFillsWriteExactlyTheirRange(int threads)
+    {
+        using var settings = new KernelSettings(Gemm.AllowVector512, threads);
+        // ZeroInPlace and FillInPlace of a contiguous view in the middle of its storage: the chunks split over the cores
+        // cover the view and nothing before or after it.
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var storage = Tensor.Full([3, 200_001], 5.0, dtype: dtype);
+            storage.Select(0, 1).ZeroInPlace();
+            var values = storage.ToDoubleArray();
+            for (int i = 0; i < values.Length; i++)
+            {
+                Assert.Equal(i / 200_001 == 1 ? 0.0 : 5.0, values[i]);
+            }
+            storage.Narrow(0, 0, 2).FillInPlace(-3.0);
+            values = storage.ToDoubleArray();
+            for (int i = 0; i < values.Length; i++)
+            {
+                Assert.Equal(i < 2 * 200_001 ? -3.0 : 5.0, values[i]);
+            }
+        }
+    }
+
     [Fact]
     public void ExpandedScalarBecomesAFill()
     {
