@@ -14,11 +14,8 @@ namespace MiniTorch.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// With unit strides and OutW = W, the column-matrix row of tap (i, j) is the input plane shifted by a constant,
-/// (i·dh − ph)·W + j·dw − pw, except where the window column falls in the left or right padding. So a vector of the
-/// row is one unaligned load from a copy of the part's planes with zeros between them (enough to cover the rows above
-/// and below the image), ANDed with the tap column's mask of the window columns inside the image. Every packed value
-/// is the one <see cref="Im2ColKernel"/> writes (a padded position is +0, as there).
+/// The strips are read from a copy of the part's planes by <see cref="ConvShiftedPlanes{T}"/>: every packed value is
+/// the one <see cref="Im2ColKernel"/> writes.
 /// </para>
 /// <para>
 /// Each output is the same sum as in the per-sample products: the micro-kernels of <see cref="Gemm"/>, over the same
@@ -40,17 +37,8 @@ internal sealed unsafe class ConvBatchedForward<T>
     [ThreadStatic]
     private static ConvBatchedForward<T>? t_instance;
 
-    [ThreadStatic]
-    private static T[]? t_planes;
-
+    private readonly ConvShiftedPlanes<T> _planes = new();
     private ConvGeometry _g;
-    private int _gap, _planeStride;
-
-    // Per window column j, P elements: all bits set where the tap column reads inside the image, zero where in the padding.
-    private T[] _masks = [];
-
-    // Per row r of the column matrix: where its values start in a sample's padded planes, and its tap column's mask.
-    private int[] _rowOffsets = [], _rowMasks = [];
 
     /// <summary>The calling thread's instance, which its parts read from other threads during one call.</summary>
     public static ConvBatchedForward<T> ForThisThread => t_instance ??= new ConvBatchedForward<T>();
@@ -65,8 +53,8 @@ internal sealed unsafe class ConvBatchedForward<T>
     /// does an input of no channels (k = 0), whose output is the bias alone.
     /// </remarks>
     public static bool Applies(ConvGeometry g) =>
-        Enabled && g.Groups == 1 && g.N > 0 && g.GroupK > 0 && g.GroupOutChannels > 1 && g.Positions > 1 && !g.ColumnsAreInput
-        && Im2ColRuns.Applies(g.Window) && g.Positions % Gemm.VectorCount<T>() == 0;
+        Enabled && g.N > 0 && g.GroupK > 0 && g.GroupOutChannels > 1 && g.Positions > 1 && ConvShiftedPlanes<T>.Applies(g)
+        && g.Positions % Gemm.VectorCount<T>() == 0;
 
     /// <summary>Samples per part of the batch (see <see cref="ColumnsPerPart"/>), at least one.</summary>
     public static int SamplesPerPart(ConvGeometry g, int threads)
@@ -80,39 +68,7 @@ internal sealed unsafe class ConvBatchedForward<T>
     public void Plan(ConvGeometry g)
     {
         _g = g;
-        var win = g.Window;
-        int w = win.W, p = g.Positions, taps = win.KernelH * win.KernelW;
-        // The farthest a tap reads before a plane's start and past its end; the zeros between planes cover both.
-        int before = win.PadH * w + win.PadW;
-        int after = p - 1 + ((win.KernelH - 1) * win.DilationH - win.PadH) * w + (win.KernelW - 1) * win.DilationW - win.PadW - (win.H * w - 1);
-        _gap = Gemm.RoundUp(Math.Max(0, Math.Max(before, after)), Gemm.VectorCount<T>());
-        _planeStride = win.H * w + _gap;
-        if (_masks.Length < win.KernelW * p)
-        {
-            _masks = new T[win.KernelW * p];
-        }
-        T ones = AllBits();
-        for (int j = 0; j < win.KernelW; j++)
-        {
-            int shift = j * win.DilationW - win.PadW;
-            for (int pos = 0; pos < p; pos++)
-            {
-                int iw = pos % w + shift;
-                _masks[j * p + pos] = (uint)iw < (uint)w ? ones : T.Zero;
-            }
-        }
-        int k = g.GroupK;
-        if (_rowOffsets.Length < k)
-        {
-            _rowOffsets = new int[k];
-            _rowMasks = new int[k];
-        }
-        for (int r = 0; r < k; r++)
-        {
-            int c = r / taps, tap = r % taps, i = tap / win.KernelW, j = tap % win.KernelW;
-            _rowOffsets[r] = c * _planeStride + (i * win.DilationH - win.PadH) * w + j * win.DilationW - win.PadW;
-            _rowMasks[r] = j * p;
-        }
+        _planes.Plan(g);
     }
 
     /// <summary>
@@ -126,21 +82,7 @@ internal sealed unsafe class ConvBatchedForward<T>
         {
             return;
         }
-        int planeSize = _g.PlaneSize, planes = samples * _g.InChannels;
-        int length = _gap + planes * _planeStride;
-        if (t_planes is null || t_planes.Length < length)
-        {
-            t_planes = GC.AllocateUninitializedArray<T>(length, pinned: true);
-        }
-        T[] padded = t_planes;
-        var source = x.AsSpan(xOffset + first * _g.InChannels * planeSize, planes * planeSize);
-        padded.AsSpan(0, _gap).Clear();
-        for (int q = 0; q < planes; q++)
-        {
-            int start = _gap + q * _planeStride;
-            source.Slice(q * planeSize, planeSize).CopyTo(padded.AsSpan(start));
-            padded.AsSpan(start + planeSize, _gap).Clear();
-        }
+        T[] padded = _planes.CopyPlanes(first, samples, x, xOffset);
         switch (weight.PackedWidth)
         {
             case 512:
@@ -163,11 +105,11 @@ internal sealed unsafe class ConvBatchedForward<T>
         int w = TSimd.Count, nr = 2 * w, mr = TSimd.Rows;
         int m = weight.Rows, k = weight.Depth, kcMax = weight.DepthBlock;
         int p = _g.Positions, n = samples * p;
-        int sampleIn = _g.InChannels * _planeStride, sampleOut = _g.OutChannels * p;
+        int gap = _planes.Gap, sampleIn = _planes.SampleStride, sampleOut = _g.OutChannels * p;
         T* tile = stackalloc T[mr * nr];
         T* strip = GemmBuffers<T>.PackB(nr * Math.Min(k, kcMax));
-        fixed (T* planes = padded, masks = _masks, yp = y, biasStart = bias)
-        fixed (int* rowOffsets = _rowOffsets, rowMasks = _rowMasks)
+        fixed (T* planes = padded, masks = _planes.Masks, yp = y, biasStart = bias)
+        fixed (int* rowOffsets = _planes.RowOffsets, rowMasks = _planes.RowMasks)
         {
             T* b = biasStart + biasOffset;
             for (int pc = 0; pc < k; pc += kcMax)
@@ -179,8 +121,8 @@ internal sealed unsafe class ConvBatchedForward<T>
                     bool narrow = n - j0 <= w;
                     int width = narrow ? w : nr;
                     int s0 = j0 / p, pos0 = j0 % p, s1 = (j0 + w) / p, pos1 = (j0 + w) % p;
-                    T* in0 = planes + _gap + s0 * sampleIn + pos0;
-                    T* in1 = planes + _gap + s1 * sampleIn + pos1;
+                    T* in0 = planes + gap + s0 * sampleIn + pos0;
+                    T* in1 = planes + gap + s1 * sampleIn + pos1;
                     PackStrip<TVec, TSimd>(kc, rowOffsets + pc, rowMasks + pc, in0, masks + pos0, narrow ? null : in1, masks + pos1, strip);
                     T* out0 = yp + (first + s0) * (nint)sampleOut + pos0;
                     T* out1 = yp + (first + s1) * (nint)sampleOut + pos1;
@@ -211,15 +153,15 @@ internal sealed unsafe class ConvBatchedForward<T>
         {
             for (int p = 0; p < kc; p++)
             {
-                TSimd.Store(And<TVec, TSimd>(TSimd.Load(in0 + rowOffsets[p]), TSimd.Load(mask0 + rowMasks[p])), strip + p * w);
+                TSimd.Store(ConvShiftedPlanes<T>.Load<TVec, TSimd>(in0 + rowOffsets[p], mask0 + rowMasks[p]), strip + p * w);
             }
             return;
         }
         for (int p = 0; p < kc; p++)
         {
             int offset = rowOffsets[p], mask = rowMasks[p];
-            TSimd.Store(And<TVec, TSimd>(TSimd.Load(in0 + offset), TSimd.Load(mask0 + mask)), strip + 2 * p * w);
-            TSimd.Store(And<TVec, TSimd>(TSimd.Load(in1 + offset), TSimd.Load(mask1 + mask)), strip + (2 * p + 1) * w);
+            TSimd.Store(ConvShiftedPlanes<T>.Load<TVec, TSimd>(in0 + offset, mask0 + mask), strip + 2 * p * w);
+            TSimd.Store(ConvShiftedPlanes<T>.Load<TVec, TSimd>(in1 + offset, mask1 + mask), strip + (2 * p + 1) * w);
         }
     }
 
@@ -267,28 +209,5 @@ internal sealed unsafe class ConvBatchedForward<T>
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec And<TVec, TSimd>(TVec a, TVec b)
-        where TVec : struct
-        where TSimd : IGemmSimd<TVec, T>
-    {
-        if (typeof(TVec) == typeof(Vector512<T>))
-        {
-            return Unsafe.BitCast<Vector512<T>, TVec>(Unsafe.BitCast<TVec, Vector512<T>>(a) & Unsafe.BitCast<TVec, Vector512<T>>(b));
-        }
-        if (typeof(TVec) == typeof(Vector256<T>))
-        {
-            return Unsafe.BitCast<Vector256<T>, TVec>(Unsafe.BitCast<TVec, Vector256<T>>(a) & Unsafe.BitCast<TVec, Vector256<T>>(b));
-        }
-        return Unsafe.BitCast<Vector128<T>, TVec>(Unsafe.BitCast<TVec, Vector128<T>>(a) & Unsafe.BitCast<TVec, Vector128<T>>(b));
-    }
-
-    private static T AllBits()
-    {
-        T ones = default;
-        new Span<byte>(&ones, sizeof(T)).Fill(0xFF);
-        return ones;
     }
 }

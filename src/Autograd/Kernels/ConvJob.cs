@@ -27,6 +27,7 @@ internal sealed class ConvJob<T> : IParallelWork
     private int _aOffset, _bOffset, _biasOffset, _chunk;
     private PrepackedGemm<T>? _packed;
     private ConvBatchedForward<T>? _batched;
+    private ConvBatchedWeightGrad<T>? _weightGrad;
     private ConvEpilogue<T> _epilogue;
 
     /// <summary>The calling thread's job.</summary>
@@ -66,6 +67,12 @@ internal sealed class ConvJob<T> : IParallelWork
                 {
                     _biasPartials = BufferPool.Rent<T>(parts * _g.OutChannels);
                 }
+            }
+            if (_mode == ConvMode.WeightGrad && ConvBatchedWeightGrad<T>.Applies(_g) && (threads > 1 || !ConvKernel.SampleProductsSplit(_g)))
+            {
+                // Each part's products on its own thread (a batch run whole keeps the per-sample products, which split over the threads).
+                _weightGrad = ConvBatchedWeightGrad<T>.ForThisThread;
+                _weightGrad.Plan(_g);
             }
             if (threads == 1)
             {
@@ -108,6 +115,7 @@ internal sealed class ConvJob<T> : IParallelWork
             _packed?.Clear();
             _packed = null;
             _batched = null;
+            _weightGrad = null;
             _epilogue = default;
         }
     }
@@ -155,6 +163,11 @@ internal sealed class ConvJob<T> : IParallelWork
                     // An empty batch: the sum over no samples is zero.
                     _partials.AsSpan(part * weightLength, weightLength).Clear();
                     _biasPartials?.AsSpan(part * _g.OutChannels, _g.OutChannels).Clear();
+                    return;
+                }
+                if (_weightGrad is not null)
+                {
+                    _weightGrad.Run(first, end, _a!, _aOffset, _b!, _bOffset, _partials!, part * weightLength, _biasPartials, part * _g.OutChannels);
                     return;
                 }
                 ConvKernel.WeightGradSamples(first, end, _a!, _aOffset, _b!, _bOffset, _partials!, part * weightLength, _biasPartials, part * _g.OutChannels, _g, gemmThreads);

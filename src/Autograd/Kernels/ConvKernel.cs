@@ -183,7 +183,7 @@ internal static class ConvKernel
     }
 
     /// <summary>sums[r] = (or +=) the sum of row r of <paramref name="rows"/>, rows of <paramref name="length"/> elements one after the other.</summary>
-    private static void AddRowSums<T>(ReadOnlySpan<T> rows, int length, Span<T> sums, bool accumulate)
+    internal static void AddRowSums<T>(ReadOnlySpan<T> rows, int length, Span<T> sums, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < sums.Length; r++)
@@ -232,6 +232,12 @@ internal static class ConvKernel
         long work = g.N * g.SampleWork;
         return threads > 1 && work >= 2 * ParallelWorkPerThread ? threads : 1;
     }
+
+    /// <summary>
+    /// Whether a batch run whole on the calling thread (<see cref="BatchThreads"/> 1) with more threads available lets
+    /// each sample's product split over them: a batch too small to split whose samples are large (a batch of one).
+    /// </summary>
+    internal static bool SampleProductsSplit(ConvGeometry g) => Parallelism.MaxThreads > 1 && g.SampleWork >= 2 * ParallelWorkPerThread;
 
     /// <summary>
     /// Whether a split batch's products take the weight packed once (<see cref="PrepackedGemm{T}"/>): one group, and
