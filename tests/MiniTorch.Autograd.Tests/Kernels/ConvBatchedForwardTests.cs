@@ -64,12 +64,18 @@ public class ConvBatchedForwardTests
     [MemberData(nameof(Others))]
     public void OtherGeometriesKeepThePerSampleProducts(int c, int h, int w, int o, int kernel, int stride, int groups)
     {
-        int pad = kernel / 2;
-        var window = new WindowGeometry(1, c / groups, h, w, kernel, kernel, stride, stride, pad, pad, 1, 1);
-        var g = new ConvGeometry(window, 7, o, groups);
+        var g = OtherGeometry(c, h, w, o, kernel, stride, groups);
         Assert.False(ConvBatchedForward<float>.Applies(g));
         Assert.False(ConvBatchedForward<double>.Applies(g));
         Check<float>(g);
+    }
+
+    /// <summary>A batch of 7 through a square window of the given size and stride with "same" padding.</summary>
+    internal static ConvGeometry OtherGeometry(int c, int h, int w, int o, int kernel, int stride, int groups)
+    {
+        int pad = kernel / 2;
+        var window = new WindowGeometry(1, c / groups, h, w, kernel, kernel, stride, stride, pad, pad, 1, 1);
+        return new ConvGeometry(window, 7, o, groups);
     }
 
     private static void Check<T>(ConvGeometry g)

@@ -42,32 +42,21 @@ public class ConvBatchedWeightGradTests
         }
     }
 
-    public static TheoryData<int, int, int, int, int, int, int> Others => new()
-    {
-        // channels, height, width, out channels, kernel, stride, groups
-        { 4, 8, 8, 6, 3, 2, 1 },   // stride 2
-        { 4, 8, 8, 6, 3, 1, 2 },   // two groups
-        { 4, 8, 8, 6, 1, 1, 1 },   // 1×1: the input is the column matrix
-        { 4, 7, 7, 6, 3, 1, 1 },   // 49 positions: not a whole number of vectors
-        { 4, 8, 8, 1, 3, 1, 1 },   // one filter: a matrix-vector product
-        { 1, 8, 8, 6, 1, 1, 1 },   // k = 1
-    };
-
     [Theory]
-    [MemberData(nameof(Others))]
+    [MemberData(nameof(ConvBatchedForwardTests.Others), MemberType = typeof(ConvBatchedForwardTests))]
     public void OtherGeometriesKeepThePerSampleProducts(int c, int h, int w, int o, int kernel, int stride, int groups)
     {
-        int pad = kernel / 2;
-        var window = new WindowGeometry(1, c / groups, h, w, kernel, kernel, stride, stride, pad, pad, 1, 1);
-        var g = new ConvGeometry(window, 7, o, groups);
+        // The forward's list: stride 2, groups, 1×1, positions not a whole number of vectors, one filter, no channels.
+        var g = ConvBatchedForwardTests.OtherGeometry(c, h, w, o, kernel, stride, groups);
         Assert.False(ConvBatchedWeightGrad<float>.Applies(g));
         Assert.False(ConvBatchedWeightGrad<double>.Applies(g));
+        Check<float>(g, direct: false);
     }
 
     private static void Check<T>(ConvGeometry g, bool direct)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (g.Window.KernelW > 1 && g.Positions % Gemm.VectorCount<T>() == 0)
+        if (g.Groups == 1 && g.Window.StrideH == 1 && g.Window.KernelW > 1 && g.Positions % Gemm.VectorCount<T>() == 0 && g.OutChannels > 1 && g.GroupK > 1)
         {
             // The test is about the batched path: it must be the one taken.
             Assert.True(ConvBatchedWeightGrad<T>.Applies(g));
