@@ -55,18 +55,23 @@ internal sealed unsafe class ConvBatchedWeightGrad<T>
     /// </summary>
     public void Run(int first, int end, T[] x, int xOffset, T[] gy, int gyOffset, T[] dwT, int dwTOffset, T[]? dBias, int dBiasOffset)
     {
-        T[] padded = _planes.CopyPlanes(first, end - first, x, xOffset);
-        if (Gemm.UseVector512)
+        // One sample's planes at a time: the copy stays the size of one sample however many samples the part has (a
+        // batch run whole on one thread is one part).
+        for (int n = first; n < end; n++)
         {
-            Multiply<Vector512<T>, GemmSimd512<T>>(first, end, padded, gy, gyOffset, dwT, dwTOffset);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Multiply<Vector256<T>, GemmSimd256<T>>(first, end, padded, gy, gyOffset, dwT, dwTOffset);
-        }
-        else
-        {
-            Multiply<Vector128<T>, GemmSimd128<T>>(first, end, padded, gy, gyOffset, dwT, dwTOffset);
+            T[] padded = _planes.CopyPlanes(n, 1, x, xOffset);
+            if (Gemm.UseVector512)
+            {
+                MultiplySample<Vector512<T>, GemmSimd512<T>>(n, n > first, padded, gy, gyOffset, dwT, dwTOffset);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                MultiplySample<Vector256<T>, GemmSimd256<T>>(n, n > first, padded, gy, gyOffset, dwT, dwTOffset);
+            }
+            else
+            {
+                MultiplySample<Vector128<T>, GemmSimd128<T>>(n, n > first, padded, gy, gyOffset, dwT, dwTOffset);
+            }
         }
         if (dBias is not null)
         {
@@ -78,8 +83,9 @@ internal sealed unsafe class ConvBatchedWeightGrad<T>
         }
     }
 
+    /// <summary>dwᵀ = (or += when <paramref name="accumulate"/>) sample <paramref name="sample"/>'s columns · gyᵀ, its planes in <paramref name="padded"/>.</summary>
     [SkipLocalsInit]
-    private void Multiply<TVec, TSimd>(int first, int end, T[] padded, T[] gy, int gyOffset, T[] dwT, int dwTOffset)
+    private void MultiplySample<TVec, TSimd>(int sample, bool accumulate, T[] padded, T[] gy, int gyOffset, T[] dwT, int dwTOffset)
         where TVec : struct
         where TSimd : IGemmSimd<TVec, T>
     {
@@ -94,24 +100,21 @@ internal sealed unsafe class ConvBatchedWeightGrad<T>
         fixed (T* planes = padded, masks = _planes.Masks, gyStart = gy, c = dwT)
         fixed (int* rowOffsets = _planes.RowOffsets, rowMasks = _planes.RowMasks)
         {
-            for (int s = 0; s < end - first; s++)
+            T* columns = planes + _planes.Gap;
+            // B = gyᵀ (l × O): the sample's gradient rows (O × l) read with swapped strides.
+            T* b = gyStart + gyOffset + sample * (nint)n * l;
+            for (int jc = 0; jc < n; jc += ncMax)
             {
-                T* sample = planes + _planes.Gap + s * (nint)_planes.SampleStride;
-                // B = gyᵀ (l × O): the sample's gradient rows (O × l) read with swapped strides.
-                T* b = gyStart + gyOffset + (first + s) * (nint)n * l;
-                for (int jc = 0; jc < n; jc += ncMax)
+                int nc = Math.Min(ncMax, n - jc);
+                for (int pc = 0; pc < l; pc += kcMax)
                 {
-                    int nc = Math.Min(ncMax, n - jc);
-                    for (int pc = 0; pc < l; pc += kcMax)
+                    int kc = Math.Min(kcMax, l - pc);
+                    GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc + jc * (nint)l, 1, l, packB);
+                    for (int ic = 0; ic < m; ic += mcMax)
                     {
-                        int kc = Math.Min(kcMax, l - pc);
-                        GemmPacking.PackB<T, TVec, TSimd>(kc, nc, b + pc + jc * (nint)l, 1, l, packB);
-                        for (int ic = 0; ic < m; ic += mcMax)
-                        {
-                            int mc = Math.Min(mcMax, m - ic);
-                            PackColumns<TVec, TSimd>(ic, mc, pc, kc, sample, masks, rowOffsets, rowMasks, rows, packA);
-                            Gemm.MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, packB, c + dwTOffset + ic * (nint)n + jc, n, s > 0 || pc > 0, tile);
-                        }
+                        int mc = Math.Min(mcMax, m - ic);
+                        PackColumns<TVec, TSimd>(ic, mc, pc, kc, columns, masks, rowOffsets, rowMasks, rows, packA);
+                        Gemm.MacroKernel<T, TVec, TSimd>(mc, nc, kc, packA, packB, c + dwTOffset + ic * (nint)n + jc, n, accumulate || pc > 0, tile);
                     }
                 }
             }
