@@ -95,6 +95,7 @@ internal sealed unsafe class ConvBatchedWeightGrad<T>
         int kcBlock = Math.Min(l, kcMax);
         T* packB = GemmBuffers<T>.PackB(Math.Min(Gemm.RoundUp(n, nr), ncMax) * kcBlock);
         T* packA = GemmBuffers<T>.PackA(Math.Min(Gemm.RoundUp(m, mr), mcMax) * kcBlock);
+        // The edge-strip scratch: PackA takes it only for a strip of fewer than MR rows, and PackColumns passes full ones.
         T* rows = GemmBuffers<T>.Edge(mr * kcBlock);
         T* tile = stackalloc T[mr * nr];
         fixed (T* planes = padded, masks = _planes.Masks, gyStart = gy, c = dwT)

@@ -48,7 +48,7 @@ internal static class StridedCopy
     private readonly struct CopyRun<T>(T[] src, int srcOffset, int srcStride, T[] dst, int dstOffset, int dstStride) : IChunkBody
     {
         public void Run(int start, int count) =>
-            CopyRows<T>.CopyRow(src, srcOffset + start * srcStride, srcStride, dst, dstOffset + start * dstStride, dstStride, count);
+            CopyRow(src, srcOffset + start * srcStride, srcStride, dst, dstOffset + start * dstStride, dstStride, count);
     }
 
     /// <summary>Rows [start, start + count) of a strided copy, each found from its own index (any thread may take any range).</summary>
@@ -70,24 +70,24 @@ internal static class StridedCopy
                 StridedDims.NextRow(counter, shape, srcStrides, dstStrides, ref so, ref dof);
             }
         }
+    }
 
-        /// <summary>dst[dof + j·di] = src[so + j·si] for j &lt; length: a copy, a fill from a broadcast element, or a gather.</summary>
-        public static void CopyRow(T[] src, int so, int si, T[] dst, int dof, int di, int length)
+    /// <summary>dst[dof + j·di] = src[so + j·si] for j &lt; length: a copy, a fill from a broadcast element, or a gather.</summary>
+    private static void CopyRow<T>(T[] src, int so, int si, T[] dst, int dof, int di, int length)
+    {
+        if (si == 1 && di == 1)
         {
-            if (si == 1 && di == 1)
+            src.AsSpan(so, length).CopyTo(dst.AsSpan(dof, length));
+        }
+        else if (si == 0 && di == 1)
+        {
+            dst.AsSpan(dof, length).Fill(src[so]);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                src.AsSpan(so, length).CopyTo(dst.AsSpan(dof, length));
-            }
-            else if (si == 0 && di == 1)
-            {
-                dst.AsSpan(dof, length).Fill(src[so]);
-            }
-            else
-            {
-                for (int j = 0; j < length; j++)
-                {
-                    dst[dof + j * di] = src[so + j * si];
-                }
+                dst[dof + j * di] = src[so + j * si];
             }
         }
     }
