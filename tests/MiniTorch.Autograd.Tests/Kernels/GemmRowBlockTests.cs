@@ -20,6 +20,7 @@ public class GemmRowBlockTests
         { 64, 784, 256, true },   // column split, A in one row block: the batch-64 MLP's x·Wᵀ
         { 100, 300, 520, false }, // column split, an edge row strip and a narrow last column strip
         { 100, 6000, 400, false }, // column split with A too large to keep whole: two halves, A packed per block
+        { 1400, 700, 1400, false }, // k·n ≥ 2¹⁹: B's panels packed once and shared, 4–6 K blocks, two column panels on AVX-512
     };
 
     [Theory]
