@@ -91,7 +91,7 @@ internal sealed unsafe class ConvBatchedWeightGrad<T>
     {
         int nr = 2 * TSimd.Count, mr = TSimd.Rows;
         int m = _g.GroupK, n = _g.OutChannels, l = _g.Positions;
-        Gemm.BlockSizes<T>(mr, nr, out int kcMax, out int mcMax, out int ncMax);
+        Gemm.BlockSizes<T>(mr, nr, l, out int kcMax, out int mcMax, out int ncMax);
         int kcBlock = Math.Min(l, kcMax);
         T* packB = GemmBuffers<T>.PackB(Math.Min(Gemm.RoundUp(n, nr), ncMax) * kcBlock);
         T* packA = GemmBuffers<T>.PackA(Math.Min(Gemm.RoundUp(m, mr), mcMax) * kcBlock);

@@ -57,7 +57,7 @@ internal sealed unsafe class GemmSharedPanelJob<T> : IParallelWork
         (_m, _n, _k, _a, _b, _c, _cOffset, _ldc, _accumulate, _threads) = (m, n, k, a, b, c, cOffset, ldc, accumulate, threads);
         int mr = Gemm.TileRows;
         int nr = 2 * Gemm.VectorCount<T>();
-        Gemm.BlockSizes<T>(mr, nr, out _kcMax, out int mcMax, out _ncMax);
+        Gemm.BlockSizes<T>(mr, nr, k, out _kcMax, out int mcMax, out _ncMax);
         // Rows per compute item: at most MC, and a multiple of the thread count of items so that the threads finish
         // each panel together.
         int perThread = (m + threads - 1) / threads;

@@ -115,7 +115,7 @@ internal sealed unsafe class PrepackedGemm<T>
         where TSimd : IGemmSimd<TVec, T>
     {
         int mr = TSimd.Rows;
-        Gemm.BlockSizes<T>(mr, 2 * TSimd.Count, out _kcMax, out _mcMax, out _ncMax);
+        Gemm.BlockSizes<T>(mr, 2 * TSimd.Count, k, out _kcMax, out _mcMax, out _ncMax);
         _m = m;
         _k = k;
         _mRounded = (m + mr - 1) / mr * mr;
