@@ -32,8 +32,15 @@ internal static unsafe partial class Gemm
     // asleep costs little, as the caller takes its task if it has not started.
     private const long ParallelWorkPerThread = 1L << 18;
 
-    // The fewest tiles (rows of tiles, or strips) in one block of a split whose shared operand each thread packs once.
-    private const int MinTilesPerBlock = 4;
+    // A split whose shared operand each thread packs once (a row split with B in one column panel, a column split with
+    // A in one row block) cuts the product into blocks that the threads claim one at a time: up to this many per
+    // thread, each of at least MinBlockWork flops. The thread that ends last leaves the other idle for up to one block,
+    // so smaller blocks waste less; below ~2 MFLOP (~20 µs) a block's claim and loops start to show. In-process A/B
+    // (ABBA, bits equal), two threads, against the former four blocks per thread of at least four tiles: 512³ faster in
+    // 88% of the rounds (p50 208 → 224 GF/s), 384³ in 69% (+4%), 256³ in 67% (+3%); 128³ unchanged (the same two
+    // blocks); the transformer, MLP (batch 64 and 256) and 32→64 convolution steps neutral (44–61% of the rounds).
+    private const int MaxBlocksPerThread = 8;
+    private const long MinBlockWork = 2_000_000;
 
     /// <summary>
     /// Whether the GEMM may use AVX-512 where the machine has it; tests turn it off to run the AVX2 kernels (6 × 2
@@ -116,7 +123,7 @@ internal static unsafe partial class Gemm
                 // B in one column panel (k · n below SharedPanelMinimum here), which each thread packs once for all the
                 // row blocks it takes: smaller blocks then cost only their loops, and a thread that starts late or runs
                 // slower (its vCPU taken by the host, its operands in the other core's cache) leaves more of them to the others.
-                job.SplitRows(Blocks(threads, tiles), mr, wholeB: true);
+                job.SplitRows(Blocks(threads, tiles, 2L * mr * n * k), mr, wholeB: true);
             }
             else
             {
@@ -133,7 +140,7 @@ internal static unsafe partial class Gemm
                 // A in one row block (all of its K blocks side by side, at most the size from which a row split shares
                 // B's panels, so the thread's buffer stays small), packed once per thread for all the column blocks it
                 // takes, as B is for a row split.
-                job.SplitColumns(Blocks(threads, strips), nr, wholeA: true);
+                job.SplitColumns(Blocks(threads, strips, 2L * nr * m * k), nr, wholeA: true);
             }
             else
             {
@@ -144,8 +151,16 @@ internal static unsafe partial class Gemm
         job.Clear();
     }
 
-    /// <summary>How many blocks a split of <paramref name="tiles"/> tiles makes: a few per thread, of at least <see cref="MinTilesPerBlock"/> tiles, one per thread at least.</summary>
-    private static int Blocks(int threads, int tiles) => Math.Min(threads * ParallelRunner.TasksPerThread, Math.Max(threads, tiles / MinTilesPerBlock));
+    /// <summary>
+    /// How many blocks a split of <paramref name="tiles"/> tiles (row tiles or column strips) of <paramref name="tileWork"/>
+    /// flops each makes: up to <see cref="MaxBlocksPerThread"/> per thread, each of at least <see cref="MinBlockWork"/>
+    /// flops, one per thread at least.
+    /// </summary>
+    private static int Blocks(int threads, int tiles, long tileWork)
+    {
+        long minTiles = Math.Max(1, (MinBlockWork + tileWork - 1) / tileWork);
+        return (int)Math.Min(threads * MaxBlocksPerThread, Math.Max(threads, tiles / minTiles));
+    }
 
     /// <summary>Elements per vector of the width the micro-kernel uses on this machine.</summary>
     internal static int VectorCount<T>()
@@ -243,8 +258,8 @@ internal static unsafe partial class Gemm
             // K in blocks of (nearly) equal depth, not full blocks and a short remainder: every block reads and writes
             // its C tiles once, and a 64-deep remainder (k = 256 or 1024 with KC = 192) pays that for a third of the
             // work. A multiple of 8 keeps A's packing in its 8-wide transposes. In-process A/B on the AVX-512 Xeon
-            // (old and new blocking alternating): 256³, 512³ and 1024³ faster in 72–93% of the pairs on one thread
-            // (p50 +2–7%), 256³ and 1024³ in 81–89% on two (+3–6%); 2048³ keeps its blocks (192, rounded).
+            // (ABBA, old and new blocking): 256³ on one and two threads and 1024³ on two faster in 56–63% of the
+            // rounds (p50 +0.6–1.3%), 1024³ on one in 47% (−1.4%): a small gain at most; 2048³ keeps its blocks.
             kcMax = RoundUp((k + blocks - 1) / blocks, 8);
         }
         mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
