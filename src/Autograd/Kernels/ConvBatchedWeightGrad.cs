@@ -16,7 +16,7 @@ namespace MiniTorch.Kernels;
 /// of <see cref="Gemm.BlockSizes{T}"/>, then row blocks), each block's sum from zero added into dwᵀ by the same macro-
 /// and micro-kernels (stored by the first sample's first block): bit-identical to the per-sample products of
 /// <see cref="ConvKernel.WeightGradSamples{T}"/>. A sample's positions are a whole number of vectors, so every K block
-/// (a multiple of the vector length or the rest of P) is too.
+/// (a step of <see cref="Gemm.BlockSizes{T}"/>, a whole number of vectors, or the rest of P) is too.
 /// </remarks>
 internal sealed unsafe class ConvBatchedWeightGrad<T>
     where T : unmanaged, IFloatingPointIeee754<T>

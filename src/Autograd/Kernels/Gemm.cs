@@ -240,8 +240,9 @@ internal static unsafe partial class Gemm
 
     /// <summary>
     /// The block sizes for a tile of <paramref name="mr"/> rows and <paramref name="nr"/> columns and a product of depth
-    /// <paramref name="k"/>: <paramref name="kcMax"/> is the step of the K blocks (all of them that long but the last),
-    /// <paramref name="mcMax"/> and <paramref name="ncMax"/> the largest row block of A and column panel of B. Every
+    /// <paramref name="k"/>: <paramref name="kcMax"/> is the step of the K blocks (all of them that long but the last, and
+    /// a whole number of NR / 2 vectors), <paramref name="mcMax"/> and <paramref name="ncMax"/> the largest row block of A
+    /// and column panel of B. Every
     /// caller that walks K (the GEMM, the shared-panel split, the prepacked weight, the batched convolution kernels) takes
     /// its step from here, so all of them add C's K blocks at the same boundaries and their results stay bit-identical.
     /// </summary>
@@ -257,10 +258,12 @@ internal static unsafe partial class Gemm
         {
             // K in blocks of (nearly) equal depth, not full blocks and a short remainder: every block reads and writes
             // its C tiles once, and a 64-deep remainder (k = 256 or 1024 with KC = 192) pays that for a third of the
-            // work. A multiple of 8 keeps A's packing in its 8-wide transposes. In-process A/B on the AVX-512 Xeon
-            // (ABBA, old and new blocking): 256³ on one and two threads and 1024³ on two faster in 56–63% of the
-            // rounds (p50 +0.6–1.3%), 1024³ on one in 47% (−1.4%): a small gain at most; 2048³ keeps its blocks.
-            kcMax = RoundUp((k + blocks - 1) / blocks, 8);
+            // work. In-process A/B on the AVX-512 Xeon (ABBA, old and new blocking): 256³ on one and two threads and
+            // 1024³ on two faster in 56–63% of the rounds (p50 +0.6–1.3%), 1024³ on one in 47% (−1.4%): a small gain at
+            // most; 2048³ keeps its blocks. The step stays a whole number of vectors (NR / 2), as the full KC is: A's
+            // packing transposes whole vectors of k, and the batched weight gradient loads each K block of its columns
+            // in whole vectors, so a block that ended mid-vector would read past its masks.
+            kcMax = RoundUp((k + blocks - 1) / blocks, nr / 2);
         }
         mcMax = Math.Max(mr, 172032 / (kcMax * sizeof(T)) / mr * mr);
         ncMax = Math.Max(nr, (mr == GemmMicroKernel12.MR ? PanelBudget512 : PanelBudget) / (kcMax * sizeof(T)) / nr * nr);

@@ -98,6 +98,18 @@ public class GemmTileTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void KBlocks_AreWholeVectorsWithinTheFullDepth(bool allowVector512) => WithWidth(allowVector512, () =>
+    {
+        // The batched weight gradient loads each K block of its columns in whole vectors, and A's packing transposes
+        // whole vectors of k: every K step must be a whole number of vectors, so that the last block of a depth that is
+        // one is too, and never deeper than the full KC.
+        CheckKBlocks<float>();
+        CheckKBlocks<double>();
+    });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void TileRows_FollowTheWidth(bool allowVector512) => WithWidth(allowVector512, () =>
         Assert.Equal(allowVector512 && Vector512.IsHardwareAccelerated ? 12 : 6, Gemm.TileRows));
 
@@ -148,6 +160,22 @@ public class GemmTileTests
                     Assert.Fail($"{typeof(T).Name} ({m}x{k})·({k}x{n}) on {threads} threads: C[{i / n},{i % n}] = {c[i]}, on 1 thread {reference[i]}.");
                 }
             }
+        }
+    }
+
+    private static void CheckKBlocks<T>()
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int w = Gemm.VectorCount<T>();
+        int mr = Gemm.TileRows, nr = 2 * w;
+        Gemm.BlockSizes<T>(mr, nr, 1, out int full, out _, out _);
+        for (int k = 1; k <= 3000; k++)
+        {
+            Gemm.BlockSizes<T>(mr, nr, k, out int step, out _, out _);
+            int last = k - (k - 1) / step * step;
+            Assert.True(step <= full && (k <= full ? step == full : step % w == 0),
+                $"{typeof(T).Name}, k = {k}: step {step}, full depth {full}, {w} per vector");
+            Assert.True(last > 0 && (k % w != 0 || last % w == 0), $"{typeof(T).Name}, k = {k}: last block {last} of step {step}");
         }
     }
 
