@@ -22,8 +22,8 @@ internal interface IParallelWork
 internal static class ParallelRunner
 {
     /// <summary>
-    /// Tasks per thread for work that can be cut finely (elementwise chunks, GEMM row or column blocks, ranges of a
-    /// batch of small products): more than one, so a thread that starts late, runs slower or loses its vCPU to the
+    /// Tasks per thread for work that can be cut finely (elementwise chunks, ranges of a batch of small products; the
+    /// GEMM's row and column blocks have their own bound, sized by work): more than one, so a thread that starts late, runs slower or loses its vCPU to the
     /// host leaves part of its share to the others. With one task each, the caller of the transformer step's two-part
     /// GEMMs waited through 21–38% of them (docs/benchmarks.md).
     /// </summary>
