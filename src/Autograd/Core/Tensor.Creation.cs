@@ -336,6 +336,43 @@ public partial class Tensor
         return copy;
     }
 
+    /// <summary>
+    /// Returns this tensor's memory to the pool when it is a kernel's temporary copy of <paramref name="source"/> (what
+    /// <see cref="ContiguousRaw"/> made), and does nothing when it is <paramref name="source"/> itself.
+    /// </summary>
+    internal void DisposeIfCopyOf(Tensor source)
+    {
+        if (!ReferenceEquals(this, source))
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ContiguousRaw"/> of a view made only to be read once: when a copy is made the view is disposed, so the
+    /// viewed storage's count drops back and it can return to the pool when its owner is disposed. The caller
+    /// disposes the result (the copy, or the view itself) when done.
+    /// </summary>
+    internal Tensor ContiguousOfTemporaryView()
+    {
+        var c = ContiguousRaw();
+        if (!ReferenceEquals(c, this))
+        {
+            Dispose();
+        }
+        return c;
+    }
+
+    /// <summary>
+    /// This tensor broadcast to <paramref name="shape"/> and contiguous, for a kernel to read: this tensor itself, or a
+    /// temporary (copy or view) that the caller releases with <see cref="DisposeIfCopyOf"/>(this) when done.
+    /// </summary>
+    internal Tensor ExpandedContiguous(int[] shape)
+    {
+        var expanded = ExpandRaw(shape);
+        return ReferenceEquals(expanded, this) ? ContiguousRaw() : expanded.ContiguousOfTemporaryView();
+    }
+
     /// <summary>A contiguous copy with its own storage and no history.</summary>
     internal Tensor CloneRaw()
     {

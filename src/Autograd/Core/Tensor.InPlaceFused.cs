@@ -63,8 +63,8 @@ public partial class Tensor
     {
         bool direct = CanFuseWith(a) && (b is null || CanFuseWith(b));
         var target = direct ? this : CloneRaw();
-        var x = direct ? a : a.ExpandRaw(_shape).ContiguousRaw();
-        var y = b is null || direct ? b : b.ExpandRaw(_shape).ContiguousRaw();
+        var x = direct ? a : a.ExpandedContiguous(_shape);
+        var y = b is null || direct ? b : b.ExpandedContiguous(_shape);
         if (DType == DType.Float32)
         {
             RunFused(kind, target.ContiguousSpan<float>(), x.ContiguousSpan<float>(), y is null ? default : y.ContiguousSpan<float>(), (float)value);
@@ -76,6 +76,9 @@ public partial class Tensor
         if (!direct)
         {
             StridedCopy.Copy(target, this);
+            target.Dispose();
+            x.DisposeIfCopyOf(a);
+            y?.DisposeIfCopyOf(b!);
         }
         Storage.Version++;
         return this;

@@ -44,6 +44,7 @@ internal static class Reduction
         {
             Run<double>(permuted.ContiguousSpan<double>(), result.ContiguousSpan<double>(), inner, kind);
         }
+        permuted.Dispose();
         return result;
     }
 
@@ -84,9 +85,13 @@ internal static class Reduction
         return (order, outShape.ToArray(), inner);
     }
 
-    /// <summary>A contiguous copy of <paramref name="x"/> with its dims in <paramref name="order"/> (each reduced run then contiguous).</summary>
+    /// <summary>
+    /// <paramref name="x"/> with its dims in <paramref name="order"/>, contiguous (each reduced run then contiguous): a
+    /// copy, or a view of x's storage where the order changes no layout. The caller disposes it after reading it, so
+    /// neither the copy nor the view keeps memory from the pool.
+    /// </summary>
     internal static Tensor PermutedContiguous(Tensor x, int[] order) =>
-        new Tensor(x.Storage, Permute(x.ShapeArray, order), Permute(x.StridesArray, order), x.Offset).ContiguousRaw();
+        new Tensor(x.Storage, Permute(x.ShapeArray, order), Permute(x.StridesArray, order), x.Offset).ContiguousOfTemporaryView();
 
     /// <summary>
     /// Sums without moving the reduced dims last when they are one consecutive block of the (contiguous) layout,

@@ -37,6 +37,7 @@ internal static class ReductionCumulative
             case DType.Int64: Scan<long>(permuted.ContiguousSpan<long>(), scanned.ContiguousSpan<long>(), length); break;
             default: throw new NotSupportedException($"Cumsum: the kernel got dtype {x.DType}; this is a bug in MiniTorch's dtype dispatch.");
         }
+        permuted.Dispose();
         // Back to the input's dim order: the scanned tensor's stride for each original dim, then one contiguous copy.
         var scannedStrides = scanned.StridesArray;
         var strides = new int[rank];
@@ -44,7 +45,9 @@ internal static class ReductionCumulative
         {
             strides[order[p]] = scannedStrides[p];
         }
-        return new Tensor(scanned.Storage, x.ShapeArray.AsSpan().ToArray(), strides, 0).ContiguousRaw();
+        var result = new Tensor(scanned.Storage, x.ShapeArray.AsSpan().ToArray(), strides, 0).ContiguousOfTemporaryView();
+        scanned.Dispose(); // the result is a copy, or a view that keeps the storage
+        return result;
     }
 
     private static void Scan<T>(ReadOnlySpan<T> src, Span<T> dst, int length) where T : unmanaged, INumber<T>

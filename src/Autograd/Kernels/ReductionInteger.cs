@@ -44,6 +44,7 @@ internal static class ReductionInteger
                 break;
             default: throw new NotSupportedException($"{op}: the integer reduction got dtype {x.DType}; this is a bug in MiniTorch's dtype dispatch.");
         }
+        permuted.Dispose();
         return result;
     }
 

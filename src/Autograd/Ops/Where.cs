@@ -17,7 +17,7 @@ public partial class Tensor
         a = a.PromotedTo(dtype);
         b = b.PromotedTo(dtype);
         var shape = Shapes.Broadcast("Where", Shapes.Broadcast("Where", condition._shape, a._shape), b._shape);
-        var mask = condition.ExpandRaw(shape).ContiguousRaw();
+        var mask = condition.ExpandedContiguous(shape);
         var r = Empty(shape, dtype);
         switch (dtype)
         {
@@ -30,6 +30,7 @@ public partial class Tensor
             case DType.Float16: Select<Half>(mask, a, b, r); break;
             default: Select<BFloat16>(mask, a, b, r); break;
         }
+        mask.DisposeIfCopyOf(condition);
         return WhereDefinition.Record(r, [condition, a, b]);
     }
 
@@ -96,12 +97,16 @@ public partial class Tensor
     {
         int[] shape = r.ShapeArray;
         ReadOnlySpan<bool> m = mask.ContiguousSpan<bool>();
-        ReadOnlySpan<T> x = a.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<T>();
-        ReadOnlySpan<T> y = b.ExpandRaw(shape).ContiguousRaw().ContiguousSpan<T>();
+        var ae = a.ExpandedContiguous(shape);
+        var be = b.ExpandedContiguous(shape);
+        ReadOnlySpan<T> x = ae.ContiguousSpan<T>();
+        ReadOnlySpan<T> y = be.ContiguousSpan<T>();
         Span<T> d = r.ContiguousSpan<T>();
         for (int i = 0; i < d.Length; i++)
         {
             d[i] = m[i] ? x[i] : y[i];
         }
+        ae.DisposeIfCopyOf(a);
+        be.DisposeIfCopyOf(b);
     }
 }
