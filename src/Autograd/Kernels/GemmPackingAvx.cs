@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -25,7 +24,7 @@ internal static unsafe class GemmPackingAvx
             for (int j = 0; j < nr; j += 8)
             {
                 float* s = source + j * cs + p;
-                Transpose8x8(
+                AvxTranspose.Transpose8x8(
                     Avx.LoadVector256(s), Avx.LoadVector256(s + cs), Avx.LoadVector256(s + 2 * cs), Avx.LoadVector256(s + 3 * cs),
                     Avx.LoadVector256(s + 4 * cs), Avx.LoadVector256(s + 5 * cs), Avx.LoadVector256(s + 6 * cs), Avx.LoadVector256(s + 7 * cs),
                     d + p * nr + j, nr);
@@ -95,7 +94,7 @@ internal static unsafe class GemmPackingAvx
         {
             float* s = source + p;
             float* o = d + p * mr;
-            Transpose8x8(
+            AvxTranspose.Transpose8x8(
                 Avx.LoadVector256(s), Avx.LoadVector256(s + rs), Avx.LoadVector256(s + 2 * rs), Avx.LoadVector256(s + 3 * rs),
                 Avx.LoadVector256(s + 4 * rs), Avx.LoadVector256(s + 5 * rs), zero, zero,
                 o, mr, lastRowLanes: p + 8 == kc ? mr : 8);
@@ -121,7 +120,7 @@ internal static unsafe class GemmPackingAvx
         {
             float* s = source + p;
             float* o = d + p * mr;
-            Transpose8x8(
+            AvxTranspose.Transpose8x8(
                 Avx.LoadVector256(s), Avx.LoadVector256(s + rs), Avx.LoadVector256(s + 2 * rs), Avx.LoadVector256(s + 3 * rs),
                 Avx.LoadVector256(s + 4 * rs), Avx.LoadVector256(s + 5 * rs), Avx.LoadVector256(s + 6 * rs), Avx.LoadVector256(s + 7 * rs),
                 o, mr);
@@ -168,14 +167,8 @@ internal static unsafe class GemmPackingAvx
             for (; i <= mr - 4; i += 4)
             {
                 double* s = source + i * rs + p;
-                var t0 = Avx.UnpackLow(Avx.LoadVector256(s), Avx.LoadVector256(s + rs));
-                var t1 = Avx.UnpackHigh(Avx.LoadVector256(s), Avx.LoadVector256(s + rs));
-                var t2 = Avx.UnpackLow(Avx.LoadVector256(s + 2 * rs), Avx.LoadVector256(s + 3 * rs));
-                var t3 = Avx.UnpackHigh(Avx.LoadVector256(s + 2 * rs), Avx.LoadVector256(s + 3 * rs));
-                Avx.Store(o + i, Avx.Permute2x128(t0, t2, 0x20));
-                Avx.Store(o + mr + i, Avx.Permute2x128(t1, t3, 0x20));
-                Avx.Store(o + 2 * mr + i, Avx.Permute2x128(t0, t2, 0x31));
-                Avx.Store(o + 3 * mr + i, Avx.Permute2x128(t1, t3, 0x31));
+                AvxTranspose.Transpose4x4(
+                    Avx.LoadVector256(s), Avx.LoadVector256(s + rs), Avx.LoadVector256(s + 2 * rs), Avx.LoadVector256(s + 3 * rs), o + i, mr);
             }
             {
                 double* s = source + i * rs + p;
@@ -192,54 +185,6 @@ internal static unsafe class GemmPackingAvx
             for (int i = 0; i < mr; i++)
             {
                 d[p * mr + i] = source[i * rs + p];
-            }
-        }
-    }
-
-    /// <summary>
-    /// Writes column t of the 8×8 matrix with rows r0…r7 to <paramref name="d"/> + t·<paramref name="stride"/>, for
-    /// t = 0…7, in order; the last one writes only <paramref name="lastRowLanes"/> lanes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(
-        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
-        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
-        float* d, nint stride, int lastRowLanes = 8)
-    {
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(d + stride, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(d + 2 * stride, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(d + 3 * stride, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(d + 4 * stride, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(d + 5 * stride, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(d + 6 * stride, Avx.Permute2x128(u2, u6, 0x31));
-        var last = Avx.Permute2x128(u3, u7, 0x31);
-        if (lastRowLanes == 8)
-        {
-            Avx.Store(d + 7 * stride, last);
-        }
-        else
-        {
-            float* l = d + 7 * stride;
-            for (int i = 0; i < lastRowLanes; i++)
-            {
-                l[i] = last.GetElement(i);
             }
         }
     }

@@ -4,7 +4,8 @@ namespace MiniTorch.Kernels;
 /// Copies where the destination's last dim is contiguous but the source walks it with a stride, while another dim
 /// of the source is contiguous: a transposed or permuted copy (<c>x.T.Contiguous()</c>, a permuted operand made
 /// contiguous). Copying row by row would read one element per cache line of the source; copying 32×32 tiles reads
-/// and writes whole cache lines. Tiles of different rows are split over the cores.
+/// and writes whole cache lines, and within a tile whole 8×8 (4-byte elements) or 4×4 (8-byte) blocks move through
+/// AVX register transposes. Tiles of different rows are split over the cores.
 /// </summary>
 internal static class TiledTranspose
 {
@@ -86,17 +87,32 @@ internal static class TiledTranspose
             int cols = shape[last];
             int srcCol = srcStrides[last];
             int dstRow = dstStrides[p];
+            int v = AvxTranspose.BlockSize<T>();
             for (int c0 = 0; c0 < cols; c0 += Tile)
             {
                 int c1 = Math.Min(cols, c0 + Tile);
-                for (int r = r0; r < r0 + rows; r++)
+                // Whole v×v blocks through register transposes; the rest of the tile (its last rows and columns) by element.
+                int rVec = r0 + rows / v * v;
+                int cVec = c0 + (c1 - c0) / v * v;
+                if (rVec > r0 && cVec > c0)
                 {
-                    int s = so + r + c0 * srcCol; // the source's dim p is unit-stride
-                    int t = dof + r * dstRow;
-                    for (int c = c0; c < c1; c++, s += srcCol)
-                    {
-                        dst[t + c] = src[s];
-                    }
+                    AvxTranspose.CopyBlocks(src, so, srcCol, dst, dof, dstRow, r0, rVec, c0, cVec);
+                }
+                CopyElements(so, srcCol, dof, dstRow, r0, r0 + rows, cVec, c1);
+                CopyElements(so, srcCol, dof, dstRow, rVec, r0 + rows, c0, cVec);
+            }
+        }
+
+        /// <summary>dst[dof + r·dstRow + c] = src[so + r + c·srcCol] for r in [r0, r1), c in [c0, c1).</summary>
+        private void CopyElements(int so, int srcCol, int dof, int dstRow, int r0, int r1, int c0, int c1)
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                int s = so + r + c0 * srcCol; // the source's dim p is unit-stride
+                int t = dof + r * dstRow;
+                for (int c = c0; c < c1; c++, s += srcCol)
+                {
+                    dst[t + c] = src[s];
                 }
             }
         }

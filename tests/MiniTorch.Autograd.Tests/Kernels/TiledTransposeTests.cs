@@ -3,7 +3,8 @@ namespace MiniTorch.Tests.Kernels;
 /// <summary>
 /// Permuted copies (the tiled path when the destination's last dim is not the source's contiguous one) and
 /// elementwise ops on permuted operands, against values computed from the indices, on sizes that leave partial
-/// 32×32 tiles, in both dtypes and on one and two threads.
+/// 32×32 tiles and partial 8×8 / 4×4 register blocks, in 4- and 8-byte dtypes (the two register transposes) and on one
+/// and two threads.
 /// </summary>
 public class TiledTransposeTests
 {
@@ -24,7 +25,7 @@ public class TiledTransposeTests
     [MemberData(nameof(Permutations))]
     public void PermutedContiguousCopy_HasEveryElementInPlace(int[] shape, int[] perm)
     {
-        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.Int32, DType.Int64 })
         {
             foreach (int threads in new[] { 1, 2 })
             {
@@ -45,6 +46,27 @@ public class TiledTransposeTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void TransposeOfAnInnerWindow_CopiesOnlyTheWindow(DType dtype)
+    {
+        // A window [3.., 5..] of a [70, 90] matrix: the source starts at an offset and its rows are longer than the window.
+        var x = Tensor.Arange(70 * 90).To(dtype).Reshape(70, 90);
+        var window = x.Narrow(0, 3, 61).Narrow(1, 5, 83);
+        var y = window.T.Contiguous();
+        var expected = new double[83 * 61];
+        for (int c = 0; c < 83; c++)
+        {
+            for (int r = 0; r < 61; r++)
+            {
+                expected[c * 61 + r] = (r + 3) * 90 + c + 5;
+            }
+        }
+        Assert.Equal([83, 61], y.Shape.ToArray());
+        Assert.Equal(expected, y.ToDoubleArray());
     }
 
     /// <summary>Element i of the permuted tensor in row-major order is the source element at the permuted index (source values = flat index).</summary>
