@@ -1,11 +1,13 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace MiniTorch.Kernels;
 
 /// <summary>
-/// Softmax over the last dim of contiguous rows, each row in three passes (max, exp and its sum, then the divide),
+/// Softmax over the last dim of contiguous rows, each row in three passes (max, exp and its sum, then the divide; in
+/// float32 the subtract, exp and sum are one call, <see cref="ExpShiftedSum"/>),
 /// instead of the composite's max reduction, broadcast subtract, exp, sum reduction and broadcast divide (five passes
 /// over the whole tensor and four temporaries). Each pass is the kernel the composite's step calls (the float32 exp
 /// kernel, the cascade sum), so the results are the composite's bits: float64's <c>TensorPrimitives.Exp</c> is
@@ -60,14 +62,17 @@ internal sealed class SoftmaxKernel<T> : IParallelWork
             ReadOnlySpan<T> x = _x.AsSpan(_xOffset + r * _length, _length);
             Span<T> y = _y.AsSpan(r * _length, _length);
             T max = TensorPrimitives.Max(x);
-            TensorPrimitives.Subtract(x, max, y);
             if (typeof(T) == typeof(float))
             {
-                // The float32 exp kernel gives every element the same arithmetic wherever it sits: no padding needed.
-                var yf = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y);
-                Float32Math.Exp(yf, yf);
+                // Subtract, exp and sum in one call (the float32 exp gives every element the same arithmetic wherever
+                // it sits, so no padding is needed); the bits of the three separate passes.
+                var yf = MemoryMarshal.Cast<T, float>(y);
+                float sumF = ExpShiftedSum.Run(MemoryMarshal.Cast<T, float>(x), float.CreateTruncating(max), yf);
+                TensorPrimitives.Divide(y, T.CreateTruncating(sumF), y);
+                continue;
             }
-            else if (_padShortRows)
+            TensorPrimitives.Subtract(x, max, y);
+            if (_padShortRows)
             {
                 padded.Clear();
                 y.CopyTo(padded);
