@@ -57,7 +57,8 @@ public partial class Tensor
         for (int i = 0; i < tensors.Count; i++)
         {
             sizes[i] = tensors[i]._shape[d];
-            var window = new Tensor(r.Storage, tensors[i].ShapeArray, r._strides, offset * r._strides[d]);
+            // Disposed at once: a view left counted would keep the result's storage from the pool for good.
+            using var window = new Tensor(r.Storage, tensors[i].ShapeArray, r._strides, offset * r._strides[d]);
             Kernels.StridedCopy.Copy(tensors[i], window);
             offset += sizes[i];
         }

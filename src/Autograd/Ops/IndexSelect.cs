@@ -61,7 +61,10 @@ public partial class Tensor
             }
             else
             {
-                Kernels.StridedCopy.Copy(new Tensor(Storage, rowShape, rowStrides, source), new Tensor(r.Storage, rowShape, r._strides[1..], i * rowSize));
+                // Row views disposed at once, so neither storage stays counted (and out of the pool) after the copy.
+                using var from = new Tensor(Storage, rowShape, rowStrides, source);
+                using var to = new Tensor(r.Storage, rowShape, r._strides[1..], i * rowSize);
+                Kernels.StridedCopy.Copy(from, to);
             }
         }
         return r;

@@ -13,7 +13,10 @@ public partial class Tensor
     private Tensor NarrowScatterRaw(int[] shape, int dim, int start)
     {
         var r = Zeros(shape, DType);
-        Kernels.StridedCopy.Copy(this, r.WindowRaw(dim, start, _shape[dim]));
+        using (var window = r.WindowRaw(dim, start, _shape[dim]))
+        {
+            Kernels.StridedCopy.Copy(this, window);
+        }
         return r;
     }
 
@@ -29,11 +32,18 @@ public partial class Tensor
         {
             return NarrowScatterRaw(shape, dim, start);
         }
-        sum.WindowRaw(dim, start, _shape[dim]).AccumulateRaw(this);
+        using (var window = sum.WindowRaw(dim, start, _shape[dim]))
+        {
+            window.AccumulateRaw(this);
+        }
         return sum;
     }
 
-    /// <summary>Elements start … start + length of one dim, as a view with no history.</summary>
+    /// <summary>
+    /// Elements start … start + length of one dim, as a view with no history. The callers dispose it after writing
+    /// through it: an undisposed view keeps the viewed storage counted, so the gradient it writes into could never
+    /// go back to the pool.
+    /// </summary>
     private Tensor WindowRaw(int dim, int start, int length)
     {
         var shape = _shape.AsSpan().ToArray();
