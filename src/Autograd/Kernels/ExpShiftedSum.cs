@@ -13,7 +13,7 @@ namespace MiniTorch.Kernels;
 /// accumulators, one more vector, a scalar tail, blocks merged pairwise.
 /// </summary>
 /// <remarks>
-/// Measured in one process against the three passes (ABBA rounds, [64,512,256] and [4,512,256] float32 on a Zen 5):
+/// Measured in one process against the three passes (ABBA rounds, [64,512,256] and [4,512,256] float32 on a Zen 4):
 /// 0.85–0.89 of their time. Two forms that were slower: a cascade-sum term that also stores (calling a term through the
 /// generic <c>in</c> parameter copies it before every load, and reading the output pointer back out of that copy
 /// stalled each vector on store forwarding: 2.4×), and adding each exp to its accumulator as it is made (1.15×).
