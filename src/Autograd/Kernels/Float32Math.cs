@@ -43,17 +43,18 @@ internal static class Float32Math
         }
     }
 
-    /// <summary>eˣ of one vector with the arithmetic of <see cref="Exp(ReadOnlySpan{float}, Span{float})"/> on AVX-512, for fused kernels that must match it bit for bit.</summary>
+    /// <summary>
+    /// eˣ of one vector with the arithmetic of <see cref="Exp(ReadOnlySpan{float}, Span{float})"/> at that width (it
+    /// takes Vector512 where accelerated), for fused kernels that must match it bit for bit.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> x) => ExpCore<Float32Simd512, Vector512<float>>(x);
-
-    /// <summary>eˣ of one vector with the arithmetic of <see cref="Exp(ReadOnlySpan{float}, Span{float})"/> without AVX-512.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x) => ExpCore<Float32Simd256, Vector256<float>>(x);
+    public static TV Exp<TS, TV>(TV x) where TS : IFloat32Simd<TV> where TV : struct => ExpCore<TS, TV>(x);
 
     /// <summary>eˣ of one element through the vector code the span form uses on this machine (as its padded head and tail).</summary>
     public static float Exp(float x) =>
-        Vector512.IsHardwareAccelerated ? Exp(Vector512.CreateScalar(x)).ToScalar() : Exp(Vector256.CreateScalar(x)).ToScalar();
+        Vector512.IsHardwareAccelerated
+            ? ExpCore<Float32Simd512, Vector512<float>>(Vector512.CreateScalar(x)).ToScalar()
+            : ExpCore<Float32Simd256, Vector256<float>>(Vector256.CreateScalar(x)).ToScalar();
 
     private interface IVectorOp
     {

@@ -24,6 +24,9 @@ internal interface IFloat32Simd<TVec> where TVec : struct
 
     static abstract TVec Add(TVec a, TVec b);
 
+    /// <summary>The lanes added up, as <c>Vector512.Sum</c> / <c>Vector256.Sum</c> add them.</summary>
+    static abstract float Sum(TVec a);
+
     static abstract TVec Subtract(TVec a, TVec b);
 
     static abstract TVec Multiply(TVec a, TVec b);
@@ -90,6 +93,9 @@ internal readonly struct Float32Simd512 : IFloat32Simd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> a) => Vector512.Sum(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
@@ -162,6 +168,9 @@ internal readonly struct Float32Simd256 : IFloat32Simd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> a) => Vector256.Sum(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
