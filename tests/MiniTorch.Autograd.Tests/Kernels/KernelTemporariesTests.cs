@@ -2,7 +2,8 @@ namespace MiniTorch.Tests.Kernels;
 
 /// <summary>
 /// Kernels that copy an operand into a contiguous temporary (a transposed operand of a binary op, a strided input of a
-/// unary op or of Where, the permuted copy of a reduction or a scan) give it back to the buffer pool when done: with the
+/// unary op, of Where or of a convolution, the permuted copy of a reduction or a scan, the convolution backward's copy
+/// of an expanded gradient) give it back to the buffer pool when done: with the
 /// results disposed, a call in steady state allocates far less than one such temporary (a [128, 128] float32 copy is
 /// 64 KB). Before, each call left its copy to the GC: 16 MB a call for x.T + y at [2048, 2048], a gen-2 collection
 /// every few calls.
@@ -31,7 +32,11 @@ public class KernelTemporariesTests
         return least;
     }
 
-    public static TheoryData<string> Ops() => new() { "transposed add", "strided exp", "max over dim 0", "where with a transposed operand", "cumsum over dim 0" };
+    public static TheoryData<string> Ops() => new()
+    {
+        "transposed add", "strided exp", "max over dim 0", "where with a transposed operand", "cumsum over dim 0",
+        "conv of a permuted input", "conv backward of an expanded gradient",
+    };
 
     [Theory]
     [MemberData(nameof(Ops))]
@@ -44,12 +49,24 @@ public class KernelTemporariesTests
             var x = Tensor.Randn([Side, Side], generator: new Generator(1));
             var y = Tensor.Randn([Side, Side], generator: new Generator(2));
             var mask = Tensor.Randn([Side, Side], generator: new Generator(3)) > 0;
+            // [2, 8, 32, 32] as a permutation of a [2, 32, 32, 8] tensor (a 64 KB copy), and a 3×3 weight.
+            var image = Tensor.Randn([2, 32, 32, 8], generator: new Generator(4)).Permute(0, 3, 1, 2);
+            var w = Tensor.Randn([8, 8, 3, 3], generator: new Generator(5));
+            var input = Tensor.Randn([2, 8, 32, 32], generator: new Generator(6)).SetRequiresGrad();
             Func<Tensor> op = name switch
             {
                 "transposed add" => () => x.T + y,
                 "strided exp" => () => x.T.Exp(),
                 "max over dim 0" => () => MiniTorch.Kernels.Reduction.Reduce("Max", x, [true, false], false, MiniTorch.Kernels.ReduceKind.Max),
                 "where with a transposed operand" => () => Tensor.Where(mask, x.T, y),
+                "conv of a permuted input" => () => Tensor.Conv2d(image, w, padding: (1, 1)),
+                "conv backward of an expanded gradient" => () =>
+                {
+                    // The sum's gradient reaches the convolution's backward as an expanded scalar, copied once there.
+                    using var output = Tensor.Conv2d(input, w, padding: (1, 1));
+                    using var loss = output.Sum();
+                    return Autograd.Grad(loss, input);
+                },
                 _ => () => x.Cumsum(0),
             };
             long bytes = BytesPerCall(op);
