@@ -45,6 +45,7 @@ public partial class Tensor
         {
             ParallelElementwise.For(Numel, new GeluForwardChunk<double>(src.Data<double>(), src.Offset, y.Data<double>(), erfTerm?.Data<double>()));
         }
+        src.DisposeIfCopyOf(this);
         return GeluDefinition.Record(y, [this, erfTerm]);
     }
 
@@ -75,6 +76,8 @@ public partial class Tensor
         {
             RunGeluBackward<double>(gc, xc, erfTerm, dx);
         }
+        gc.DisposeIfCopyOf(g);
+        xc.DisposeIfCopyOf(x);
         return GeluGradDefinition.Record(dx, [g, x, erfTerm]);
     }
 

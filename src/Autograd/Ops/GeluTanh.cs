@@ -24,6 +24,7 @@ public partial class Tensor
         {
             ParallelElementwise.For(Numel, new GeluTanhForwardChunk<double>(src.Data<double>(), src.Offset, y.Data<double>(), tanhTerm?.Data<double>()));
         }
+        src.DisposeIfCopyOf(this);
         return GeluTanhDefinition.Record(y, [this, tanhTerm]);
     }
 
@@ -58,6 +59,8 @@ public partial class Tensor
         {
             RunGeluTanhBackward<double>(gc, xc, tanhTerm, dx);
         }
+        gc.DisposeIfCopyOf(g);
+        xc.DisposeIfCopyOf(x);
         return dx;
     }
 

@@ -81,6 +81,9 @@ public partial class Tensor
                 RunLayerNormForward<double>(x, w, b, y, stats, rows, n, eps);
             }
         }
+        x.DisposeIfCopyOf(input);
+        w?.DisposeIfCopyOf(weight!);
+        b?.DisposeIfCopyOf(bias!);
         return LayerNormDefinition.Record(y, [input, weight, bias, stats], new LayerNormArgs(normalizedDims, eps, weight is not null, bias is not null));
     }
 
@@ -200,8 +203,19 @@ public partial class Tensor
                 RunLayerNormBackward<double>(gc, xc, wc, stats, dx, gxHat, rows, n);
             }
         }
+        xc.DisposeIfCopyOf(x);
+        wc?.DisposeIfCopyOf(w!);
         Tensor? dw = gxHat is null ? null : ReduceToParameter(gxHat, args.NormalizedDims);
         Tensor? db = needB ? ReduceToParameter(gc, args.NormalizedDims) : null;
+        // The temporaries go back to the pool unless a reduction over no dims handed one back as the result.
+        if (gxHat is not null && (dw is null || !dw.SharesStorageWith(gxHat)))
+        {
+            gxHat.Dispose();
+        }
+        if (db is null || !db.SharesStorageWith(gc))
+        {
+            gc.DisposeIfCopyOf(g);
+        }
         return (dx, dw, db);
     }
 

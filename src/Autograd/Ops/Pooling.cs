@@ -45,6 +45,7 @@ public partial class Tensor
         {
             PoolKernel.MaxForward(src.Data<double>(), src.Offset, r.Data<double>(), indices?.Index, g);
         }
+        src.DisposeIfCopyOf(this);
         if (indices is not null)
         {
             // The same map as reading an input at the argmax, but its backward also takes this input, as libtorch's; traced as itself.
@@ -179,6 +180,7 @@ public partial class Tensor
         {
             PoolKernel.AverageForward(src.Data<double>(), src.Offset, r.Data<double>(), planes, rows, cols);
         }
+        src.DisposeIfCopyOf(x);
         return AveragePoolDefinition.Record(r, [x], (rows, cols));
     }
 
@@ -203,6 +205,7 @@ public partial class Tensor
         {
             PoolKernel.AverageAdjoint(src.Data<double>(), src.Offset, r.Data<double>(), planes, rows, cols);
         }
+        src.DisposeIfCopyOf(gy);
         return AveragePoolAdjointDefinition.Record(r, [gy], (rows, cols));
     }
 
@@ -229,6 +232,7 @@ public partial class Tensor
         {
             PoolKernel.MaxScatter(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, indices.Geometry);
         }
+        src.DisposeIfCopyOf(gy);
         return r;
     }
 
@@ -278,6 +282,7 @@ public partial class Tensor
         {
             PoolKernel.MaxGather(src.Data<double>(), src.Offset, r.Data<double>(), indices.Index, g);
         }
+        src.DisposeIfCopyOf(u);
         return MaxPoolGatherDefinition.Record(r, [u], indices);
     }
 

@@ -2,12 +2,14 @@ namespace MiniTorch.Tests.Kernels;
 
 /// <summary>
 /// Kernels that copy an operand into a contiguous temporary (a transposed operand of a binary op, a strided input of a
-/// unary op, of Where or of a convolution, the permuted copy of a reduction or a scan, the convolution backward's copy
+/// unary op, of Where, a convolution, GELU, LayerNorm or pooling, the permuted copy of a reduction or a scan, the backward's copies
 /// of an expanded gradient) give it back to the buffer pool when done: with the
 /// results disposed, a call in steady state allocates far less than one such temporary (a [128, 128] float32 copy is
 /// 64 KB). Before, each call left its copy to the GC: 16 MB a call for x.T + y at [2048, 2048], a gen-2 collection
-/// every few calls.
+/// every few calls. Automatic reuse (<see cref="MemoryReuse"/>) is off while counting, or it would recycle a leaked
+/// copy after a collection and hide the leak; the setting is process-wide, hence the collection that runs alone.
 /// </summary>
+[Collection(MiniTorch.Tests.Core.MemoryReuseCollection.Name)]
 public class KernelTemporariesTests
 {
     private const int Side = 128;
@@ -35,7 +37,8 @@ public class KernelTemporariesTests
     public static TheoryData<string> Ops() => new()
     {
         "transposed add", "strided exp", "max over dim 0", "where with a transposed operand", "cumsum over dim 0",
-        "conv of a permuted input", "conv backward of an expanded gradient",
+        "conv of a permuted input", "conv backward of an expanded gradient", "gelu of a transposed input",
+        "layer norm of a transposed input", "max pool of a permuted input"
     };
 
     [Theory]
@@ -43,9 +46,11 @@ public class KernelTemporariesTests
     public void ATemporaryCopyGoesBackToThePool(string name)
     {
         int saved = Parallelism.MaxThreads;
+        bool reuse = MemoryReuse.Enabled;
         try
         {
             Parallelism.MaxThreads = 1; // the bytes counted are this thread's
+            MemoryReuse.Enabled = false;
             var x = Tensor.Randn([Side, Side], generator: new Generator(1));
             var y = Tensor.Randn([Side, Side], generator: new Generator(2));
             var mask = Tensor.Randn([Side, Side], generator: new Generator(3)) > 0;
@@ -60,6 +65,9 @@ public class KernelTemporariesTests
                 "max over dim 0" => () => MiniTorch.Kernels.Reduction.Reduce("Max", x, [true, false], false, MiniTorch.Kernels.ReduceKind.Max),
                 "where with a transposed operand" => () => Tensor.Where(mask, x.T, y),
                 "conv of a permuted input" => () => Tensor.Conv2d(image, w, padding: (1, 1)),
+                "gelu of a transposed input" => () => x.T.Gelu(),
+                "layer norm of a transposed input" => () => x.T.LayerNorm([Side]),
+                "max pool of a permuted input" => () => image.MaxPool2d((2, 2)),
                 "conv backward of an expanded gradient" => () =>
                 {
                     // The sum's gradient reaches the convolution's backward as an expanded scalar, copied once there.
@@ -75,6 +83,7 @@ public class KernelTemporariesTests
         finally
         {
             Parallelism.MaxThreads = saved;
+            MemoryReuse.Enabled = reuse;
         }
     }
 }
