@@ -81,6 +81,9 @@ public partial class Tensor
             : BatchNormChunk<T>(y, 0, y, g.OutputShape, bn.RunningMean, denominator!, bn.Weight, bn.Bias);
         ConvKernel.Forward(xc.Data<T>(), xc.Offset, wc.Data<T>(), wc.Offset, bc?.Data<T>(), bc?.Offset ?? 0, y, g,
             new ConvEpilogue<T>(y, normalize, relu));
+        xc.DisposeIfCopyOf(x);
+        wc.DisposeIfCopyOf(w);
+        bc?.DisposeIfCopyOf(bias!);
         return r;
     }
 }

@@ -68,6 +68,7 @@ public partial class Tensor
             case DType.UInt8: ScatterAccumulate(r.Data<byte>(), positions, src); break;
             default: throw new NotSupportedException($"{op}: not implemented for {DType.TorchName()} in MiniTorch; convert with .To(DType.Float32) first.");
         }
+        src.DisposeIfCopyOf(source);
         return ScatterAddDefinition.Record(r, [this, index, source], d);
     }
 

@@ -115,6 +115,7 @@ public partial class Tensor
         {
             Im2ColKernel.Unfold(src.Data<double>(), src.Offset, r.Data<double>(), g, padValue);
         }
+        src.DisposeIfCopyOf(x);
         return UnfoldDefinition.Record(r, [x], g);
     }
 
@@ -140,6 +141,7 @@ public partial class Tensor
         {
             Im2ColKernel.Fold(src.Data<double>(), src.Offset, r.Data<double>(), g);
         }
+        src.DisposeIfCopyOf(cols);
         return FoldDefinition.Record(r, [cols], g);
     }
 

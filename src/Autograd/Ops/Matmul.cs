@@ -23,6 +23,8 @@ public partial class Tensor
         var r = a.DType == DType.Float32
             ? Wrap(new[] { CascadeSum.Dot(ac.Data<float>(), ac.Offset, bc.Data<float>(), bc.Offset, a.Numel) }, [])
             : Wrap(new[] { CascadeSum.Dot(ac.Data<double>(), ac.Offset, bc.Data<double>(), bc.Offset, a.Numel) }, []);
+        ac.DisposeIfCopyOf(a);
+        bc.DisposeIfCopyOf(b);
         return DotDefinition.Record(r, [a, b]);
     }
 

@@ -32,7 +32,9 @@ public partial class Tensor
         var block = index.Rank == Rank && !Shapes.SameShape(index._shape, source._shape) ? source.LeadingBlock(index._shape) : source;
         int d = CheckScatterGather("Scatter", dim, index, block);
         var r = CloneRaw();
-        ScatterWrite(r, r.ScatterGatherOffsets("Scatter", d, index), block.ContiguousRaw());
+        var src = block.ContiguousRaw();
+        ScatterWrite(r, r.ScatterGatherOffsets("Scatter", d, index), src);
+        src.DisposeIfCopyOf(block);
         return ScatterDefinition.Record(r, [this, index, block], d);
     }
 

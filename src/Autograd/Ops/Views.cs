@@ -389,7 +389,9 @@ public partial class Tensor
     {
         _ = dtype.ElementSize(); // rejects a value outside the enum with a clear message
         var r = Empty(_shape.AsSpan().ToArray(), dtype);
-        Kernels.DTypeConvert.Convert(ContiguousRaw(), r);
+        var source = ContiguousRaw();
+        Kernels.DTypeConvert.Convert(source, r);
+        source.DisposeIfCopyOf(this);
         return r;
     }
 

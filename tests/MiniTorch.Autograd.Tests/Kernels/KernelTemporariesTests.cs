@@ -38,7 +38,8 @@ public class KernelTemporariesTests
     {
         "transposed add", "strided exp", "max over dim 0", "where with a transposed operand", "cumsum over dim 0",
         "conv of a permuted input", "conv backward of an expanded gradient", "gelu of a transposed input",
-        "layer norm of a transposed input", "max pool of a permuted input"
+        "layer norm of a transposed input", "max pool of a permuted input", "unfold of a permuted input",
+        "dtype conversion of a transposed input", "dot of strided vectors",
     };
 
     [Theory]
@@ -58,6 +59,7 @@ public class KernelTemporariesTests
             var image = Tensor.Randn([2, 32, 32, 8], generator: new Generator(4)).Permute(0, 3, 1, 2);
             var w = Tensor.Randn([8, 8, 3, 3], generator: new Generator(5));
             var input = Tensor.Randn([2, 8, 32, 32], generator: new Generator(6)).SetRequiresGrad();
+            var pairs = Tensor.Randn([Side * Side, 2], generator: new Generator(7)); // two 64 KB vectors of stride 2
             Func<Tensor> op = name switch
             {
                 "transposed add" => () => x.T + y,
@@ -68,6 +70,9 @@ public class KernelTemporariesTests
                 "gelu of a transposed input" => () => x.T.Gelu(),
                 "layer norm of a transposed input" => () => x.T.LayerNorm([Side]),
                 "max pool of a permuted input" => () => image.MaxPool2d((2, 2)),
+                "unfold of a permuted input" => () => image.Im2Col((1, 1)),
+                "dtype conversion of a transposed input" => () => x.T.To(DType.Float64),
+                "dot of strided vectors" => () => pairs.Select(1, 0).Dot(pairs.Select(1, 1)),
                 "conv backward of an expanded gradient" => () =>
                 {
                     // The sum's gradient reaches the convolution's backward as an expanded scalar, copied once there.
