@@ -80,14 +80,15 @@ public partial class Tensor
 
     private ElementFormat FloatingFormat(bool summarize)
     {
-        var data = Detach().ContiguousRaw().ToDoubleArray();
+        // No Detach view: an undisposed view would keep a printed tensor's storage out of the pool for good.
+        var data = ToDoubleArray();
         return FloatFormat.For(data, VisibleValues(data, summarize));
     }
 
     /// <summary>Integers and bools print as Python's str of each value (<c>5</c>, <c>True</c>), right-aligned to the widest shown.</summary>
     private ElementFormat IntegralFormat(bool summarize)
     {
-        var source = Detach().ContiguousRaw();
+        var source = ContiguousRaw();
         var texts = new string[Numel];
         if (DType == DType.Bool)
         {
@@ -105,6 +106,7 @@ public partial class Tensor
                 texts[i] = longs[i].ToString(CultureInfo.InvariantCulture);
             }
         }
+        source.DisposeIfCopyOf(this);
         int width = 1;
         foreach (int i in VisibleIndices(summarize))
         {

@@ -37,6 +37,7 @@ public partial class Tensor
             case DType.BFloat16: DTypeConvert.Run<BFloat16, TD>(source.ContiguousSpan<BFloat16>(), result); break;
             default: throw new NotSupportedException($"To: {(int)DType} is not a MiniTorch dtype.");
         }
+        source.DisposeIfCopyOf(this);
         return result;
     }
 
@@ -54,6 +55,7 @@ public partial class Tensor
         {
             target[i] = source.ReadDouble(source.Offset + i);
         }
+        source.DisposeIfCopyOf(this);
         return rented;
     }
 
@@ -65,7 +67,10 @@ public partial class Tensor
     public T[] ToArray<T>() where T : unmanaged
     {
         CheckElementType<T>("ToArray");
-        return ContiguousRaw().ContiguousSpan<T>().ToArray();
+        var source = ContiguousRaw();
+        var values = source.ContiguousSpan<T>().ToArray();
+        source.DisposeIfCopyOf(this);
+        return values;
     }
 
     /// <summary>The value of a one-element tensor as <typeparamref name="T"/>, which must be the tensor's element type (no conversion).</summary>

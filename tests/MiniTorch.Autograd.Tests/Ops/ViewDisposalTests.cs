@@ -2,7 +2,7 @@ namespace MiniTorch.Tests.Ops;
 
 /// <summary>
 /// Ops that write their result through temporary views (Cat's window per input, IndexSelect's row views of a strided
-/// source, slicing's backward writing into a window of the gradient) dispose those views, so the result's storage
+/// source, slicing's backward writing into a window of the gradient, printing) dispose those views, so the result's storage
 /// goes back to the buffer pool when the result is disposed. A view left undisposed kept the storage counted for
 /// good: the array was only ever freed by the GC. (The tests read values only through whole tensors: a view made
 /// here and left undisposed would keep the storage counted just the same.)
@@ -48,5 +48,15 @@ public class ViewDisposalTests
         Assert.Same(sum, into);
         Assert.Equal(Enumerable.Repeat(0.0, 12).Concat(Enumerable.Repeat(1.0, 8)), into.ToDoubleArray());
         AssertReleasedOnDispose(into);
+    }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Int32)]
+    public void PrintingATensorLeavesItsStorageFreeToGoBack(DType dtype)
+    {
+        var t = Tensor.Full([3, 4], 7, dtype); // made directly: a reshaped tensor would be a second view
+        Assert.Contains("7", t.ToString(), StringComparison.Ordinal);
+        AssertReleasedOnDispose(t);
     }
 }
