@@ -142,6 +142,7 @@ internal static class Reduction
         {
             SumInOrder(c.Data<double>(), c.Offset, result.Data<double>(), result.Offset, outer, rows, inner);
         }
+        c.DisposeIfCopyOf(x);
         return true;
     }
 

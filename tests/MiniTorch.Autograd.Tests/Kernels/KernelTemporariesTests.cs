@@ -39,7 +39,7 @@ public class KernelTemporariesTests
         "transposed add", "strided exp", "max over dim 0", "where with a transposed operand", "cumsum over dim 0",
         "conv of a permuted input", "conv backward of an expanded gradient", "gelu of a transposed input",
         "layer norm of a transposed input", "max pool of a permuted input", "unfold of a permuted input",
-        "dtype conversion of a transposed input", "dot of strided vectors",
+        "dtype conversion of a transposed input", "dot of strided vectors", "sum over dim 0 of a transposed input",
     };
 
     [Theory]
@@ -72,6 +72,7 @@ public class KernelTemporariesTests
                 "max pool of a permuted input" => () => image.MaxPool2d((2, 2)),
                 "unfold of a permuted input" => () => image.Im2Col((1, 1)),
                 "dtype conversion of a transposed input" => () => x.T.To(DType.Float64),
+                "sum over dim 0 of a transposed input" => () => x.T.Sum(0),
                 "dot of strided vectors" => () => pairs.Select(1, 0).Dot(pairs.Select(1, 1)),
                 "conv backward of an expanded gradient" => () =>
                 {
