@@ -72,13 +72,13 @@ internal static unsafe class AvxTranspose
 
     /// <summary>
     /// The side of the square blocks <see cref="CopyBlocks{T}"/> transposes for elements of <typeparamref name="T"/>:
-    /// 8 for 4-byte, 4 for 8-byte elements with AVX; otherwise a huge value, so no block is ever whole.
+    /// 8 for 4-byte, 4 for 8-byte elements with AVX; 0 where it has no register transpose.
     /// </summary>
     public static int BlockSize<T>() =>
-        !Avx.IsSupported || RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? int.MaxValue / 2
+        !Avx.IsSupported || RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? 0
         : Unsafe.SizeOf<T>() == 4 ? 8
         : Unsafe.SizeOf<T>() == 8 ? 4
-        : int.MaxValue / 2;
+        : 0;
 
     /// <summary>
     /// dst[dof + r·dstRow + c] = src[so + r + c·srcCol] for r in [r0, r1), c in [c0, c1), both ranges whole multiples of

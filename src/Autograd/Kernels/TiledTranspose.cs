@@ -91,9 +91,10 @@ internal static class TiledTranspose
             for (int c0 = 0; c0 < cols; c0 += Tile)
             {
                 int c1 = Math.Min(cols, c0 + Tile);
-                // Whole v×v blocks through register transposes; the rest of the tile (its last rows and columns) by element.
-                int rVec = r0 + rows / v * v;
-                int cVec = c0 + (c1 - c0) / v * v;
+                // Whole v×v blocks through register transposes; the rest of the tile (its last rows and columns, or all
+                // of it where there is no transpose for this element size) by element.
+                int rVec = v == 0 ? r0 : r0 + rows / v * v;
+                int cVec = v == 0 ? c0 : c0 + (c1 - c0) / v * v;
                 if (rVec > r0 && cVec > c0)
                 {
                     AvxTranspose.CopyBlocks(src, so, srcCol, dst, dof, dstRow, r0, rVec, c0, cVec);

@@ -48,6 +48,27 @@ public class TiledTransposeTests
         }
     }
 
+    [Fact]
+    public void OneByteElementsTakeTheElementPath()
+    {
+        // No register transpose for 1-byte elements: the whole tile is copied element by element.
+        var values = new byte[37 * 45];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (byte)(i % 251);
+        }
+        var y = Tensor.FromArray(values, [37, 45]).T.Contiguous();
+        var expected = new double[45 * 37];
+        for (int c = 0; c < 45; c++)
+        {
+            for (int r = 0; r < 37; r++)
+            {
+                expected[c * 37 + r] = (r * 45 + c) % 251;
+            }
+        }
+        Assert.Equal(expected, y.ToDoubleArray());
+    }
+
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
