@@ -4,6 +4,9 @@ namespace MiniTorch.Tests.Core;
 /// Creation defaults, To(DType), copies and views, typed data out and RequiresGrad for the non-floating dtypes.
 /// Expected values were printed with PyTorch 1.13 (<c>/usr/bin/python3</c>, e.g. <c>torch.tensor([-1.5, 2.7]).to(torch.int64)</c>).
 /// </summary>
+/// <remarks>In the collection that runs alone: some tests here set the process-wide default dtype, which any test
+/// running beside them would read (a parallel LogSumExp row once saw Float64).</remarks>
+[Collection(nameof(Golden.DefaultDTypeChangingCollection))]
 public class DTypeCoreTests
 {
     [Fact]

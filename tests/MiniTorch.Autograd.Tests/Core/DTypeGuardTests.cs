@@ -5,6 +5,9 @@ namespace MiniTorch.Tests.Core;
 /// <c>/usr/bin/python3</c> (e.g. <c>torch.tensor([[1, 2]]).softmax(1)</c> raises "softmax_lastdim_kernel_impl" not
 /// implemented for 'Long'; <c>torch.exp(torch.tensor([1, 0]))</c> is float32; <c>torch.tensor([-1, 2]).relu()</c> is int64).
 /// </summary>
+/// <remarks>In the collection that runs alone: some tests here set the process-wide default dtype, which any test
+/// running beside them would read (a parallel LogSumExp row once saw Float64).</remarks>
+[Collection(nameof(Golden.DefaultDTypeChangingCollection))]
 public class DTypeGuardTests
 {
     [Fact]
