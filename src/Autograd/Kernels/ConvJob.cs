@@ -28,6 +28,7 @@ internal sealed class ConvJob<T> : IParallelWork
     private PrepackedGemm<T>? _packed;
     private ConvBatchedForward<T>? _batched;
     private ConvBatchedWeightGrad<T>? _weightGrad;
+    private ConvBatchedInputGrad<T>? _inputGrad;
     private ConvEpilogue<T> _epilogue;
 
     /// <summary>The calling thread's job.</summary>
@@ -54,6 +55,11 @@ internal sealed class ConvJob<T> : IParallelWork
             if (_mode == ConvMode.Forward && ConvBatchedForward<T>.Applies(_g))
             {
                 RunBatchedForward(threads);
+                return;
+            }
+            if (_mode == ConvMode.InputGrad && ConvBatchedInputGrad<T>.Applies(_g) && (threads > 1 || !ConvKernel.SampleProductsSplit(_g)))
+            {
+                RunBatchedInputGrad(threads);
                 return;
             }
             _chunk = threads == 1 ? Math.Max(1, _g.N) : ConvKernel.SamplesPerPart(_mode, _g.N, threads);
@@ -116,6 +122,7 @@ internal sealed class ConvJob<T> : IParallelWork
             _packed = null;
             _batched = null;
             _weightGrad = null;
+            _inputGrad = null;
             _epilogue = default;
         }
     }
@@ -133,8 +140,28 @@ internal sealed class ConvJob<T> : IParallelWork
         ParallelRunner.Run(this, parts, threads);
     }
 
+    /// <summary>
+    /// The input gradient sample by sample with col2im fused into the products (<see cref="ConvBatchedInputGrad{T}"/>),
+    /// Wᵀ packed once; a batch run whole on one thread too, unless its samples' products split over the threads.
+    /// </summary>
+    private void RunBatchedInputGrad(int threads)
+    {
+        int og = _g.GroupOutChannels, k = _g.GroupK;
+        _packed = PrepackedGemm<T>.ForThisThread;
+        _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
+        _inputGrad = ConvBatchedInputGrad<T>.ForThisThread;
+        _inputGrad.Plan(_g);
+        _chunk = threads == 1 ? _g.N : 1;
+        ParallelRunner.Run(this, (_g.N + _chunk - 1) / _chunk, threads);
+    }
+
     public void Execute(int index)
     {
+        if (_inputGrad is not null)
+        {
+            _inputGrad.Run(index * _chunk, Math.Min(_g.N, (index + 1) * _chunk), _a!, _aOffset, _output!, _packed!);
+            return;
+        }
         if (_batched is not null)
         {
             int first = index * _chunk, end = Math.Min(_g.N, (index + 1) * _chunk);
