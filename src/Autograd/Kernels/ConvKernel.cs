@@ -31,6 +31,11 @@ internal static class ConvKernel
         ConvEpilogue<T> epilogue = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (ConvWinograd<T>.AppliesToForward(g))
+        {
+            ConvWinograd<T>.Forward(x, xOffset, w, wOffset, bias, biasOffset, y, g, epilogue);
+            return;
+        }
         var job = ConvJob<T>.ForThisThread;
         job.Set(ConvMode.Forward, g, x, xOffset, w, wOffset, bias, biasOffset, y, epilogue: epilogue);
         job.Run();
@@ -40,6 +45,11 @@ internal static class ConvKernel
     public static void InputGrad<T>(T[] gy, int gyOffset, T[] w, int wOffset, T[] dx, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (ConvWinograd<T>.AppliesToInputGrad(g))
+        {
+            ConvWinograd<T>.InputGrad(gy, gyOffset, w, wOffset, dx, g);
+            return;
+        }
         var job = ConvJob<T>.ForThisThread;
         job.Set(ConvMode.InputGrad, g, gy, gyOffset, w, wOffset, null, 0, dx);
         job.Run();
