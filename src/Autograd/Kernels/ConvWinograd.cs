@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -22,9 +23,12 @@ namespace MiniTorch.Kernels;
 /// their terms' magnitudes (tests bound it), as with cuDNN's Winograd algorithms; float64 is the same to 1e-15.
 /// </para>
 /// <para>
-/// Samples are split over the threads; each transforms its sample's input into a zero-padded channels-last copy and
-/// 16 tile matrices (in L2), multiplies them by the weight's 16 matrices, packed once per call by the calling thread
-/// (<see cref="PrepackedGemm{T}"/>), and transforms the 16 products back into the sample's output.
+/// Samples are split over the threads; each transforms its sample's input into 16 tile matrices (in L2), multiplies
+/// them by the weight's 16 matrices, packed once per call by the calling thread (<see cref="PrepackedGemm{T}"/>), and
+/// transforms the 16 products back into the sample's output. In float32 with AVX2, rows of a whole number of 8-tile
+/// vectors are transformed 8 tiles at a time from zero-padded planes (deinterleaving each row's even and odd columns),
+/// into matrices the GEMM packs by copying rows: 0.95 of the step's time against transforming channel vectors from a
+/// channels-last copy, whose tile-major matrices need a transposing pack; other shapes and float64 take that path.
 /// </para>
 /// </remarks>
 internal sealed unsafe class ConvWinograd<T> : IParallelWork
@@ -180,16 +184,111 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
         int tileStride = Stride(tiles * _c), productStride = Stride(_o * tiles);
         T[] transformed = Buffer(ref t_tiles, Positions * tileStride);
         T[] products = Buffer(ref t_products, Positions * productStride);
-        ChannelsLast(sample, padded, paddedW);
-        TransformInput(padded, paddedW, transformed, tileStride);
+        // Rows of whole vectors of tiles are transformed together from the padded planes, into row-major V_ξ (C × tiles)
+        // that the GEMM packs by copying rows; other shapes go channel vector by channel vector, tile-major.
+        bool byTiles = typeof(T) == typeof(float) && Avx2.IsSupported && _tilesW % Vector256<float>.Count == 0;
+        if (byTiles)
+        {
+            PaddedPlanes(sample, padded, paddedH, paddedW);
+            TransformInputByTiles((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(padded)), paddedH, paddedW,
+                (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(transformed)), tileStride);
+        }
+        else
+        {
+            ChannelsLast(sample, padded, paddedW);
+            TransformInput(padded, paddedW, transformed, tileStride);
+        }
         for (int xi = 0; xi < Positions; xi++)
         {
-            // B = V_ξ (C × tiles), held tile-major: V[ξ][t][c], read with swapped strides.
-            _weights[xi].Multiply(tiles, new StridedMatrix<T>(transformed, xi * tileStride, 1, _c), products, xi * productStride, tiles, accumulate: false);
+            // B = V_ξ (C × tiles): row-major, or held tile-major (V[ξ][t][c]) and read with swapped strides.
+            var b = byTiles ? StridedMatrix<T>.RowMajor(transformed, xi * tileStride, tiles) : new StridedMatrix<T>(transformed, xi * tileStride, 1, _c);
+            _weights[xi].Multiply(tiles, b, products, xi * productStride, tiles, accumulate: false);
         }
         int sampleOut = _o * _outH * _outW;
         TransformOutput(products, tiles, productStride, _output!, sample * sampleOut);
         _epilogue.Apply(sample * sampleOut, sampleOut);
+    }
+
+    /// <summary>
+    /// The sample's planes, each zero-padded by the padding before and by what the last tiles need after (paddedH ×
+    /// paddedW): padded[(ch·paddedH + r)·paddedW + s] = x[ch, r − padH, s − padW].
+    /// </summary>
+    private void PaddedPlanes(int sample, T[] padded, int paddedH, int paddedW)
+    {
+        int h = _h, w = _w, plane = paddedH * paddedW;
+        int rows = Math.Min(h, paddedH - _padH), columns = Math.Min(w, paddedW - _padW);
+        T[] x = _input!;
+        int offset = _inputOffset + sample * _c * h * w;
+        for (int ch = 0; ch < _c; ch++)
+        {
+            var target = padded.AsSpan(ch * plane, plane);
+            // Only the border is cleared: the rows and columns the image fills are overwritten.
+            target[..(_padH * paddedW)].Clear();
+            target[((_padH + rows) * paddedW)..].Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                var line = target.Slice((_padH + r) * paddedW, paddedW);
+                line[.._padW].Clear();
+                x.AsSpan(offset + (ch * h + r) * w, columns).CopyTo(line[_padW..]);
+                line[(_padW + columns)..].Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// V[ξ][ch][t] = (Bᵀ d B)_ξ, 8 tiles of a tile row at a time: row i of the 8 tiles' inputs is the evens and odds
+    /// of 16 consecutive values of padded row 2·ty + i from column 2·tx₀ (columns 0 and 1 of each tile) and of the 16
+    /// from two columns on (columns 2 and 3).
+    /// </summary>
+    private void TransformInputByTiles(float* padded, int paddedH, int paddedW, float* transformed, nint positionStride)
+    {
+        int tiles = _tilesH * _tilesW;
+        for (int ch = 0; ch < _c; ch++)
+        {
+            float* plane = padded + ch * (nint)paddedH * paddedW;
+            float* v = transformed + ch * (nint)tiles;
+            for (int ty = 0; ty < _tilesH; ty++)
+            {
+                for (int tx = 0; tx < _tilesW; tx += 8)
+                {
+                    float* d = plane + 2 * ty * (nint)paddedW + 2 * tx;
+                    float* target = v + ty * _tilesW + tx;
+                    Split(d, out var d00, out var d01, out var d02, out var d03);
+                    Split(d + paddedW, out var d10, out var d11, out var d12, out var d13);
+                    Split(d + 2 * paddedW, out var d20, out var d21, out var d22, out var d23);
+                    Split(d + 3 * paddedW, out var d30, out var d31, out var d32, out var d33);
+                    StoreRow(d00 - d20, d01 - d21, d02 - d22, d03 - d23, target, positionStride);
+                    StoreRow(d10 + d20, d11 + d21, d12 + d22, d13 + d23, target + 4 * positionStride, positionStride);
+                    StoreRow(d20 - d10, d21 - d11, d22 - d12, d23 - d13, target + 8 * positionStride, positionStride);
+                    StoreRow(d10 - d30, d11 - d31, d12 - d32, d13 - d33, target + 12 * positionStride, positionStride);
+                }
+            }
+        }
+    }
+
+    /// <summary>Columns 0–3 of 8 tiles from one padded row: the evens and odds of row[0..16) and of row[2..18).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Split(float* row, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3)
+    {
+        var a = Avx.LoadVector256(row);
+        var b = Avx.LoadVector256(row + 8);
+        var e = Avx.LoadVector256(row + 2);
+        var f = Avx.LoadVector256(row + 10);
+        // Within each 128-bit lane, then the 64-bit pairs put in order: [x0 x2 x4 x6 y0 y2 y4 y6] and the odd ones.
+        c0 = Avx2.Permute4x64(Avx.Shuffle(a, b, 0x88).AsDouble(), 0xD8).AsSingle();
+        c1 = Avx2.Permute4x64(Avx.Shuffle(a, b, 0xDD).AsDouble(), 0xD8).AsSingle();
+        c2 = Avx2.Permute4x64(Avx.Shuffle(e, f, 0x88).AsDouble(), 0xD8).AsSingle();
+        c3 = Avx2.Permute4x64(Avx.Shuffle(e, f, 0xDD).AsDouble(), 0xD8).AsSingle();
+    }
+
+    /// <summary>A row of Bᵀ d combined along the row (· B) and stored at 4 consecutive transform positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* v, nint position)
+    {
+        Avx.Store(v, t0 - t2);
+        Avx.Store(v + position, t1 + t2);
+        Avx.Store(v + 2 * position, t2 - t1);
+        Avx.Store(v + 3 * position, t1 - t3);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace MiniTorch.Tests.Kernels;
 /// <see cref="ConvWinograd{T}"/> against direct sums in double: the forward (with and without bias) and the input
 /// gradient, float32 and float64, on one thread and two, for odd image sizes (partial tiles at the edges), no padding,
 /// padding 2 (whose adjoint has none), uneven padding, channel counts that leave a scalar tail, and rows of tiles
-/// longer than a vector. The
+/// longer than a vector, whole vectors of tiles a row (the path that transforms 8 tiles at a time) or not. The
 /// error allowed is relative to the sum of the terms' magnitudes: 1e-6 in float32 (measured worst 2.9e-7), 4e-15 in
 /// float64 (measured worst 6.7e-16). The switch is global, so this runs in the non-parallel GEMM-width collection.
 /// </summary>
@@ -24,6 +24,8 @@ public class ConvWinogradTests
         { 20, 9, 10, 16, 1, 0 },   // uneven padding
         { 16, 15, 20, 16, 1, 1 },  // 10 tiles a row: a whole vector of them and two more; an odd last row
         { 16, 10, 10, 16, 0, 0 },  // 8x8 outputs, 16 tiles: the smallest the path takes
+        { 16, 9, 32, 16, 1, 1 },   // rows of 16 tiles (two vectors of them, float32 AVX2), an odd output height
+        { 17, 14, 14, 16, 2, 2 },  // 16 outputs a row from padding 2; the input gradient's 14 (7 tiles) take the other path
     };
 
     [Theory]
