@@ -227,10 +227,17 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
             target[((_padH + rows) * paddedW)..].Clear();
             for (int r = 0; r < rows; r++)
             {
+                // The side borders are a few elements: stores, not two Clear calls a row.
                 var line = target.Slice((_padH + r) * paddedW, paddedW);
-                line[.._padW].Clear();
+                for (int s = 0; s < _padW; s++)
+                {
+                    line[s] = T.Zero;
+                }
                 x.AsSpan(offset + (ch * h + r) * w, columns).CopyTo(line[_padW..]);
-                line[(_padW + columns)..].Clear();
+                for (int s = _padW + columns; s < paddedW; s++)
+                {
+                    line[s] = T.Zero;
+                }
             }
         }
     }
