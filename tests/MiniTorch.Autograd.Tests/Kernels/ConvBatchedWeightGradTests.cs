@@ -26,20 +26,11 @@ public class ConvBatchedWeightGradTests
     [MemberData(nameof(Windows))]
     public void MatchesThePerSampleProductsBitForBit(int c, int h, int w, int o, int kh, int kw, int ph, int pw, int dh, int dw)
     {
-        foreach (bool allow512 in new[] { true, false })
+        ConvPathSettings.ForEach(c, h, w, o, kh, kw, ph, pw, dh, dw, [1, 2, 3], (g, threads) =>
         {
-            foreach (int threads in new[] { 1, 2, 3 })
-            {
-                using var settings = new KernelSettings(allow512, threads);
-                foreach (int n in new[] { 1, 7, 33 })
-                {
-                    var window = new WindowGeometry(1, c, h, w, kh, kw, 1, 1, ph, pw, dh, dw);
-                    var g = new ConvGeometry(window, n, o, 1);
-                    Check<float>(g, direct: n <= 7 && threads == 1);
-                    Check<double>(g, direct: false);
-                }
-            }
-        }
+            Check<float>(g, direct: g.N <= 7 && threads == 1);
+            Check<double>(g, direct: false);
+        });
     }
 
     [Theory]
