@@ -18,9 +18,10 @@ namespace MiniTorch.Kernels;
 /// which is then the same kind of convolution of the output gradient. The weight gradient keeps the direct products.
 /// </para>
 /// <para>
-/// Results differ from the direct sum by rounding only: the transforms add and halve (exactly, in binary) a few values
-/// each, which in float32 leaves the outputs within a few units of 1e-7 of the direct products relative to the sum of
-/// their terms' magnitudes (tests bound it), as with cuDNN's Winograd algorithms; float64 is the same to 1e-15.
+/// Results differ from the direct sum by rounding only: the transforms add a few values each (and halve some, which
+/// is exact), which in float32 leaves the outputs within a few units of 1e-7 of the direct products relative to the
+/// sum of their terms' magnitudes (tests bound it), as with cuDNN's Winograd algorithms; float64 is the same to 1e-15.
+/// As there, an infinite input can give NaN where the direct sum gives ±∞: the input transform subtracts inputs.
 /// </para>
 /// <para>
 /// Samples are split over the threads; each transforms its sample's input into 16 tile matrices (in L2), multiplies
@@ -52,9 +53,9 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
     private readonly PrepackedGemm<T>[] _weights = new PrepackedGemm<T>[Positions];
     private T[] _transformed = [];
 
-    // The current call's problem: input (N, C, H, W), output (N, O, OutH, OutW), padding, bias, epilogue.
+    // The current call's problem: input (C, H, W) per sample, output (O, OutH, OutW) per sample, padding, bias, epilogue.
     private T[]? _input, _bias, _output;
-    private int _inputOffset, _biasOffset, _n, _c, _h, _w, _o, _padH, _padW, _outH, _outW, _tilesH, _tilesW;
+    private int _inputOffset, _biasOffset, _c, _h, _w, _o, _padH, _padW, _outH, _outW, _tilesH, _tilesW;
     private ConvEpilogue<T> _epilogue;
 
     private ConvWinograd()
@@ -74,8 +75,11 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
     /// <summary>Whether the forward of <paramref name="g"/> runs here: a 3×3 window, unit stride and dilation, one group, padding at most 2.</summary>
     public static bool AppliesToForward(ConvGeometry g) => Fits(g) && g.InChannels >= MinChannels && g.OutChannels >= MinChannels;
 
-    /// <summary>Whether the input gradient of <paramref name="g"/> runs here (as the forward of its adjoint).</summary>
-    public static bool AppliesToInputGrad(ConvGeometry g) => Fits(g) && g.InChannels >= MinChannels && g.OutChannels >= MinChannels;
+    /// <summary>
+    /// Whether the input gradient of <paramref name="g"/> runs here (as the forward of its adjoint, which swaps the
+    /// channel counts and keeps the sizes: the same conditions).
+    /// </summary>
+    public static bool AppliesToInputGrad(ConvGeometry g) => AppliesToForward(g);
 
     // A batch smaller than the threads leaves them to the direct products, which split each sample's product.
     private static bool Fits(ConvGeometry g) =>
@@ -153,7 +157,7 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
     private void Run(T[] input, int inputOffset, int n, int c, int h, int w, int o, int padH, int padW, T[]? bias, int biasOffset, T[] output,
         ConvEpilogue<T> epilogue)
     {
-        (_input, _inputOffset, _n, _c, _h, _w, _o, _padH, _padW, _bias, _biasOffset, _output) = (input, inputOffset, n, c, h, w, o, padH, padW, bias, biasOffset, output);
+        (_input, _inputOffset, _c, _h, _w, _o, _padH, _padW, _bias, _biasOffset, _output) = (input, inputOffset, c, h, w, o, padH, padW, bias, biasOffset, output);
         _epilogue = epilogue;
         _outH = h + 2 * padH - 2;
         _outW = w + 2 * padW - 2;
