@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MiniTorch.Kernels;
@@ -70,11 +69,7 @@ internal sealed unsafe class ConvBatchedInputGrad<T>
     public void Run(int first, int end, T[] gy, int gyOffset, T[] dx, PrepackedGemm<T> weightT)
     {
         int length = _planes.Gap + _g.InChannels * _planes.PlaneStride;
-        if (t_planes is null || t_planes.Length < length)
-        {
-            t_planes = GC.AllocateUninitializedArray<T>(length, pinned: true);
-        }
-        T[] padded = t_planes;
+        T[] padded = PinnedBuffer.AtLeast(ref t_planes, length);
         for (int n = first; n < end; n++)
         {
             padded.AsSpan(0, length).Clear();
@@ -109,7 +104,7 @@ internal sealed unsafe class ConvBatchedInputGrad<T>
         // All of the sample's B (gy, O × P) packed once, block pc at pc·lRounded, strip j0 of it j0·kc further on: the
         // row tiles, the outer loop, each read all of it.
         T* packB = GemmBuffers<T>.PackB(k * lRounded);
-        T* slab = Slab(mr * lRounded);
+        T* slab = PinnedBuffer.Aligned(ref t_slab, mr * lRounded);
         fixed (T* planes = padded, masks = _planes.Masks, gyStart = gy)
         fixed (int* rowOffsets = _planes.RowOffsets, rowMasks = _planes.RowMasks)
         {
@@ -136,18 +131,6 @@ internal sealed unsafe class ConvBatchedInputGrad<T>
                 FoldRows<TVec, TSimd>(rows, slab, lRounded, l, origin, masks, rowOffsets + r0, rowMasks + r0);
             }
         }
-    }
-
-    /// <summary>A pinned per-thread buffer of at least <paramref name="length"/> elements, from a 64-byte boundary.</summary>
-    private static T* Slab(int length)
-    {
-        int padding = 64 / sizeof(T);
-        if (t_slab is null || t_slab.Length < length + padding)
-        {
-            t_slab = GC.AllocateUninitializedArray<T>(length + padding, pinned: true);
-        }
-        nuint address = (nuint)Unsafe.AsPointer(ref t_slab[0]);
-        return (T*)((address + 63) & ~(nuint)63);
     }
 
     /// <summary>

@@ -96,11 +96,7 @@ internal sealed unsafe class ConvShiftedPlanes<T>
     {
         int planeSize = _g.PlaneSize, planes = samples * _g.InChannels;
         int length = Gap + planes * PlaneStride;
-        if (t_planes is null || t_planes.Length < length)
-        {
-            t_planes = GC.AllocateUninitializedArray<T>(length, pinned: true);
-        }
-        T[] padded = t_planes;
+        T[] padded = PinnedBuffer.AtLeast(ref t_planes, length);
         var source = x.AsSpan(xOffset + first * _g.InChannels * planeSize, planes * planeSize);
         padded.AsSpan(0, Gap).Clear();
         for (int q = 0; q < planes; q++)

@@ -184,10 +184,10 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
     {
         int tiles = _tilesH * _tilesW;
         int paddedH = 2 * _tilesH + 2, paddedW = 2 * _tilesW + 2;
-        T[] padded = Buffer(ref t_padded, paddedH * paddedW * _c);
+        T[] padded = PinnedBuffer.AtLeast(ref t_padded, paddedH * paddedW * _c);
         int tileStride = Stride(tiles * _c), productStride = Stride(_o * tiles);
-        T[] transformed = Buffer(ref t_tiles, Positions * tileStride);
-        T[] products = Buffer(ref t_products, Positions * productStride);
+        T[] transformed = PinnedBuffer.AtLeast(ref t_tiles, Positions * tileStride);
+        T[] products = PinnedBuffer.AtLeast(ref t_products, Positions * productStride);
         // Rows of whole vectors of tiles are transformed together from the padded planes, into row-major V_ξ (C × tiles)
         // that the GEMM packs by copying rows; other shapes go channel vector by channel vector, tile-major.
         bool byTiles = typeof(T) == typeof(float) && Avx2.IsSupported && _tilesW % Vector256<float>.Count == 0;
@@ -536,14 +536,5 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
         int line = 64 / sizeof(T);
         int stride = (length + line - 1) / line * line;
         return stride * sizeof(T) % 4096 == 0 ? stride + line : stride;
-    }
-
-    private static T[] Buffer(ref T[]? buffer, int length)
-    {
-        if (buffer is null || buffer.Length < length)
-        {
-            buffer = GC.AllocateUninitializedArray<T>(length, pinned: true);
-        }
-        return buffer;
     }
 }

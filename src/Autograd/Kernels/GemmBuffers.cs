@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace MiniTorch.Kernels;
 
 /// <summary>
@@ -73,14 +70,5 @@ internal static unsafe class GemmBuffers<T>
     /// <summary>A buffer of at least <paramref name="length"/> elements for a gathered vector (GEMV).</summary>
     public static T* Vector(int length) => Aligned(ref t_vector, length);
 
-    private static T* Aligned(ref T[]? buffer, int length)
-    {
-        int padded = length + Alignment / sizeof(T);
-        if (buffer is null || buffer.Length < padded)
-        {
-            buffer = GC.AllocateUninitializedArray<T>(padded, pinned: true);
-        }
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (T*)((address + Alignment - 1) & ~(nuint)(Alignment - 1));
-    }
+    private static T* Aligned(ref T[]? buffer, int length) => PinnedBuffer.Aligned(ref buffer, length);
 }
