@@ -116,35 +116,17 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
         {
             _transformed = new T[Positions * matrix];
         }
-        T half = T.CreateTruncating(0.5);
-        Span<T> g = stackalloc T[9];
-        Span<T> t = stackalloc T[12];
+        Span<T> u = stackalloc T[Positions];
         for (int oi = 0; oi < o; oi++)
         {
             for (int ci = 0; ci < c; ci++)
             {
-                var taps = w.AsSpan(wOffset + (oi * c + ci) * 9, 9);
-                for (int i = 0; i < 9; i++)
-                {
-                    // The adjoint reads the taps in reverse: (2 − i, 2 − j).
-                    g[i] = adjoint ? taps[8 - i] : taps[i];
-                }
-                // t = G g (4 × 3), then u = t Gᵀ (4 × 4); G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
-                for (int j = 0; j < 3; j++)
-                {
-                    t[j] = g[j];
-                    t[3 + j] = (g[j] + g[3 + j] + g[6 + j]) * half;
-                    t[6 + j] = (g[j] - g[3 + j] + g[6 + j]) * half;
-                    t[9 + j] = g[6 + j];
-                }
+                // The adjoint reads the taps in reverse: (2 − i, 2 − j).
+                WinogradTile.TransformFilter(w.AsSpan(wOffset + (oi * c + ci) * 9, 9), adjoint, u);
                 int cell = adjoint ? ci * columns + oi : oi * columns + ci;
-                for (int i = 0; i < 4; i++)
+                for (int xi = 0; xi < Positions; xi++)
                 {
-                    T t0 = t[i * 3], t1 = t[i * 3 + 1], t2 = t[i * 3 + 2];
-                    _transformed[(i * 4) * matrix + cell] = t0;
-                    _transformed[(i * 4 + 1) * matrix + cell] = (t0 + t1 + t2) * half;
-                    _transformed[(i * 4 + 2) * matrix + cell] = (t0 - t1 + t2) * half;
-                    _transformed[(i * 4 + 3) * matrix + cell] = t2;
+                    _transformed[xi * matrix + cell] = u[xi];
                 }
             }
         }
@@ -264,42 +246,17 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
                 {
                     float* d = plane + 2 * ty * (nint)paddedW + 2 * tx;
                     float* target = v + ty * _tilesW + tx;
-                    Split(d, out var d00, out var d01, out var d02, out var d03);
-                    Split(d + paddedW, out var d10, out var d11, out var d12, out var d13);
-                    Split(d + 2 * paddedW, out var d20, out var d21, out var d22, out var d23);
-                    Split(d + 3 * paddedW, out var d30, out var d31, out var d32, out var d33);
-                    StoreRow(d00 - d20, d01 - d21, d02 - d22, d03 - d23, target, positionStride);
-                    StoreRow(d10 + d20, d11 + d21, d12 + d22, d13 + d23, target + 4 * positionStride, positionStride);
-                    StoreRow(d20 - d10, d21 - d11, d22 - d12, d23 - d13, target + 8 * positionStride, positionStride);
-                    StoreRow(d10 - d30, d11 - d31, d12 - d32, d13 - d33, target + 12 * positionStride, positionStride);
+                    WinogradTile.Split(d, out var d00, out var d01, out var d02, out var d03);
+                    WinogradTile.Split(d + paddedW, out var d10, out var d11, out var d12, out var d13);
+                    WinogradTile.Split(d + 2 * paddedW, out var d20, out var d21, out var d22, out var d23);
+                    WinogradTile.Split(d + 3 * paddedW, out var d30, out var d31, out var d32, out var d33);
+                    WinogradTile.StoreRow(d00 - d20, d01 - d21, d02 - d22, d03 - d23, target, positionStride);
+                    WinogradTile.StoreRow(d10 + d20, d11 + d21, d12 + d22, d13 + d23, target + 4 * positionStride, positionStride);
+                    WinogradTile.StoreRow(d20 - d10, d21 - d11, d22 - d12, d23 - d13, target + 8 * positionStride, positionStride);
+                    WinogradTile.StoreRow(d10 - d30, d11 - d31, d12 - d32, d13 - d33, target + 12 * positionStride, positionStride);
                 }
             }
         }
-    }
-
-    /// <summary>Columns 0–3 of 8 tiles from one padded row: the evens and odds of row[0..16) and of row[2..18).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Split(float* row, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3)
-    {
-        var a = Avx.LoadVector256(row);
-        var b = Avx.LoadVector256(row + 8);
-        var e = Avx.LoadVector256(row + 2);
-        var f = Avx.LoadVector256(row + 10);
-        // Within each 128-bit lane, then the 64-bit pairs put in order: [x0 x2 x4 x6 y0 y2 y4 y6] and the odd ones.
-        c0 = Avx2.Permute4x64(Avx.Shuffle(a, b, 0x88).AsDouble(), 0xD8).AsSingle();
-        c1 = Avx2.Permute4x64(Avx.Shuffle(a, b, 0xDD).AsDouble(), 0xD8).AsSingle();
-        c2 = Avx2.Permute4x64(Avx.Shuffle(e, f, 0x88).AsDouble(), 0xD8).AsSingle();
-        c3 = Avx2.Permute4x64(Avx.Shuffle(e, f, 0xDD).AsDouble(), 0xD8).AsSingle();
-    }
-
-    /// <summary>A row of Bᵀ d combined along the row (· B) and stored at 4 consecutive transform positions.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* v, nint position)
-    {
-        Avx.Store(v, t0 - t2);
-        Avx.Store(v + position, t1 + t2);
-        Avx.Store(v + 2 * position, t2 - t1);
-        Avx.Store(v + 3 * position, t1 - t3);
     }
 
     /// <summary>
@@ -350,56 +307,14 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
                     int ch = 0;
                     for (; ch < whole; ch += vector)
                     {
-                        TransformTile(d + ch, c, rowStride, v + ch, positionStride);
+                        WinogradTile.TransformTile(d + ch, c, rowStride, v + ch, positionStride);
                     }
                     for (; ch < c; ch++)
                     {
-                        TransformTileScalar(d + ch, c, rowStride, v + ch, positionStride);
+                        WinogradTile.TransformTileScalar(d + ch, c, rowStride, v + ch, positionStride);
                     }
                 }
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransformTile(T* d, nint pixel, nint row, T* v, nint position)
-    {
-        // Per row i of the tile, its 4 columns' Bᵀ-combinations of the rows, then those combined along the row.
-        T* r1 = d + row, r2 = d + 2 * row, r3 = d + 3 * row;
-        Row(Load(d) - Load(r2), Load(d + pixel) - Load(r2 + pixel), Load(d + 2 * pixel) - Load(r2 + 2 * pixel), Load(d + 3 * pixel) - Load(r2 + 3 * pixel), v, position);
-        Row(Load(r1) + Load(r2), Load(r1 + pixel) + Load(r2 + pixel), Load(r1 + 2 * pixel) + Load(r2 + 2 * pixel), Load(r1 + 3 * pixel) + Load(r2 + 3 * pixel), v + 4 * position, position);
-        Row(Load(r2) - Load(r1), Load(r2 + pixel) - Load(r1 + pixel), Load(r2 + 2 * pixel) - Load(r1 + 2 * pixel), Load(r2 + 3 * pixel) - Load(r1 + 3 * pixel), v + 8 * position, position);
-        Row(Load(r1) - Load(r3), Load(r1 + pixel) - Load(r3 + pixel), Load(r1 + 2 * pixel) - Load(r3 + 2 * pixel), Load(r1 + 3 * pixel) - Load(r3 + 3 * pixel), v + 12 * position, position);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(Vector<T> t0, Vector<T> t1, Vector<T> t2, Vector<T> t3, T* v, nint position)
-    {
-        Store(t0 - t2, v);
-        Store(t1 + t2, v + position);
-        Store(t2 - t1, v + 2 * position);
-        Store(t1 - t3, v + 3 * position);
-    }
-
-    private static void TransformTileScalar(T* d, nint pixel, nint row, T* v, nint position)
-    {
-        for (int j = 0; j < 4; j++)
-        {
-            T* column = d + j * pixel;
-            T d0 = column[0], d1 = column[row], d2 = column[2 * row], d3 = column[3 * row];
-            v[j * position] = d0 - d2;
-            v[(4 + j) * position] = d1 + d2;
-            v[(8 + j) * position] = d2 - d1;
-            v[(12 + j) * position] = d1 - d3;
-        }
-        for (int i = 0; i < 4; i++)
-        {
-            T* r = v + 4 * i * position;
-            T t0 = r[0], t1 = r[position], t2 = r[2 * position], t3 = r[3 * position];
-            r[0] = t0 - t2;
-            r[position] = t1 + t2;
-            r[2 * position] = t2 - t1;
-            r[3 * position] = t1 - t3;
         }
     }
 
@@ -429,21 +344,21 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
                         T* row = plane + oh * (nint)outW + 2 * tx0;
                         if (count == vector)
                         {
-                            OutputTiles(m, position, b, block, vector);
+                            WinogradTile.OutputTiles(m, position, b, block, vector);
                             if (interleave && 2 * (tx0 + vector) <= outW)
                             {
                                 // The tiles' two outputs side by side: each output row of the chunk is two stores.
-                                StoreInterleaved((float*)block, (float*)block + vector, (float*)row);
+                                WinogradTile.StoreInterleaved((float*)block, (float*)block + vector, (float*)row);
                                 if (lower)
                                 {
-                                    StoreInterleaved((float*)block + 2 * vector, (float*)block + 3 * vector, (float*)(row + outW));
+                                    WinogradTile.StoreInterleaved((float*)block + 2 * vector, (float*)block + 3 * vector, (float*)(row + outW));
                                 }
                                 continue;
                             }
                         }
                         else
                         {
-                            OutputTilesScalar(m, position, b, block, vector, count);
+                            WinogradTile.OutputTilesScalar(m, position, b, block, vector, count);
                         }
                         for (int e = 0; e < count; e++)
                         {
@@ -468,63 +383,6 @@ internal sealed unsafe class ConvWinograd<T> : IParallelWork
             }
         }
     }
-
-    /// <summary>destination[2e] = left[e], destination[2e + 1] = right[e] for 8 floats each.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreInterleaved(float* left, float* right, float* destination)
-    {
-        var a = Avx.LoadVector256(left);
-        var b = Avx.LoadVector256(right);
-        var low = Avx.UnpackLow(a, b);
-        var high = Avx.UnpackHigh(a, b);
-        Avx.Store(destination, Avx.Permute2x128(low, high, 0x20));
-        Avx.Store(destination + 8, Avx.Permute2x128(low, high, 0x31));
-    }
-
-    /// <summary>block[a·2 + b][e] = (Aᵀ m A)[a, b] + bias for the <paramref name="vector"/> tiles at <paramref name="m"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputTiles(T* m, nint position, T bias, T* block, int vector)
-    {
-        // s_a = (Aᵀ m)_a for each column j, then combined along the row.
-        var s00 = Load(m) + Load(m + 4 * position) + Load(m + 8 * position);
-        var s01 = Load(m + position) + Load(m + 5 * position) + Load(m + 9 * position);
-        var s02 = Load(m + 2 * position) + Load(m + 6 * position) + Load(m + 10 * position);
-        var s03 = Load(m + 3 * position) + Load(m + 7 * position) + Load(m + 11 * position);
-        var s10 = Load(m + 4 * position) - Load(m + 8 * position) - Load(m + 12 * position);
-        var s11 = Load(m + 5 * position) - Load(m + 9 * position) - Load(m + 13 * position);
-        var s12 = Load(m + 6 * position) - Load(m + 10 * position) - Load(m + 14 * position);
-        var s13 = Load(m + 7 * position) - Load(m + 11 * position) - Load(m + 15 * position);
-        var b = new Vector<T>(bias);
-        Store(s00 + s01 + s02 + b, block);
-        Store(s01 - s02 - s03 + b, block + vector);
-        Store(s10 + s11 + s12 + b, block + 2 * vector);
-        Store(s11 - s12 - s13 + b, block + 3 * vector);
-    }
-
-    private static void OutputTilesScalar(T* m, nint position, T bias, T* block, int vector, int count)
-    {
-        Span<T> s = stackalloc T[8];
-        for (int e = 0; e < count; e++)
-        {
-            for (int j = 0; j < 4; j++)
-            {
-                T m0 = m[j * position + e], m1 = m[(4 + j) * position + e], m2 = m[(8 + j) * position + e], m3 = m[(12 + j) * position + e];
-                s[j] = m0 + m1 + m2;
-                s[4 + j] = m1 - m2 - m3;
-            }
-            for (int a = 0; a < 2; a++)
-            {
-                block[2 * a * vector + e] = s[4 * a] + s[4 * a + 1] + s[4 * a + 2] + bias;
-                block[(2 * a + 1) * vector + e] = s[4 * a + 1] - s[4 * a + 2] - s[4 * a + 3] + bias;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load(T* source) => Unsafe.ReadUnaligned<Vector<T>>(source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<T> value, T* destination) => Unsafe.WriteUnaligned(destination, value);
 
     /// <summary>
     /// Elements from one transform position's matrix to the next: at least <paramref name="length"/>, and not a multiple
