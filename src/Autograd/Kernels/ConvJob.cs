@@ -88,17 +88,7 @@ internal sealed class ConvJob<T> : IParallelWork
             {
                 if (ConvKernel.PacksWeightOnce(_g, _mode))
                 {
-                    // The weight (forward) or its transpose (input gradient) packed once here, read by every part's products.
-                    _packed = PrepackedGemm<T>.ForThisThread;
-                    int og = _g.GroupOutChannels, k = _g.GroupK;
-                    if (_mode == ConvMode.Forward)
-                    {
-                        _packed.Pack(og, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
-                    }
-                    else
-                    {
-                        _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
-                    }
+                    PackWeight();
                 }
                 ParallelRunner.Run(this, parts, threads);
             }
@@ -130,9 +120,7 @@ internal sealed class ConvJob<T> : IParallelWork
     /// <summary>The forward as one product per part of the batch (<see cref="ConvBatchedForward{T}"/>), the weight packed once.</summary>
     private void RunBatchedForward(int threads)
     {
-        int k = _g.GroupK;
-        _packed = PrepackedGemm<T>.ForThisThread;
-        _packed.Pack(_g.OutChannels, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
+        PackWeight();
         _batched = ConvBatchedForward<T>.ForThisThread;
         _batched.Plan(_g);
         _chunk = ConvBatchedForward<T>.SamplesPerPart(_g, threads);
@@ -146,13 +134,29 @@ internal sealed class ConvJob<T> : IParallelWork
     /// </summary>
     private void RunBatchedInputGrad(int threads)
     {
-        int og = _g.GroupOutChannels, k = _g.GroupK;
-        _packed = PrepackedGemm<T>.ForThisThread;
-        _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
+        PackWeight();
         _inputGrad = ConvBatchedInputGrad<T>.ForThisThread;
         _inputGrad.Plan(_g);
         _chunk = threads == 1 ? _g.N : 1;
         ParallelRunner.Run(this, (_g.N + _chunk - 1) / _chunk, threads);
+    }
+
+    /// <summary>
+    /// The weight (forward) or its transpose (input gradient) of a one-group convolution packed once by the calling
+    /// thread, read by every part's products.
+    /// </summary>
+    private void PackWeight()
+    {
+        _packed = PrepackedGemm<T>.ForThisThread;
+        int og = _g.GroupOutChannels, k = _g.GroupK;
+        if (_mode == ConvMode.Forward)
+        {
+            _packed.Pack(og, k, StridedMatrix<T>.RowMajor(_b!, _bOffset, k));
+        }
+        else
+        {
+            _packed.Pack(k, og, new StridedMatrix<T>(_b!, _bOffset, 1, k));
+        }
     }
 
     public void Execute(int index)
