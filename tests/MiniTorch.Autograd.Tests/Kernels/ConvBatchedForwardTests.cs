@@ -109,39 +109,11 @@ public class ConvBatchedForwardTests
     private static void AssertCloseToDirect<T>(T[] x, int xOffset, T[] weight, int wOffset, T[]? bias, int biasOffset, T[] y, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var win = g.Window;
-        int og = g.GroupOutChannels, cg = g.GroupInChannels;
-        for (int n = 0; n < g.N; n++)
+        var (sums, _) = ConvDirectSums.Forward(x, xOffset, weight, wOffset, bias, biasOffset, g);
+        for (int e = 0; e < y.Length; e++)
         {
-            for (int o = 0; o < g.OutChannels; o++)
-            {
-                int group = o / og;
-                for (int oh = 0; oh < win.OutH; oh++)
-                {
-                    for (int ow = 0; ow < win.OutW; ow++)
-                    {
-                        double sum = bias is null ? 0 : double.CreateTruncating(bias[biasOffset + o]);
-                        for (int c = 0; c < cg; c++)
-                        {
-                            for (int i = 0; i < win.KernelH; i++)
-                            {
-                                for (int j = 0; j < win.KernelW; j++)
-                                {
-                                    int ih = oh * win.StrideH - win.PadH + i * win.DilationH, iw = ow * win.StrideW - win.PadW + j * win.DilationW;
-                                    if ((uint)ih < (uint)win.H && (uint)iw < (uint)win.W)
-                                    {
-                                        double xv = double.CreateTruncating(x[xOffset + ((n * g.InChannels + group * cg + c) * win.H + ih) * win.W + iw]);
-                                        double wv = double.CreateTruncating(weight[wOffset + ((o * cg + c) * win.KernelH + i) * win.KernelW + j]);
-                                        sum += xv * wv;
-                                    }
-                                }
-                            }
-                        }
-                        double actual = double.CreateTruncating(y[((n * g.OutChannels + o) * win.OutH + oh) * win.OutW + ow]);
-                        Assert.True(Math.Abs(actual - sum) <= 1e-4 * (1 + Math.Abs(sum)), $"n={n} o={o} ({oh},{ow}): {actual} vs {sum}");
-                    }
-                }
-            }
+            double actual = double.CreateTruncating(y[e]);
+            Assert.True(Math.Abs(actual - sums[e]) <= 1e-4 * (1 + Math.Abs(sums[e])), $"y[{e}]: {actual} vs {sums[e]}");
         }
     }
 }

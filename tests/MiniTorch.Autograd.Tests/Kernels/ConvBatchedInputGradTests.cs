@@ -80,39 +80,7 @@ public class ConvBatchedInputGradTests
     private static void AssertCloseToDirect<T>(T[] gy, int gyOffset, T[] weight, int wOffset, T[] dx, ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var win = g.Window;
-        int cg = g.GroupInChannels, og = g.GroupOutChannels;
-        double[] sums = new double[dx.Length];
-        for (int n = 0; n < g.N; n++)
-        {
-            for (int o = 0; o < g.OutChannels; o++)
-            {
-                int group = o / og;
-                for (int ci = 0; ci < cg; ci++)
-                {
-                    int c = group * cg + ci;
-                    for (int i = 0; i < win.KernelH; i++)
-                    {
-                        for (int j = 0; j < win.KernelW; j++)
-                        {
-                            double wv = double.CreateTruncating(weight[wOffset + ((o * cg + ci) * win.KernelH + i) * win.KernelW + j]);
-                            for (int oh = 0; oh < win.OutH; oh++)
-                            {
-                                for (int ow = 0; ow < win.OutW; ow++)
-                                {
-                                    int ih = oh * win.StrideH - win.PadH + i * win.DilationH, iw = ow * win.StrideW - win.PadW + j * win.DilationW;
-                                    if ((uint)ih < (uint)win.H && (uint)iw < (uint)win.W)
-                                    {
-                                        double gv = double.CreateTruncating(gy[gyOffset + ((n * g.OutChannels + o) * win.OutH + oh) * win.OutW + ow]);
-                                        sums[((n * g.InChannels + c) * win.H + ih) * win.W + iw] += wv * gv;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        var (sums, _) = ConvDirectSums.InputGrad(gy, gyOffset, weight, wOffset, g);
         for (int e = 0; e < dx.Length; e++)
         {
             double actual = double.CreateTruncating(dx[e]);

@@ -100,13 +100,13 @@ public class ConvWinogradTests
             T[] y = new T[g.N * g.OutChannels * g.Positions];
             y.AsSpan().Fill(T.CreateTruncating(9));
             ConvKernel.Forward(x, xOffset, weight, wOffset, withBias ? bias : null, biasOffset, y, g);
-            var (sums, scales) = DirectForward(x, xOffset, weight, wOffset, withBias ? bias : null, biasOffset, g);
+            var (sums, scales) = ConvDirectSums.Forward(x, xOffset, weight, wOffset, withBias ? bias : null, biasOffset, g);
             AssertClose(y, sums, scales, tolerance, "forward");
         }
         T[] dx = new T[g.N * g.InChannels * g.PlaneSize];
         dx.AsSpan().Fill(T.CreateTruncating(9));
         ConvKernel.InputGrad(gy, gyOffset, weight, wOffset, dx, g);
-        var (dxSums, dxScales) = DirectInputGrad(gy, gyOffset, weight, wOffset, g);
+        var (dxSums, dxScales) = ConvDirectSums.InputGrad(gy, gyOffset, weight, wOffset, g);
         AssertClose(dx, dxSums, dxScales, tolerance, "input gradient");
     }
 
@@ -118,86 +118,5 @@ public class ConvWinogradTests
             double value = double.CreateTruncating(actual[e]);
             Assert.True(Math.Abs(value - sums[e]) <= tolerance * (scales[e] + 1e-30), $"{what}[{e}]: {value:R} vs {sums[e]:R} (terms' magnitude {scales[e]})");
         }
-    }
-
-    private static (double[] Sums, double[] Scales) DirectForward<T>(T[] x, int xOffset, T[] weight, int wOffset, T[]? bias, int biasOffset, ConvGeometry g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var win = g.Window;
-        var sums = new double[g.N * g.OutChannels * g.Positions];
-        var scales = new double[sums.Length];
-        for (int n = 0; n < g.N; n++)
-        {
-            for (int o = 0; o < g.OutChannels; o++)
-            {
-                for (int oh = 0; oh < win.OutH; oh++)
-                {
-                    for (int ow = 0; ow < win.OutW; ow++)
-                    {
-                        int e = ((n * g.OutChannels + o) * win.OutH + oh) * win.OutW + ow;
-                        double b = bias is null ? 0 : double.CreateTruncating(bias[biasOffset + o]);
-                        sums[e] = b;
-                        scales[e] = Math.Abs(b);
-                        for (int c = 0; c < g.InChannels; c++)
-                        {
-                            for (int i = 0; i < 3; i++)
-                            {
-                                for (int j = 0; j < 3; j++)
-                                {
-                                    int ih = oh - win.PadH + i, iw = ow - win.PadW + j;
-                                    if ((uint)ih < (uint)win.H && (uint)iw < (uint)win.W)
-                                    {
-                                        double term = double.CreateTruncating(x[xOffset + ((n * g.InChannels + c) * win.H + ih) * win.W + iw])
-                                            * double.CreateTruncating(weight[wOffset + ((o * g.InChannels + c) * 3 + i) * 3 + j]);
-                                        sums[e] += term;
-                                        scales[e] += Math.Abs(term);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (sums, scales);
-    }
-
-    private static (double[] Sums, double[] Scales) DirectInputGrad<T>(T[] gy, int gyOffset, T[] weight, int wOffset, ConvGeometry g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var win = g.Window;
-        var sums = new double[g.N * g.InChannels * g.PlaneSize];
-        var scales = new double[sums.Length];
-        for (int n = 0; n < g.N; n++)
-        {
-            for (int o = 0; o < g.OutChannels; o++)
-            {
-                for (int c = 0; c < g.InChannels; c++)
-                {
-                    for (int i = 0; i < 3; i++)
-                    {
-                        for (int j = 0; j < 3; j++)
-                        {
-                            double wv = double.CreateTruncating(weight[wOffset + ((o * g.InChannels + c) * 3 + i) * 3 + j]);
-                            for (int oh = 0; oh < win.OutH; oh++)
-                            {
-                                for (int ow = 0; ow < win.OutW; ow++)
-                                {
-                                    int ih = oh - win.PadH + i, iw = ow - win.PadW + j;
-                                    if ((uint)ih < (uint)win.H && (uint)iw < (uint)win.W)
-                                    {
-                                        int e = ((n * g.InChannels + c) * win.H + ih) * win.W + iw;
-                                        double term = wv * double.CreateTruncating(gy[gyOffset + ((n * g.OutChannels + o) * win.OutH + oh) * win.OutW + ow]);
-                                        sums[e] += term;
-                                        scales[e] += Math.Abs(term);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (sums, scales);
     }
 }
